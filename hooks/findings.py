@@ -1,0 +1,108 @@
+"""Findings, secret masking, fingerprints, and the one exit-code boundary."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hooks.errors import FatalError
+
+PASS = 0
+BLOCKED = 1
+USAGE = 2
+INTERNAL = 3
+
+REPORT_URL = 'https://github.com/commit-warden/commit-warden/issues'
+
+# Severity names, the SARIF level each maps to, and GitHub's security-severity score.
+SEVERITIES: dict[str, tuple[str, str]] = {
+    'critical': ('error', '9.5'),
+    'high': ('error', '8.0'),
+    'medium': ('warning', '5.5'),
+    'low': ('note', '3.0'),
+}
+BLOCKING = frozenset(('critical', 'high', 'medium'))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a rule id means; reports and SARIF rule metadata are built from it."""
+
+    id: str
+    hook: str
+    name: str          # short, e.g. 'GitHub token'
+    description: str   # one or two sentences: what it catches and why it matters
+    help: str          # how to fix a finding of this rule
+    severity: str = 'high'
+
+
+@dataclass(frozen=True)
+class Finding:
+    hook: str
+    rule: str
+    severity: str
+    path: str
+    line: int | None
+    message: str          # 'what is wrong' on the first line; the fix on the next lines
+    commit: str | None = None
+    fingerprint: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity in BLOCKING
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            'hook': self.hook, 'rule': self.rule, 'severity': self.severity,
+            'path': self.path, 'line': self.line, 'commit': self.commit,
+            'message': self.message, 'fingerprint': self.fingerprint,
+        }
+
+
+def mask(secret: str) -> str:
+    """A secret as it may be shown: at most its first 4 characters, and its length.
+
+    Short secrets show less (a quarter at most), so a preview never gives away
+    a meaningful part of a password.
+    """
+    shown = secret[:min(4, len(secret) // 4)]
+    return f'{shown}…, {len(secret)} chars'
+
+
+def fingerprint(secret: str, salt: str) -> str:
+    """A salted hash: stable for one repository, useless for guessing the secret elsewhere."""
+    mac = hmac.new(salt.encode('utf-8', 'surrogateescape'),
+                   secret.encode('utf-8', 'surrogateescape'), hashlib.sha256)
+    return mac.hexdigest()[:32]
+
+
+def blocked(findings: list[Finding]) -> bool:
+    return any(f.blocking for f in findings)
+
+
+def boundary(prog: str, fn: Callable[[], int]) -> int:
+    """Run a hook's body and turn every outcome into an exit code.
+
+    Unexpected errors block (fail closed). Their message is not printed: it could
+    quote the content being checked; the traceback's file and line are enough.
+    """
+    try:
+        return fn()
+    except FatalError as e:
+        print(f'{prog}: error: {e}', file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print(f'{prog}: interrupted', file=sys.stderr)
+        return 130
+    except Exception as e:
+        frames = traceback.extract_tb(e.__traceback__)
+        print(f'{prog}: internal error ({type(e).__name__}); the commit is blocked '
+              'because nothing could be checked.', file=sys.stderr)
+        for frame in frames[-6:]:
+            print(f'  at {frame.filename}:{frame.lineno} in {frame.name}', file=sys.stderr)
+        print(f'Please report this at {REPORT_URL} with the lines above and the output '
+              'of `commit-warden version`.', file=sys.stderr)
+        return INTERNAL

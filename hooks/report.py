@@ -1,0 +1,260 @@
+"""Writers for findings (text, JSON, SARIF 2.1.0) and the audit log."""
+from __future__ import annotations
+
+import datetime
+import getpass
+import hashlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from typing import TextIO
+from urllib.parse import quote
+
+from hooks.findings import SEVERITIES
+from hooks.findings import Finding
+from hooks.findings import Rule
+from hooks.findings import blocked
+from hooks.version import version
+
+FORMATS = ('text', 'json', 'sarif')
+SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
+INFO_URI = 'https://github.com/commit-warden/commit-warden'
+
+
+def display_path(path: str) -> str:
+    """A path safe to print on one line: odd characters are escaped as git does."""
+    if path.isprintable() and '"' not in path and '\\' not in path:
+        return path
+    raw = os.fsencode(path)
+    out = []
+    for b in raw:
+        ch = chr(b)
+        if ch in '"\\':
+            out.append('\\' + ch)
+        elif 0x20 <= b < 0x7f:
+            out.append(ch)
+        else:
+            out.append(f'\\{b:03o}')
+    return '"' + ''.join(out) + '"'
+
+
+def use_color(stream: TextIO, setting: str = 'auto') -> bool:
+    if setting != 'auto':
+        return setting == 'always'
+    if os.environ.get('NO_COLOR'):
+        return False
+    if os.environ.get('TERM') == 'dumb':
+        return False
+    return hasattr(stream, 'isatty') and stream.isatty()
+
+
+_COLORS = {'critical': '\033[1;31m', 'high': '\033[31m', 'medium': '\033[33m',
+           'low': '\033[36m'}
+_RESET = '\033[0m'
+
+
+def location(f: Finding) -> str:
+    where = display_path(f.path) if f.path else '(no file)'
+    if f.line is not None:
+        where += f':{f.line}'
+    return where
+
+
+def format_text(findings: Sequence[Finding], *, color: bool = False,
+                notes: Sequence[str] = ()) -> str:
+    lines = []
+    for f in findings:
+        first, *rest = f.message.split('\n')
+        tag = f'[{f.rule}]'
+        if color:
+            tag = f'{_COLORS.get(f.severity, "")}{tag}{_RESET}'
+        commit = f' (commit {f.commit[:12]})' if f.commit else ''
+        lines.append(f'{location(f)}:{commit} {first} {tag}')
+        lines.extend(f'    {r}' for r in rest if r)
+    lines.extend(f'note: {n}' for n in notes)
+    return '\n'.join(lines) + ('\n' if lines else '')
+
+
+def to_json(findings: Sequence[Finding], *, notes: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        'version': 1,
+        'blocked': blocked(list(findings)),
+        'findings': [f.as_dict() for f in findings],
+        'notes': list(notes),
+    }
+
+
+def line_hash(f: Finding) -> str:
+    """A location hash that survives moved code: it names the secret or the
+    commit, never the line number."""
+    basis = f.fingerprint or f'{f.message.split(chr(10), 1)[0]}|{f.commit or ""}'
+    digest = hashlib.sha256(f'{f.rule}|{f.path}|{basis}'.encode('utf-8', 'surrogateescape'))
+    return digest.hexdigest()[:32] + ':1'
+
+
+def _uri(path: str) -> str:
+    return quote(path.encode('utf-8', 'surrogateescape'), safe='/')
+
+
+def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    used = sorted({f.rule for f in findings} | set(rules))
+    rule_index = {rid: i for i, rid in enumerate(used)}
+    rule_objs = []
+    for rid in used:
+        rule = rules.get(rid) or Rule(rid, '', rid, rid, 'See the finding message.')
+        level, score = SEVERITIES.get(rule.severity, ('error', '8.0'))
+        rule_objs.append({
+            'id': rid,
+            'name': ''.join(w.capitalize() for w in rid.replace(':', '-').split('-')),
+            'shortDescription': {'text': rule.name},
+            'fullDescription': {'text': rule.description},
+            'help': {'text': rule.help, 'markdown': rule.help},
+            'defaultConfiguration': {'level': level},
+            'properties': {'security-severity': score, 'tags': ['security', rule.hook],
+                           'precision': 'high'},
+        })
+    results = []
+    for f in findings:
+        level, _ = SEVERITIES.get(f.severity, ('error', '8.0'))
+        result: dict[str, Any] = {
+            'ruleId': f.rule,
+            'ruleIndex': rule_index[f.rule],
+            'level': level,
+            'message': {'text': f.message},
+            'locations': [{'physicalLocation': {
+                'artifactLocation': {'uri': _uri(f.path or '.commit-warden.yaml'),
+                                     'uriBaseId': '%SRCROOT%'},
+                'region': {'startLine': max(f.line or 1, 1)},
+            }}],
+            'partialFingerprints': {'primaryLocationLineHash': line_hash(f)},
+            'properties': {'hook': f.hook},
+        }
+        if f.commit:
+            result['properties']['commit'] = f.commit
+        results.append(result)
+    return {
+        '$schema': SARIF_SCHEMA,
+        'version': '2.1.0',
+        'runs': [{
+            'tool': {'driver': {
+                'name': 'commit-warden', 'version': version(),
+                'semanticVersion': version(), 'informationUri': INFO_URI,
+                'rules': rule_objs,
+            }},
+            'results': results,
+            'columnKind': 'unicodeCodePoints',
+        }],
+    }
+
+
+def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
+           color: bool = False, notes: Sequence[str] = ()) -> str:
+    if fmt == 'json':
+        return json.dumps(to_json(findings, notes=notes), indent=2) + '\n'
+    if fmt == 'sarif':
+        return json.dumps(to_sarif(findings, rules), indent=2) + '\n'
+    return format_text(findings, color=color, notes=notes)
+
+
+def emit(findings: Sequence[Finding], rules: Mapping[str, Rule], *, fmt: str = 'text',
+         output: str | None = None, notes: Sequence[str] = (),
+         stream: TextIO | None = None) -> None:
+    stream = sys.stdout if stream is None else stream
+    if output:
+        text = render(fmt, findings, rules, notes=notes)
+        write_atomic(Path(output), text)
+        if fmt != 'text' and findings:
+            stream.write(format_text(findings, color=use_color(stream), notes=notes))
+    else:
+        stream.write(render(fmt, findings, rules, color=use_color(stream), notes=notes))
+    stream.flush()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    tmp.write_text(text, encoding='utf-8')
+    os.replace(tmp, path)
+
+
+# --- the audit log -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    hook: str
+    mode: str
+    repository: str
+    ref: str | None
+    commit_range: str | None
+    outcome: str                   # pass, blocked, error
+    findings: Sequence[Finding] = ()
+    exit_code: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        rules = Counter(f.rule for f in self.findings)
+        return {
+            'time': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+            'hook': self.hook,
+            'version': version(),
+            'mode': self.mode,
+            'repository': self.repository,
+            'ref': self.ref,
+            'range': self.commit_range,
+            'user': _user(),
+            'outcome': self.outcome,
+            'exit_code': self.exit_code,
+            'rules': dict(sorted(rules.items())),
+            'commits': sorted({f.commit for f in self.findings if f.commit}),
+            'fingerprints': sorted({f.fingerprint for f in self.findings if f.fingerprint}),
+            'ci': bool(os.environ.get('CI')),
+        }
+
+
+def _user() -> str:
+    for var in ('GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_EMAIL'):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some CI containers
+        return 'unknown'
+
+
+def audit_path(state_dir: Path, root: Path, configured: str | None) -> Path:
+    if configured:
+        p = Path(configured)
+        return p if p.is_absolute() else root / p
+    return state_dir / 'audit.jsonl'
+
+
+def append_audit(path: Path, record: AuditRecord) -> None:
+    """One JSON line per run; O_APPEND keeps concurrent hook runs from interleaving."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(record.as_dict(), sort_keys=True) + '\n'
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode('utf-8', 'surrogateescape'))
+    finally:
+        os.close(fd)
+
+
+def read_audit(path: Path) -> Iterable[dict[str, Any]]:
+    try:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a torn or hand-edited line must not hide the rest
+                if isinstance(rec, dict):
+                    yield rec
+    except FileNotFoundError:
+        return

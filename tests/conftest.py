@@ -1,0 +1,154 @@
+"""Shared fixtures: real git repositories in temp dirs, isolated from the machine's
+git config, $HOME and keyring."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def git(*args: str, cwd: str | os.PathLike[str], check: bool = True,
+        input: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """Run git in `cwd`; output as text (failures show stderr)."""
+    proc = subprocess.run(('git', *args), cwd=cwd, capture_output=True, input=input,
+                          check=False)
+    out = subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode('utf-8', 'replace'),
+        proc.stderr.decode('utf-8', 'replace'))
+    if check and proc.returncode != 0:
+        raise AssertionError(f'git {" ".join(args)} failed: {out.stderr}')
+    return out
+
+
+def git_commit(cwd: str | os.PathLike[str], msg: str = 'commit', *args: str,
+               sign: bool = False) -> str:
+    """Commit what is staged (allowing empty) and return the new commit id."""
+    extra = () if sign else ('--no-gpg-sign',)
+    git('commit', '--no-verify', '--allow-empty', '-q', '-m', msg, *extra, *args, cwd=cwd)
+    return git('rev-parse', 'HEAD', cwd=cwd).stdout.strip()
+
+
+def write(path: str | os.PathLike[str], text: str | bytes) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        p.write_bytes(text)
+    else:
+        p.write_text(text, encoding='utf-8')
+    return p
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the machine's git config, $HOME, keyring or a hook's GIT_* vars."""
+    home = tmp_path_factory.mktemp('home')
+    for var in list(os.environ):
+        if var.startswith(('GIT_', 'PRE_COMMIT_')) or var in (
+                'COMMIT_WARDEN_CONFIG', 'NO_COLOR', 'SKIP', 'GITHUB_BASE_REF',
+                'GITHUB_STEP_SUMMARY', 'CI_MERGE_REQUEST_DIFF_BASE_SHA'):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv('HOME', str(home))
+    monkeypatch.setenv('XDG_CONFIG_HOME', str(home / '.config'))
+    monkeypatch.setenv('GIT_CONFIG_NOSYSTEM', '1')
+    monkeypatch.setenv('GIT_CONFIG_GLOBAL', str(home / '.gitconfig'))
+    monkeypatch.setenv('GIT_TEMPLATE_DIR', '')
+    monkeypatch.setenv('GNUPGHOME', str(home / '.gnupg'))
+    monkeypatch.setenv('GIT_AUTHOR_NAME', 'Alice Example')
+    monkeypatch.setenv('GIT_AUTHOR_EMAIL', 'alice@example.com')
+    monkeypatch.setenv('GIT_COMMITTER_NAME', 'Alice Example')
+    monkeypatch.setenv('GIT_COMMITTER_EMAIL', 'alice@example.com')
+    (home / '.gitconfig').write_text(
+        '[user]\n\tname = Alice Example\n\temail = alice@example.com\n'
+        '[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n')
+    yield
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh repository (branch main, no commits) that is also the cwd."""
+    path = tmp_path / 'repo'
+    path.mkdir()
+    git('-c', 'init.defaultBranch=main', 'init', '-q', cwd=path)
+    monkeypatch.chdir(path)
+    return path
+
+
+@pytest.fixture
+def remote(tmp_path: Path, repo: Path) -> Path:
+    """A local bare repository added to `repo` as origin."""
+    path = tmp_path / 'origin.git'
+    git('-c', 'init.defaultBranch=main', 'init', '-q', '--bare', str(path), cwd=tmp_path)
+    git('remote', 'add', 'origin', str(path), cwd=repo)
+    return path
+
+
+# --- end-to-end through the real pre-commit framework ----------------------
+
+def _snapshot_checkout(dest: Path) -> str:
+    """This checkout as it is now (committed or not), as a repo pre-commit can clone."""
+    files = subprocess.run(
+        ('git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'),
+        cwd=ROOT, capture_output=True, check=True).stdout.split(b'\0')
+    for name in files:
+        if not name:
+            continue
+        src = ROOT / os.fsdecode(name)
+        if not src.is_file():
+            continue
+        target = dest / os.fsdecode(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+    git('-c', 'init.defaultBranch=main', 'init', '-q', cwd=dest)
+    git('add', '-A', cwd=dest)
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q',
+        '--no-verify', '--no-gpg-sign', '-m', 'snapshot', cwd=dest)
+    return git('rev-parse', 'HEAD', cwd=dest).stdout.strip()
+
+
+@pytest.fixture(scope='session')
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """(path, rev) of a snapshot of this checkout, for `repo:` in a pre-commit config."""
+    dest = tmp_path_factory.mktemp('hook-repo')
+    env_backup = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith('GIT_')}
+    try:
+        rev = _snapshot_checkout(dest)
+    finally:
+        os.environ.update(env_backup)
+    return dest, rev
+
+
+@pytest.fixture(scope='session')
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PRE_COMMIT_HOME per session: the hook environment is built once."""
+    return tmp_path_factory.mktemp('pre-commit-home')
+
+
+@pytest.fixture
+def pre_commit(pre_commit_home: Path, hook_repo: tuple[Path, str], repo: Path,
+               monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Install hooks from this checkout into `repo`: call with a hooks YAML list."""
+    monkeypatch.setenv('PRE_COMMIT_HOME', str(pre_commit_home))
+    exe = Path(sys.executable).parent / 'pre-commit'
+    path, rev = hook_repo
+
+    def install(hooks_yaml: str, hook_types: tuple[str, ...] = ('pre-commit',)) -> None:
+        write(repo / '.pre-commit-config.yaml',
+              f'repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n{hooks_yaml}')
+        types: list[str] = []
+        for t in hook_types:
+            types += ['--hook-type', t]
+        proc = subprocess.run((str(exe), 'install', *types), cwd=repo,
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        # pre-commit's hook script runs `python -mpre_commit`: make sure it finds ours.
+        monkeypatch.setenv('PATH', f'{exe.parent}{os.pathsep}{os.environ["PATH"]}')
+
+    return install

@@ -1,0 +1,48 @@
+"""The manifest, the console scripts and the README agree on every hook id."""
+from __future__ import annotations
+
+import sys
+
+import yaml
+
+from tests.conftest import ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+# Every hook id that ever shipped: pre-commit autoupdate refuses a rev that lacks
+# a configured id, so none of these may disappear from the manifest.
+SHIPPED_IDS = {'check-warden-config'}
+
+
+def manifest() -> list[dict[str, object]]:
+    return yaml.safe_load((ROOT / '.pre-commit-hooks.yaml').read_text())
+
+
+def test_every_hook_is_a_console_script_of_the_same_name() -> None:
+    scripts = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['scripts']
+    for hook in manifest():
+        assert hook['entry'] == hook['id']
+        assert hook['id'] in scripts
+        assert hook['language'] == 'python'
+        assert 'minimum_pre_commit_version' in hook
+
+
+def test_every_hook_is_documented_in_the_readme() -> None:
+    readme = (ROOT / 'README.md').read_text()
+    for hook in manifest():
+        assert f'| `{hook["id"]}` |' in readme, hook['id']
+
+
+def test_no_shipped_hook_id_is_missing() -> None:
+    assert {h['id'] for h in manifest()} >= SHIPPED_IDS
+
+
+def test_version_only_in_pyproject() -> None:
+    from hooks.version import version
+
+    declared = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['version']
+    assert version() == declared
+    assert f'## {declared} - ' in (ROOT / 'CHANGELOG.md').read_text()
