@@ -562,8 +562,8 @@ def parse(text: str | bytes, source: str) -> Config:
         try:
             text = text.decode('utf-8')
         except UnicodeDecodeError as e:
-            problem = Problem(source, 1, f'the file is not UTF-8 text ({e.reason})')
-            raise ConfigError([problem]) from e
+            raise ConfigError([
+                Problem(source, 1, f'the file is not UTF-8 text ({e.reason})')]) from e
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
