@@ -1,0 +1,60 @@
+"""commit-warden's detect-secrets plugins, one module per provider family.
+
+Importing this package is cheap: the plugin modules (which import
+detect_secrets) load only when ``plugin_classes()`` is first called, and the
+prefilter tables live in ``hooks.detectors.keywords``, which never imports
+detect_secrets.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hooks.detectors.base import WardenPlugin
+
+# Order is the order findings of equal priority are reported in.
+MODULES = (
+    'cloud', 'vcs', 'chat', 'payments', 'ai', 'saas', 'infra', 'registries', 'keys',
+    'configfiles', 'urls', 'generic',
+)
+
+
+# Which module holds the plugins of each keyword group, so a scan imports (and
+# compiles the regexes of) only the modules whose keywords occurred. A test
+# checks this table against the plugins' own `keyword_group`.
+GROUP_MODULES = {
+    'aws': 'cloud', 'gcp': 'cloud', 'azure': 'cloud',
+    'github': 'vcs', 'gitlab': 'vcs', 'atlassian': 'vcs',
+    'slack': 'chat', 'discord': 'chat', 'telegram': 'chat',
+    'stripe': 'payments', 'square': 'payments', 'shopify': 'payments',
+    'braintree': 'payments',
+    'openai': 'ai', 'anthropic': 'ai', 'huggingface': 'ai',
+    'twilio': 'saas', 'sendgrid': 'saas', 'mailgun': 'saas', 'mailchimp': 'saas',
+    'datadog': 'saas', 'newrelic': 'saas',
+    'heroku': 'infra', 'digitalocean': 'infra', 'hashicorp': 'infra',
+    'databricks': 'infra',
+    'npm': 'registries', 'pypi': 'registries',
+    'private-key': 'keys', 'jwt': 'keys',
+    'config-file': 'configfiles',
+    'url': 'urls', 'connection-string': 'urls',
+    'generic': 'generic',
+}
+
+
+@functools.cache
+def module_plugin_classes(name: str) -> tuple[type[WardenPlugin], ...]:
+    from hooks.detectors.base import WardenPlugin
+
+    module = importlib.import_module(f'{__name__}.{name}')
+    return tuple(
+        value for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, WardenPlugin)
+        and value.__module__ == module.__name__
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def plugin_classes() -> tuple[type[WardenPlugin], ...]:
+    return tuple(cls for name in MODULES for cls in module_plugin_classes(name))

@@ -1,0 +1,264 @@
+"""Generic credentials: a secret-ish name assigned a real-looking value.
+
+Entropy alone floods users, so a value is judged only where a key name says
+it is a password, secret, token or API key, and then only if it looks real:
+not a placeholder or template, not a reference to somewhere else, not an
+identifier, hash or UUID, and random enough for its length.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from detect_secrets.filters.heuristic import is_indirect_reference
+from detect_secrets.filters.heuristic import is_lock_file
+from detect_secrets.filters.heuristic import is_potential_uuid
+from detect_secrets.filters.heuristic import is_sequential_string
+from detect_secrets.filters.heuristic import is_templated_secret
+
+from hooks.detectors.base import PRIORITY_GENERIC
+from hooks.detectors.base import Hit
+from hooks.detectors.base import Rule
+from hooks.detectors.base import WardenPlugin
+from hooks.detectors.base import rx
+from hooks.detectors.values import UNQUOTED_KINDS
+from hooks.detectors.values import Context
+from hooks.detectors.values import char_classes
+from hooks.detectors.values import is_hash_or_digest
+from hooks.detectors.values import is_placeholder
+from hooks.detectors.values import is_uuid
+from hooks.detectors.values import looks_like_identifier
+from hooks.detectors.values import looks_random
+from hooks.detectors.values import shannon_entropy
+
+# Where a key name may be: found by its keyword, then widened to the whole
+# name, so the cost is linear in the line (no leading [\w]* to backtrack over).
+_KEYWORD_RE = rx(r'(?i)pass|pwd|secret|token|key|cred|auth|bearer')
+_NAME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
+_SEGMENT_RE = rx(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
+
+# After the name: an optional closing quote/bracket, an operator, the value.
+_ASSIGN_RE = rx(
+    r'(?P<kq>\\?["\'`]?)\]?'
+    # a type annotation (Python, TS, Kotlin): "name: str = ..."; the space
+    # before "=" tells it from a base64 value's padding ("key: abc=").
+    r'(?::\s{0,4}[A-Za-z_][\w.<>\[\]|?]{0,40}\s{1,4}(?==))?'
+    r'\s{0,8}(?P<op>:=|=>|<-|::|=|:|,|\s)\s{0,8}'
+    r'(?:[rbufRBUF]{1,2}(?=["\']))?(?P<q>\\?["\'`]?)',
+)
+_XML_ELEMENT_RE = rx(r'<(?P<key>[\w.:-]{1,64})>(?P<value>[^<\s]{1,256})</(?P=key)>')
+_APP_SETTING_RE = rx(
+    r'(?i)\b(?:key|name)\s*=\s*"(?P<key>[^"]{1,64})"\s+value\s*=\s*"(?P<value>[^"]{1,256})"',
+)
+_AUTH_HEADER_RE = rx(
+    r'(?i)\bauthorization\\?["\']?\s*(?:=>|[:=])\s*\\?["\']?\s*(?:bearer|basic|token)\s+'
+    r'(?P<value>[A-Za-z0-9._~+/=-]{12,})',
+)
+
+# Regex syntax: (?..., \d, [..]+, {m,n}.
+_REGEX_LIKE_RE = rx(r'\(\?|\\[dswbDSWB]|\[[^\]]*\][*+?{]|\{\d*,\d*\}')
+
+_PASSWORD_SEGMENTS = frozenset(('password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode'))
+_SECRET_SEGMENTS = frozenset(('secret', 'credential', 'credentials', 'creds'))
+_TOKEN_SEGMENTS = frozenset(('token', 'bearer', 'auth', 'authorization'))
+_KEY_QUALIFIERS = frozenset((
+    'api', 'access', 'private', 'priv', 'secret', 'client', 'auth', 'master', 'encryption',
+    'encrypt', 'signing', 'sign', 'app', 'application', 'service', 'account', 'license',
+    'admin', 'session', 'hmac', 'jwt', 'webhook', 'consumer', 'subscription', 'storage',
+    'shared', 'root', 'integration', 'write', 'read', 'deploy', 'ingest', 'crypt', 'cipher',
+))
+# Names that hold something about a secret, not the secret.
+_EXCLUDED_ANYWHERE = frozenset((
+    'hash', 'hashed', 'digest', 'checksum', 'sha', 'sha1', 'sha256', 'sha512', 'md5',
+    'fingerprint', 'integrity', 'public', 'publishable', 'pubkey', 'pub', 'placeholder',
+    'regex', 'pattern', 'policy', 'validator', 'validation', 'strength', 'hint', 'reset',
+    'forgot', 'expiry', 'expires', 'expiration', 'rotation', 'mask', 'masked', 'encrypted',
+))
+_EXCLUDED_LAST = frozenset((
+    'id', 'ids', 'name', 'names', 'url', 'uri', 'urls', 'endpoint', 'host', 'path', 'file',
+    'filename', 'dir', 'env', 'var', 'type', 'types', 'format', 'field', 'fields', 'header',
+    'param', 'prefix', 'suffix', 'label', 'length', 'len', 'size', 'min', 'max', 'count',
+    'timeout', 'ttl', 'lifetime', 'at', 'date', 'time', 'version', 'ref', 'arn', 'index',
+    'idx', 'mode', 'method', 'provider', 'manager', 'store', 'service', 'source', 'location',
+    'text', 'message', 'msg', 'error', 'title', 'description', 'help', 'prompt', 'input',
+    'column', 'key_name', 'keys', 'tokens', 'secrets', 'passwords', 'enabled', 'required',
+    'used', 'set', 'exists', 'valid', 'len', 'bits', 'algorithm', 'alg', 'scheme', 'user',
+    'username', 'login', 'email', 'kind', 'class', 'cls', 'config', 'option', 'options',
+    'generator', 'factory', 'handler', 'callback', 'fn', 'func', 'cache', 'tokenizer',
+    'pair', 'hdr', 'mgr', 'attempts', 'retries', 'rules', 'template', 'example', 'sample', 'schema',
+))
+
+
+def split_name(name: str) -> list[str]:
+    return [s.lower() for s in _SEGMENT_RE.findall(name)]
+
+
+def classify_name(name: str) -> str | None:
+    """The generic rule a key name calls for, or None if it names no secret."""
+    segments = split_name(name)
+    if not segments or any(s in _EXCLUDED_ANYWHERE for s in segments):
+        return None
+    if segments[-1] in _EXCLUDED_LAST:
+        return None
+    if any(s in _PASSWORD_SEGMENTS or s.endswith(('password', 'passwd')) for s in segments):
+        return 'generic-password'
+    if any(s in _SECRET_SEGMENTS or s.endswith('secret') for s in segments):
+        return 'generic-secret'
+    if any(s in _TOKEN_SEGMENTS or s.endswith('token') for s in segments):
+        return 'generic-token'
+    for i, s in enumerate(segments):
+        if s == 'key' and i > 0 and segments[i - 1] in _KEY_QUALIFIERS:
+            return 'generic-api-key'
+        if s.endswith('key') and s[:-3] in _KEY_QUALIFIERS:
+            return 'generic-api-key'
+    return None
+
+
+# What may stand before a key whose value is unquoted: nothing (KEY=value,
+# key: value at the start of a line), a shell/Dockerfile keyword, a YAML list
+# dash, or a separator inside a flow mapping or query/connection string.
+_UNQUOTED_LEADS = frozenset(('', 'export', 'set', 'ENV', '-', 'readonly', 'declare'))
+
+
+def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -> bool:
+    if text[max(start - 2, 0):start] == '--':
+        return True  # --password=value / --password value on a command line
+    if op.isspace() or not unquoted_ok:
+        # "the password is ..." prose, a type declaration, or code, where an
+        # unquoted value is an expression, not a literal.
+        return False
+    lead = text[:start]
+    return lead.strip() in _UNQUOTED_LEADS or lead.rstrip().endswith(('{', ',', '&', '?', ';'))
+
+
+_RULES = {
+    'generic-password': Rule('generic-password', 'Generic', 'hard-coded password', _KEYWORD_RE),
+    'generic-secret': Rule('generic-secret', 'Generic', 'hard-coded secret', _KEYWORD_RE),
+    'generic-token': Rule('generic-token', 'Generic', 'hard-coded token', _KEYWORD_RE),
+    'generic-api-key': Rule('generic-api-key', 'Generic', 'hard-coded API key', _KEYWORD_RE),
+    'authorization-header': Rule(
+        'authorization-header', 'Generic', 'credential in HTTP Authorization header',
+        _AUTH_HEADER_RE, group='value',
+    ),
+}
+
+
+class GenericSecretDetector(WardenPlugin):
+    """password / secret / token / api_key = <real-looking value>."""
+
+    # detect-secrets' KeywordDetector type: its baselines keep matching.
+    secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
+    keyword_group = 'generic'
+    priority = PRIORITY_GENERIC
+    rules = tuple(_RULES.values())
+
+    def __init__(self, base64_limit: float = 4.5, hex_limit: float = 3.0) -> None:
+        self.base64_limit = base64_limit
+        self.hex_limit = hex_limit
+
+    @classmethod
+    def configure(cls, *, base64_limit: float, hex_limit: float) -> GenericSecretDetector:
+        return cls(base64_limit=base64_limit, hex_limit=hex_limit)
+
+    def find(self, text: str, context: Context) -> Iterator[Hit]:
+        if context.kind in ('lock', 'asset', 'binary') or is_lock_file(context.path):
+            return
+        if '\\"' in text:
+            # JSON strings that hold code (notebook cells): judge the code.
+            text = text.replace('\\"', '"')
+        seen: set[str] = set()
+        for rule_id, value, start, strict in self._candidates(text, context):
+            if value in seen or not self.looks_real(rule_id, value, strict=strict):
+                continue
+            seen.add(value)
+            yield self.hit(_RULES[rule_id], value, start)
+
+    def _candidates(self, text: str, context: Context) -> Iterator[tuple[str, str, int, bool]]:
+        """(rule id, value, offset, strict): strict when the syntax alone is
+        weak evidence of an assignment, so the value must look random."""
+        for match in _AUTH_HEADER_RE.finditer(text):
+            yield 'authorization-header', match.group('value'), match.start('value'), False
+        for match in _XML_ELEMENT_RE.finditer(text):
+            rule_id = classify_name(match.group('key').rsplit(':', 1)[-1])
+            if rule_id:
+                yield rule_id, match.group('value'), match.start('value'), False
+        for match in _APP_SETTING_RE.finditer(text):
+            rule_id = classify_name(match.group('key'))
+            if rule_id:
+                yield rule_id, match.group('value'), match.start('value'), False
+        unquoted_ok = context.kind in UNQUOTED_KINDS
+        end_of_last = -1
+        for kw in _KEYWORD_RE.finditer(text):
+            if kw.start() < end_of_last:
+                continue
+            start, end = kw.start(), kw.end()
+            while start > 0 and end - start < 80 and text[start - 1] in _NAME_CHARS:
+                start -= 1
+            while end < len(text) and end - start < 80 and text[end] in _NAME_CHARS:
+                end += 1
+            end_of_last = end
+            while text[start] in '.-' and start < kw.start():
+                start += 1  # --password: the dashes are a flag, not the name
+            name = text[start:end].strip('.-')
+            rule_id = classify_name(name)
+            if rule_id is None:
+                continue
+            found = self._value_after(text, start, end, unquoted_ok)
+            if found is not None:
+                yield rule_id, *found
+
+    @staticmethod
+    def _value_after(
+        text: str, start: int, end: int, unquoted_ok: bool,
+    ) -> tuple[str, int, bool] | None:
+        assign = _ASSIGN_RE.match(text, end)
+        if assign is None:
+            return None
+        op, quote, key_quote = assign.group('op', 'q', 'kq')
+        pos = assign.end()
+        if op == ',' and not (key_quote and text[:start - 1].rstrip().endswith('(')):
+            # f(password, x) or ['password', 'token']: arguments or a list;
+            # put("password", "x") is a mapping.
+            return None
+        if op.isspace() and text[max(start - 2, 0):start] != '--':
+            return None  # "you can pass `x`": prose, not an assignment
+        if quote:
+            close = text.find(quote, pos, pos + 300)
+            if close <= pos:
+                return None
+            value = text[pos:close]
+            if quote.startswith('\\'):
+                value = value.rstrip('\\')
+            return value, pos, op == ','
+
+        if not _unquoted_value_allowed(text, start, op, unquoted_ok):
+            return None
+        stop = pos
+        while stop < len(text) and stop - pos < 256 and text[stop] not in ' \t\'"`,;#)}]':
+            stop += 1
+        value = text[pos:stop]
+        if not value or value[0] in '!&*|>([{$%@' or '(' in value:
+            return None  # YAML tags/anchors/block scalars, calls, templates
+        if is_indirect_reference(text[start:stop]):
+            return None
+        return value, pos, False
+
+    def looks_real(self, rule_id: str, value: str, *, strict: bool = False) -> bool:
+        if value.endswith('\\n'):
+            value = value[:-2]
+        if (
+            any(c.isspace() for c in value) or is_placeholder(value) or is_hash_or_digest(value)
+            or is_templated_secret(value) or is_potential_uuid(value) or is_uuid(value)
+            or is_sequential_string(value) or looks_like_identifier(value)
+        ):
+            return False
+        if value.isalpha() and len(value) < 40:
+            return False  # a word or a name (HTTPPasswordMgr), not a secret
+        if _REGEX_LIKE_RE.search(value):
+            return False  # a regex or an expression held in a string
+        if rule_id == 'generic-password' and not strict:
+            if len(value) < 6 or shannon_entropy(value) < 2.0:
+                return False
+            return char_classes(value) >= 2 or (len(value) >= 12 and shannon_entropy(value) >= 3.0)
+        if len(value) < 16 or char_classes(value) < 2:
+            return False
+        return looks_random(value, base64_limit=self.base64_limit, hex_limit=self.hex_limit)

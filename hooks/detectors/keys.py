@@ -1,0 +1,73 @@
+"""Private keys (PEM, OpenSSH, PGP, PuTTY) and JSON Web Tokens."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from detect_secrets.plugins.jwt import JwtTokenDetector
+from detect_secrets.plugins.private_key import PrivateKeyDetector as _BuiltinPrivateKeyDetector
+
+from hooks.detectors.base import Hit
+from hooks.detectors.base import Rule
+from hooks.detectors.base import WardenPlugin
+from hooks.detectors.base import rx
+from hooks.detectors.values import Context
+
+# A key body line: base64, or a PEM header of an encrypted key.
+_BODY_RE = re.compile(r'[A-Za-z0-9+/]{20,}|^\s*(?:Proc-Type|DEK-Info|Comment|Version):')
+_PEM_RE = re.compile(
+    r'-{4,5} ?BEGIN (?P<label>(?:[A-Z0-9]+ )*?)PRIVATE KEY(?P<block> BLOCK)? ?-{4,5}',
+)
+_PUTTY_RE = re.compile(r'PuTTY-User-Key-File-[23]: ')
+
+
+def _has_body(after_header: str, context: Context) -> bool:
+    """A header alone is a string constant in a parser or a doc; a key has a
+    body: on the same line (a JSON string with literal \\n, a one-line PEM)
+    or on one of the next lines (a PEM file, a YAML block scalar)."""
+    if _BODY_RE.search(after_header[:200]):
+        return True
+    return any(_BODY_RE.search(line[:200]) for line in context.following[:3] if line.strip())
+
+
+class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
+    """Private keys, reported on their header line.
+
+    The secret reported is the "BEGIN ... PRIVATE KEY" marker, as
+    detect-secrets reports it, so its baselines keep matching.
+    """
+
+    keyword_group = 'private-key'
+    rules = (
+        Rule('private-key', 'Private key', 'private key', _PEM_RE, min_entropy=0.0),
+        Rule('private-key', 'Private key', 'PuTTY private key', _PUTTY_RE, min_entropy=0.0),
+    )
+
+    def find(self, text: str, context: Context) -> Iterator[Hit]:
+        for match in _PEM_RE.finditer(text):
+            if not _has_body(text[match.end():], context):
+                continue
+            label = match.group('label').strip()
+            if match.group('block'):
+                kind = 'PGP private key block'
+            elif label:
+                kind = f'{label} private key'
+            else:
+                kind = 'PKCS#8 private key'
+            marker = f'BEGIN {label + " " if label else ""}PRIVATE KEY{match.group("block") or ""}'
+            yield self.hit(self.rules[0], marker, match.start(), kind=kind)
+        for match in _PUTTY_RE.finditer(text):
+            yield self.hit(self.rules[1], match.group(0).rstrip(': '), match.start())
+
+
+class JWTDetector(WardenPlugin, JwtTokenDetector):
+    keyword_group = 'jwt'
+    rules = (
+        Rule(
+            # Header and payload are both JSON objects ("eyJ" is base64 of
+            # '{"'); an unsigned token (alg none) carries no secret.
+            'jwt', 'JWT', 'JSON Web Token',
+            rx(r'\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])'),
+            check=lambda match, context: JwtTokenDetector.is_formally_valid(match.group(0)),
+        ),
+    )

@@ -1,0 +1,149 @@
+"""Prefilter keyword tables: which lines can hold a secret at all.
+
+This module must never import detect_secrets: the engine decides from these
+tables alone whether a change needs the (slow to import) detectors, so a clean
+change never pays for ``import detect_secrets``.
+
+Each detector plugin names its group here; a line reaches a plugin only when
+one of the group's keywords occurs in the lowercased line (or, for the few
+formats that have no literal prefix, when a group's structural pattern
+matches).  The union of all keywords is the engine's one-pass prefilter.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from collections.abc import Mapping
+
+# Keywords are matched against the *lowercased* line, so they are lowercase.
+KEYWORDS: Mapping[str, tuple[str, ...]] = {
+    'aws': (
+        'akia', 'asia', 'abia', 'acca', 'a3t',
+        'aws', 'secret_access_key', 'secretaccesskey', 'secret-access-key',
+    ),
+    'gcp': ('aiza', 'gocspx-', 'private_key_id'),
+    'azure': ('accountkey', 'sharedaccesskey', 'sig=', 'q~', 'storage'),
+    'github': ('ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'),
+    'gitlab': (
+        'glpat-', 'gldt-', 'glrt-', 'glptt-', 'glcbt-', 'glft-', 'glimt-',
+        'glagent-', 'glsoat-', 'gloas-', 'glffct-', 'gr1348941',
+    ),
+    'atlassian': ('atatt3', 'atlassian', 'jira', 'confluence'),
+    'slack': ('xox', 'xapp-', 'hooks.slack.com'),
+    'discord': ('discord', 'token', 'bot'),
+    'telegram': (':aa',),
+    'stripe': ('sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'whsec_'),
+    'square': ('sq0atp-', 'sq0csp-', 'eaaa'),
+    'shopify': ('shpat_', 'shpca_', 'shppa_', 'shpss_'),
+    'braintree': ('access_token$production$',),
+    'openai': ('t3blbkfj', 'sk-proj-', 'sk-svcacct-', 'sk-admin-'),
+    'anthropic': ('sk-ant-',),
+    'huggingface': ('hf_', 'api_org_'),
+    'private-key': ('private key', 'putty-user-key-file'),
+    'jwt': ('eyj',),
+    'url': ('://',),
+    'connection-string': ('password', 'pwd', 'passwd'),
+    'twilio': ('twilio',),
+    'sendgrid': ('sg.',),
+    'mailgun': ('key-', 'mailgun'),
+    'mailchimp': ('-us',),
+    'datadog': ('datadog', 'dd_api', 'dd_app', 'dd-api', 'dd-app', 'ddapi', 'ddapp'),
+    'newrelic': ('nrak-', 'nrii-', 'nriq-', 'nrjs-', 'nral', 'newrelic', 'new_relic'),
+    'heroku': ('heroku', 'hrku-'),
+    'digitalocean': ('dop_v1_', 'doo_v1_', 'dor_v1_'),
+    'hashicorp': ('hvs.', 'hvb.', 'hvr.', 'vault', '.atlasv1.'),
+    'databricks': ('dapi',),
+    'npm': ('npm_', '_authtoken', '_auth', '_password'),
+    'pypi': ('pypi-',),
+    'config-file': (
+        'password', 'passwd', '_auth', '"auth"', 'identitytoken', 'token',
+        'client-key-data', 'machine', '://',
+    ),
+    'generic': (
+        'pass', 'pwd', 'secret', 'token', 'key', 'cred', 'auth', 'bearer',
+        'private', 'sign',
+    ),
+}
+
+# Formats with no literal prefix.  Matched against the original (not
+# lowercased) text; each starts with a literal (SK, a dot) so the regex
+# engine can skip ahead, because each is a pass over every added character.
+STRUCTURAL: Mapping[str, str] = {
+    'twilio': r'SK[0-9a-f]{32}',
+    'discord': r'\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}',
+}
+
+
+class _Node(dict[str, '_Node']):
+    """A trie node: character -> child; '' marks the end of a keyword."""
+
+
+def _trie_regex(words: Iterable[str], *, longest: bool = False) -> str:
+    """An alternation shaped as a trie, so the regex engine gives up on a
+    position after a character or two instead of trying every keyword.
+
+    longest=False: a keyword that extends a shorter one is dropped (enough
+    for a yes/no prefilter); longest=True: the longest keyword at a position
+    matches.
+    """
+    trie = _Node()
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, _Node())
+        node[''] = _Node()
+
+    def render(node: _Node) -> str:
+        optional = '' in node
+        if optional and (len(node) == 1 or not longest):
+            return ''
+        alternatives = []
+        for ch in sorted(k for k in node if k):
+            alternatives.append(re.escape(ch) + render(node[ch]))
+        if optional:
+            alternatives.append('')
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return '(?:' + '|'.join(alternatives) + ')'
+
+    return render(trie)
+
+
+def all_keywords() -> frozenset[str]:
+    return frozenset(k for group in KEYWORDS.values() for k in group)
+
+
+@functools.lru_cache(maxsize=1)
+def prefilter_regex() -> re.Pattern[str]:
+    """One pass over the lowercased text finds every line worth scanning."""
+    return re.compile(_trie_regex(all_keywords()))
+
+
+@functools.lru_cache(maxsize=1)
+def structural_regexes() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((group, re.compile(source)) for group, source in STRUCTURAL.items())
+
+
+@functools.lru_cache(maxsize=1)
+def _group_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    words = all_keywords()
+    # A match of "password" also stands for "pass", "pwd"... contained in it.
+    groups_of = {
+        word: frozenset(g for g, kws in KEYWORDS.items() for k in kws if k in word)
+        for word in words
+    }
+    # A lookahead, so keywords that overlap are all seen.
+    return re.compile('(?=(' + _trie_regex(words, longest=True) + '))'), groups_of
+
+
+def groups_in(text: str, lowered: str) -> set[str]:
+    """The keyword groups whose keywords (or structural patterns) occur."""
+    finder, groups_of = _group_finder()
+    found: set[str] = set()
+    for match in finder.finditer(lowered):
+        found |= groups_of[match.group(1)]
+    for group, pattern in structural_regexes():
+        if group not in found and pattern.search(text):
+            found.add(group)
+    return found

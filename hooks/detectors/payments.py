@@ -1,0 +1,85 @@
+"""Stripe, Square, Shopify and Braintree keys."""
+from __future__ import annotations
+
+from detect_secrets.plugins.square_oauth import SquareOAuthDetector
+from detect_secrets.plugins.stripe import StripeDetector as _BuiltinStripeDetector
+
+from hooks.detectors.base import Rule
+from hooks.detectors.base import WardenPlugin
+from hooks.detectors.base import rx
+
+_END = r'(?![A-Za-z0-9_-])'
+
+
+class StripeDetector(WardenPlugin, _BuiltinStripeDetector):
+    keyword_group = 'stripe'
+    rules = (
+        Rule(
+            'stripe-secret-key', 'Stripe', 'live secret key',
+            rx(r'\bsk_live_[0-9a-zA-Z]{24,247}' + _END),
+        ),
+        Rule(
+            'stripe-secret-key', 'Stripe', 'test secret key',
+            rx(r'\bsk_test_[0-9a-zA-Z]{24,247}' + _END),
+        ),
+        Rule(
+            'stripe-restricted-key', 'Stripe', 'restricted key',
+            rx(r'\brk_(?:live|test)_[0-9a-zA-Z]{24,247}' + _END),
+        ),
+        Rule(
+            'stripe-webhook-secret', 'Stripe', 'webhook signing secret',
+            rx(r'\bwhsec_[0-9a-zA-Z]{32,64}' + _END),
+        ),
+    )
+
+
+class SquareDetector(WardenPlugin, SquareOAuthDetector):
+    keyword_group = 'square'
+    rules = (
+        Rule(
+            'square-access-token', 'Square', 'access token',
+            rx(r'\bsq0atp-[0-9A-Za-z_-]{22}' + _END),
+        ),
+        Rule(
+            'square-access-token', 'Square', 'access token',
+            rx(r'\bEAAA[0-9A-Za-z_-]{60}' + _END),
+        ),
+        Rule(
+            'square-oauth-secret', 'Square', 'OAuth application secret',
+            rx(r'\bsq0csp-[0-9A-Za-z_-]{43}' + _END),
+        ),
+    )
+
+
+class ShopifyDetector(WardenPlugin):
+    secret_type = 'Shopify Token'  # noqa: S105 (a type name)
+    keyword_group = 'shopify'
+    rules = (
+        Rule(
+            'shopify-access-token', 'Shopify', 'Admin API access token',
+            rx(r'\bshpat_[a-fA-F0-9]{32}\b'),
+        ),
+        Rule(
+            'shopify-custom-app-token', 'Shopify', 'custom app access token',
+            rx(r'\bshpca_[a-fA-F0-9]{32}\b'),
+        ),
+        Rule(
+            'shopify-private-app-token', 'Shopify', 'private app access token',
+            rx(r'\bshppa_[a-fA-F0-9]{32}\b'),
+        ),
+        Rule(
+            'shopify-shared-secret', 'Shopify', 'app shared secret',
+            rx(r'\bshpss_[a-fA-F0-9]{32}\b'),
+        ),
+    )
+
+
+class BraintreeDetector(WardenPlugin):
+    secret_type = 'Braintree Access Token'  # noqa: S105 (a type name)
+    keyword_group = 'braintree'
+    rules = (
+        Rule(
+            'braintree-access-token', 'PayPal Braintree', 'production access token',
+            rx(r'access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}'),
+        ),
+    )

@@ -1,0 +1,33 @@
+"""Package registry tokens: npm and PyPI."""
+from __future__ import annotations
+
+from detect_secrets.plugins.npm import NpmDetector as _BuiltinNpmDetector
+from detect_secrets.plugins.pypi_token import PypiTokenDetector
+
+from hooks.detectors.base import Rule
+from hooks.detectors.base import WardenPlugin
+from hooks.detectors.base import rx
+
+_END = r'(?![A-Za-z0-9_-])'
+
+
+class NpmDetector(WardenPlugin, _BuiltinNpmDetector):
+    keyword_group = 'npm'
+    rules = (
+        Rule('npm-access-token', 'npm', 'access token', rx(r'\bnpm_[A-Za-z0-9]{36}\b')),
+    )
+
+
+class PyPIDetector(WardenPlugin, PypiTokenDetector):
+    keyword_group = 'pypi'
+    rules = (
+        # Macaroons whose first caveat is the issuer: "pypi.org" / "test.pypi.org".
+        Rule(
+            'pypi-token', 'PyPI', 'API token',
+            rx(r'\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}' + _END),
+        ),
+        Rule(
+            'pypi-token', 'TestPyPI', 'API token',
+            rx(r'\bpypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,}' + _END),
+        ),
+    )

@@ -1,0 +1,235 @@
+"""Judging a candidate value: placeholder, reference, hash, or real-looking.
+
+Pure functions over strings, shared by the detector plugins and the engine.
+No detect_secrets import here, so the engine can use these without it.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# detect-secrets' defaults for its high-entropy plugins.
+DEFAULT_BASE64_LIMIT = 4.5
+DEFAULT_HEX_LIMIT = 3.0
+HEX_CHARS = frozenset('0123456789abcdefABCDEF')
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a detector may know beyond the text it is given."""
+
+    path: str = ''
+    kind: str = 'code'   # see file_kind()
+    line: str = ''       # the whole line, even when the text scanned is a window of it
+    following: tuple[str, ...] = ()  # the next few lines, for multi-line formats (PEM bodies)
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    length = len(value)
+    return -sum(n / length * math.log2(n / length) for n in Counter(value).values())
+
+
+def char_classes(value: str) -> int:
+    lower = any(c.islower() for c in value)
+    upper = any(c.isupper() for c in value)
+    digit = any(c.isdigit() for c in value)
+    other = any(not c.isalnum() for c in value)
+    return lower + upper + digit + other
+
+
+def is_hex(value: str) -> bool:
+    return bool(value) and all(c in HEX_CHARS for c in value)
+
+
+def entropy_threshold(value: str, *, base64_limit: float, hex_limit: float) -> float:
+    """The entropy a value needs to look random.
+
+    detect-secrets' limits (4.5 base64, 3.0 hex) are calibrated for long
+    strings; a short string cannot reach them even when random (16 random
+    characters top out at 4 bits), so a short value needs a share of the most
+    it could have instead, scaled by the configured limit.
+    """
+    room = 0.8 * math.log2(max(len(value), 2))
+    if is_hex(value):
+        return min(hex_limit, room * hex_limit / DEFAULT_HEX_LIMIT)
+    return min(base64_limit, room * base64_limit / DEFAULT_BASE64_LIMIT)
+
+
+def looks_random(value: str, *, base64_limit: float = 4.5, hex_limit: float = 3.0) -> bool:
+    return shannon_entropy(value) >= entropy_threshold(
+        value, base64_limit=base64_limit, hex_limit=hex_limit,
+    )
+
+
+# Values that stand in for a secret rather than being one.
+_PLACEHOLDER_WORDS = (
+    'changeme', 'change_me', 'change-me', 'changethis', 'change_this',
+    'example', 'dummy', 'placeholder', 'redacted', 'sample', 'fake',
+    'your_', 'your-', 'yourpass', 'yoursecret', 'yourtoken', 'yourkey', 'your ',
+    'xxxx', 'xxx-', '****', '....', '<', '>', '{{', '}}', '${', '%(', '#{',
+    '$(', '%s', '%d', 'todo', 'fixme', 'replace_me', 'replace-me', 'replaceme',
+    'insert_', 'insert-', 'notasecret', 'not_a_secret', 'not-a-secret',
+    'notreal', 'not_real', 'not-real', 'mysecret', 'my_secret', 'my-secret',
+    'mypassword', 'my_password', 'secretkey', 'supersecret', 'super_secret',
+    'fill_in', 'fill-in', 'enter_', 'enter-', 'setme', 'set_me', 'undefined',
+    'lorem', 'ipsum', 'abcdef', 'abc123', '123456', 'qwerty', '000000', 'aaaaaa',
+    'testing', 'mock', 'stub', 'invalid', 'bogus', 'foobar',
+)
+
+_PLACEHOLDER_EXACT = frozenset((
+    'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off',
+    'test', 'tests', 'password', 'passwd', 'pass', 'pwd', 'secret', 'secrets',
+    'token', 'key', 'apikey', 'api_key', 'admin', 'root', 'user', 'guest',
+    'default', 'letmein', 'hunter2', 'hunter22', 'foo', 'bar', 'baz', 'string',
+    'str', 'value', 'empty', 'blank', 'required', 'optional', 'hidden', 'private',
+    'public', 'unknown', 'unset', 'n/a', 'na', 'tbd', 'bearer', 'basic',
+    # Passwords so well known that a hit is a demo or a fixture.
+    'password1', 'password123', 'passw0rd', 'p@ssword', 'p@ssw0rd', 'p4ssw0rd', 's3cr3t',
+    'test123', 'test1234', 'admin123', 'secret123', 'pass123', 'pass1234', 'welcome1',
+))
+
+_TEMPLATE_RE = re.compile(
+    r'^\$[A-Za-z_{(]'              # $VAR ${VAR} $(cmd)
+    r'|^%[A-Za-z_]+%$'              # %VAR% (Windows)
+    r'|^\{[^{}]*\}$'                # {name}
+    r'|^__[A-Z0-9_]+__$'            # __TOKEN__
+    r'|^@[A-Za-z_.]+@$'             # @token@ (maven filtering)
+    r'|^#\{'                        # #{ruby}
+    r'|^\*+$|^x+$|^X+$|^\.+$|^-+$|^_+$|^0+$',
+)
+
+
+def is_placeholder(value: str) -> bool:
+    stripped = value.strip().strip('\'"`')
+    if len(stripped) < 2:
+        return True
+    lowered = stripped.lower()
+    if lowered in _PLACEHOLDER_EXACT or _TEMPLATE_RE.search(stripped):
+        return True
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return True
+    # A value made of one repeated character or a tiny alphabet (xxxxxxxx,
+    # 12121212, abababab) is a filler, not a secret.
+    return len(set(lowered)) <= 2 or len(set(lowered)) * 4 < min(len(lowered), 32)
+
+
+# Words joined by _ - . or case changes: names of things, not secrets.
+_IDENTIFIER_RES = (
+    re.compile(r'^[a-z]+(?:[_.-][a-z]+)*$'),             # snake_case, kebab-case, dotted
+    re.compile(r'^[A-Z][A-Z]*(?:[_.-][A-Z]+)*$'),        # CONSTANT_NAME
+    re.compile(r'^[a-z]+(?:[A-Z][a-z]+)+$'),             # camelCase
+    re.compile(r'^(?:[A-Z][a-z]+)+$'),                   # PascalCase
+    re.compile(r'^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+$'),  # settings.SECRET, process.env.X
+    re.compile(r'^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$'),   # call(...) / lookup[...]
+    re.compile(r'^(?:/|\./|\.\./|~/)[\w./-]*$'),         # a path
+    re.compile(r'^[\w.+-]+@[\w-]+\.[\w.-]+$'),           # an e-mail address
+    re.compile(r'^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$'),      # module:attr (entry points)
+    re.compile(r'^[a-z]+://'),                           # a URL (the URL rules judge it)
+)
+
+
+def looks_like_identifier(value: str) -> bool:
+    return any(r.search(value) for r in _IDENTIFIER_RES)
+
+
+_HASH_RE = re.compile(
+    r'^(?:sha1|sha256|sha384|sha512|md5)[-:]'            # SRI integrity, docker digests
+    r'|^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*|bcrypt[\w-]*)\$'  # crypt(3)
+    r'|^(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$'  # Django hashers
+    r'|^\{(?:SSHA|SHA|MD5|SMD5|CRYPT|PBKDF2[\w-]*)\}'    # LDAP
+    r'|^h1:'                                              # go.sum
+)
+
+
+def is_hash_or_digest(value: str) -> bool:
+    return bool(_HASH_RE.search(value))
+
+
+_UUID_RE = re.compile(
+    r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+)
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID_RE.search(value))
+
+
+def is_documented_example(secret: str) -> bool:
+    """AWS and others document keys that end in EXAMPLE (AKIAIOSFODNN7EXAMPLE,
+    wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)."""
+    upper = secret.upper()
+    return upper.endswith(('EXAMPLE', 'EXAMPLEKEY')) or 'EXAMPLEKEY' in upper
+
+
+_LOCK_FILES = frozenset((
+    'brewfile.lock.json', 'cartfile.resolved', 'composer.lock', 'gemfile.lock',
+    'package.resolved', 'package-lock.json', 'npm-shrinkwrap.json', 'podfile.lock',
+    'yarn.lock', 'pipfile.lock', 'poetry.lock', 'cargo.lock', 'packages.lock.json',
+    'pnpm-lock.yaml', 'go.sum', 'uv.lock', 'pdm.lock', 'mix.lock', 'flake.lock',
+    'bun.lock', 'gradle.lockfile', 'conan.lock',
+))
+
+_BINARY_EXTENSIONS = frozenset((
+    '.7z', '.bin', '.bmp', '.bz2', '.class', '.dmg', '.doc', '.eot', '.exe', '.gif',
+    '.gz', '.ico', '.jar', '.jpg', '.jpeg', '.mo', '.pdf', '.png', '.psd', '.rar',
+    '.tar', '.tif', '.tiff', '.ttf', '.otf', '.webp', '.woff', '.woff2', '.xls',
+    '.xlsx', '.zip', '.so', '.dll', '.dylib', '.pyc', '.whl',
+))
+
+_KIND_BY_EXTENSION = {
+    '.env': 'env', '.ini': 'ini', '.cfg': 'ini', '.conf': 'ini', '.properties': 'ini',
+    '.toml': 'ini', '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json', '.ipynb': 'json',
+    '.xml': 'xml', '.config': 'xml', '.csproj': 'xml', '.plist': 'xml',
+    '.sh': 'shell', '.bash': 'shell', '.zsh': 'shell', '.ps1': 'shell',
+    '.md': 'markdown', '.rst': 'markdown', '.txt': 'markdown', '.tf': 'hcl',
+    '.tfvars': 'hcl', '.hcl': 'hcl', '.css': 'asset', '.svg': 'asset', '.map': 'asset',
+}
+
+
+@functools.lru_cache(maxsize=1024)
+def file_kind(path: str) -> str:
+    """A coarse file type, for the rules whose syntax depends on it.
+
+    One of: binary, lock, asset, message, npmrc, pypirc, netrc, git-credentials,
+    docker-config, kubeconfig, env, ini, yaml, json, xml, shell, markdown, hcl,
+    code.
+    """
+    if path.startswith('<') and path.endswith('>'):
+        return 'message'
+    normalized = path.replace('\\', '/')
+    base = os.path.basename(normalized).lower()
+    _, ext = os.path.splitext(base)
+    if base in _LOCK_FILES or ext in ('.lock', '.sum'):
+        return 'lock'
+    if ext in _BINARY_EXTENSIONS:
+        return 'binary'
+    if base == '.npmrc' or base == 'npmrc' or base == '.yarnrc.yml':
+        return 'npmrc'
+    if base in ('.pypirc', 'pypirc'):
+        return 'pypirc'
+    if base in ('.netrc', '_netrc', 'netrc'):
+        return 'netrc'
+    if base in ('.git-credentials', 'git-credentials'):
+        return 'git-credentials'
+    if base == 'config.json' and ('.docker/' in normalized or 'docker' in normalized.lower()):
+        return 'docker-config'
+    if 'kubeconfig' in base or normalized.lower().endswith('.kube/config'):
+        return 'kubeconfig'
+    if base == '.env' or base.startswith('.env.') or base.endswith('.env'):
+        return 'env'
+    if base == 'dockerfile' or base.startswith('dockerfile.') or base.endswith('.dockerfile'):
+        return 'shell'
+    return _KIND_BY_EXTENSION.get(ext, 'code')
+
+
+# Kinds whose values are written without quotes (KEY=value, key: value).
+UNQUOTED_KINDS = frozenset((
+    'env', 'ini', 'yaml', 'shell', 'markdown', 'message', 'npmrc', 'pypirc', 'netrc',
+    'kubeconfig', 'hcl',
+))

@@ -1,0 +1,263 @@
+"""The credential scanning engine: lines in, detections out.
+
+One cheap prefilter pass (the keyword tables of ``hooks.detectors.keywords``,
+as one trie-shaped regex over the lowercased text) picks the lines that can
+hold a secret at all; only those reach the detect-secrets plugins of
+``hooks.detectors``, and detect_secrets is imported only when some line does.
+
+This module never prints, logs or raises with a secret's value in it.
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+
+from hooks.detectors import keywords
+from hooks.detectors.values import Context
+from hooks.detectors.values import file_kind
+
+if TYPE_CHECKING:
+    from hooks.detectors.base import Hit
+    from hooks.detectors.base import WardenPlugin
+
+# Lines longer than this (minified bundles, data URIs) are scanned in
+# overlapping windows, so the work per line is bounded and no regex ever sees
+# more than a window.  The overlap is longer than any token format we match
+# (the longest, a GitLab agent token, is 1,032 characters).
+WINDOW = 8192
+OVERLAP = 1100
+_WINDOW_EDGE = 64
+# How many following lines a detector may look at (a PEM header's body).
+FOLLOWING = 3
+
+_SAME_LINE_PRAGMA = re.compile(
+    r"(?:#|//|/\*|--|<!--|;|'|%|\bREM\b)[ \t]*pragma: ?(?:allow|white)list[ -]secret",
+)
+_NEXT_LINE_PRAGMA = re.compile(
+    r"^[ \t]*(?:#|//|/\*|--|<!--|;|'|%|REM\b)[ \t]*pragma: ?allowlist[ -]nextline[ -]secret",
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line number in the file
+    text: str    # without the trailing newline
+    added: bool  # True: a line the change adds (report findings on it); False: context only
+
+
+@dataclass(frozen=True)
+class Detection:
+    line: int
+    rule: str          # stable kebab-case id, or 'extra:<name>' for user patterns
+    provider: str
+    kind: str
+    secret: str = field(repr=False)  # the raw value: callers mask and hash it
+    secret_type: str   # detect-secrets' type, for baseline compatibility
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    # Entropy a generic keyword value needs; values shorter than ~50
+    # characters need a proportional share instead (see
+    # hooks.detectors.values.entropy_threshold).
+    entropy_base64_limit: float = 4.5
+    entropy_hex_limit: float = 3.0
+    allowed_patterns: tuple[re.Pattern[str], ...] = ()
+    extra_patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+
+
+def _windows(text: str) -> Iterator[tuple[int, str]]:
+    if len(text) <= WINDOW:
+        yield 0, text
+        return
+    step = WINDOW - OVERLAP
+    for offset in range(0, len(text) - OVERLAP, step):
+        yield offset, text[offset:offset + WINDOW]
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    # A few characters (e.g. 'İ') lower to two; positions must stay aligned.
+    return lowered if len(lowered) == len(text) else ''.join(c.lower()[0] for c in text)
+
+
+@dataclass(frozen=True)
+class _File:
+    """The lines of one scan as parallel lists: building a frozen Line per
+    line of a whole file costs more than scanning it."""
+
+    numbers: Sequence[int]
+    texts: Sequence[str]
+    added: Sequence[bool]
+
+
+def _is_allowlisted(file: _File, index: int) -> bool:
+    text = file.texts[index]
+    if 'pragma' in text and _SAME_LINE_PRAGMA.search(text[-2000:]):
+        return True
+    if index > 0 and file.numbers[index - 1] == file.numbers[index] - 1:
+        previous = file.texts[index - 1]
+        return 'pragma' in previous and bool(_NEXT_LINE_PRAGMA.search(previous[:2000]))
+    return False
+
+
+class Scanner:
+    def __init__(self, options: ScanOptions = ScanOptions()) -> None:
+        self.options = options
+        self._modules: dict[str, tuple[WardenPlugin, ...]] = {}
+
+    def plugins(self, groups: Iterable[str] | None = None) -> tuple[WardenPlugin, ...]:
+        """The configured plugins of these keyword groups (default: all of them).
+
+        Modules load on first need, not in __init__: a scan that never needs a
+        detector never imports detect_secrets, and one that needs only a few
+        compiles only their regexes.
+        """
+        from hooks.detectors import GROUP_MODULES
+        from hooks.detectors import MODULES
+        from hooks.detectors import module_plugin_classes
+
+        wanted = set(MODULES) if groups is None else {GROUP_MODULES[g] for g in groups}
+        for name in MODULES:
+            if name in wanted and name not in self._modules:
+                self._modules[name] = tuple(
+                    cls.configure(
+                        base64_limit=self.options.entropy_base64_limit,
+                        hex_limit=self.options.entropy_hex_limit,
+                    )
+                    for cls in module_plugin_classes(name)
+                )
+        return tuple(p for name in MODULES if name in wanted for p in self._modules[name])
+
+    def scan_text(self, path: str, text: str) -> list[Detection]:
+        texts = text.split('\n')
+        if texts and texts[-1] == '':
+            texts.pop()
+        if '\r' in text:
+            texts = [t[:-1] if t.endswith('\r') else t for t in texts]
+        count = len(texts)
+        return self._scan(path, _File(range(1, count + 1), texts, [True] * count))
+
+    def scan(self, path: str, lines: Sequence[Line]) -> list[Detection]:
+        return self._scan(
+            path,
+            _File(
+                [line.number for line in lines],
+                [line.text for line in lines],
+                [line.added for line in lines],
+            ),
+        )
+
+    def _scan(self, path: str, file: _File) -> list[Detection]:
+        kind = file_kind(path)
+        if kind == 'binary':
+            return []
+        detections: list[Detection] = []
+        for index in self._candidates(file):
+            if _is_allowlisted(file, index):
+                continue
+            detections.extend(self._scan_line(path, kind, file, index))
+        detections.extend(self._scan_extra(file))
+        detections.sort(key=lambda d: d.line)
+        return detections
+
+    @staticmethod
+    def _candidates(file: _File) -> list[int]:
+        """Indexes of the added lines the prefilter lets through, in order."""
+        texts = file.texts
+        short = [i for i, text in enumerate(texts) if file.added[i] and len(text) <= WINDOW]
+        chosen: set[int] = set()
+        if short:
+            joined = '\n'.join([texts[i] for i in short])
+            starts = list(itertools.accumulate((len(texts[i]) + 1 for i in short), initial=0))
+            searches = [(keywords.prefilter_regex(), _lower(joined))]
+            searches += [(regex, joined) for _, regex in keywords.structural_regexes()]
+            for regex, haystack in searches:
+                pos = 0
+                while (match := regex.search(haystack, pos)) is not None:
+                    k = bisect.bisect_right(starts, match.start()) - 1
+                    chosen.add(short[k])
+                    pos = starts[k + 1]
+        for i, text in enumerate(texts):
+            # Long lines are judged window by window in _scan_line.
+            if file.added[i] and len(text) > WINDOW:
+                chosen.add(i)
+        return sorted(chosen)
+
+    def _scan_line(self, path: str, kind: str, file: _File, index: int) -> list[Detection]:
+        text, number = file.texts[index], file.numbers[index]
+        following = tuple(
+            file.texts[j][:WINDOW]
+            for j in range(index + 1, min(index + 1 + FOLLOWING, len(file.texts)))
+            if file.numbers[j] - number == j - index
+        )
+        hits: list[tuple[int, Hit, str]] = []
+        for offset, chunk in _windows(text):
+            groups = keywords.groups_in(chunk, _lower(chunk))
+            if not groups:
+                continue
+            context = Context(path=path, kind=kind, line=chunk, following=following)
+            for plugin in self.plugins(groups):
+                if plugin.keyword_group not in groups:
+                    continue
+                for hit in plugin.find(chunk, context):
+                    if offset and hit.start < _WINDOW_EDGE:
+                        # A window's first characters lie in the previous
+                        # window too, where the regexes saw what precedes
+                        # them (a cut mid-word fakes a word boundary).
+                        continue
+                    hits.append((offset + hit.start, hit, chunk))
+        return [
+            Detection(
+                line=number, rule=hit.rule_id, provider=hit.provider, kind=hit.kind,
+                secret=hit.secret, secret_type=hit.secret_type,
+            )
+            for hit in self._resolve(hits)
+        ]
+
+    def _resolve(self, hits: list[tuple[int, Hit, str]]) -> list[Hit]:
+        """Drop allowed hits and hits a more specific rule already reported."""
+        kept: list[tuple[int, int, Hit]] = []
+        for start, hit, chunk in sorted(hits, key=lambda h: (-h[1].priority, h[0])):
+            if self._allowed(chunk, hit.secret):
+                continue
+            end = start + len(hit.secret)
+            duplicate = any(
+                (start < k_end and k_start < end)
+                or hit.secret in other.secret or other.secret in hit.secret
+                for k_start, k_end, other in kept
+            )
+            if not duplicate:
+                kept.append((start, end, hit))
+        return [hit for _, _, hit in sorted(kept, key=lambda k: k[0])]
+
+    def _allowed(self, text: str, secret: str) -> bool:
+        return any(p.search(text) or p.search(secret) for p in self.options.allowed_patterns)
+
+    def _scan_extra(self, file: _File) -> Iterator[Detection]:
+        """User patterns (git-secrets --add): run on every added line."""
+        if not self.options.extra_patterns:
+            return
+        for index, text in enumerate(file.texts):
+            if not file.added[index] or _is_allowlisted(file, index):
+                continue
+            seen: set[tuple[str, str]] = set()
+            for _, chunk in _windows(text):
+                for name, pattern in self.options.extra_patterns:
+                    for match in pattern.finditer(chunk):
+                        secret = match.group(1) if pattern.groups else match.group(0)
+                        if not secret or (name, secret) in seen or self._allowed(chunk, secret):
+                            continue
+                        seen.add((name, secret))
+                        yield Detection(
+                            line=file.numbers[index], rule=f'extra:{name}', provider='Custom',
+                            kind=f'prohibited pattern {name!r}', secret=secret,
+                            secret_type='Prohibited Pattern',  # noqa: S106 (a type name)
+                        )

@@ -1,0 +1,12 @@
+DATA = "2sJ4ZGOtOUlDqTEB0bOYLv6KjKUnZtj5ImH9W5pVARDBI4gmNwefm0OjPn4/L8ps"
+nonce_seed = "TAZvgUsCQSoWcge3I6xlj9R17o4ofKzUwticpXoX"
+cache_buster = "B10HFSVaCxvKZuJUZjM0SboekOtlmDED"
+ICON = "JFL13u0ecJo1cPDF6+g8JocFbllG9ibEvf7zDl01CzHWyD39LNweqZlkbDH0mJN0sJG+RbYHFEDEpyoYTNbgy/90LiIi0ggjEfJaKleC2wQrAl9A2lES9H3T8utO8RTjtsZxAjUusX6rUJjKir1/4MmYBdOlD06F"
+build = "a1eb67f66c329648c6339982b93b0f7c7e27d13c"
+x = "mhu3DoNYnb5URNBNWzdUu0aS"
+VERSION_HASH = "8a99bdbbc286"
+ENCODED = "XSEbzkIJafbH9kkW4GIqXAcUQEGq8NBiVLTc3nDoii268xEzMGYTdHHgftH2//Yv"
+color_map = "X1fG9MMXZJ1Yt8dfOCQFSb6Huw4jUoDxtqmSn5YPKCoePlyeuS"
+salt_rounds = 12
+bundle_id = "7pmJiEUlhIQ7zlpF6YCh4aVVHdPMJb"
+REGION = "eu-west-1"

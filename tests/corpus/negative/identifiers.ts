@@ -1,0 +1,16 @@
+const password = userPassword;
+const token = getToken();
+const secretName = 'db-secret';
+const apiKey = props.apiKey;
+type Password = string;
+password: string;
+token?: string;
+const TOKEN_KEY = 'auth.token';
+const passwordLabel = 'Password';
+const key = 'user_profile_settings';
+const passwordPlaceholder = 'Enter your password';
+const secret = 'secretValueName';
+const accessKey = this.accessKey ?? defaults.accessKey;
+throw new Error('password is required');
+const authHeader = 'Authorization';
+const token = 'Bearer ';

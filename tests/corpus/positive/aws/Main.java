@@ -1,0 +1,3 @@
+class M {
+  AWSCredentials c = new BasicAWSCredentials("AKIAHRZRS47PJYQZO44V", "x");
+}

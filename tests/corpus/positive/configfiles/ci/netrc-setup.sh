@@ -1,0 +1,2 @@
+#!/bin/sh
+printf 'machine ftp.corp.example login up password sizwKM496*uhhl\n' > ~/.netrc

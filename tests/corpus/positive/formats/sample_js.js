@@ -1,0 +1,20 @@
+'use strict';
+
+const oauthTok = "gho_GU3U2oeRktWaPmUD8cP3MS6CRGgUwfOb1nNK";
+const feed = "glft-F3J4E5u9p-6kNM4MwLZc";
+const slackUser = "xoxp-500493150097-421602153475-6375913710962-b93a40b0ab6cce2bd499cdf744aad693";
+const stripeTest = "sk_test_iUXmWb6czFzqnpTLeaVWRebi";
+const mapsKey = "AIzaiUf_gx3lWc7VCbpm66cQVMObtBWO1aiz4gX";
+const twilioApiKey = "SKbf53d3136edef256e49108a702f9a333";
+const MAILGUN_KEY = "key-13ea3fac09eaf19dc7a294f08ef33c5f";
+const doOauth = "doo_v1_dc4e1da32c27833537463195352d0fca5f6c4c1c93a29374e06e6410a0c63879";
+const SHOPIFY = "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";
+const shared = "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";
+const squareOauth = "sq0csp-9R2uC38bTLoaxsIfHJazcmA6PWsXXDxMV3XpaKKp1mA";
+const DISCORD_BOT_TOKEN = "NjM5MjA1NDQ5NzYwMzk4NTYz.rAE8vI.vJj26gBmNypK6qumPLtwrkBaD9ewQGc9Muicxt";
+const NEW_RELIC_API_KEY = "NRAK-E5HVMI1BS6ZA8WMXIW8AGU5ZORV";
+const unleash = "glffct-4giwW1Hwla5BAZ2-95by";
+const browserKey = "NRJS-fb6748a1dd9d1d2b256";
+const STRIPE_WEBHOOK = "whsec_v1ShTV4gSkkxLraoSBcUKqguKPkwrOTC";
+const api_token = "GPTQlwAmoDO67CX_LZb8LTZEnsAuhPaai9RBFsUx";
+const apiKey = "BecO1zPqsYBZQxZbRt9IaqEpbaM0zn2i";

@@ -1,0 +1,1 @@
+Faraday.new(headers: { "Authorization" => "Bearer KNjrgpenAB4opSeAE8lnBoesTcJXnfXTonBXZlhg" })

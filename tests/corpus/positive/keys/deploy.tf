@@ -1,0 +1,3 @@
+resource "tls" "k" {
+  private_key = "-----BEGIN OPENSSH PRIVATE KEY-----\nE6jCGtbKzFKJ0aqTdYLZx0jibHwceGm/9eN9e7c/pbn00a8xU+/MBLdIMEnxX8sB\nGxd47IsO1dm9kUGBml3EYBDIqt/Fi9pELdI55Je8IKSmYBw/FrGbaxtM5EklcgSm\nK1uSJxwQCSa0aP44l8/4oDEOlEOcuGFfn3JJOt4KHtp1LafB1XKuigS8G6aUXNWh\nlSigwR3B/2z1YMcKZc/u5pOZ0XRb1rALi64hlIQuVcU7pTqKJ6L9jKtPCfuGe9PG\nBJHcdqoHLYC5MrzQhTc9uas6P6WYQj/fkg500b9/SZHzTZ3v8ivP1EiW4yHMeWaf\nMtz21XMUkphWT8qM/nFDibIiTYkLbClpjsKZY1xo2LLWedhgbVizLlEV+keRTLVT\nnBstbvneky4FOZgB\n-----END OPENSSH PRIVATE KEY-----"
+}
