@@ -511,7 +511,9 @@ class HotfixesConfig:
     record_fields: tuple[str, ...] = opt(
         ListOf(Str()),
         ('incident', 'summary', 'root_cause', 'rollback', 'approved_by', 'backport'),
-        'Fields every hotfix record must fill in.')
+        'Fields every hotfix record must fill in (empty, `TODO`, `TBD` or `<...>` count as '
+        'missing). `incident` must name the ticket in the commit message; `backport` may be '
+        '`pending` until the fix is on the mainline, then names the port\'s commit.')
 
 
 @dataclass(frozen=True)

@@ -523,3 +523,12 @@ def baseline_main(argv: Sequence[str]) -> int:
 
 if __name__ == '__main__':
     raise SystemExit(main())
+
+
+def run_range(repo: Repo, config: cfg.Config, *, rng: Range, policy_ref: str | None,
+              target_branch: str | None = None, source_branch: str | None = None,
+              target_ref: str | None = None,
+              ) -> tuple[list[Finding], dict[str, Rule]]:
+    """The range check as `commit-warden ci` runs it."""
+    result = check(repo, config, rng=rng, policy_ref=policy_ref)
+    return result.findings, result.rules
