@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -17,9 +18,17 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
+else:
+    # PyYAML costs ~20 ms to import and is needed only when a policy file exists:
+    # hooks on a repository without one start faster.
+    from hooks.lazy import lazy_module
+
+    yaml = lazy_module('yaml')
 
 from hooks.errors import ConfigError
 from hooks.errors import Problem
@@ -44,11 +53,15 @@ class _Problems:
 
 
 _INVALID: Any = object()
-_constructor = yaml.SafeLoader('')  # only its constructor methods are used
+
+
+@functools.lru_cache(maxsize=1)
+def _constructor() -> yaml.SafeLoader:
+    return yaml.SafeLoader('')  # only its constructor methods are used
 
 
 def _scalar(node: yaml.Node) -> Any:
-    return _constructor.construct_object(node, deep=True)
+    return _constructor().construct_object(node, deep=True)
 
 
 def _kind(node: yaml.Node) -> str:
