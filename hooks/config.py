@@ -722,6 +722,8 @@ def policy_files(config: Config) -> tuple[str, ...]:
         files.append(config.signatures.allowed_signers)
     if config.signatures.openpgp_keys:
         files.append(config.signatures.openpgp_keys)
+    if config.signatures.revoked_signers:
+        files.append(config.signatures.revoked_signers)
     return tuple(files)
 
 

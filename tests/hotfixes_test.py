@@ -270,7 +270,7 @@ def test_range_rechecks_every_commit(prod, capsys):
     sha = git_commit(prod, 'raise pool')
     code, lines = run(capsys, '--from', base, '--to', 'HEAD', '--target-branch', 'production')
     assert code == 1
-    assert lines[0] == (f'(no file): (commit {sha[:12]}) hotfix message references no ticket '
+    assert lines[0] == (f'(commit {sha[:12]}) hotfix message references no ticket '
                         'or incident (on production branch production; going to production '
                         'branch production) [missing-ticket]')
     assert lines[2] == f'    to reword this commit: `git rebase -i {sha[:12]}^` (mark it `reword`)'
@@ -585,7 +585,7 @@ def test_end_to_end_commit_msg_and_pre_push(prod, remote, pre_commit):
     sha = git_commit(prod, 'quick fix')
     proc = git('push', 'origin', 'production', cwd=prod, check=False)
     assert proc.returncode != 0
-    assert (f'(no file): (commit {sha[:12]}) hotfix message references no ticket or '
+    assert (f'(commit {sha[:12]}) hotfix message references no ticket or '
             'incident (on production branch production; going to production branch '
             'production) [missing-ticket]') in proc.stdout + proc.stderr
     assert git('rev-parse', 'origin/production', cwd=prod).stdout.strip() != sha

@@ -14,7 +14,7 @@ else:  # pragma: no cover
 
 # Every hook id that ever shipped: pre-commit autoupdate refuses a rev that lacks
 # a configured id, so none of these may disappear from the manifest.
-SHIPPED_IDS = {'check-credentials', 'check-hotfixes', 'check-warden-config'}
+SHIPPED_IDS = {'check-credentials', 'check-hotfixes', 'check-signatures', 'check-warden-config'}
 
 
 def manifest() -> list[dict[str, object]]:
@@ -46,3 +46,26 @@ def test_version_only_in_pyproject() -> None:
     declared = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['version']
     assert version() == declared
     assert f'## {declared} - ' in (ROOT / 'CHANGELOG.md').read_text()
+
+
+def _readme_block(marker: str) -> str:
+    readme = (ROOT / 'README.md').read_text()
+    after = readme.split(f'<!-- {marker} -->', 1)[1]
+    return after.split('```', 2)[1].split('\n', 1)[1]
+
+
+def test_readme_presets_are_valid_policies() -> None:
+    from hooks import config as cfg
+
+    small = cfg.parse(_readme_block('preset: small-team'), 'small-team')
+    regulated = cfg.parse(_readme_block('preset: regulated'), 'regulated')
+    assert small.signatures.require == 'signature'
+    assert regulated.signatures.require == 'both'
+    assert regulated.report.policy_changes == 'block'
+
+
+def test_readme_commands() -> None:
+    assert _readme_block('test-command').strip().endswith('python -m pytest -n 2')
+    assert _readme_block('demo-command').strip().endswith('commit-warden demo')
+    ci_run = (ROOT / '.ci' / 'run').read_text()
+    assert '<!-- test-command -->' in ci_run
