@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -17,8 +18,12 @@ PROG = 'commit-warden'
 _DELEGATED = {
     'baseline': 'write or update the secrets baseline (no line numbers: no churn)',
     'hotfix': 'hotfix records: `hotfix new INC-123`, `hotfix backport-status`',
+    'ci': 'run every check over a pull request, under the target branch\'s policy',
+    'audit': 'summarise the audit log: runs, blocks, suspected --no-verify bypasses',
+    'demo': 'show each hook block a bad commit and pass the fixed one, in a throw-away repo',
 }
-_MODULES = {'baseline': 'credentials', 'hotfix': 'hotfixes'}
+_MODULES = {'baseline': 'credentials', 'hotfix': 'hotfixes', 'ci': 'ci', 'audit': 'audit',
+            'demo': 'demo'}
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -49,7 +54,18 @@ def _maybe_repo() -> Repo | None:
         return None
 
 
+def _delegate(command: str, rest: Sequence[str]) -> int:
+    module = importlib.import_module(f'hooks.{_MODULES[command]}')
+    entry = 'main' if _MODULES[command] == command else f'{command}_main'
+    return int(getattr(module, entry)(list(rest)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Subcommands owned by a module parse their own options (argparse's REMAINDER
+    # would swallow none that start with a dash).
+    if argv and argv[0] in _DELEGATED:
+        return _delegate(argv[0], argv[1:])
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     parser.add_argument('--version', action='version', version=f'%(prog)s {version()}')
     sub = parser.add_subparsers(dest='command', metavar='COMMAND')
@@ -73,8 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command in _DELEGATED:
-        module = __import__(f'hooks.{_MODULES[args.command]}', fromlist=['main'])
-        return int(getattr(module, f'{args.command}_main')(args.rest))
+        return _delegate(args.command, args.rest)
     if args.command == 'config':
         return boundary(PROG, lambda: _config(args))
     if args.command == 'version':

@@ -24,6 +24,7 @@ from hooks.findings import blocked
 from hooks.version import version
 
 FORMATS = ('text', 'json', 'sarif')
+CI_FORMATS = (*FORMATS, 'junit')
 SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 INFO_URI = 'https://github.com/commit-warden/commit-warden'
 
@@ -75,8 +76,9 @@ def format_text(findings: Sequence[Finding], *, color: bool = False,
         tag = f'[{f.rule}]'
         if color:
             tag = f'{_COLORS.get(f.severity, "")}{tag}{_RESET}'
-        commit = f' (commit {f.commit[:12]})' if f.commit else ''
-        lines.append(f'{location(f)}:{commit} {first} {tag}')
+        commit = f'(commit {f.commit[:12]}) ' if f.commit else ''
+        where = f'{location(f)}: ' if f.path else ''
+        lines.append(f'{where}{commit}{first} {tag}')
         lines.extend(f'    {r}' for r in rest if r)
     lines.extend(f'note: {n}' for n in notes)
     return '\n'.join(lines) + ('\n' if lines else '')
@@ -154,8 +156,64 @@ def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str
     }
 
 
+def to_junit(findings: Sequence[Finding], suites: Sequence[str]) -> str:
+    """JUnit XML: one test suite per hook, one failing test case per finding."""
+    from xml.sax.saxutils import quoteattr
+
+    by_hook: dict[str, list[Finding]] = {h: [] for h in suites}
+    for f in findings:
+        by_hook.setdefault(f.hook, []).append(f)
+    total = sum(1 for f in findings if f.blocking)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites name="commit-warden" tests="{max(len(findings), len(by_hook))}" '
+           f'failures="{total}">']
+    for hook, items in by_hook.items():
+        failures = sum(1 for f in items if f.blocking)
+        out.append(f'  <testsuite name={quoteattr(hook)} tests="{max(len(items), 1)}" '
+                   f'failures="{failures}">')
+        if not items:
+            out.append(f'    <testcase classname={quoteattr(hook)} name="no findings"/>')
+        for f in items:
+            name = quoteattr(f'{f.rule} {location(f)}' + (f' {f.commit[:12]}' if f.commit else ''))
+            out.append(f'    <testcase classname={quoteattr(hook)} name={name}>')
+            first = f.message.split(chr(10), 1)[0]
+            tag = 'failure' if f.blocking else 'skipped'
+            out.append(f'      <{tag} message={quoteattr(first)} type={quoteattr(f.rule)}>'
+                       f'{_xml_text(f.message)}</{tag}>')
+            out.append('    </testcase>')
+        out.append('  </testsuite>')
+    out.append('</testsuites>')
+    return '\n'.join(out) + '\n'
+
+
+def _xml_text(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    # XML 1.0 cannot carry most control characters, even escaped.
+    clean = ''.join(c if c in '\t\n\r' or ord(c) >= 0x20 else '?' for c in text)
+    return escape(clean)
+
+
+def to_markdown(findings: Sequence[Finding], *, title: str = 'commit-warden') -> str:
+    """A summary for humans in CI ($GITHUB_STEP_SUMMARY)."""
+    verdict = 'blocked' if blocked(list(findings)) else 'passed'
+    lines = [f'## {title}: {verdict}', '']
+    if not findings:
+        lines.append('No findings.')
+        return '\n'.join(lines) + '\n'
+    lines += ['| hook | rule | where | commit | what |', '|---|---|---|---|---|']
+    for f in findings:
+        what = f.message.split(chr(10), 1)[0].replace('|', '\\|')
+        where = location(f).replace('|', '\\|')
+        commit = f.commit[:12] if f.commit else ''
+        lines.append(f'| {f.hook} | `{f.rule}` | `{where}` | {commit} | {what} |')
+    return '\n'.join(lines) + '\n'
+
+
 def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
            color: bool = False, notes: Sequence[str] = ()) -> str:
+    if fmt == 'junit':
+        return to_junit(findings, sorted({r.hook for r in rules.values()}))
     if fmt == 'json':
         return json.dumps(to_json(findings, notes=notes), indent=2) + '\n'
     if fmt == 'sarif':
@@ -213,9 +271,19 @@ class AuditRecord:
             'exit_code': self.exit_code,
             'rules': dict(sorted(rules.items())),
             'commits': sorted({f.commit for f in self.findings if f.commit}),
+            'blocked_commits': _blocked_commits(self.findings),
             'fingerprints': sorted({f.fingerprint for f in self.findings if f.fingerprint}),
             'ci': bool(os.environ.get('CI')),
         }
+
+
+def _blocked_commits(findings: Sequence[Finding]) -> dict[str, list[str]]:
+    """commit -> the rules that blocked it (for spotting --no-verify bypasses)."""
+    out: dict[str, set[str]] = {}
+    for f in findings:
+        if f.commit and f.blocking:
+            out.setdefault(f.commit, set()).add(f'{f.hook}:{f.rule}')
+    return {c: sorted(r) for c, r in sorted(out.items())}
 
 
 def _user() -> str:

@@ -70,7 +70,7 @@ def test_text_output() -> None:
     assert format_text(findings()).splitlines() == [
         'src/app config.py:12: GitHub personal access token (ghp_…, 40 chars) [github-token]',
         '    fix: revoke it at GitHub, then remove it from history',
-        '(no file): (commit cccccccccccc) commit cccccccccccc is not signed [unsigned]',
+        '(commit cccccccccccc) commit cccccccccccc is not signed [unsigned]',
     ]
 
 
@@ -206,3 +206,32 @@ def test_boundary_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert 'internal error (ValueError); the commit is blocked' in err
     assert 'Please report this' in err
     assert SECRET not in err
+
+
+def test_junit_report() -> None:
+    import xml.etree.ElementTree as ET
+
+    from hooks.report import to_junit
+
+    root = ET.fromstring(to_junit(  # noqa: S314 (our own output)
+        findings(), ['check-credentials', 'check-hotfixes',
+                                               'check-signatures']))
+    assert root.get('failures') == '2'
+    suites = {s.get('name'): s for s in root.iter('testsuite')}
+    assert set(suites) == {'check-credentials', 'check-hotfixes', 'check-signatures'}
+    (case,) = suites['check-credentials'].iter('testcase')
+    failure = case.find('failure')
+    assert failure is not None
+    assert failure.get('type') == 'github-token'
+    assert (failure.get('message') or '').startswith('GitHub personal access token')
+    assert suites['check-hotfixes'].find('testcase').get('name') == 'no findings'
+    assert SECRET not in ET.tostring(root, encoding='unicode')
+
+
+def test_markdown_summary() -> None:
+    from hooks.report import to_markdown
+
+    md = to_markdown(findings())
+    assert md.startswith('## commit-warden: blocked\n')
+    assert '| check-credentials | `github-token` | `src/app config.py:12` |' in md
+    assert to_markdown([]).startswith('## commit-warden: passed')

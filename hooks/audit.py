@@ -1,0 +1,148 @@
+"""commit-warden audit: summarise the audit log.
+
+Runs and blocks by hook and rule, and suspected bypasses: commits that a range run
+(pre-push or CI) blocked for a rule a local hook enforces at commit time, which
+means someone committed with `--no-verify`, `SKIP=`, or without the hooks installed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+
+from hooks import config as cfg
+from hooks.errors import FatalError
+from hooks.findings import boundary
+from hooks.git import Repo
+from hooks.report import audit_path
+from hooks.report import read_audit
+
+PROG = 'commit-warden audit'
+
+# Rules a local hook enforces before the commit exists (pre-commit, commit-msg): a
+# range run that finds one of these in a commit found a commit the local hook
+# should have stopped.
+LOCAL_RULE_PREFIXES = (
+    'check-credentials:',            # every credential rule runs at pre-commit/commit-msg
+    'check-hotfixes:missing-ticket', 'check-hotfixes:missing-record',
+    'check-hotfixes:incomplete-record', 'check-hotfixes:record-mismatch',
+    'check-signatures:missing-signoff',
+)
+_NOT_LOCAL = ('check-credentials:file-skipped',)
+
+
+def _parse_since(text: str) -> datetime.datetime:
+    try:
+        when = datetime.datetime.fromisoformat(text)
+    except ValueError as e:
+        raise FatalError(f'--since {text!r}: expected a date like 2026-11-01 or '
+                         '2026-11-01T12:00') from e
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return when
+
+
+def _when(record: dict[str, Any]) -> datetime.datetime | None:
+    try:
+        when = datetime.datetime.fromisoformat(str(record.get('time')))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+
+
+def summarise(records: Iterable[dict[str, Any]],
+              since: datetime.datetime | None = None) -> dict[str, Any]:
+    runs: Counter[str] = Counter()
+    blocked: Counter[str] = Counter()
+    by_rule: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    bypasses: dict[str, dict[str, Any]] = {}
+    total = 0
+    for rec in records:
+        when = _when(rec)
+        if since is not None and (when is None or when < since):
+            continue
+        total += 1
+        hook = str(rec.get('hook'))
+        runs[hook] += 1
+        outcomes[str(rec.get('outcome'))] += 1
+        if rec.get('outcome') == 'blocked':
+            blocked[hook] += 1
+            rules = rec.get('rules')
+            if isinstance(rules, dict):
+                for rule, n in rules.items():
+                    by_rule[f'{hook}:{rule}' if hook != 'commit-warden-ci' else rule] += int(n)
+        if rec.get('mode') not in ('range', 'ci'):
+            continue
+        commits = rec.get('blocked_commits')
+        if not isinstance(commits, dict):
+            continue
+        for commit, rules in commits.items():
+            local = sorted(r for r in rules if isinstance(r, str)
+                           and r.startswith(LOCAL_RULE_PREFIXES) and r not in _NOT_LOCAL)
+            if local:
+                entry = bypasses.setdefault(commit, {'commit': commit, 'rules': set(),
+                                                     'first_seen': rec.get('time'),
+                                                     'where': rec.get('mode')})
+                entry['rules'].update(local)
+    return {
+        'records': total,
+        'runs_by_hook': dict(sorted(runs.items())),
+        'outcomes': dict(sorted(outcomes.items())),
+        'blocked_by_hook': dict(sorted(blocked.items())),
+        'findings_by_rule': dict(by_rule.most_common()),
+        'suspected_bypasses': [
+            {**b, 'rules': sorted(b['rules'])} for b in bypasses.values()],
+    }
+
+
+def format_summary(summary: dict[str, Any], source: str) -> str:
+    lines = [f'{source}: {summary["records"]} runs']
+    for hook, n in summary['runs_by_hook'].items():
+        lines.append(f'  {hook}: {n} runs, {summary["blocked_by_hook"].get(hook, 0)} blocked')
+    if summary['findings_by_rule']:
+        lines.append('findings by rule:')
+        lines += [f'  {rule}: {n}' for rule, n in summary['findings_by_rule'].items()]
+    bypasses = summary['suspected_bypasses']
+    lines.append(f'suspected bypasses: {len(bypasses)}')
+    for b in bypasses:
+        lines.append(f'  {b["commit"][:12]} ({", ".join(b["rules"])}): committed past a '
+                     'local hook (`--no-verify`, `SKIP=`, or hooks not installed); '
+                     f'caught in {b["where"]} at {b["first_seen"]}')
+    return '\n'.join(lines) + '\n'
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--since', metavar='DATE', help='only runs on or after DATE')
+    parser.add_argument('--format', choices=('text', 'json'), default='text')
+    parser.add_argument('--log', metavar='PATH',
+                        help='the audit log to read (default: report.audit_log, else '
+                             '.git/commit-warden/audit.jsonl)')
+    parser.add_argument('--config', metavar='PATH', help='policy file')
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        if args.log:
+            from pathlib import Path
+
+            path = Path(args.log)
+        else:
+            repo = Repo.discover()
+            config = cfg.load(repo, path=args.config)
+            path = audit_path(repo.state_dir, repo.root, config.report.audit_log)
+        since = _parse_since(args.since) if args.since else None
+        summary = summarise(read_audit(path), since)
+        if args.format == 'json':
+            json.dump(summary, sys.stdout, indent=2)
+            sys.stdout.write('\n')
+        else:
+            sys.stdout.write(format_summary(summary, str(path)))
+        return 0
+
+    return boundary(PROG, run)

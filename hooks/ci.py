@@ -1,0 +1,250 @@
+"""commit-warden ci: every check over a pull request's commits, under the target's policy.
+
+Local hooks can be skipped (`--no-verify`, `SKIP=`); this cannot. It judges
+`merge-base(base, head)..head` with the policy, baseline, allowed signers and keys
+as committed at the merge base, so a pull request cannot relax what judges it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hooks import config as cfg
+from hooks.errors import FatalError
+from hooks.findings import BLOCKED
+from hooks.findings import PASS
+from hooks.findings import Finding
+from hooks.findings import Rule
+from hooks.findings import blocked
+from hooks.findings import boundary
+from hooks.git import Repo
+from hooks.git import is_null
+from hooks.report import CI_FORMATS
+from hooks.report import AuditRecord
+from hooks.report import append_audit
+from hooks.report import audit_path
+from hooks.report import format_text
+from hooks.report import render
+from hooks.report import to_markdown
+from hooks.report import use_color
+from hooks.report import write_atomic
+from hooks.runner import Range
+
+PROG = 'commit-warden ci'
+HOOK = 'commit-warden-ci'
+
+RULES = {
+    'policy-changed': Rule(
+        'policy-changed', HOOK, 'Policy changed in the pull request',
+        'The pull request changes a file that decides how it is judged (the policy, the '
+        'secrets baseline, the allowed signers or the trusted keys). It is still judged '
+        'by the target branch\'s version of those files.',
+        'Have the change reviewed by the policy owners and merge it on its own, before '
+        'the changes that need it.'),
+}
+
+
+@dataclass(frozen=True)
+class CiRange:
+    base: str                  # the merge base: the trusted policy lives here
+    head: str
+    target_ref: str            # the target branch's tip (for the backport guard)
+    target_branch: str | None  # e.g. 'production', for the hotfix rules
+    source_branch: str | None  # the pull request's branch, when known
+
+    @property
+    def range(self) -> Range:
+        return Range(self.base, self.head)
+
+
+def _branch_name(ref: str | None) -> str | None:
+    if not ref:
+        return None
+    for prefix in ('refs/heads/', 'refs/remotes/origin/', 'remotes/origin/', 'origin/'):
+        if ref.startswith(prefix):
+            return ref[len(prefix):]
+    return ref
+
+
+def _github_push_before(env: Mapping[str, str]) -> str | None:
+    path = env.get('GITHUB_EVENT_PATH')
+    if not path:
+        return None
+    try:
+        event = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    before = event.get('before') if isinstance(event, dict) else None
+    return before if isinstance(before, str) and before else None
+
+
+def find_range(repo: Repo, *, base: str | None, head: str | None,
+               target_branch: str | None = None, source_branch: str | None = None,
+               env: Mapping[str, str] | None = None) -> CiRange:
+    """The pull request's range from the arguments or the CI's environment."""
+    env = os.environ if env is None else env
+    head = head or 'HEAD'
+    base_ref: str | None = base
+    target = target_branch
+    source = source_branch
+    if base is None:
+        if env.get('GITHUB_BASE_REF'):
+            base = f'origin/{env["GITHUB_BASE_REF"]}'
+            target = target or env['GITHUB_BASE_REF']
+            source = source or env.get('GITHUB_HEAD_REF')
+        elif env.get('CI_MERGE_REQUEST_DIFF_BASE_SHA'):
+            base = env['CI_MERGE_REQUEST_DIFF_BASE_SHA']
+            target = target or env.get('CI_MERGE_REQUEST_TARGET_BRANCH_NAME')
+            source = source or env.get('CI_MERGE_REQUEST_SOURCE_BRANCH_NAME')
+        elif env.get('GITHUB_ACTIONS') and _github_push_before(env):
+            base = _github_push_before(env)
+            target = target or env.get('GITHUB_REF_NAME')
+        elif env.get('CI_COMMIT_BEFORE_SHA'):
+            base = env['CI_COMMIT_BEFORE_SHA']
+            target = target or env.get('CI_COMMIT_BRANCH')
+        else:
+            raise FatalError(
+                'cannot tell which commits to check: pass --base REF (the branch the pull '
+                'request targets, e.g. --base origin/main)')
+        if base is not None and is_null(base):
+            # A push that creates a branch: judge it against the default branch.
+            default = env.get('CI_DEFAULT_BRANCH') or 'main'
+            base = f'origin/{default}'
+        base_ref = base
+    else:
+        target = target or _branch_name(base)
+    assert base_ref is not None
+    head_sha = repo.require(head)
+    base_sha = repo.require(base_ref)
+    merge_base = repo.merge_base(base_sha, head_sha)
+    if merge_base is None:
+        hint = (' This clone is shallow: fetch the history with `git fetch --unshallow` '
+                '(GitHub Actions: `fetch-depth: 0` in actions/checkout).'
+                if repo.is_shallow() else '')
+        raise FatalError(f'{base} and {head} have no common ancestor, so the pull request '
+                         f'cannot be told apart from the target.{hint}')
+    return CiRange(merge_base, head_sha, base_sha, target, source)
+
+
+def policy_changes(repo: Repo, rng: CiRange, trusted: cfg.Config) -> list[str]:
+    watched = set(cfg.policy_files(trusted))
+    changed = repo.changed_paths(rng.base, rng.head)
+    out = []
+    for path in changed:
+        if path in watched or any(path.startswith(w.rstrip('/') + '/') for w in watched):
+            out.append(path)
+    return out
+
+
+def _policy_finding(paths: Sequence[str], mode: str) -> Finding:
+    return Finding(
+        hook=HOOK, rule='policy-changed', severity='high' if mode == 'block' else 'low',
+        path=paths[0], line=None,
+        message=f'the pull request changes the policy that judges it: {", ".join(paths)}\n'
+                'it is still judged by the target branch\'s policy; merge policy changes '
+                'on their own, reviewed by the policy owners')
+
+
+HookRun = Callable[..., tuple[list[Finding], dict[str, Rule]]]
+
+
+def _hooks() -> list[tuple[str, HookRun]]:
+    from hooks import credentials
+    from hooks import hotfixes
+    from hooks import signatures
+
+    return [
+        ('check-credentials', credentials.run_range),
+        ('check-signatures', signatures.run_range),
+        ('check-hotfixes', hotfixes.run_range),
+    ]
+
+
+def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None,
+           ) -> tuple[list[Finding], dict[str, Rule]]:
+    trusted = cfg.load(repo, path=config_path, policy_ref=rng.base)
+    findings: list[Finding] = []
+    rules: dict[str, Rule] = dict(RULES)
+    changed = policy_changes(repo, rng, trusted)
+    if changed:
+        findings.append(_policy_finding(changed, trusted.report.policy_changes))
+    for _name, run in _hooks():
+        got, hook_rules = run(repo, trusted, rng=rng.range, policy_ref=rng.base,
+                              target_branch=rng.target_branch,
+                              source_branch=rng.source_branch, target_ref=rng.target_ref)
+        findings.extend(got)
+        rules.update(hook_rules)
+    return findings, rules
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--base', metavar='REF',
+                        help='the branch the pull request targets (default: from the CI '
+                             'environment: GITHUB_BASE_REF, CI_MERGE_REQUEST_DIFF_BASE_SHA, '
+                             'the push event\'s before)')
+    parser.add_argument('--head', metavar='REF', help='the pull request head (default: HEAD)')
+    parser.add_argument('--target-branch', metavar='NAME',
+                        help='the target branch\'s name, for the hotfix rules '
+                             '(default: from --base or the CI environment)')
+    parser.add_argument('--source-branch', metavar='NAME',
+                        help='the pull request\'s branch name (default: from the CI '
+                             'environment)')
+    parser.add_argument('--config', metavar='PATH',
+                        help='policy file path, read at the merge base')
+    parser.add_argument('--format', action='append', choices=CI_FORMATS,
+                        help='report format; repeat with --output for several reports')
+    parser.add_argument('--output', action='append', metavar='PATH',
+                        help='where to write the report of the matching --format')
+    args = parser.parse_args(argv)
+    formats = args.format or ['text']
+    outputs = args.output or []
+    if len(outputs) > len(formats):
+        parser.error('each --output needs a --format before it')
+
+    def run() -> int:
+        repo = Repo.discover()
+        rng = find_range(repo, base=args.base, head=args.head,
+                         target_branch=args.target_branch, source_branch=args.source_branch)
+        findings, rules = run_ci(repo, rng, config_path=args.config)
+        findings.sort(key=lambda f: (f.hook, f.commit or '', f.path, f.line or 0))
+        stdout_done = False
+        for i, fmt in enumerate(formats):
+            text = render(fmt, findings, rules)
+            if i < len(outputs):
+                write_atomic(Path(outputs[i]), text)
+            else:
+                print(render(fmt, findings, rules, color=use_color(__import__('sys').stdout)),
+                      end='')
+                stdout_done = True
+        if not stdout_done:
+            print(format_text(findings, color=use_color(__import__('sys').stdout)), end='')
+        verdict = 'blocked' if blocked(findings) else 'passed'
+        print(f'{PROG}: {verdict}: {len(rng_commits(repo, rng))} commits of '
+              f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at {rng.base[:12]}'
+              + (f' (target {rng.target_branch})' if rng.target_branch else ''))
+        summary = os.environ.get('GITHUB_STEP_SUMMARY')
+        if summary:
+            with open(summary, 'a', encoding='utf-8') as f:
+                f.write(to_markdown(findings))
+        code = BLOCKED if blocked(findings) else PASS
+        trusted = cfg.load(repo, path=args.config, policy_ref=rng.base)
+        if trusted.report.audit:
+            append_audit(audit_path(repo.state_dir, repo.root, trusted.report.audit_log),
+                         AuditRecord(hook=HOOK, mode='ci', repository=str(repo.root),
+                                     ref=rng.target_branch, commit_range=f'{rng.base}..{rng.head}',
+                                     outcome='blocked' if code else 'pass',
+                                     findings=findings, exit_code=code))
+        return code
+
+    return boundary(PROG, run)
+
+
+def rng_commits(repo: Repo, rng: CiRange) -> list[str]:
+    return repo.rev_list(f'{rng.base}..{rng.head}')

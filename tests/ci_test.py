@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import json
+import random
+import string
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from hooks import ci
+from tests.conftest import ROOT
+from tests.conftest import git
+from tests.conftest import write
+
+SARIF_SCHEMA = ROOT.parent / 'shared' / 'sarif-schema-2.1.0.json'
+_rng = random.Random(7)
+TOKEN = 'ghp_' + ''.join(_rng.choice(string.ascii_letters + string.digits) for _ in range(36))
+POLICY = ('version: 1\n'
+          'signatures:\n  require: signature\n  allowed_signers: .github/allowed_signers\n')
+RECORD = ('---\nincident: INC-7\nsummary: raise the pool size\nroot_cause: traffic peak\n'
+          'rollback: git revert it\napproved_by: oncall lead\nbackport: pending\n---\n')
+
+
+@pytest.fixture
+def signed_repo(repo: Path, remote: Path, tmp_path: Path) -> Path:
+    """main and production on origin, policy and allowed signers committed, every
+    commit signed by alice's SSH key unless a test says otherwise."""
+    key = tmp_path / 'alice'
+    subprocess.run(('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'alice', '-f',
+                    str(key)), check=True)
+    kind, blob = (tmp_path / 'alice.pub').read_text().split()[:2]
+    write(repo / '.github' / 'allowed_signers', f'alice@example.com {kind} {blob}\n')
+    write(repo / '.commit-warden.yaml', POLICY)
+    write(repo / 'app.py', 'POOL = 20\n')
+    for k, v in (('gpg.format', 'ssh'), ('user.signingkey', str(key)),
+                 ('commit.gpgsign', 'true')):
+        git('config', k, v, cwd=repo)
+    git('add', '.', cwd=repo)
+    commit(repo, 'initial')
+    git('branch', 'production', cwd=repo)
+    git('push', '-q', 'origin', 'main', 'production', cwd=repo)
+    git('fetch', '-q', 'origin', cwd=repo)
+    return repo
+
+
+def commit(repo: Path, msg: str, *, sign: bool = True) -> str:
+    flag = '-S' if sign else '--no-gpg-sign'
+    git('commit', '-q', '--no-verify', '--allow-empty', flag, '-m', msg, cwd=repo)
+    return git('rev-parse', 'HEAD', cwd=repo).stdout.strip()
+
+
+def bad_pull_request(repo: Path) -> dict[str, str]:
+    git('switch', '-q', '-c', 'release', 'production', cwd=repo)
+    write(repo / 'notify.py', f'TOKEN = "{TOKEN}"\n')
+    git('add', '.', cwd=repo)
+    token_commit = commit(repo, 'PROJ-1 add notifier')
+    (repo / 'notify.py').unlink()
+    git('add', '-A', cwd=repo)
+    commit(repo, 'PROJ-1 remove notifier')
+    write(repo / 'app.py', 'POOL = 30\n')
+    git('add', '.', cwd=repo)
+    unsigned = commit(repo, 'PROJ-2 tune pool', sign=False)
+    write(repo / 'app.py', 'POOL = 50\n')
+    git('add', '.', cwd=repo)
+    hotfix = commit(repo, 'hotfix: raise the pool size')
+    return {'token': token_commit, 'unsigned': unsigned, 'hotfix': hotfix}
+
+
+def run_ci(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = ci.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_bad_pull_request_into_production(signed_repo: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    shas = bad_pull_request(signed_repo)
+    sarif_path = tmp_path / 'r.sarif'
+    code, out = run_ci(capsys, '--base', 'origin/production', '--format', 'sarif',
+                       '--output', str(sarif_path))
+    assert code == 1
+    assert f'notify.py:1: (commit {shas["token"][:12]}) GitHub' in out
+    assert f'(commit {shas["unsigned"][:12]})' in out
+    assert '[unsigned]' in out
+    assert '[missing-ticket]' in out
+    assert 'judged by the policy at' in out
+    assert TOKEN not in out
+    text = sarif_path.read_text()
+    assert TOKEN not in text and TOKEN[4:] not in text
+    sarif = json.loads(text)
+    if SARIF_SCHEMA.exists():
+        jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text())).validate(sarif)
+    results = sarif['runs'][0]['results']
+    hooks = {r['properties']['hook'] for r in results}
+    assert {'check-credentials', 'check-signatures', 'check-hotfixes'} <= hooks
+    for r in results:
+        assert r['partialFingerprints']['primaryLocationLineHash']
+    rules = {r['id'] for r in sarif['runs'][0]['tool']['driver']['rules']}
+    assert {r['ruleId'] for r in results} <= rules
+
+
+def test_policy_relaxed_in_the_pull_request_is_still_judged_by_the_target(
+        signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad_pull_request(signed_repo)
+    write(signed_repo / '.commit-warden.yaml',
+          'version: 1\nsignatures:\n  require: signoff\nreport:\n  policy_changes: warn\n'
+          'credentials:\n  exclude: ["*.py"]\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'PROJ-3 relax the policy')
+    code, out = run_ci(capsys, '--base', 'origin/production', '--format', 'json')
+    assert code == 1
+    data = json.loads(out[:out.rindex('}') + 1])
+    rules = {f['rule'] for f in data['findings']}
+    assert 'policy-changed' in rules
+    (changed,) = [f for f in data['findings'] if f['rule'] == 'policy-changed']
+    assert changed['severity'] == 'high'  # the PR's own `warn` does not count
+    assert '.commit-warden.yaml' in changed['message']
+    assert {'github-token', 'unsigned', 'missing-ticket'} <= rules
+
+
+def test_policy_change_can_be_a_warning_by_the_targets_policy(
+        signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(signed_repo / '.commit-warden.yaml', POLICY + 'report:\n  policy_changes: warn\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'warn on policy changes')
+    git('switch', '-q', '-c', 'tweak', cwd=signed_repo)
+    write(signed_repo / '.commit-warden.yaml', POLICY + 'report:\n  policy_changes: warn\n'
+          'credentials:\n  max_file_bytes: 3000000\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'allow bigger files')
+    code, out = run_ci(capsys, '--base', 'main')
+    assert code == 0
+    assert '[policy-changed]' in out
+
+
+def test_signed_documented_hotfix_passes(signed_repo: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    git('switch', '-q', '-c', 'hotfix/INC-7', 'production', cwd=signed_repo)
+    write(signed_repo / 'app.py', 'POOL = 50\n')
+    write(signed_repo / 'docs' / 'hotfixes' / 'INC-7.md', RECORD)
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'hotfix: INC-7 raise the pool size')
+    code, out = run_ci(capsys, '--base', 'origin/production', '--format', 'sarif',
+                       '--output', str(tmp_path / 'ok.sarif'), '--format', 'junit',
+                       '--output', str(tmp_path / 'ok.xml'))
+    assert code == 0, out
+    assert 'commit-warden ci: passed' in out
+    assert json.loads((tmp_path / 'ok.sarif').read_text())['runs'][0]['results'] == []
+    assert 'failures="0"' in (tmp_path / 'ok.xml').read_text()
+
+
+def test_release_into_production_runs_the_backport_guard(
+        signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A documented hotfix lands on production...
+    git('switch', '-q', 'production', cwd=signed_repo)
+    write(signed_repo / 'app.py', 'POOL = 50\n')
+    write(signed_repo / 'docs' / 'hotfixes' / 'INC-7.md', RECORD)
+    git('add', '.', cwd=signed_repo)
+    hotfix = commit(signed_repo, 'hotfix: INC-7 raise the pool size')
+    git('push', '-q', 'origin', 'production', cwd=signed_repo)
+    # ...and main, which never got it, is proposed as the next release.
+    git('switch', '-q', 'main', cwd=signed_repo)
+    write(signed_repo / 'feature.py', 'X = 1\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'PROJ-9 a feature')
+    code, out = run_ci(capsys, '--base', 'origin/production', '--source-branch', 'main')
+    assert code == 1
+    assert '[unported-hotfix]' in out
+    assert f'git cherry-pick -x {hotfix}' in out
+
+
+def test_range_from_github_actions_environment(
+        signed_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    bad_pull_request(signed_repo)
+    summary = tmp_path / 'summary.md'
+    monkeypatch.setenv('GITHUB_ACTIONS', 'true')
+    monkeypatch.setenv('GITHUB_BASE_REF', 'production')
+    monkeypatch.setenv('GITHUB_HEAD_REF', 'release')
+    monkeypatch.setenv('GITHUB_STEP_SUMMARY', str(summary))
+    code, out = run_ci(capsys)
+    assert code == 1
+    assert '(target production)' in out
+    assert summary.read_text().startswith('## commit-warden: blocked')
+    assert TOKEN not in summary.read_text()
+
+
+def test_range_from_gitlab_environment(signed_repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    base = git('rev-parse', 'origin/production', cwd=signed_repo).stdout.strip()
+    bad_pull_request(signed_repo)
+    monkeypatch.setenv('CI_MERGE_REQUEST_DIFF_BASE_SHA', base)
+    monkeypatch.setenv('CI_MERGE_REQUEST_TARGET_BRANCH_NAME', 'production')
+    code, out = run_ci(capsys)
+    assert code == 1
+    assert '(target production)' in out
+
+
+def test_no_base_is_a_clear_error(signed_repo: Path, capsys: pytest.CaptureFixture[str],
+                                  ) -> None:
+    code, out = run_ci(capsys)
+    assert code == 2
+    assert 'pass --base REF' in out
+
+
+def test_shallow_clone_without_the_merge_base(signed_repo: Path, remote: Path,
+                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    git('switch', '-q', '-c', 'feature', cwd=signed_repo)
+    for i in range(3):
+        commit(signed_repo, f'PROJ-{i} work')
+    git('push', '-q', 'origin', 'feature', cwd=signed_repo)
+    clone = tmp_path / 'shallow'
+    git('clone', '-q', '--depth', '1', '--branch', 'feature', f'file://{remote}', str(clone),
+        cwd=tmp_path)
+    git('fetch', '-q', '--depth', '1', 'origin', 'main:refs/remotes/origin/main', cwd=clone)
+    monkeypatch.chdir(clone)
+    code, out = run_ci(capsys, '--base', 'origin/main')
+    assert code == 2
+    assert 'fetch --unshallow' in out or 'fetch-depth: 0' in out
+
+
+def test_ci_run_is_audited(signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shas = bad_pull_request(signed_repo)
+    run_ci(capsys, '--base', 'origin/production')
+    from hooks import audit
+
+    assert audit.main(['--format', 'json']) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data['runs_by_hook'] == {'commit-warden-ci': 1}
+    bypassed = {b['commit']: b['rules'] for b in data['suspected_bypasses']}
+    # A credential a local hook would have caught...
+    assert 'check-credentials:github-token' in bypassed[shas['token']]
+    # ...but nothing local can check the signature of a commit that does not exist yet.
+    assert not any('check-signatures' in r for r in bypassed.get(shas['unsigned'], []))
