@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Iterable
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,18 +95,35 @@ def scan_options(config: cfg.CredentialsConfig) -> ScanOptions:
     )
 
 
-def _salt(repo: Repo) -> str:
-    root = repo.root_commit()
-    return f'commit-warden:{root or "unborn"}'
+class Salt:
+    """The fingerprint salt: the repository's root commit, the same in every clone
+    (so CI and local runs agree), and unknown outside the repository.
+
+    Found only when a finding needs it: walking to the root costs time on a long
+    history, and a clean commit should not pay it.
+    """
+
+    def __init__(self, repo: Repo | None = None, value: str | None = None) -> None:
+        self._repo = repo
+        self._value = value
+
+    def __str__(self) -> str:
+        if self._value is None:
+            root = self._repo.root_commit() if self._repo is not None else None
+            self._value = f'commit-warden:{root or "unborn"}'
+        return self._value
+
+    def __reduce__(self) -> tuple[type[Salt], tuple[None, str]]:
+        return (Salt, (None, str(self)))  # worker processes get the value, not the repo
 
 
-def _to_hit(d: Detection, path: str, commit: str | None, salt: str) -> Hit:
+def _to_hit(d: Detection, path: str, commit: str | None, salt: Salt) -> Hit:
     return Hit(
         path=path, line=d.line, commit=commit, rule=d.rule, provider=d.provider,
         kind=d.kind, secret_type=d.secret_type,
         hashed_secret=hashlib.sha1(d.secret.encode('utf-8', 'surrogateescape'),
                                    usedforsecurity=False).hexdigest(),
-        fingerprint=fingerprint(d.secret, salt), preview=mask(d.secret),
+        fingerprint=fingerprint(d.secret, str(salt)), preview=mask(d.secret),
     )
 
 
@@ -121,12 +137,12 @@ def _init_worker(options: ScanOptions) -> None:
     _worker_scanner = Scanner(options)
 
 
-def _scan_chunk(chunk: list[Work], salt: str) -> list[Hit]:
+def _scan_chunk(chunk: list[Work], salt: Salt) -> list[Hit]:
     assert _worker_scanner is not None
     return _scan_serial(_worker_scanner, chunk, salt)
 
 
-def _scan_serial(scanner: Scanner, work: Iterable[Work], salt: str) -> list[Hit]:
+def _scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt) -> list[Hit]:
     hits = []
     for w in work:
         for d in scanner.scan(w.path, w.lines):
@@ -134,7 +150,7 @@ def _scan_serial(scanner: Scanner, work: Iterable[Work], salt: str) -> list[Hit]
     return hits
 
 
-def scan_work(options: ScanOptions, work: list[Work], salt: str) -> list[Hit]:
+def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
     size = sum(len(line.text) for w in work for line in w.lines)
     cores = os.cpu_count() or 1
     if size < PARALLEL_BYTES or cores < 2 or len(work) < 2:
@@ -144,6 +160,7 @@ def scan_work(options: ScanOptions, work: list[Work], salt: str) -> list[Hit]:
     nchunks = cores * 4
     chunks = [ordered[i::nchunks] for i in range(nchunks)]
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
@@ -289,12 +306,13 @@ class RangeCache:
                 write_atomic(self.path, json.dumps({'key': self.key, 'commits': self.commits}))
 
 
-def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: str,
+def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
                ) -> tuple[list[Hit], list[Finding], int]:
     """(hits, skipped, number of commits) for every commit of the range."""
     creds = config.credentials
     commits = repo.commits_in_range(rng.from_ref, rng.to_ref)
-    key = hashlib.sha256(f'{version()}|{config.digest}|{salt}'.encode()).hexdigest()[:24]
+    # The salt is fixed per repository (its root commit), so it needs no place here.
+    key = hashlib.sha256(f'{version()}|{config.digest}'.encode()).hexdigest()[:24]
     cache = RangeCache(repo, key)
     todo = [c for c in commits if cache.get(c) is None]
     hits: list[Hit] = []
@@ -408,7 +426,7 @@ class Result:
 def check(repo: Repo, config: cfg.Config, *, filenames: Sequence[str] = (),
           rng: Range | None = None, policy_ref: str | None = None) -> Result:
     creds = config.credentials
-    salt = _salt(repo)
+    salt = Salt(repo)
     msg_file = message_file(repo, filenames) if rng is None else None
     commit_range = None
     if rng is not None:
@@ -468,7 +486,7 @@ def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) ->
     creds = config.credentials
     target = repo.root / (output or creds.baseline)
     plan = plan_whole(repo, sorted(repo.ls_files()), creds)
-    hits = scan_work(scan_options(creds), plan.work, _salt(repo))
+    hits = scan_work(scan_options(creds), plan.work, Salt(repo))
     try:
         old = json.loads(target.read_text())
         old_results = old.get('results', {}) if isinstance(old, dict) else {}

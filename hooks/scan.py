@@ -200,7 +200,8 @@ class Scanner:
         )
         hits: list[tuple[int, Hit, str]] = []
         for offset, chunk in _windows(text):
-            groups = keywords.groups_in(chunk, _lower(chunk))
+            lowered = _lower(chunk)
+            groups = keywords.gated(keywords.groups_in(chunk, lowered), chunk, lowered, kind)
             if not groups:
                 continue
             context = Context(path=path, kind=kind, line=chunk, following=following)

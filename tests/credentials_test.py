@@ -415,3 +415,20 @@ def test_end_to_end_pre_commit_commit_msg_pre_push_and_manual(
     proc = subprocess.run(('git', 'push', '-q', 'origin', 'main'), cwd=repo,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_big_scans_use_every_core_and_find_the_same(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    filler = ''.join(f'value_{i} = compute({i}, "{i * 7919 % 10007}")\n' for i in range(9000))
+    names = []
+    for n in range(6):
+        write(repo / f'mod{n}.py', filler + (f'TOKEN = "{GH_TOKEN}"\n' if n == 3 else ''))
+        names.append(f'mod{n}.py')
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'base')  # committed: the files are read whole, > 1 MB in all
+    assert sum((repo / n).stat().st_size for n in names) > credentials.PARALLEL_BYTES
+    code, out = run(capsys, '--format', 'json', *names)
+    assert code == 1
+    found = json.loads(out[:out.rindex('}') + 1])['findings']
+    assert [(f['path'], f['line'], f['rule']) for f in found] == [('mod3.py', 9001,
+                                                                   'github-token')]

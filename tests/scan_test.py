@@ -277,6 +277,29 @@ def test_clean_text_never_imports_detect_secrets() -> None:
     assert result.stdout.split() == ['False', 'False']
 
 
+def test_ordinary_code_with_common_keywords_never_imports_detect_secrets() -> None:
+    # `pass`, `token`, `signed`, `key` and `://` in code that assigns no secret must
+    # not cost a commit the detect-secrets import.
+    code = (
+        'class Check: pass\n'
+        'def f(token):\n'
+        '    if token is None:\n'
+        '        pass  # nothing to do\n'
+        '    key = lookup(token)\n'
+        '    signed = key.startswith("x")\n'
+        '    url = "https://example.com/docs"\n'
+        '    return both(signed, password_policy)\n'
+    )
+    result = _python(
+        'import sys\n'
+        'from hooks.scan import Scanner\n'
+        f'assert Scanner().scan_text("a.py", {code!r} * 200) == []\n'
+        'print("detect_secrets" in sys.modules)\n',
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['False']
+
+
 def test_a_candidate_line_imports_detect_secrets_lazily() -> None:
     result = _python(
         'import sys\n'

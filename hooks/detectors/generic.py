@@ -20,6 +20,9 @@ from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
+from hooks.detectors.names import KEYWORD_RE
+from hooks.detectors.names import classify_name
+from hooks.detectors.names import widen
 from hooks.detectors.values import UNQUOTED_KINDS
 from hooks.detectors.values import Context
 from hooks.detectors.values import char_classes
@@ -29,12 +32,6 @@ from hooks.detectors.values import is_uuid
 from hooks.detectors.values import looks_like_identifier
 from hooks.detectors.values import looks_random
 from hooks.detectors.values import shannon_entropy
-
-# Where a key name may be: found by its keyword, then widened to the whole
-# name, so the cost is linear in the line (no leading [\w]* to backtrack over).
-_KEYWORD_RE = rx(r'(?i)pass|pwd|secret|token|key|cred|auth|bearer')
-_NAME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
-_SEGMENT_RE = rx(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
 
 # After the name: an optional closing quote/bracket, an operator, the value.
 _ASSIGN_RE = rx(
@@ -57,62 +54,6 @@ _AUTH_HEADER_RE = rx(
 # Regex syntax: (?..., \d, [..]+, {m,n}.
 _REGEX_LIKE_RE = rx(r'\(\?|\\[dswbDSWB]|\[[^\]]*\][*+?{]|\{\d*,\d*\}')
 
-_PASSWORD_SEGMENTS = frozenset(('password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode'))
-_SECRET_SEGMENTS = frozenset(('secret', 'credential', 'credentials', 'creds'))
-_TOKEN_SEGMENTS = frozenset(('token', 'bearer', 'auth', 'authorization'))
-_KEY_QUALIFIERS = frozenset((
-    'api', 'access', 'private', 'priv', 'secret', 'client', 'auth', 'master', 'encryption',
-    'encrypt', 'signing', 'sign', 'app', 'application', 'service', 'account', 'license',
-    'admin', 'session', 'hmac', 'jwt', 'webhook', 'consumer', 'subscription', 'storage',
-    'shared', 'root', 'integration', 'write', 'read', 'deploy', 'ingest', 'crypt', 'cipher',
-))
-# Names that hold something about a secret, not the secret.
-_EXCLUDED_ANYWHERE = frozenset((
-    'hash', 'hashed', 'digest', 'checksum', 'sha', 'sha1', 'sha256', 'sha512', 'md5',
-    'fingerprint', 'integrity', 'public', 'publishable', 'pubkey', 'pub', 'placeholder',
-    'regex', 'pattern', 'policy', 'validator', 'validation', 'strength', 'hint', 'reset',
-    'forgot', 'expiry', 'expires', 'expiration', 'rotation', 'mask', 'masked', 'encrypted',
-))
-_EXCLUDED_LAST = frozenset((
-    'id', 'ids', 'name', 'names', 'url', 'uri', 'urls', 'endpoint', 'host', 'path', 'file',
-    'filename', 'dir', 'env', 'var', 'type', 'types', 'format', 'field', 'fields', 'header',
-    'param', 'prefix', 'suffix', 'label', 'length', 'len', 'size', 'min', 'max', 'count',
-    'timeout', 'ttl', 'lifetime', 'at', 'date', 'time', 'version', 'ref', 'arn', 'index',
-    'idx', 'mode', 'method', 'provider', 'manager', 'store', 'service', 'source', 'location',
-    'text', 'message', 'msg', 'error', 'title', 'description', 'help', 'prompt', 'input',
-    'column', 'key_name', 'keys', 'tokens', 'secrets', 'passwords', 'enabled', 'required',
-    'used', 'set', 'exists', 'valid', 'len', 'bits', 'algorithm', 'alg', 'scheme', 'user',
-    'username', 'login', 'email', 'kind', 'class', 'cls', 'config', 'option', 'options',
-    'generator', 'factory', 'handler', 'callback', 'fn', 'func', 'cache', 'tokenizer',
-    'pair', 'hdr', 'mgr', 'attempts', 'retries', 'rules', 'template', 'example', 'sample', 'schema',
-))
-
-
-def split_name(name: str) -> list[str]:
-    return [s.lower() for s in _SEGMENT_RE.findall(name)]
-
-
-def classify_name(name: str) -> str | None:
-    """The generic rule a key name calls for, or None if it names no secret."""
-    segments = split_name(name)
-    if not segments or any(s in _EXCLUDED_ANYWHERE for s in segments):
-        return None
-    if segments[-1] in _EXCLUDED_LAST:
-        return None
-    if any(s in _PASSWORD_SEGMENTS or s.endswith(('password', 'passwd')) for s in segments):
-        return 'generic-password'
-    if any(s in _SECRET_SEGMENTS or s.endswith('secret') for s in segments):
-        return 'generic-secret'
-    if any(s in _TOKEN_SEGMENTS or s.endswith('token') for s in segments):
-        return 'generic-token'
-    for i, s in enumerate(segments):
-        if s == 'key' and i > 0 and segments[i - 1] in _KEY_QUALIFIERS:
-            return 'generic-api-key'
-        if s.endswith('key') and s[:-3] in _KEY_QUALIFIERS:
-            return 'generic-api-key'
-    return None
-
-
 # What may stand before a key whose value is unquoted: nothing (KEY=value,
 # key: value at the start of a line), a shell/Dockerfile keyword, a YAML list
 # dash, or a separator inside a flow mapping or query/connection string.
@@ -131,10 +72,10 @@ def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -
 
 
 _RULES = {
-    'generic-password': Rule('generic-password', 'Generic', 'hard-coded password', _KEYWORD_RE),
-    'generic-secret': Rule('generic-secret', 'Generic', 'hard-coded secret', _KEYWORD_RE),
-    'generic-token': Rule('generic-token', 'Generic', 'hard-coded token', _KEYWORD_RE),
-    'generic-api-key': Rule('generic-api-key', 'Generic', 'hard-coded API key', _KEYWORD_RE),
+    'generic-password': Rule('generic-password', 'Generic', 'hard-coded password', KEYWORD_RE),
+    'generic-secret': Rule('generic-secret', 'Generic', 'hard-coded secret', KEYWORD_RE),
+    'generic-token': Rule('generic-token', 'Generic', 'hard-coded token', KEYWORD_RE),
+    'generic-api-key': Rule('generic-api-key', 'Generic', 'hard-coded API key', KEYWORD_RE),
     'authorization-header': Rule(
         'authorization-header', 'Generic', 'credential in HTTP Authorization header',
         _AUTH_HEADER_RE, group='value',
@@ -187,17 +128,11 @@ class GenericSecretDetector(WardenPlugin):
                 yield rule_id, match.group('value'), match.start('value'), False
         unquoted_ok = context.kind in UNQUOTED_KINDS
         end_of_last = -1
-        for kw in _KEYWORD_RE.finditer(text):
+        for kw in KEYWORD_RE.finditer(text):
             if kw.start() < end_of_last:
                 continue
-            start, end = kw.start(), kw.end()
-            while start > 0 and end - start < 80 and text[start - 1] in _NAME_CHARS:
-                start -= 1
-            while end < len(text) and end - start < 80 and text[end] in _NAME_CHARS:
-                end += 1
+            start, end = widen(text, kw.start(), kw.end())
             end_of_last = end
-            while text[start] in '.-' and start < kw.start():
-                start += 1  # --password: the dashes are a flag, not the name
             name = text[start:end].strip('.-')
             rule_id = classify_name(name)
             if rule_id is None:

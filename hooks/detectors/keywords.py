@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 
@@ -31,7 +32,9 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
     ),
     'atlassian': ('atatt3', 'atlassian', 'jira', 'confluence'),
     'slack': ('xox', 'xapp-', 'hooks.slack.com'),
-    'discord': ('discord', 'token', 'bot'),
+    # Bot tokens have no prefix: STRUCTURAL finds their shape; 'token' and 'bot'
+    # would send half of all code to the detectors.
+    'discord': ('discord',),
     'telegram': (':aa',),
     'stripe': ('sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'whsec_'),
     'square': ('sq0atp-', 'sq0csp-', 'eaaa'),
@@ -73,6 +76,50 @@ STRUCTURAL: Mapping[str, str] = {
     'twilio': r'SK[0-9a-f]{32}',
     'discord': r'\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}',
 }
+
+
+# Groups whose keywords are common words ('pass', 'token', 'password'): a line
+# reaches their plugins only if it also passes the group's gate, a cheap
+# necessary condition of every rule in the group. Most code says `pass` or
+# `token` without assigning a secret, and this keeps it from importing
+# detect_secrets at all.
+CONFIG_FILE_KINDS = frozenset((
+    'npmrc', 'pypirc', 'netrc', 'git-credentials', 'docker-config', 'kubeconfig'))
+_CONFIG_ANYWHERE = ('_auth', '"auth"', 'machine', 'client-key-data', '_password')
+_CONNECTION_RE = re.compile(r'(?:password|passwd|pwd|pass)\s*=')
+
+
+def _gate_generic(text: str, lowered: str, kind: str) -> bool:
+    from hooks.detectors.names import has_secret_name
+
+    return has_secret_name(text)
+
+
+def _gate_config_file(text: str, lowered: str, kind: str) -> bool:
+    return kind in CONFIG_FILE_KINDS or any(k in lowered for k in _CONFIG_ANYWHERE)
+
+
+def _gate_url(text: str, lowered: str, kind: str) -> bool:
+    # user:password@host: an '@' somewhere after the scheme.
+    scheme = lowered.find('://')
+    return scheme != -1 and '@' in lowered[scheme:]
+
+
+def _gate_connection_string(text: str, lowered: str, kind: str) -> bool:
+    return _CONNECTION_RE.search(lowered) is not None
+
+
+GATES: Mapping[str, Callable[[str, str, str], bool]] = {
+    'generic': _gate_generic,
+    'config-file': _gate_config_file,
+    'connection-string': _gate_connection_string,
+    'url': _gate_url,
+}
+
+
+def gated(groups: set[str], text: str, lowered: str, kind: str) -> set[str]:
+    """`groups` less those whose gate the line does not pass."""
+    return {g for g in groups if g not in GATES or GATES[g](text, lowered, kind)}
 
 
 class _Node(dict[str, '_Node']):

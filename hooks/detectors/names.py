@@ -1,0 +1,107 @@
+"""Which names call for a secret: shared by the generic detector and the prefilter.
+
+Kept free of detect_secrets, so the engine can tell a line that merely says
+`pass` or `signed` from one that assigns a password without importing it.
+"""
+from __future__ import annotations
+
+import re
+
+# Where a key name may be: found by its keyword, then widened to the whole
+# name, so the cost is linear in the line (no leading [\w]* to backtrack over).
+KEYWORD_RE = re.compile(r'(?i)pass|pwd|secret|token|key|cred|auth|bearer')
+NAME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
+_SEGMENT_RE = re.compile(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
+
+_PASSWORD_SEGMENTS = frozenset(('password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode'))
+_SECRET_SEGMENTS = frozenset(('secret', 'credential', 'credentials', 'creds'))
+_TOKEN_SEGMENTS = frozenset(('token', 'bearer', 'auth', 'authorization'))
+_KEY_QUALIFIERS = frozenset((
+    'api', 'access', 'private', 'priv', 'secret', 'client', 'auth', 'master', 'encryption',
+    'encrypt', 'signing', 'sign', 'app', 'application', 'service', 'account', 'license',
+    'admin', 'session', 'hmac', 'jwt', 'webhook', 'consumer', 'subscription', 'storage',
+    'shared', 'root', 'integration', 'write', 'read', 'deploy', 'ingest', 'crypt', 'cipher',
+))
+# Names that hold something about a secret, not the secret.
+_EXCLUDED_ANYWHERE = frozenset((
+    'hash', 'hashed', 'digest', 'checksum', 'sha', 'sha1', 'sha256', 'sha512', 'md5',
+    'fingerprint', 'integrity', 'public', 'publishable', 'pubkey', 'pub', 'placeholder',
+    'regex', 'pattern', 'policy', 'validator', 'validation', 'strength', 'hint', 'reset',
+    'forgot', 'expiry', 'expires', 'expiration', 'rotation', 'mask', 'masked', 'encrypted',
+))
+_EXCLUDED_LAST = frozenset((
+    'id', 'ids', 'name', 'names', 'url', 'uri', 'urls', 'endpoint', 'host', 'path', 'file',
+    'filename', 'dir', 'env', 'var', 'type', 'types', 'format', 'field', 'fields', 'header',
+    'param', 'prefix', 'suffix', 'label', 'length', 'len', 'size', 'min', 'max', 'count',
+    'timeout', 'ttl', 'lifetime', 'at', 'date', 'time', 'version', 'ref', 'arn', 'index',
+    'idx', 'mode', 'method', 'provider', 'manager', 'store', 'service', 'source', 'location',
+    'text', 'message', 'msg', 'error', 'title', 'description', 'help', 'prompt', 'input',
+    'column', 'key_name', 'keys', 'tokens', 'secrets', 'passwords', 'enabled', 'required',
+    'used', 'set', 'exists', 'valid', 'len', 'bits', 'algorithm', 'alg', 'scheme', 'user',
+    'username', 'login', 'email', 'kind', 'class', 'cls', 'config', 'option', 'options',
+    'generator', 'factory', 'handler', 'callback', 'fn', 'func', 'cache', 'tokenizer',
+    'pair', 'hdr', 'mgr', 'attempts', 'retries', 'rules', 'template', 'example', 'sample', 'schema',
+))
+
+
+def split_name(name: str) -> list[str]:
+    return [s.lower() for s in _SEGMENT_RE.findall(name)]
+
+
+def classify_name(name: str) -> str | None:
+    """The generic rule a key name calls for, or None if it names no secret."""
+    segments = split_name(name)
+    if not segments or any(s in _EXCLUDED_ANYWHERE for s in segments):
+        return None
+    if segments[-1] in _EXCLUDED_LAST:
+        return None
+    if any(s in _PASSWORD_SEGMENTS or s.endswith(('password', 'passwd')) for s in segments):
+        return 'generic-password'
+    if any(s in _SECRET_SEGMENTS or s.endswith('secret') for s in segments):
+        return 'generic-secret'
+    if any(s in _TOKEN_SEGMENTS or s.endswith('token') for s in segments):
+        return 'generic-token'
+    for i, s in enumerate(segments):
+        if s == 'key' and i > 0 and segments[i - 1] in _KEY_QUALIFIERS:
+            return 'generic-api-key'
+        if s.endswith('key') and s[:-3] in _KEY_QUALIFIERS:
+            return 'generic-api-key'
+    return None
+
+
+
+
+def widen(text: str, kw_start: int, kw_end: int) -> tuple[int, int]:
+    """The whole name around a keyword match (bounded: linear in the line)."""
+    start, end = kw_start, kw_end
+    while start > 0 and end - start < 80 and text[start - 1] in NAME_CHARS:
+        start -= 1
+    while end < len(text) and end - start < 80 and text[end] in NAME_CHARS:
+        end += 1
+    while text[start] in '.-' and start < kw_start:
+        start += 1  # --password: the dashes are a flag, not the name
+    return start, end
+
+
+# What may follow a secret's name when a value is assigned to it: a quote or
+# bracket closing the name, an operator, or the end of an XML start tag.
+_AFTER_NAME = frozenset('\'"`]>:=,<')
+
+
+def has_secret_name(text: str) -> bool:
+    """Whether some name in `text` calls for a secret and is followed by what
+    could assign it a value: a cheap, necessary condition of the generic rules
+    (`pass`, `passed` or `token is None` do not meet it)."""
+    end_of_last = -1
+    for kw in KEYWORD_RE.finditer(text):
+        if kw.start() < end_of_last:
+            continue
+        start, end = widen(text, kw.start(), kw.end())
+        end_of_last = end
+        after = text[end:end + 12].lstrip(' \t\\')
+        flag = text[max(start - 2, 0):start] == '--'
+        if not after or (after[0] not in _AFTER_NAME and not flag):
+            continue
+        if classify_name(text[start:end].strip('.-')):
+            return True
+    return False
