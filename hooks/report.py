@@ -261,7 +261,6 @@ class AuditRecord:
         return {
             'time': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
             'hook': self.hook,
-            'version': version(),
             'mode': self.mode,
             'repository': self.repository,
             'ref': self.ref,
