@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -29,7 +30,6 @@ from hooks.report import CI_FORMATS
 from hooks.report import AuditRecord
 from hooks.report import append_audit
 from hooks.report import audit_path
-from hooks.report import format_text
 from hooks.report import render
 from hooks.report import to_markdown
 from hooks.report import use_color
@@ -166,8 +166,15 @@ def _hooks() -> list[tuple[str, HookRun]]:
     ]
 
 
-def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None,
-           ) -> tuple[list[Finding], dict[str, Rule]]:
+@dataclass(frozen=True)
+class CiResult:
+    findings: list[Finding]
+    rules: dict[str, Rule]
+    trusted: cfg.Config     # the policy as committed at the merge base
+    commits: int
+
+
+def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiResult:
     trusted = cfg.load(repo, path=config_path, policy_ref=rng.base)
     findings: list[Finding] = []
     rules: dict[str, Rule] = dict(RULES)
@@ -180,7 +187,9 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None,
                               source_branch=rng.source_branch, target_ref=rng.target_ref)
         findings.extend(got)
         rules.update(hook_rules)
-    return findings, rules
+    findings.sort(key=lambda f: (f.hook, f.commit or '', f.path, f.line or 0))
+    commits = len(repo.rev_list(f'{rng.base}..{rng.head}'))
+    return CiResult(findings, rules, trusted, commits)
 
 
 def main(argv: Sequence[str]) -> int:
@@ -212,39 +221,30 @@ def main(argv: Sequence[str]) -> int:
         repo = Repo.discover()
         rng = find_range(repo, base=args.base, head=args.head,
                          target_branch=args.target_branch, source_branch=args.source_branch)
-        findings, rules = run_ci(repo, rng, config_path=args.config)
-        findings.sort(key=lambda f: (f.hook, f.commit or '', f.path, f.line or 0))
-        stdout_done = False
-        for i, fmt in enumerate(formats):
-            text = render(fmt, findings, rules)
-            if i < len(outputs):
-                write_atomic(Path(outputs[i]), text)
-            else:
-                print(render(fmt, findings, rules, color=use_color(__import__('sys').stdout)),
-                      end='')
-                stdout_done = True
-        if not stdout_done:
-            print(format_text(findings, color=use_color(__import__('sys').stdout)), end='')
-        verdict = 'blocked' if blocked(findings) else 'passed'
-        print(f'{PROG}: {verdict}: {len(rng_commits(repo, rng))} commits of '
-              f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at {rng.base[:12]}'
-              + (f' (target {rng.target_branch})' if rng.target_branch else ''))
+        result = run_ci(repo, rng, config_path=args.config)
+        findings, rules = result.findings, result.rules
+        color = use_color(sys.stdout)
+        to_stdout = [fmt for i, fmt in enumerate(formats) if i >= len(outputs)]
+        for fmt, path in zip(formats, outputs, strict=False):
+            write_atomic(Path(path), render(fmt, findings, rules))
+        for fmt in to_stdout or ['text']:
+            sys.stdout.write(render(fmt, findings, rules, color=color))
+        code = BLOCKED if blocked(findings) else PASS
+        target = f' (target {rng.target_branch})' if rng.target_branch else ''
+        print(f'{PROG}: {"blocked" if code else "passed"}: {result.commits} commits of '
+              f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at '
+              f'{rng.base[:12]}{target}')
         summary = os.environ.get('GITHUB_STEP_SUMMARY')
         if summary:
             with open(summary, 'a', encoding='utf-8') as f:
                 f.write(to_markdown(findings))
-        code = BLOCKED if blocked(findings) else PASS
-        trusted = cfg.load(repo, path=args.config, policy_ref=rng.base)
-        if trusted.report.audit:
-            append_audit(audit_path(repo.state_dir, repo.root, trusted.report.audit_log),
-                         AuditRecord(hook=HOOK, mode='ci', repository=str(repo.root),
-                                     ref=rng.target_branch, commit_range=f'{rng.base}..{rng.head}',
-                                     outcome='blocked' if code else 'pass',
-                                     findings=findings, exit_code=code))
+        if result.trusted.report.audit:
+            log = audit_path(repo.state_dir, repo.root, result.trusted.report.audit_log)
+            append_audit(log, AuditRecord(
+                hook=HOOK, mode='ci', repository=str(repo.root), ref=rng.target_branch,
+                commit_range=f'{rng.base}..{rng.head}', outcome='blocked' if code else 'pass',
+                findings=findings, exit_code=code))
         return code
 
     return boundary(PROG, run)
 
-
-def rng_commits(repo: Repo, rng: CiRange) -> list[str]:
-    return repo.rev_list(f'{rng.base}..{rng.head}')
