@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -40,7 +41,6 @@ _KEEP_GIT_ENV = frozenset((
     'GIT_TEMPLATE_DIR', 'GIT_TERMINAL_PROMPT',
 ))
 
-_SHA_LINE = re.compile(rb'([0-9a-f]{40}(?:[0-9a-f]{24})?)\0')
 _HUNK = re.compile(rb'^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@+')
 
 
@@ -457,17 +457,19 @@ class Repo:
         """
         if not commits:
             return []
+        # Each commit's section starts with a header carrying a random nonce: the
+        # diff itself is attacker-controlled text, so a header that any file
+        # could contain (a bare commit id between NULs) could hide a commit.
+        nonce = secrets.token_hex(16)
+        marker = f'\0cw-{nonce} '.encode()
         proc = self.git(*_CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc',
-                        '-r', *_DIFF_OPTS,
+                        '-r', *_DIFF_OPTS, f'--format=%x00cw-{nonce} %H%x00',
                         stdin='\n'.join(commits).encode() + b'\n')
-        data = proc.stdout
-        heads = [m for m in _SHA_LINE.finditer(data)
-                 if m.start() == 0 or data[m.start() - 1:m.start()] == b'\n'
-                 or data[m.start() - 1:m.start()] == b'\0']
         found: dict[str, list[FileChange]] = {}
-        for i, m in enumerate(heads):
-            end = heads[i + 1].start() if i + 1 < len(heads) else len(data)
-            found[m.group(1).decode()] = parse_diff(data, m.end(), end)
+        for section in proc.stdout.split(marker)[1:]:
+            sha, _, rest = section.partition(b'\0')
+            body = rest.lstrip(b'\0\n')
+            found[sha.decode()] = parse_diff(body) if body else []
         return [CommitChanges(c, tuple(found.get(c, ()))) for c in commits]
 
     # --- the index and trees ---------------------------------------------

@@ -240,3 +240,20 @@ def test_no_git_env_strips_repository_pointers() -> None:
 ])
 def test_unquote_c(quoted: bytes, raw: bytes) -> None:
     assert unquote_c(quoted) == raw
+
+
+def test_commit_ids_inside_content_or_names_cannot_hide_a_commit(repo: Path) -> None:
+    git_commit(repo, 'base')
+    write(repo / 'secret.py', 'token = 1\n')
+    git('add', '.', cwd=repo)
+    first = git_commit(repo, 'add')
+    # A later commit's file holds `\0<first>\0`, and another is named like a commit id.
+    write(repo / 'blob.bin', b'x\0' + first.encode() + b'\0\n')
+    write(repo / first, 'named like a commit\n')
+    git('add', '.', cwd=repo)
+    second = git_commit(repo, 'data')
+    r = Repo.discover()
+    by_commit = {c.commit: c for c in r.commit_changes([first, second])}
+    assert [f.path for f in by_commit[first].files] == ['secret.py']
+    assert by_commit[first].files[0].added_lines == (DiffLine(1, 'token = 1', True),)
+    assert sorted(f.path for f in by_commit[second].files) == sorted(['blob.bin', first])
