@@ -445,7 +445,8 @@ class CredentialsConfig:
         'written by `commit-warden baseline`.')
     max_file_bytes: int = opt(
         Int(minimum=1), 2_000_000,
-        'Files larger than this are reported as skipped, never silently passed.')
+        'A change adding more than this to a file (a whole file larger than this, when '
+        'read whole) is reported as skipped, never silently passed.')
     entropy_base64_limit: float = opt(
         Float(0.0, 8.0), 4.5,
         'Shannon entropy a base64-like value must reach for a generic rule to report it.')

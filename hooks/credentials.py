@@ -173,12 +173,34 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
 # --- what to scan ----------------------------------------------------------------
 
 
+_UTF16_BOMS = (b'\xff\xfe', b'\xfe\xff')
+
+
+_CONTROL = bytes(b for b in range(32) if b not in b'\t\n\r\f\b\x1b')
+
+
 def _is_binary(data: bytes) -> bool:
-    return b'\0' in data[:BINARY_SNIFF]
+    """Binary by content: its first 8000 bytes hold a NUL (git's rule) *and* are
+    mostly not text. One stray NUL in a source file must not hide the file (a
+    cheap way to smuggle a secret past a scanner), and UTF-16 text (with its
+    byte-order mark) is decoded, not skipped."""
+    head = data[:BINARY_SNIFF]
+    if b'\0' not in head or data.startswith(_UTF16_BOMS):
+        return False
+    # Compressed or machine data has ~10% control bytes (26 of 256 values);
+    # text with a stray NUL has next to none.
+    control = len(head) - len(head.translate(None, _CONTROL))
+    return control * 32 > len(head)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(_UTF16_BOMS):
+        return data.decode('utf-16', 'replace')
+    return data.decode('utf-8', 'replace')
 
 
 def _lines_of(data: bytes) -> tuple[Line, ...]:
-    text = data.decode('utf-8', 'replace')
+    text = _decode(data)
     return tuple(Line(i, t, True) for i, t in enumerate(text.splitlines(), 1))
 
 
@@ -208,28 +230,45 @@ def _skip_finding(path: str, size: int, limit: int, commit: str | None) -> Findi
 
 
 def _excluded(path: str, config: cfg.CredentialsConfig) -> bool:
-    return path == config.baseline or matches(path, config.exclude)
+    # The baseline is scanned like any file: it holds only hashes, and a pull
+    # request must not be able to smuggle a secret in beside them.
+    return matches(path, config.exclude)
 
 
 def plan_changes(repo: Repo, changes: Sequence[FileChange], config: cfg.CredentialsConfig,
-                 commit: str | None = None,
-                 sizes: dict[str, int] | None = None) -> Plan:
-    """What to scan of a set of file changes: added lines of text files within limits."""
+                 commit: str | None = None) -> Plan:
+    """What to scan of a set of file changes: the added lines of text files.
+
+    The size limit applies to what the change adds, not to the file: one line added
+    to a huge file is still checked. A change whose lines hold a NUL byte is judged
+    by its blob's first bytes, as git does: one stray NUL does not make a file
+    binary, and a UTF-16 file is decoded and checked whole.
+    """
     work: list[Work] = []
     skipped: list[Finding] = []
+    sniff: list[FileChange] = []
     for c in changes:
-        if c.status == 'D' or c.is_submodule or c.is_symlink or c.binary:
+        if c.status == 'D' or c.is_submodule or not c.added_lines or _excluded(c.path, config):
             continue
-        if _excluded(c.path, config) or not c.added_lines:
-            continue
-        size = (sizes or {}).get(c.new_oid)
-        if size is None:
-            size = sum(len(x.text) + 1 for x in c.lines)
+        size = sum(len(x.text) + 1 for x in c.added_lines)
         if size > config.max_file_bytes:
             skipped.append(_skip_finding(c.path, size, config.max_file_bytes, commit))
-            continue
-        work.append(Work(c.path, tuple(Line(x.number, x.text, x.added) for x in c.lines),
-                         commit))
+        elif c.binary:
+            sniff.append(c)
+        else:
+            work.append(Work(c.path, tuple(Line(x.number, x.text, x.added) for x in c.lines),
+                             commit))
+    if sniff:
+        blobs = dict(repo.read_blobs(c.new_oid for c in sniff))
+        for c in sniff:
+            data = blobs.get(c.new_oid, b'')
+            if _is_binary(data):
+                continue
+            if data.startswith(_UTF16_BOMS):
+                work.append(Work(c.path, _lines_of(data), commit))
+            else:
+                work.append(Work(c.path, tuple(Line(x.number, x.text.replace('\0', ' '), x.added)
+                                               for x in c.lines), commit))
     return Plan(work, skipped)
 
 
@@ -238,8 +277,7 @@ def plan_staged(repo: Repo, filenames: Sequence[str],
     """Staged mode: what the index adds to each file; untouched files whole."""
     rel = [cfg.repo_relative(repo, f) for f in filenames]
     changes = repo.staged_changes(rel or None)
-    sizes = repo.object_sizes(c.new_oid for c in changes)
-    plan = plan_changes(repo, changes, config, sizes=sizes)
+    plan = plan_changes(repo, changes, config)
     changed = {c.path for c in changes}
     whole = plan_whole(repo, [p for p in rel if p not in changed], config)
     return Plan(plan.work + whole.work, plan.skipped + whole.skipped)
@@ -252,7 +290,7 @@ def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) 
     if not wanted:
         return plan
     entries = {p: e for p, e in repo.ls_files(wanted).items()
-               if e[0] not in ('160000', '120000') and p in set(wanted)}
+               if e[0] != '160000' and p in set(wanted)}
     sizes = repo.object_sizes(oid for _, oid in entries.values())
     small = {}
     for p, (_, oid) in sorted(entries.items()):
@@ -320,10 +358,8 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     if todo:
         options = scan_options(creds)
         work: list[Work] = []
-        changes = repo.commit_changes(todo)
-        sizes = repo.object_sizes(f.new_oid for cc in changes for f in cc.files)
-        for cc in changes:
-            plan = plan_changes(repo, cc.files, creds, cc.commit, sizes)
+        for cc in repo.commit_changes(todo):
+            plan = plan_changes(repo, cc.files, creds, cc.commit)
             work.extend(plan.work)
             skipped.extend(plan.skipped)
         if creds.scan_messages:

@@ -154,13 +154,12 @@ def test_odd_file_names(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith('"we ird\\012name \\"q\\".py":1:')
 
 
-def test_deleted_renamed_symlink_and_submodule(repo: Path, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_deleted_renamed_and_submodule_pass_symlink_target_is_checked(
+        repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / 'old.py', 'x = 1\n')
     git('add', '.', cwd=repo)
     git_commit(repo, 'base')
     git('mv', 'old.py', 'new.py', cwd=repo)
-    (repo / 'link').symlink_to(GH_TOKEN)
     sub = tmp_path / 'sub'
     sub.mkdir()
     git('init', '-q', cwd=sub)
@@ -168,7 +167,54 @@ def test_deleted_renamed_symlink_and_submodule(repo: Path, tmp_path: Path,
     git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', str(sub), 'sub',
         cwd=repo)
     git('add', '.', cwd=repo)
-    assert run(capsys, 'new.py', 'link', 'sub', '.gitmodules')[0] == 0
+    assert run(capsys, 'new.py', 'sub', '.gitmodules')[0] == 0
+    (repo / 'link').symlink_to(GH_TOKEN)  # a link's target is text the commit records
+    git('add', 'link', cwd=repo)
+    code, out = run(capsys, 'link')
+    assert code == 1
+    assert out.startswith('link:1: GitHub')
+
+
+def test_one_nul_byte_does_not_make_a_file_binary(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / 'nul.py', f'x = 1\nt = "{GH_TOKEN}"\n# \0\n'.encode())
+    write(repo / 'late.py', ('x = 1\n' * 2000 + f't = "{GH_TOKEN}"\n\0\n').encode())
+    git('add', '.', cwd=repo)
+    code, out = run(capsys, 'nul.py', 'late.py')
+    assert code == 1
+    assert 'late.py:2001: GitHub' in out
+    assert 'nul.py:2: GitHub' in out
+
+
+def test_utf16_files_are_decoded(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / 'u16.txt', f'x = 1\ntoken = "{GH_TOKEN}"\n'.encode('utf-16'))
+    git('add', '.', cwd=repo)
+    code, out = run(capsys, 'u16.txt')
+    assert code == 1
+    assert out.startswith('u16.txt:2: GitHub')
+
+
+def test_a_line_added_to_a_huge_file_is_checked(repo: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  max_file_bytes: 1000\n')
+    write(repo / 'data.csv', 'a,b,c\n' * 1000)
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'data')
+    with open(repo / 'data.csv', 'a') as f:
+        f.write(f'aws,{AWS_ID},x\n')
+    git('add', '.', cwd=repo)
+    code, out = run(capsys, 'data.csv')
+    assert code == 1
+    assert out.startswith('data.csv:1001: AWS')
+
+
+def test_the_baseline_itself_is_scanned(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / '.secrets.baseline',
+          json.dumps({'results': {}, 'note': f'token = "{GH_TOKEN}"'}) + '\n')
+    git('add', '.', cwd=repo)
+    code, out = run(capsys, '.secrets.baseline')
+    assert code == 1
+    assert out.startswith('.secrets.baseline:1: GitHub')
 
 
 def test_message_mode(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -432,3 +478,21 @@ def test_big_scans_use_every_core_and_find_the_same(
     found = json.loads(out[:out.rindex('}') + 1])['findings']
     assert [(f['path'], f['line'], f['rule']) for f in found] == [('mod3.py', 9001,
                                                                    'github-token')]
+
+
+def test_merge_message_is_checked_during_a_merge(repo: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / '.git' / 'MERGE_MSG').write_text(f"Merge branch 'x'\n\nkey {AWS_ID}\n")
+    msg = repo / '.git' / 'COMMIT_EDITMSG'
+    msg.write_text('Merge branch x\n')
+    code, out = run(capsys, str(msg))
+    assert code == 1
+    assert out.startswith('<commit message>:3: AWS access key id')
+
+
+def test_real_binary_content_is_skipped(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    png = b'\x89PNG\r\n\x1a\n' + bytes(range(256)) * 8 + GH_TOKEN.encode() + b'\n'
+    write(repo / 'logo.png', png)
+    write(repo / 'logo.txt', png)  # by content, whatever the name
+    git('add', '.', cwd=repo)
+    assert run(capsys, 'logo.png', 'logo.txt') == (0, '')

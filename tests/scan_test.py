@@ -247,8 +247,10 @@ def test_lockfiles_get_no_generic_findings() -> None:
     assert Scanner().scan_text('package-lock.json', text) == []
 
 
-def test_binary_files_are_skipped() -> None:
-    assert Scanner().scan_text('logo.png', f'TOKEN = "{gh_token()}"') == []
+def test_text_is_scanned_whatever_the_file_is_called() -> None:
+    # Binary files are told by content (hooks.credentials); a name says nothing.
+    assert found(Scanner().scan_text('logo.png', f'TOKEN = "{gh_token()}"')) == [
+        (1, 'github-token')]
 
 
 def test_commit_message_pseudo_path() -> None:
