@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -70,6 +71,25 @@ def mask(secret: str) -> str:
     """
     shown = secret[:min(4, len(secret) // 4)]
     return f'{shown}…, {len(secret)} chars'
+
+
+_TOKEN_LIKE = re.compile(r'[A-Za-z0-9_+/=.~-]{16,}')
+_USERINFO = re.compile(r'(://[^\s/:@]*:)([^\s/@]+)(@)')
+
+
+def redact(text: str) -> str:
+    """Text a finding quotes from a commit (its subject), with anything that could be
+    a credential masked: hooks other than check-credentials do not know what a
+    secret looks like, so they must not repeat a token someone pasted there."""
+    text = _USERINFO.sub(lambda m: f'{m.group(1)}[{mask(m.group(2))}]{m.group(3)}', text)
+
+    def one(m: re.Match[str]) -> str:
+        word = m.group(0)
+        has_digit = any(c.isdigit() for c in word)
+        has_alpha = any(c.isalpha() for c in word)
+        return f'[{mask(word)}]' if has_digit and has_alpha else word
+
+    return _TOKEN_LIKE.sub(one, text)
 
 
 def fingerprint(secret: str, salt: str) -> str:

@@ -53,6 +53,7 @@ from hooks.findings import USAGE
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import boundary
+from hooks.findings import redact
 from hooks.git import Repo
 from hooks.git import is_null
 from hooks.runner import Range
@@ -408,7 +409,7 @@ def judge(
         why = '; '.join(cand.reasons)
         example = tickets[0] if tickets else 'INC-123'
         if conf.require_ticket and not tickets:
-            subject = cand.message.split('\n', 1)[0]
+            subject = redact(cand.message.split('\n', 1)[0])
             add(('missing-ticket', cand.commit or ''), Finding(
                 hook=HOOK, rule='missing-ticket', severity='high', path=message_path,
                 line=None, commit=cand.commit,
@@ -840,7 +841,7 @@ def backport_status(
         info = infos[c]
         how, evidence = found.get(c, ('', ''))
         out.append(HotfixStatus(
-            commit=c, subject=info.subject, tickets=policy.find_tickets(info.message),
+            commit=c, subject=redact(info.subject), tickets=policy.find_tickets(info.message),
             how=how, evidence=evidence, record=by_commit_record.get(c)))
     return out
 
@@ -928,7 +929,7 @@ def _record_port(repo: Repo, record: RecordFile, hotfix: str, mainline: str) -> 
 
 
 def _ticket_text(s: HotfixStatus) -> str:
-    return f'({", ".join(s.tickets)}) ' if s.tickets else '(no ticket) '
+    return f'({redact(", ".join(s.tickets))}) ' if s.tickets else '(no ticket) '
 
 
 def unported_findings(

@@ -39,6 +39,7 @@ from hooks.errors import FatalError
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import boundary
+from hooks.findings import redact
 from hooks.git import CommitInfo
 from hooks.git import Repo
 from hooks.git import is_null
@@ -729,7 +730,7 @@ def _short(commit: str) -> str:
 
 
 def _subject(text: str) -> str:
-    clean = ''.join(c if c.isprintable() else '?' for c in text.strip())
+    clean = ''.join(c if c.isprintable() else '?' for c in redact(text.strip()))
     return clean if len(clean) <= 60 else clean[:57] + '...'
 
 

@@ -235,3 +235,22 @@ def test_ci_run_is_audited(signed_repo: Path, capsys: pytest.CaptureFixture[str]
     assert 'check-credentials:github-token' in bypassed[shas['token']]
     # ...but nothing local can check the signature of a commit that does not exist yet.
     assert not any('check-signatures' in r for r in bypassed.get(shas['unsigned'], []))
+
+
+def test_a_secret_in_a_subject_is_never_repeated(signed_repo: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """check-hotfixes and check-signatures quote subjects: they must mask what
+    check-credentials would find there."""
+    git('switch', '-q', '-c', 'fix', 'production', cwd=signed_repo)
+    commit(signed_repo, f'hotfix: token {TOKEN}', sign=False)
+    outputs = []
+    for fmt in ('text', 'json', 'sarif', 'junit'):
+        path = tmp_path / f'r.{fmt}'
+        code, out = run_ci(capsys, '--base', 'origin/production', '--format', fmt,
+                           '--output', str(path))
+        assert code == 1
+        outputs += [out, path.read_text()]
+    blob = '\n'.join(outputs)
+    assert '[missing-ticket]' in blob and '[unsigned]' in blob and 'github-token' in blob
+    assert TOKEN not in blob
+    assert TOKEN[4:20] not in blob
