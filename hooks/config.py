@@ -483,13 +483,17 @@ class SignaturesConfig:
         ListOf(Str(r'[0-9A-Fa-f]{40}', 'a 40-hex-digit key fingerprint')), (),
         'Fingerprints of the OpenPGP keys (primary or subkey) that may sign.')
     allow_unsigned_merges: bool = opt(
-        Bool(), False, 'A merge commit may be unsigned if all of its parents pass.')
+        Bool(), False,
+        'A merge commit may be unsigned if all of its parents pass and it adds no '
+        'content of its own (a conflict resolution or an evil merge must be signed).')
     exempt_before: str | None = opt(
         Optional(Str()), None,
         'A commit: it and its ancestors predate the policy and are not judged.')
     exempt_authors: tuple[ExemptAuthor, ...] = opt(
         ListOf(Record(ExemptAuthor)), (),
-        'Authors whose commits are not judged, each with a reason.')
+        'Authors whose commits are not judged, each with a reason. Both the author and '
+        'the committer email must match; emails are claims anyone can write, so exempt '
+        'only what branch protection already restricts (a bot signing key is better).')
     revoked_signers: str | None = opt(
         Optional(Str()), None,
         'File in the repository of revoked SSH public keys (one per line, or an OpenSSH '

@@ -781,9 +781,16 @@ def check_range(
     for c in commits:
         info = infos[c]
         for a in policy.exempt_authors:
-            if _pattern_match(a.email, info.author_email):
+            # Emails are claims anyone can write; asking both to match at least
+            # keeps a contributor from exempting a commit by its author field alone.
+            if (_pattern_match(a.email, info.author_email)
+                    and _pattern_match(a.email, info.committer_email)):
                 exempt[c] = a.reason
                 break
+    # An unsigned merge may pass only if it adds nothing of its own: a merge that
+    # carries new content (an "evil merge") is a change like any other.
+    merges = [c for c in commits if infos[c].is_merge] if policy.allow_unsigned_merges else []
+    own_content = {cc.commit for cc in repo.commit_changes(merges) if cc.files}
 
     verdicts: dict[str, Verdict] = {}
     if need_sig:
@@ -807,6 +814,7 @@ def check_range(
                                                 info.author_email)
                                 if need_signoff else (True, []))
         lenient_merge = (info.is_merge and policy.allow_unsigned_merges
+                         and c not in own_content
                          and all(passed.get(p, True) for p in info.parents))
         if lenient_merge and verdict.reason == 'unsigned':
             verdict = Verdict(None)
@@ -898,8 +906,8 @@ def _range_finding(
     lines: list[str]
     if rule == 'unsigned':
         lines = [f'{head}: the commit is not signed'
-                 + (' (a merge may be unsigned only when all of its parents pass, and one '
-                    'does not)' if merge_parents_failed else '')]
+                 + (' (a merge may be unsigned only when it adds no content of its own '
+                    'and all of its parents pass)' if merge_parents_failed else '')]
     elif rule == 'bad-signature':
         lines = [f'{head}: the {kind} signature does not verify'
                  + (f' ({v.detail})' if v.detail else '')]

