@@ -28,12 +28,12 @@ from hooks.git import Repo
 from hooks.git import is_null
 from hooks.report import CI_FORMATS
 from hooks.report import AuditRecord
-from hooks.report import append_audit
 from hooks.report import audit_path
 from hooks.report import render
 from hooks.report import to_markdown
+from hooks.report import try_append_audit
 from hooks.report import use_color
-from hooks.report import write_atomic
+from hooks.report import write_report
 from hooks.runner import Range
 
 PROG = 'commit-warden ci'
@@ -132,8 +132,12 @@ def find_range(repo: Repo, *, base: str | None, head: str | None,
     return CiRange(merge_base, head_sha, base_sha, target, source)
 
 
-def policy_changes(repo: Repo, rng: CiRange, trusted: cfg.Config) -> list[str]:
+def policy_changes(repo: Repo, rng: CiRange, trusted: cfg.Config,
+                   config_path: str | None = None) -> list[str]:
     watched = set(cfg.policy_files(trusted))
+    named = config_path or os.environ.get(cfg.ENV_VAR)
+    if named:
+        watched.add(cfg.repo_relative(repo, named))
     changed = repo.changed_paths(rng.base, rng.head)
     out = []
     for path in changed:
@@ -178,7 +182,7 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiRes
     trusted = cfg.load(repo, path=config_path, policy_ref=rng.base)
     findings: list[Finding] = []
     rules: dict[str, Rule] = dict(RULES)
-    changed = policy_changes(repo, rng, trusted)
+    changed = policy_changes(repo, rng, trusted, config_path)
     if changed:
         findings.append(_policy_finding(changed, trusted.report.policy_changes))
     for _name, run in _hooks():
@@ -226,24 +230,26 @@ def main(argv: Sequence[str]) -> int:
         color = use_color(sys.stdout)
         to_stdout = [fmt for i, fmt in enumerate(formats) if i >= len(outputs)]
         for fmt, path in zip(formats, outputs, strict=False):
-            write_atomic(Path(path), render(fmt, findings, rules))
+            write_report(path, render(fmt, findings, rules))
         for fmt in to_stdout or ['text']:
             sys.stdout.write(render(fmt, findings, rules, color=color))
         code = BLOCKED if blocked(findings) else PASS
         target = f' (target {rng.target_branch})' if rng.target_branch else ''
+        # JSON or SARIF on stdout must stay parseable: the verdict line goes to stderr.
+        machine = any(f != 'text' for f in to_stdout)
         print(f'{PROG}: {"blocked" if code else "passed"}: {result.commits} commits of '
               f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at '
-              f'{rng.base[:12]}{target}')
+              f'{rng.base[:12]}{target}', file=sys.stderr if machine else sys.stdout)
         summary = os.environ.get('GITHUB_STEP_SUMMARY')
         if summary:
             with open(summary, 'a', encoding='utf-8') as f:
                 f.write(to_markdown(findings))
         if result.trusted.report.audit:
             log = audit_path(repo.state_dir, repo.root, result.trusted.report.audit_log)
-            append_audit(log, AuditRecord(
+            try_append_audit(log, AuditRecord(
                 hook=HOOK, mode='ci', repository=str(repo.root), ref=rng.target_branch,
                 commit_range=f'{rng.base}..{rng.head}', outcome='blocked' if code else 'pass',
-                findings=findings, exit_code=code))
+                findings=findings, exit_code=code), PROG)
         return code
 
     return boundary(PROG, run)

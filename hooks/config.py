@@ -187,7 +187,7 @@ class Enum(Spec):
 
     def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
         value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        if value in self.choices and not isinstance(value, bool):
+        if any(value == c and type(value) is type(c) for c in self.choices):
             return value
         hint = ''
         if isinstance(value, str):
@@ -422,7 +422,46 @@ def opt(spec: Spec, default: Any, doc: str) -> Any:
     return field(default=default, metadata={'spec': spec, 'doc': doc})
 
 
-GLOB = Str(what='a glob pattern')
+class Glob(Str):
+    """A gitignore-style glob, checked at load so a bad one cannot crash a hook."""
+
+    def __init__(self) -> None:
+        super().__init__(what='a glob pattern')
+
+    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+        value = super().check(node, path, problems)
+        if value is _INVALID:
+            return value
+        from hooks.globs import check_glob
+
+        error = check_glob(value)
+        if error is not None:
+            problems.add(node, path, error)
+            return _INVALID
+        return value
+
+
+class RepoPath(Str):
+    """A path inside the repository, normalised (`./x` is `x`), so the same file has
+    one name when read at a trusted ref and when watched for policy changes."""
+
+    def __init__(self) -> None:
+        super().__init__(what='a path inside the repository')
+
+    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+        value = super().check(node, path, problems)
+        if value is _INVALID:
+            return value
+        import posixpath
+
+        norm = posixpath.normpath(value.replace('\\', '/'))
+        if norm.startswith(('/', '../')) or norm in ('..', '.'):
+            problems.add(node, path, f'expected a path inside the repository, got {value!r}')
+            return _INVALID
+        return norm
+
+
+GLOB = Glob()
 BRANCH_GLOB = Str(what='a branch name or glob')
 
 # --- the sections ----------------------------------------------------------
@@ -440,7 +479,7 @@ class CredentialsConfig:
         MapOf(Regex()), (),
         'Named prohibited regexes, reported as rule `extra:<name>` (as git-secrets --add).')
     baseline: str = opt(
-        Str(), '.secrets.baseline',
+        RepoPath(), '.secrets.baseline',
         'Secrets file of known, accepted findings (detect-secrets format); '
         'written by `commit-warden baseline`.')
     max_file_bytes: int = opt(
@@ -474,10 +513,10 @@ class SignaturesConfig:
         Enum('signature', 'signoff', 'both'), 'signature',
         'What every commit needs: a valid signature, a DCO `Signed-off-by`, or both.')
     allowed_signers: str | None = opt(
-        Optional(Str()), None,
+        Optional(RepoPath()), None,
         'SSH allowed_signers file in the repository: who may sign, with which key.')
     openpgp_keys: str | None = opt(
-        Optional(Str()), None,
+        Optional(RepoPath()), None,
         'File or directory of armored OpenPGP public keys in the repository.')
     openpgp_fingerprints: tuple[str, ...] = opt(
         ListOf(Str(r'[0-9A-Fa-f]{40}', 'a 40-hex-digit key fingerprint')), (),
@@ -495,7 +534,7 @@ class SignaturesConfig:
         'the committer email must match; emails are claims anyone can write, so exempt '
         'only what branch protection already restricts (a bot signing key is better).')
     revoked_signers: str | None = opt(
-        Optional(Str()), None,
+        Optional(RepoPath()), None,
         'File in the repository of revoked SSH public keys (one per line, or an OpenSSH '
         'KRL), passed to git as `gpg.ssh.revocationFile`. OpenPGP revocations go in '
         '`openpgp_keys`.')
@@ -584,13 +623,7 @@ def parse(text: str | bytes, source: str) -> Config:
         except UnicodeDecodeError as e:
             raise ConfigError([
                 Problem(source, 1, f'the file is not UTF-8 text ({e.reason})')]) from e
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, 'problem_mark', None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(e, 'problem', None) or str(e)
-        raise ConfigError([Problem(source, line, f'not valid YAML: {problem}')]) from e
+    node = _compose(text, source)
     if node is None:
         raise ConfigError([Problem(
             source, 1, f'the file is empty; start it with `version: {VERSION}`')])
@@ -610,11 +643,9 @@ def parse(text: str | bytes, source: str) -> Config:
                 f'version: this policy needs commit-warden for schema version {version}, '
                 f'but commit-warden {our_version()} reads version {VERSION}; upgrade '
                 'commit-warden (`pre-commit autoupdate`, or a newer `rev:`)')])
-    bad_tags = list(_unsafe_tags(node))
-    if bad_tags:
-        raise ConfigError([Problem(source, n.start_mark.line + 1,
-                                   f'YAML tag {n.tag} is not allowed; plain values only')
-                           for n in bad_tags])
+    plain = _plain_problems(node, source)
+    if plain:
+        raise ConfigError(plain)
     config = _ROOT.check(node, '', problems)
     if problems.items:
         raise ConfigError(problems.items)
@@ -626,16 +657,55 @@ _SAFE_TAGS = frozenset(f'tag:yaml.org,2002:{t}' for t in (
     'str', 'int', 'float', 'bool', 'null', 'map', 'seq'))
 
 
-def _unsafe_tags(node: yaml.Node) -> list[yaml.Node]:
-    """Nodes with a tag other than the plain YAML types (`!!python/...`, custom tags)."""
-    found = [] if node.tag in _SAFE_TAGS else [node]
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            found += _unsafe_tags(k) + _unsafe_tags(v)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found += _unsafe_tags(item)
-    return found
+def _plain_problems(root: yaml.Node, source: str) -> list[Problem]:
+    """Tags other than the plain YAML types (`!!python/...`), and anchors/aliases.
+
+    An alias makes the node graph shared or cyclic: `&a [*a]` recurses forever and
+    nested aliases ("billion laughs") explode when constructed. Policy files and
+    hotfix records need neither, so both are refused before anything is built.
+    """
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            problems.append(Problem(source, node.start_mark.line + 1,
+                                    'YAML anchors and aliases (&name, *name) are not '
+                                    'allowed; write the value out'))
+            break
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            problems.append(Problem(source, node.start_mark.line + 1,
+                                    f'YAML tag {node.tag} is not allowed; plain values only'))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                stack += [v, k]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += list(reversed(node.value))
+    return sorted(problems, key=lambda p: p.line)
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, 'problem_mark', None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(e, 'problem', None) or str(e)
+        raise ConfigError([Problem(source, line, f'not valid YAML: {problem}')]) from e
+
+
+def plain_yaml(text: str, source: str) -> Any:
+    """Parse a small YAML document of plain values (no tags, no aliases); raises
+    ConfigError naming the line. For files a change under review controls."""
+    node = _compose(text, source)
+    if node is None:
+        return None
+    problems = _plain_problems(node, source)
+    if problems:
+        raise ConfigError(problems)
+    return _scalar(node)
 
 
 def find_config_path(repo: Repo | None, path: str | None = None,

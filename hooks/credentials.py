@@ -309,6 +309,13 @@ def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) 
 # --- the range cache ---------------------------------------------------------------
 
 
+def _well_formed(h: Hit) -> bool:
+    texts = (h.path, h.rule, h.provider, h.kind, h.secret_type, h.hashed_secret,
+             h.fingerprint, h.preview)
+    return (all(isinstance(t, str) for t in texts) and isinstance(h.line, int)
+            and not isinstance(h.line, bool) and (h.commit is None or isinstance(h.commit, str)))
+
+
 class RangeCache:
     """Per-commit results under one (policy, engine) key; a corrupt file is rebuilt."""
 
@@ -329,9 +336,12 @@ class RangeCache:
         if not isinstance(got, list):
             return None
         try:
-            return [Hit(**h) for h in got]
+            hits = [Hit(**h) for h in got]
         except TypeError:
             return None
+        if not all(_well_formed(h) for h in hits):
+            return None  # right key, wrong shape: rescan rather than trust it
+        return hits
 
     def put(self, commit: str, hits: list[Hit]) -> None:
         self.commits[commit] = [h.as_dict() for h in hits]

@@ -48,5 +48,18 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(f'{prefix}{body}{suffix}', re.S)
 
 
+def check_glob(pattern: str) -> str | None:
+    """None if the glob is usable; otherwise what is wrong with it."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            _compile(pattern)
+    except (re.error, FutureWarning) as e:
+        return f'glob does not compile: {e}'
+    return None
+
+
 def matches(path: str, patterns: Iterable[str]) -> bool:
     return any(_compile(p).fullmatch(path) for p in patterns)

@@ -45,6 +45,7 @@ from typing import Any
 
 from hooks import config as cfg
 from hooks.config import HotfixesConfig
+from hooks.errors import ConfigError
 from hooks.errors import FatalError
 from hooks.errors import GitError
 from hooks.findings import BLOCKED
@@ -260,9 +261,8 @@ def _text(value: Any) -> str:
 
 
 def parse_record(path: str, content: bytes) -> RecordFile:
-    """A record: Markdown with YAML front matter, or a YAML file (safe loader only)."""
-    import yaml  # the config loader has imported it already; kept local for clarity
-
+    """A record: Markdown with YAML front matter, or a YAML file: plain values only
+    (no tags, no anchors), since the change under review writes it."""
     try:
         text = content.decode('utf-8-sig')
     except UnicodeDecodeError:
@@ -281,12 +281,10 @@ def parse_record(path: str, content: bytes) -> RecordFile:
         text = '\n'.join(lines[1:end])
         offset = 1
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, 'problem_mark', None)
-        line = mark.line + 1 + offset if mark is not None else 1
-        problem = getattr(e, 'problem', None) or 'not valid YAML'
-        return RecordFile(path, None, f'not valid YAML: {problem}', line)
+        data = cfg.plain_yaml(text, path)
+    except ConfigError as e:
+        first = e.problems[0]
+        return RecordFile(path, None, first.message, first.line + offset)
     if not isinstance(data, dict):
         kind = 'nothing' if data is None else type(data).__name__
         return RecordFile(path, None, f'expected a mapping of fields, got {kind}', 1 + offset)

@@ -227,12 +227,23 @@ def emit(findings: Sequence[Finding], rules: Mapping[str, Rule], *, fmt: str = '
     stream = sys.stdout if stream is None else stream
     if output:
         text = render(fmt, findings, rules, notes=notes)
-        write_atomic(Path(output), text)
+        write_report(output, text)
         if fmt != 'text' and findings:
             stream.write(format_text(findings, color=use_color(stream), notes=notes))
     else:
         stream.write(render(fmt, findings, rules, color=use_color(stream), notes=notes))
     stream.flush()
+
+
+def write_report(output: str, text: str) -> None:
+    """Write a report where the user asked; a path that cannot take it is a usage
+    error (exit 2) that names it, not a crash."""
+    try:
+        write_atomic(Path(output), text)
+    except OSError as e:
+        from hooks.errors import FatalError
+
+        raise FatalError(f'{output}: cannot write the report: {e.strerror or e}') from e
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -300,6 +311,16 @@ def audit_path(state_dir: Path, root: Path, configured: str | None) -> Path:
         p = Path(configured)
         return p if p.is_absolute() else root / p
     return state_dir / 'audit.jsonl'
+
+
+def try_append_audit(path: Path, record: AuditRecord, prog: str) -> None:
+    """Append the audit line; a log that cannot be written costs a warning on
+    stderr (never stdout, which may carry JSON), not the verdict."""
+    try:
+        append_audit(path, record)
+    except OSError as e:
+        print(f'{prog}: warning: could not append to the audit log {path}: '
+              f'{e.strerror or e}', file=sys.stderr)
 
 
 def append_audit(path: Path, record: AuditRecord) -> None:

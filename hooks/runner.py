@@ -18,9 +18,9 @@ from hooks.findings import blocked
 from hooks.git import Repo
 from hooks.report import FORMATS
 from hooks.report import AuditRecord
-from hooks.report import append_audit
 from hooks.report import audit_path
 from hooks.report import emit
+from hooks.report import try_append_audit
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -107,9 +107,6 @@ def finish(
             ref=repo.current_branch(), commit_range=commit_range,
             outcome='blocked' if code else 'pass', findings=findings, exit_code=code,
         )
-        try:
-            append_audit(audit_path(repo.state_dir, repo.root, config.report.audit_log), record)
-        except OSError as e:
-            # The verdict stands; a read-only .git must not turn it into an error.
-            print(f'{hook}: warning: could not append to the audit log: {e.strerror}')
+        try_append_audit(audit_path(repo.state_dir, repo.root, config.report.audit_log),
+                         record, hook)
     return code

@@ -254,3 +254,41 @@ def test_a_secret_in_a_subject_is_never_repeated(signed_repo: Path, tmp_path: Pa
     assert '[missing-ticket]' in blob and '[unsigned]' in blob and 'github-token' in blob
     assert TOKEN not in blob
     assert TOKEN[4:20] not in blob
+
+
+def test_machine_output_on_stdout_stays_parseable(signed_repo: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    bad_pull_request(signed_repo)
+    assert ci.main(['--base', 'origin/production', '--format', 'json']) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)['blocked'] is True
+    assert 'commit-warden ci: blocked' in err
+
+
+def test_unwritable_output_and_audit_log(signed_repo: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    bad_pull_request(signed_repo)
+    code, out = run_ci(capsys, '--base', 'origin/production', '--format', 'sarif',
+                       '--output', str(tmp_path))
+    assert code == 2
+    assert f'{tmp_path}: cannot write the report' in out
+    state = signed_repo / '.git' / 'commit-warden'
+    state.mkdir(exist_ok=True)
+    (state / 'audit.jsonl').mkdir()
+    code, out = run_ci(capsys, '--base', 'origin/production')
+    assert code == 1  # the verdict stands
+    assert 'warning: could not append to the audit log' in out
+
+
+def test_a_named_policy_file_is_watched(signed_repo: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    write(signed_repo / 'policy' / 'warden.yaml', POLICY)
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'move the policy')
+    git('switch', '-q', '-c', 'relax', cwd=signed_repo)
+    write(signed_repo / 'policy' / 'warden.yaml', 'version: 1\nsignatures:\n  require: signoff\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'relax')
+    code, out = run_ci(capsys, '--base', 'main', '--config', 'policy/warden.yaml')
+    assert code == 1
+    assert 'policy/warden.yaml' in out and '[policy-changed]' in out

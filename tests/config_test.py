@@ -158,6 +158,38 @@ def test_newer_version_says_to_upgrade() -> None:
     assert 'upgrade commit-warden' in msg
 
 
+@pytest.mark.parametrize('text', [
+    'version: 1\ncredentials: {exclude: &a [*a]}\n',
+    'version: 1\ncredentials:\n  exclude: &x ["a"]\n  allowed_patterns: *x\n',
+    'version: 1\nx0: &a [b, b, b, b, b, b, b, b, b]\nx1: &b [*a, *a, *a, *a, *a, *a, *a]\n'
+    'x2: &c [*b, *b, *b, *b, *b, *b, *b]\nx3: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+])
+def test_anchors_and_aliases_are_refused(text: str) -> None:
+    (msg,) = problems(text)
+    assert 'YAML anchors and aliases (&name, *name) are not allowed' in msg
+
+
+def test_version_must_be_the_integer_one() -> None:
+    assert problems('version: 1.0\n') == [
+        ".commit-warden.yaml:1: version: expected one of 1, got float 1.0"]
+
+
+@pytest.mark.parametrize('glob', ['[z-a]', '[[:alpha:]]'])
+def test_globs_are_checked_at_load(glob: str) -> None:
+    (msg,) = problems(f'version: 1\ncredentials:\n  exclude: ["{glob}"]\n')
+    assert msg.startswith('.commit-warden.yaml:3: credentials.exclude[0]: glob does not '
+                          'compile:')
+
+
+def test_repository_paths_are_normalised() -> None:
+    config = cfg.parse('version: 1\nsignatures:\n  allowed_signers: ./.github//signers\n'
+                       'credentials:\n  baseline: ./.secrets.baseline\n', 'x')
+    assert config.signatures.allowed_signers == '.github/signers'
+    assert config.credentials.baseline == '.secrets.baseline'
+    (msg,) = problems('version: 1\nsignatures:\n  allowed_signers: ../outside\n')
+    assert "expected a path inside the repository, got '../outside'" in msg
+
+
 def test_yaml_syntax_error_names_line() -> None:
     (msg,) = problems('version: 1\nreport:\n  audit: [\n')
     assert msg.startswith('.commit-warden.yaml:4: not valid YAML:')

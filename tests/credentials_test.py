@@ -496,3 +496,18 @@ def test_real_binary_content_is_skipped(repo: Path, capsys: pytest.CaptureFixtur
     write(repo / 'logo.txt', png)  # by content, whatever the name
     git('add', '.', cwd=repo)
     assert run(capsys, 'logo.png', 'logo.txt') == (0, '')
+
+
+def test_cache_with_the_right_key_but_a_wrong_shape_is_rescanned(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base, first, second = _add_then_delete(repo)
+    assert run(capsys, '--from', base, '--to', second)[0] == 1
+    cache = repo / '.git' / 'commit-warden' / credentials.CACHE_NAME
+    data = json.loads(cache.read_text())
+    for hits in data['commits'].values():
+        for h in hits:
+            h['path'], h['preview'] = 1, None
+    cache.write_text(json.dumps(data))
+    code, out = run(capsys, '--from', base, '--to', second)
+    assert code == 1
+    assert out.startswith('notify.sh:1:')

@@ -589,3 +589,13 @@ def test_end_to_end_commit_msg_and_pre_push(prod, remote, pre_commit):
             'incident (on production branch production; going to production branch '
             'production) [missing-ticket]') in proc.stdout + proc.stderr
     assert git('rev-parse', 'origin/production', cwd=prod).stdout.strip() != sha
+
+
+@pytest.mark.parametrize('front', ['summary: &s [*s]\n', 'summary: !!python/name:os.system x\n'])
+def test_records_with_aliases_or_tags_are_invalid_not_a_crash(front: str) -> None:
+    from hooks.hotfixes import parse_record
+
+    record = parse_record('docs/hotfixes/INC-1.md', f'---\nincident: INC-1\n{front}---\n'.encode())
+    assert record.data is None
+    assert record.error is not None
+    assert ('anchors and aliases' in record.error) or ('tag' in record.error)

@@ -69,3 +69,29 @@ def test_readme_commands() -> None:
     assert _readme_block('demo-command').strip().endswith('commit-warden demo')
     ci_run = (ROOT / '.ci' / 'run').read_text()
     assert '<!-- test-command -->' in ci_run
+
+
+def test_version_command(capsys) -> None:
+    from hooks import cli
+    from hooks.version import version
+
+    assert cli.main(['version']) == 0
+    assert capsys.readouterr().out == f'commit-warden {version()}\n'
+    try:
+        cli.main(['--version'])
+    except SystemExit as e:
+        assert e.code == 0
+    assert capsys.readouterr().out == f'commit-warden {version()}\n'
+
+
+def test_readme_ci_examples_parse() -> None:
+    readme = (ROOT / 'README.md').read_text()
+    blocks = [b.split('\n', 1)[1] for b in readme.split('```yaml')[1:]]
+    workflows = [yaml.safe_load(b.split('```', 1)[0]) for b in blocks]
+    github = next(w for w in workflows if isinstance(w, dict) and 'jobs' in w)
+    steps = github['jobs']['warden']['steps']
+    assert steps[0]['with']['fetch-depth'] == 0
+    assert any('commit-warden ci' in s.get('run', '') for s in steps)
+    gitlab = next(w for w in workflows if isinstance(w, dict) and 'commit-warden' in w)
+    assert gitlab['commit-warden']['variables']['GIT_DEPTH'] == 0
+    assert any('commit-warden ci' in line for line in gitlab['commit-warden']['script'])
