@@ -500,7 +500,7 @@ def test_real_binary_content_is_skipped(repo: Path, capsys: pytest.CaptureFixtur
 
 def test_cache_with_the_right_key_but_a_wrong_shape_is_rescanned(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    base, first, second = _add_then_delete(repo)
+    base, _, second = _add_then_delete(repo)
     assert run(capsys, '--from', base, '--to', second)[0] == 1
     cache = repo / '.git' / 'commit-warden' / credentials.CACHE_NAME
     data = json.loads(cache.read_text())
