@@ -426,19 +426,26 @@ def read_baseline(repo: Repo, config: cfg.Config, policy_ref: str | None) -> byt
 # --- findings ----------------------------------------------------------------------
 
 
+# Providers that name a kind of secret rather than a service to rotate it at.
+_NO_SERVICE = frozenset(('Generic', 'Private key', 'Custom'))
+
+
 def _fix(h: Hit, baseline: str) -> str:
     where = 'the commit message' if h.path == MESSAGE_PATH else 'the file'
     rewrite = ('rewrite the message (`git commit --amend`, or `git rebase -i` for older '
                'commits)' if h.path == MESSAGE_PATH else
                'remove it from the change, and from history if it was committed '
                '(`git rebase -i`, or git-filter-repo)')
-    return (f'fix: treat it as leaked: rotate it at {h.provider}, then {rewrite}.\n'
+    rotate = ('replace it wherever it is used' if h.provider in _NO_SERVICE
+              else f'rotate it at {h.provider}')
+    return (f'fix: treat it as leaked: {rotate}, then {rewrite}.\n'
             f'not a secret? add `# pragma: allowlist secret` on the line in {where}, '
             f'or record it with `commit-warden baseline` ({baseline})')
 
 
 def to_finding(h: Hit, baseline: str) -> Finding:
-    what = f'{h.provider} {h.kind}'
+    what = h.kind[0].upper() + h.kind[1:] if h.provider in _NO_SERVICE else (
+        f'{h.provider} {h.kind}')
     return Finding(
         hook=HOOK, rule=h.rule, severity='critical' if h.provider != 'Generic' else 'high',
         path=h.path, line=h.line, commit=h.commit,
@@ -454,7 +461,7 @@ def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
             h.rule, HOOK, f'{h.provider} {h.kind}',
             f'A {h.provider} {h.kind} was added to the repository or a commit message; '
             'anyone who can read the history can use it.',
-            f'Rotate the credential at {h.provider}, then remove it from the change and '
+            f'Treat it as leaked: rotate it ({h.provider}), then remove it from the change and '
             'from history. If it is not a secret, mark the line with '
             '`pragma: allowlist secret` or record it with `commit-warden baseline`.',
             'critical' if h.provider != 'Generic' else 'high'))

@@ -90,7 +90,7 @@ def test_private_key_header_on_a_context_line_is_not_reported() -> None:
 
 def test_private_key_body_may_be_on_a_context_line() -> None:
     lines = [
-        Line(1, '-----BEGIN OPENSSH PRIVATE KEY-----', added=True),
+        Line(1, '-----BEGIN OPENSSH PRIVATE KEY-----', added=True),  # pragma: allowlist secret
         Line(2, 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMw', added=False),
     ]
     assert found(Scanner().scan('id_ed25519', lines)) == [(1, 'private-key')]
