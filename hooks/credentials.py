@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from hooks.scan import Detection
 from hooks.scan import Line
 from hooks.scan import Scanner
 from hooks.scan import ScanOptions
+from hooks.userregex import UserRegex
 from hooks.version import version
 
 HOOK = 'check-credentials'
@@ -90,8 +90,8 @@ def scan_options(config: cfg.CredentialsConfig) -> ScanOptions:
     return ScanOptions(
         entropy_base64_limit=config.entropy_base64_limit,
         entropy_hex_limit=config.entropy_hex_limit,
-        allowed_patterns=tuple(re.compile(p) for p in config.allowed_patterns),
-        extra_patterns=tuple((n, re.compile(p)) for n, p in config.extra_patterns),
+        allowed_patterns=tuple(UserRegex.compile(p) for p in config.allowed_patterns),
+        extra_patterns=tuple((n, UserRegex.compile(p)) for n, p in config.extra_patterns),
     )
 
 

@@ -63,6 +63,7 @@ from hooks.runner import add_range_args
 from hooks.runner import finish
 from hooks.runner import message_file
 from hooks.runner import range_from
+from hooks.userregex import UserRegex
 
 HOOK = 'check-hotfixes'
 PROG = 'commit-warden hotfix'
@@ -127,14 +128,15 @@ _SAFE_NAME = re.compile(r'[A-Za-z0-9#][A-Za-z0-9._#-]*')
 @dataclass(frozen=True)
 class Policy:
     config: HotfixesConfig
-    tickets: tuple[re.Pattern[str], ...]
+    tickets: tuple[UserRegex, ...]
     record_dir: str    # repository-relative, '/'-separated, ending in '/'
 
     @classmethod
     def of(cls, config: HotfixesConfig) -> Policy:
         record_dir = config.record_dir.replace(os.sep, '/').strip('/')
         record_dir = '' if record_dir in ('', '.') else record_dir + '/'
-        return cls(config, tuple(re.compile(p) for p in config.ticket_patterns), record_dir)
+        return cls(config, tuple(UserRegex.compile(p) for p in config.ticket_patterns),
+                   record_dir)
 
     def find_tickets(self, message: str) -> tuple[str, ...]:
         """Every ticket reference in a message, in order of appearance, once each."""

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from hooks.detectors import keywords
 from hooks.detectors.values import Context
 from hooks.detectors.values import file_kind
+from hooks.userregex import PatternTimeout
+from hooks.userregex import UserRegex
 
 if TYPE_CHECKING:
     from hooks.detectors.base import Hit
@@ -69,8 +71,9 @@ class ScanOptions:
     # hooks.detectors.values.entropy_threshold).
     entropy_base64_limit: float = 4.5
     entropy_hex_limit: float = 3.0
-    allowed_patterns: tuple[re.Pattern[str], ...] = ()
-    extra_patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # The policy's own regexes, run with a time bound (hooks.userregex).
+    allowed_patterns: tuple[UserRegex, ...] = ()
+    extra_patterns: tuple[tuple[str, UserRegex], ...] = ()
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -164,7 +167,7 @@ class Scanner:
             if _is_allowlisted(file, index):
                 continue
             detections.extend(self._scan_line(path, kind, file, index))
-        detections.extend(self._scan_extra(file))
+        detections.extend(self._scan_extra(path, file))
         detections.sort(key=lambda d: d.line)
         return detections
 
@@ -240,9 +243,12 @@ class Scanner:
         return [hit for _, _, hit in sorted(kept, key=lambda k: k[0])]
 
     def _allowed(self, text: str, secret: str) -> bool:
-        return any(p.search(text) or p.search(secret) for p in self.options.allowed_patterns)
+        try:
+            return any(p.search(text) or p.search(secret) for p in self.options.allowed_patterns)
+        except PatternTimeout:
+            return False  # cannot tell: the finding stands (fail closed)
 
-    def _scan_extra(self, file: _File) -> Iterator[Detection]:
+    def _scan_extra(self, path: str, file: _File) -> Iterator[Detection]:
         """User patterns (git-secrets --add): run on every added line."""
         if not self.options.extra_patterns:
             return
@@ -252,7 +258,13 @@ class Scanner:
             seen: set[tuple[str, str]] = set()
             for _, chunk in _windows(text):
                 for name, pattern in self.options.extra_patterns:
-                    for match in pattern.finditer(chunk):
+                    try:
+                        matches = list(pattern.finditer(chunk))
+                    except PatternTimeout as e:
+                        raise PatternTimeout(
+                            f'{path}:{file.numbers[index]}: credentials.extra_patterns.{name}: '
+                            f'{e}; simplify it (nothing was checked)') from e
+                    for match in matches:
                         secret = match.group(1) if pattern.groups else match.group(0)
                         if not secret or (name, secret) in seen or self._allowed(chunk, secret):
                             continue

@@ -511,3 +511,33 @@ def test_cache_with_the_right_key_but_a_wrong_shape_is_rescanned(
     code, out = run(capsys, '--from', base, '--to', second)
     assert code == 1
     assert out.startswith('notify.sh:1:')
+
+
+def test_a_slow_user_pattern_cannot_hang_a_commit(repo: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # (a|aa)*b backtracks exponentially in Python's re on a line of a's; user
+    # patterns run on the regex module, with a time bound.
+    write(repo / '.commit-warden.yaml',
+          'version: 1\ncredentials:\n  extra_patterns: {x: "(a|aa)*b"}\n'
+          '  allowed_patterns: ["(a|aa)*c"]\n')
+    write(repo / 'a.txt', 'a' * 45 + '\n' + 'a' * 3000 + 'b\n')
+    git('add', '.', cwd=repo)
+    code, out = run(capsys, 'a.txt')
+    assert code == 1
+    assert 'a.txt:2: Prohibited pattern' in out
+
+
+def test_a_pattern_out_of_time_stops_with_where_and_which(
+        repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks import userregex
+
+    monkeypatch.setattr(userregex, 'TIMEOUT', 1e-9)
+    write(repo / '.commit-warden.yaml',
+          'version: 1\ncredentials:\n  extra_patterns: {slow: "[a-z]*[0-9]*[a-z]*Q"}\n')
+    write(repo / 'a.txt', 'x\n' + 'ab1' * 5000 + '\n')
+    git('add', '.', cwd=repo)
+    code, out = run(capsys, 'a.txt')
+    assert code == 2
+    assert ("a.txt:1: credentials.extra_patterns.slow: the pattern '[a-z]*[0-9]*[a-z]*Q' "
+            'took too long; simplify it (nothing was checked)') in out
+    assert 'ab1ab1' not in out

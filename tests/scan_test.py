@@ -20,6 +20,7 @@ from hooks.scan import Detection
 from hooks.scan import Line
 from hooks.scan import Scanner
 from hooks.scan import ScanOptions
+from hooks.userregex import UserRegex
 
 ROOT = Path(__file__).resolve().parent.parent
 ALNUM = string.ascii_letters + string.digits
@@ -137,17 +138,17 @@ def test_same_line_pragma_in_every_comment_style(template: str) -> None:
 def test_allowed_patterns_match_the_line_or_the_secret() -> None:
     token = gh_token()
     text = f'A = "{token}"\nB = "{gh_token(5)}"  # fixture\n'
-    by_secret = ScanOptions(allowed_patterns=(re.compile(re.escape(token[:12])),))
+    by_secret = ScanOptions(allowed_patterns=(UserRegex.compile(re.escape(token[:12])),))
     assert found(Scanner(by_secret).scan_text('a.py', text)) == [(2, 'github-token')]
-    by_line = ScanOptions(allowed_patterns=(re.compile(r'# fixture$'),))
+    by_line = ScanOptions(allowed_patterns=(UserRegex.compile(r'# fixture$'),))
     assert found(Scanner(by_line).scan_text('a.py', text)) == [(1, 'github-token')]
 
 
 def test_extra_patterns_are_reported_with_their_name() -> None:
     options = ScanOptions(
         extra_patterns=(
-            ('internal-host', re.compile(r'\b[a-z0-9-]+\.corp\.internal\b')),
-            ('ticket-secret', re.compile(r'TKT-SECRET-(\d{6})')),
+            ('internal-host', UserRegex.compile(r'\b[a-z0-9-]+\.corp\.internal\b')),
+            ('ticket-secret', UserRegex.compile(r'TKT-SECRET-(\d{6})')),
         ),
     )
     text = 'url = "https://build7.corp.internal/x"\nnote: TKT-SECRET-123456\nplain line\n'
@@ -158,7 +159,7 @@ def test_extra_patterns_are_reported_with_their_name() -> None:
 
 
 def test_extra_patterns_respect_context_lines_and_pragmas() -> None:
-    options = ScanOptions(extra_patterns=(('word', re.compile(r'forbidden')),))
+    options = ScanOptions(extra_patterns=(('word', UserRegex.compile(r'forbidden')),))
     lines = [
         Line(1, 'forbidden', added=False),
         Line(2, 'forbidden  # pragma: allowlist secret', added=True),
