@@ -190,17 +190,26 @@ class Scanner:
                     pos = starts[k + 1]
         for i, text in enumerate(texts):
             # Long lines are judged window by window in _scan_line.
-            if file.added[i] and len(text) > WINDOW:
+            long_line = file.added[i] and len(text) > WINDOW
+            # A change that adds a private key's body under an existing header adds
+            # the key: judge the header line it sits under, though it is context.
+            key_header = (not file.added[i] and 'PRIVATE KEY' in text and i + 1 < len(texts)
+                          and file.added[i + 1] and file.numbers[i + 1] == file.numbers[i] + 1)
+            if long_line or key_header:
                 chosen.add(i)
         return sorted(chosen)
 
     def _scan_line(self, path: str, kind: str, file: _File, index: int) -> list[Detection]:
         text, number = file.texts[index], file.numbers[index]
-        following = tuple(
-            file.texts[j][:WINDOW]
-            for j in range(index + 1, min(index + 1 + FOLLOWING, len(file.texts)))
-            if file.numbers[j] - number == j - index
-        )
+        # The next few non-blank lines (a PEM header's body may follow blank lines),
+        # looking no further than the lines we have without a gap.
+        following_lines: list[str] = []
+        for j in range(index + 1, min(index + 1 + 4 * FOLLOWING, len(file.texts))):
+            if file.numbers[j] - number != j - index or len(following_lines) == FOLLOWING:
+                break
+            if file.texts[j].strip():
+                following_lines.append(file.texts[j][:WINDOW])
+        following = tuple(following_lines)
         hits: list[tuple[int, Hit, str]] = []
         for offset, chunk in _windows(text):
             lowered = _lower(chunk)

@@ -77,16 +77,18 @@ def test_only_added_lines_are_reported() -> None:
     assert found(Scanner().scan('a.py', lines)) == [(11, 'github-token')]
 
 
-def test_private_key_header_on_a_context_line_is_not_reported() -> None:
+def test_private_key_header_on_a_context_line_counts_when_the_body_is_added() -> None:
+    # Committing a header first and the body later must not sneak a key in.
     body = 'MIIEpAIBAAKCAQEA' + 'q' * 48
     lines = [
-        Line(1, '-----BEGIN RSA PRIVATE KEY-----', added=False),
+        Line(1, '-----BEGIN RSA PRIVATE KEY-----', added=False),  # pragma: allowlist secret
         Line(2, body, added=True),
         Line(3, '-----END RSA PRIVATE KEY-----', added=True),
     ]
-    assert Scanner().scan('id_rsa', lines) == []
-    added = [Line(line.number, line.text, added=True) for line in lines]
-    assert found(Scanner().scan('id_rsa', added)) == [(1, 'private-key')]
+    assert found(Scanner().scan('id_rsa', lines)) == [(1, 'private-key')]
+    # Context alone (nothing added right under the header) is not a finding.
+    context_only = [lines[0], Line(2, body, added=False), Line(7, 'x = 1', added=True)]
+    assert Scanner().scan('id_rsa', context_only) == []
 
 
 def test_private_key_body_may_be_on_a_context_line() -> None:
@@ -388,3 +390,20 @@ def test_group_module_table_matches_the_plugins() -> None:
     for name in MODULES:
         for cls in module_plugin_classes(name):
             assert GROUP_MODULES[cls.keyword_group] == name, cls.__name__
+
+
+def test_private_key_body_after_blank_lines() -> None:
+    body = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz'
+    header = '-----BEGIN OPENSSH PRIVATE KEY-----'  # pragma: allowlist secret
+    text = f'{header}\n' + '\n' * 8 + body + '\n-----END OPENSSH PRIVATE KEY-----\n'
+    assert found(Scanner().scan_text('id_ed25519', text)) == [(1, 'private-key')]
+
+
+def test_private_key_body_added_under_an_existing_header() -> None:
+    body = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz'
+    lines = [
+        Line(1, '-----BEGIN OPENSSH PRIVATE KEY-----', added=False),  # pragma: allowlist secret
+        Line(2, body, added=True),
+        Line(3, body, added=True),
+    ]
+    assert found(Scanner().scan('id_ed25519', lines)) == [(1, 'private-key')]
