@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -316,6 +317,19 @@ def _well_formed(h: Hit) -> bool:
             and not isinstance(h.line, bool) and (h.commit is None or isinstance(h.commit, str)))
 
 
+@functools.lru_cache(maxsize=1)
+def _engine_id() -> str:
+    """What the cached results were computed by: the engine's own source files, by
+    size and time. An upgrade (or an edit) invalidates the cache; asking
+    importlib.metadata for the version would cost more than a warm run itself."""
+    root = Path(__file__).resolve().parent
+    parts = []
+    for path in sorted([*root.glob('*.py'), *root.glob('detectors/*.py')]):
+        st = path.stat()
+        parts.append(f'{path.name}:{st.st_size}:{st.st_mtime_ns}')
+    return hashlib.sha256('|'.join(parts).encode()).hexdigest()[:16]
+
+
 class RangeCache:
     """Per-commit results under one (policy, engine) key; a corrupt file is rebuilt."""
 
@@ -360,7 +374,7 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     creds = config.credentials
     commits = repo.commits_in_range(rng.from_ref, rng.to_ref)
     # The salt is fixed per repository (its root commit), so it needs no place here.
-    key = hashlib.sha256(f'{version()}|{config.digest}'.encode()).hexdigest()[:24]
+    key = hashlib.sha256(f'{_engine_id()}|{config.digest}'.encode()).hexdigest()[:24]
     cache = RangeCache(repo, key)
     todo = [c for c in commits if cache.get(c) is None]
     hits: list[Hit] = []

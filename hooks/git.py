@@ -376,22 +376,43 @@ class Repo:
                            'fetch it first, e.g. `git fetch origin`')
         return sha
 
+    def require_all(self, *refs: str) -> list[str]:
+        """The commit ids of several refs in one git call (errors as `require`)."""
+        specs = [f'{r}^{{commit}}' for r in refs]
+        proc = self.git('rev-parse', '-q', '--verify', '--end-of-options', *specs[:1],
+                        ok=(0, 1, 128)) if len(refs) == 1 else self.git(
+            'rev-parse', '--end-of-options', *specs, ok=(0, 1, 128))
+        shas = proc.stdout.decode().split()
+        if proc.returncode == 0 and len(shas) == len(refs):
+            return shas
+        return [self.require(r) for r in refs]  # one of them is bad: say which
+
     def head(self) -> str | None:
         return self.resolve('HEAD')
 
     def current_branch(self) -> str | None:
         """The checked-out branch name, or None when HEAD is detached."""
+        try:
+            head = (self.git_dir / 'HEAD').read_text(encoding='utf-8', errors='surrogateescape')
+        except OSError:
+            head = ''
+        # The common case without a subprocess; anything unusual (a reftable
+        # repository's placeholder HEAD) asks git.
+        if head.startswith('ref: refs/heads/') and '.invalid' not in head:
+            return head[len('ref: refs/heads/'):].strip() or None
+        if len(head.strip()) in (40, 64) and not head.startswith('ref:'):
+            return None  # detached: HEAD holds a commit id
         proc = self.git('symbolic-ref', '-q', '--short', 'HEAD', ok=(0, 1, 128))
         name = proc.stdout.decode('utf-8', 'surrogateescape').strip()
         return name if proc.returncode == 0 and name else None
 
     def is_shallow(self) -> bool:
-        return self.out('rev-parse', '--is-shallow-repository') == 'true'
+        return bool(self.shallow_boundary())
 
     def shallow_boundary(self) -> frozenset[str]:
-        path = Path(self.out('rev-parse', '--path-format=absolute', '--git-path', 'shallow'))
+        """The commits a shallow clone's history stops at ($GIT_COMMON_DIR/shallow)."""
         try:
-            return frozenset(path.read_text().split())
+            return frozenset((self.common_dir / 'shallow').read_text().split())
         except FileNotFoundError:
             return frozenset()
 
@@ -413,13 +434,13 @@ class Repo:
         ref. A range that walks past a shallow clone's boundary is an error, never a
         silent pass over the commits we cannot see.
         """
-        to_sha = self.require(to_ref)
         if from_ref is None or is_null(from_ref):
+            to_sha = self.require(to_ref)
             commits = self.rev_list('--reverse', '--topo-order', to_sha, '--not', '--remotes')
         else:
-            from_sha = self.require(from_ref)
+            from_sha, to_sha = self.require_all(from_ref, to_ref)
             commits = self.rev_list('--reverse', '--topo-order', f'{from_sha}..{to_sha}')
-        if commits and self.is_shallow():
+        if commits:
             boundary = self.shallow_boundary() & set(commits)
             if boundary:
                 raise GitError(
