@@ -35,6 +35,7 @@ from hooks.report import try_append_audit
 from hooks.report import use_color
 from hooks.report import write_report
 from hooks.runner import Range
+from hooks.runner import add_branch_args
 
 PROG = 'commit-warden ci'
 HOOK = 'commit-warden-ci'
@@ -203,12 +204,7 @@ def main(argv: Sequence[str]) -> int:
                              'environment: GITHUB_BASE_REF, CI_MERGE_REQUEST_DIFF_BASE_SHA, '
                              'the push event\'s before)')
     parser.add_argument('--head', metavar='REF', help='the pull request head (default: HEAD)')
-    parser.add_argument('--target-branch', metavar='NAME',
-                        help='the target branch\'s name, for the hotfix rules '
-                             '(default: from --base or the CI environment)')
-    parser.add_argument('--source-branch', metavar='NAME',
-                        help='the pull request\'s branch name (default: from the CI '
-                             'environment)')
+    add_branch_args(parser)
     parser.add_argument('--config', metavar='PATH',
                         help='policy file path, read at the merge base')
     parser.add_argument('--format', action='append', choices=CI_FORMATS,

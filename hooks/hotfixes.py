@@ -58,6 +58,7 @@ from hooks.findings import redact
 from hooks.git import Repo
 from hooks.git import is_null
 from hooks.runner import Range
+from hooks.runner import add_branch_args
 from hooks.runner import add_common_args
 from hooks.runner import add_range_args
 from hooks.runner import finish
@@ -1052,12 +1053,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                              'otherwise')
     add_common_args(parser)
     add_range_args(parser)
-    parser.add_argument('--target-branch', metavar='NAME',
-                        help='the branch the commits go to (CI: the pull request\'s target; '
-                             'default: $PRE_COMMIT_REMOTE_BRANCH, then $GITHUB_BASE_REF)')
-    parser.add_argument('--source-branch', metavar='NAME',
-                        help='the branch the commits come from (default: '
-                             '$PRE_COMMIT_LOCAL_BRANCH, then $GITHUB_HEAD_REF)')
+    add_branch_args(parser)
     parser.add_argument('--backport', action='store_true',
                         help='instead: block while a production hotfix is not on the mainline')
     parser.add_argument('--production', metavar='BRANCH',

@@ -43,6 +43,18 @@ def add_range_args(parser: argparse.ArgumentParser) -> None:
                         help='end of the range (default: $PRE_COMMIT_TO_REF, else HEAD)')
 
 
+def add_branch_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--target-branch', metavar='NAME',
+                        help='the branch the commits go to, for the hotfix rules (a pull '
+                             'request\'s target; default: from pre-commit or the CI: '
+                             '$PRE_COMMIT_REMOTE_BRANCH, $GITHUB_BASE_REF, '
+                             '$CI_MERGE_REQUEST_TARGET_BRANCH_NAME)')
+    parser.add_argument('--source-branch', metavar='NAME',
+                        help='the branch the commits come from (default: '
+                             '$PRE_COMMIT_LOCAL_BRANCH, $GITHUB_HEAD_REF, '
+                             '$CI_MERGE_REQUEST_SOURCE_BRANCH_NAME)')
+
+
 @dataclass(frozen=True)
 class Range:
     from_ref: str | None   # None: a new branch, every commit on no remote-tracking ref

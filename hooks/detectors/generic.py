@@ -22,7 +22,7 @@ from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
 from hooks.detectors.names import KEYWORD_RE
 from hooks.detectors.names import classify_name
-from hooks.detectors.names import widen
+from hooks.detectors.names import secret_names
 from hooks.detectors.values import UNQUOTED_KINDS
 from hooks.detectors.values import Context
 from hooks.detectors.values import char_classes
@@ -127,16 +127,7 @@ class GenericSecretDetector(WardenPlugin):
             if rule_id:
                 yield rule_id, match.group('value'), match.start('value'), False
         unquoted_ok = context.kind in UNQUOTED_KINDS
-        end_of_last = -1
-        for kw in KEYWORD_RE.finditer(text):
-            if kw.start() < end_of_last:
-                continue
-            start, end = widen(text, kw.start(), kw.end())
-            end_of_last = end
-            name = text[start:end].strip('.-')
-            rule_id = classify_name(name)
-            if rule_id is None:
-                continue
+        for start, end, rule_id in secret_names(text):
             found = self._value_after(text, start, end, unquoted_ok)
             if found is not None:
                 yield rule_id, *found

@@ -6,6 +6,7 @@ Kept free of detect_secrets, so the engine can tell a line that merely says
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Where a key name may be: found by its keyword, then widened to the whole
 # name, so the cost is linear in the line (no leading [\w]* to backtrack over).
@@ -71,7 +72,7 @@ def classify_name(name: str) -> str | None:
 
 
 
-def widen(text: str, kw_start: int, kw_end: int) -> tuple[int, int]:
+def _widen(text: str, kw_start: int, kw_end: int) -> tuple[int, int]:
     """The whole name around a keyword match (bounded: linear in the line)."""
     start, end = kw_start, kw_end
     while start > 0 and end - start < 80 and text[start - 1] in NAME_CHARS:
@@ -83,6 +84,20 @@ def widen(text: str, kw_start: int, kw_end: int) -> tuple[int, int]:
     return start, end
 
 
+def secret_names(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, generic rule id) of each name in `text` that calls for a secret:
+    found by its keyword, widened to the whole name, then classified."""
+    end_of_last = -1
+    for kw in KEYWORD_RE.finditer(text):
+        if kw.start() < end_of_last:
+            continue
+        start, end = _widen(text, kw.start(), kw.end())
+        end_of_last = end
+        rule_id = classify_name(text[start:end].strip('.-'))
+        if rule_id is not None:
+            yield start, end, rule_id
+
+
 # What may follow a secret's name when a value is assigned to it: a quote or
 # bracket closing the name, an operator, or the end of an XML start tag.
 _AFTER_NAME = frozenset('\'"`]>:=,<')
@@ -92,16 +107,8 @@ def has_secret_name(text: str) -> bool:
     """Whether some name in `text` calls for a secret and is followed by what
     could assign it a value: a cheap, necessary condition of the generic rules
     (`pass`, `passed` or `token is None` do not meet it)."""
-    end_of_last = -1
-    for kw in KEYWORD_RE.finditer(text):
-        if kw.start() < end_of_last:
-            continue
-        start, end = widen(text, kw.start(), kw.end())
-        end_of_last = end
+    for start, end, _ in secret_names(text):
         after = text[end:end + 12].lstrip(' \t\\')
-        flag = text[max(start - 2, 0):start] == '--'
-        if not after or (after[0] not in _AFTER_NAME and not flag):
-            continue
-        if classify_name(text[start:end].strip('.-')):
+        if after and (after[0] in _AFTER_NAME or text[max(start - 2, 0):start] == '--'):
             return True
     return False
