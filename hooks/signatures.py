@@ -477,6 +477,9 @@ class Verifier:
             path.write_bytes(data)
             files.append(str(path))
         # One file per key: gpg stops reading a single stream after its first armor block.
+        # Twice: gpg drops a revocation certificate whose key it has not seen yet, and
+        # files sort in any order (gpg names a revocation <FINGERPRINT>.rev).
+        _gpg(self.home, '--import', '--', *files)
         _gpg(self.home, '--import', '--', *files)
         listing = _gpg(self.home, '--with-colons', '--fixed-list-mode', '--list-keys')
         keys = parse_colons(listing.stdout.decode('utf-8', 'replace'))
@@ -826,7 +829,7 @@ def check_range(
         passed[c] = False
         rule = verdict.reason or 'missing-signoff'
         failing.append(c)
-        result.findings.append(_range_finding(
+        result.findings.extend(_range_finding(
             repo, c, info.subject, rule, verdict, trust, info.committer_email,
             signoff_missing=not signoff_ok, signoffs=signoffs,
             author=f'{info.author_name} <{info.author_email}>',
@@ -899,7 +902,7 @@ def _range_finding(
         repo: Repo, commit: str, subject: str, rule: str, v: Verdict, trust: Trust,
         committer: str, *, signoff_missing: bool, signoffs: Sequence[str], author: str,
         merge_parents_failed: bool, to_sha: str,
-) -> Finding:
+) -> list[Finding]:
     head = f'{_short(commit)} "{_subject(subject)}"'
     key = f' key {v.key}' if v.key else ' key'
     kind = {'ssh': 'SSH', 'openpgp': 'OpenPGP'}.get(v.kind, '')
@@ -937,11 +940,15 @@ def _range_finding(
         found = f' (found: {", ".join(signoffs)})' if signoffs else ''
         lines = [f'{head}: no Signed-off-by: {author}{found}']
         signoff_missing = False
+    out = [Finding(hook=HOOK, rule=rule, severity=RULES[rule].severity, path='',
+                   line=None, commit=commit, message='\n'.join(lines))]
     if signoff_missing:
-        lines.append(f'it also has no Signed-off-by: {author}'
-                     + (f' (found: {", ".join(signoffs)})' if signoffs else ''))
-    return Finding(hook=HOOK, rule=rule, severity=RULES[rule].severity, path='',
-                   line=None, commit=commit, message='\n'.join(lines))
+        # Its own finding, so reports and the audit's bypass list see both reasons.
+        found = f' (found: {", ".join(signoffs)})' if signoffs else ''
+        out.append(Finding(hook=HOOK, rule='missing-signoff',
+                           severity=RULES['missing-signoff'].severity, path='', line=None,
+                           commit=commit, message=f'{head}: no Signed-off-by: {author}{found}'))
+    return out
 
 
 def _self_trust_hint(repo: Repo, v: Verdict, trust: Trust, to_sha: str) -> list[str]:
@@ -1050,7 +1057,8 @@ def check_setup(repo: Repo, *, policy: SignaturesConfig, trust: Trust) -> list[F
         return []
     findings: list[Finding] = []
     ident = git_ident(repo, 'COMMITTER')
-    fmt = (repo.config_get('gpg.format') or 'openpgp').lower()
+    # git accepts only these spellings (gpg.format=SSH is refused at commit time).
+    fmt = repo.config_get('gpg.format') or 'openpgp'
     key = repo.config_get('user.signingkey')
     prefer_ssh = bool(policy.allowed_signers) or not policy.openpgp_keys
     example = ('git config gpg.format ssh\n'
@@ -1074,6 +1082,9 @@ def check_setup(repo: Repo, *, policy: SignaturesConfig, trust: Trust) -> list[F
             'signing-key', f'gpg.format is {fmt!r}, which git does not know\n'
                            f'fix:\n{example}'))
         return findings
+    if not key and fmt == 'openpgp' and _gnupg_keyring() is not None:
+        # git then asks gpg for a key by the committer's email.
+        key = ident.email
     if not key:
         findings.append(_setup_finding(
             'signing-key', f'user.signingkey is not set: git has no key to sign with\n'
@@ -1156,14 +1167,29 @@ def _check_ssh_key(repo: Repo, key: str, ident: Ident, trust: Trust) -> list[Fin
     return []
 
 
+def _gnupg_keyring() -> Path | None:
+    """The user's GnuPG keyring, if there is one (looked for, not created)."""
+    home = Path(os.environ.get('GNUPGHOME') or Path.home() / '.gnupg')
+    return next((home / n for n in ('pubring.kbx', 'pubring.gpg') if (home / n).exists()),
+                None)
+
+
 def _check_openpgp_key(repo: Repo, key: str, ident: Ident, trust: Trust) -> list[Finding]:
     program = (repo.config_get('gpg.openpgp.program') or repo.config_get('gpg.program')
                or 'gpg')
+    home = Path(os.environ.get('GNUPGHOME') or Path.home() / '.gnupg')
+    if _gnupg_keyring() is None:
+        # No keyring at all: say so without running gpg, which would create one.
+        return [_setup_finding(
+            'signing-key', f'there is no GnuPG keyring ({home}), so no secret key for '
+                           f'{key}\nfix: gpg --quick-generate-key "{ident.name} '
+                           f'<{ident.email}>", then git config user.signingkey <its key id>, '
+                           'or sign with SSH: git config gpg.format ssh')]
     # The user's own keyring, read only: does it hold the secret key git will use?
     try:
         proc = subprocess.run(
-            (program, '--batch', '--no-tty', '--with-colons', '--fixed-list-mode',
-             '--list-secret-keys', '--', key),
+            (program, '--batch', '--no-tty', '--no-auto-check-trustdb', '--with-colons',
+             '--fixed-list-mode', '--list-secret-keys', '--', key),
             capture_output=True, check=False, env={**os.environ, 'LC_ALL': 'C'})
     except FileNotFoundError:
         return [_setup_finding('signing-key', f'{program} (gpg.program) is not installed\n'

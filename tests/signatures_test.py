@@ -230,6 +230,18 @@ def test_missing_signoff_is_blocked_and_signoff_passes(repo, keys, capsys):
     assert run(capsys, '--from', base, '--to', 'HEAD') == (0, '')
 
 
+def test_unsigned_and_not_signed_off_gives_both_findings(repo, keys, capsys):
+    base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'),
+                    '  require: both\n')
+    sha = git_commit(repo, 'neither')
+    code, out = run(capsys, '--from', base, '--to', 'HEAD', '--format', 'json')
+    assert code == 1
+    import json
+
+    rules = [(f['commit'], f['rule']) for f in json.loads(out)['findings']]
+    assert rules == [(sha, 'unsigned'), (sha, 'missing-signoff')]
+
+
 def test_signoff_only_policy_needs_no_signature(repo, capsys):
     policy(repo, '  require: signoff\n')
     git('add', '-A', cwd=repo)
@@ -340,6 +352,15 @@ def test_revoked_openpgp_key_is_blocked(repo, keys, capsys, monkeypatch):
     # The user's keyring was not touched: the key is not revoked there.
     listing = _gpg(keys.gnupg, '--with-colons', '--list-keys', keys.alice_fpr).decode()
     assert listing.startswith('tru:') or 'pub:u:' in listing
+
+
+def test_revocation_listed_before_its_key_still_counts(repo, keys, capsys, monkeypatch):
+    # gpg names a revocation <FINGERPRINT>.rev, which may sort before the key file.
+    base = pgp_repo(repo, keys, monkeypatch, keys.alice_rev, keys.alice_asc)
+    git_commit(repo, 'pgp', '-S', sign=True)
+    code, out = run(capsys, '--from', base, '--to', 'HEAD')
+    assert code == 1
+    assert '[revoked]' in out
 
 
 def test_x509_signature_is_reported_as_unsupported(repo, keys, capsys):
@@ -674,6 +695,31 @@ def test_setup_openpgp(repo, keys, capsys, monkeypatch):
     assert out.splitlines()[0] == (
         f'your signing key {keys.eve_fpr} is not trusted by the policy '
         '(.gpg-keys in the working tree) [signing-key]')
+
+
+def test_setup_openpgp_without_signingkey_uses_the_committer_email(repo, keys, capsys,
+                                                                   monkeypatch):
+    # git signs with the key gpg finds for the committer's email: that works.
+    write(repo / '.gpg-keys' / 'alice.asc', keys.alice_asc)
+    policy(repo, '  openpgp_keys: .gpg-keys\n')
+    use_pgp(repo, keys, keys.alice_fpr, monkeypatch)
+    git('config', '--unset', 'user.signingkey', cwd=repo)
+    git('config', 'commit.gpgsign', 'true', cwd=repo)
+    assert run(capsys) == (0, '')
+
+
+def test_setup_never_creates_a_keyring(repo, keys, tmp_path, capsys, monkeypatch):
+    home = tmp_path / 'empty-gnupg'
+    monkeypatch.setenv('GNUPGHOME', str(home))
+    write(repo / '.gpg-keys' / 'alice.asc', keys.alice_asc)
+    policy(repo, '  openpgp_keys: .gpg-keys\n')
+    git('config', 'gpg.format', 'openpgp', cwd=repo)
+    git('config', 'user.signingkey', 'ABCDEF0123456789', cwd=repo)
+    git('config', 'commit.gpgsign', 'true', cwd=repo)
+    code, out = run(capsys)
+    assert code == 1
+    assert out.startswith(f'there is no GnuPG keyring ({home})')
+    assert not home.exists()
 
 
 def test_setup_with_signoff_only_policy_checks_nothing(repo, capsys):
