@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hooks import config as cfg
 from hooks.errors import FatalError
@@ -73,16 +74,35 @@ def _branch_name(ref: str | None) -> str | None:
     return ref
 
 
-def _github_push_before(env: Mapping[str, str]) -> str | None:
+def _github_event(env: Mapping[str, str]) -> dict[str, Any]:
     path = env.get('GITHUB_EVENT_PATH')
     if not path:
-        return None
+        return {}
     try:
         event = json.loads(Path(path).read_text())
     except (OSError, ValueError):
-        return None
-    before = event.get('before') if isinstance(event, dict) else None
-    return before if isinstance(before, str) and before else None
+        return {}
+    return event if isinstance(event, dict) else {}
+
+
+def _dig(event: Mapping[str, Any], *keys: str) -> str | None:
+    value: Any = event
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _github_pr_head(repo: Repo, event: Mapping[str, Any], base: str) -> str | None:
+    """The pull request's own head. actions/checkout checks out GitHub's test merge
+    (refs/pull/N/merge), an unsigned merge commit nobody wrote: judging it would
+    block every pull request."""
+    sha = _dig(event, 'pull_request', 'head', 'sha')
+    if sha and repo.resolve(sha):
+        return sha
+    head = repo.commit_infos([repo.require('HEAD')])[0]
+    if len(head.parents) == 2 and head.parents[0] == repo.resolve(base):
+        return head.parents[1]  # the test merge: the base's tip first, the PR's head second
+    return None
 
 
 def find_range(repo: Repo, *, base: str | None, head: str | None,
@@ -95,16 +115,21 @@ def find_range(repo: Repo, *, base: str | None, head: str | None,
     target = target_branch
     source = source_branch
     if base is None:
+        event = _github_event(env) if env.get('GITHUB_ACTIONS') else {}
+        default = (_dig(event, 'repository', 'default_branch')
+                   or env.get('CI_DEFAULT_BRANCH') or 'main')
         if env.get('GITHUB_BASE_REF'):
             base = f'origin/{env["GITHUB_BASE_REF"]}'
             target = target or env['GITHUB_BASE_REF']
             source = source or env.get('GITHUB_HEAD_REF')
+            if head == 'HEAD':
+                head = _github_pr_head(repo, event, base) or head
         elif env.get('CI_MERGE_REQUEST_DIFF_BASE_SHA'):
             base = env['CI_MERGE_REQUEST_DIFF_BASE_SHA']
             target = target or env.get('CI_MERGE_REQUEST_TARGET_BRANCH_NAME')
             source = source or env.get('CI_MERGE_REQUEST_SOURCE_BRANCH_NAME')
-        elif env.get('GITHUB_ACTIONS') and _github_push_before(env):
-            base = _github_push_before(env)
+        elif env.get('GITHUB_ACTIONS') and _dig(event, 'before'):
+            base = _dig(event, 'before')
             target = target or env.get('GITHUB_REF_NAME')
         elif env.get('CI_COMMIT_BEFORE_SHA'):
             base = env['CI_COMMIT_BEFORE_SHA']
@@ -113,9 +138,10 @@ def find_range(repo: Repo, *, base: str | None, head: str | None,
             raise FatalError(
                 'cannot tell which commits to check: pass --base REF (the branch the pull '
                 'request targets, e.g. --base origin/main)')
-        if base is not None and is_null(base):
-            # A push that creates a branch: judge it against the default branch.
-            default = env.get('CI_DEFAULT_BRANCH') or 'main'
+        if base is not None and (is_null(base) or repo.resolve(base) is None):
+            # A push that creates a branch, or one whose `before` a force-push made
+            # unreachable (no fetch brings it back): judge it against the default
+            # branch.
             base = f'origin/{default}'
         base_ref = base
     else:

@@ -558,7 +558,10 @@ class HotfixesConfig:
         'A commit touching these paths (globs) is a hotfix.')
     ticket_patterns: tuple[str, ...] = opt(
         ListOf(Regex()),
-        (r'\b[A-Z][A-Z0-9]+-\d+\b', r'\bINC\d+\b', r'(?<![\w&])#\d+\b',
+        # Jira-style keys, but not the names of standards that look like them.
+        (r'\b(?!(?:UTF|UCS|SHA|MD|ISO|RFC|CVE|TLS|SSL|AES|RSA|HTTP|IPV|X)-\d)'
+         r'[A-Z][A-Z0-9]+-\d+\b',
+         r'\bINC\d+\b', r'(?<![\w&])#\d+\b',
          r'https?://\S+/(?:issues|browse|incidents?)/\S+'),
         'A hotfix message must match one of these (ticket or incident reference).')
     require_ticket: bool = opt(Bool(), True, 'Hotfix messages must reference a ticket.')

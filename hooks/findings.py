@@ -85,6 +85,8 @@ def redact(text: str) -> str:
 
     def one(m: re.Match[str]) -> str:
         word = m.group(0)
+        if len(word) in (40, 64) and all(c in '0123456789abcdef' for c in word):
+            return word  # a commit id ("Merge 5f95... into main"), not a credential
         has_digit = any(c.isdigit() for c in word)
         has_alpha = any(c.isalpha() for c in word)
         return f'[{mask(word)}]' if has_digit and has_alpha else word

@@ -292,3 +292,48 @@ def test_a_named_policy_file_is_watched(signed_repo: Path,
     code, out = run_ci(capsys, '--base', 'main', '--config', 'policy/warden.yaml')
     assert code == 1
     assert 'policy/warden.yaml' in out and '[policy-changed]' in out
+
+
+def _test_merge(repo: Path, base_branch: str) -> str:
+    """What actions/checkout checks out for a pull request: an unsigned merge of the
+    PR head into the base's tip, detached."""
+    head = git('rev-parse', 'HEAD', cwd=repo).stdout.strip()
+    git('checkout', '-q', '--detach', f'origin/{base_branch}', cwd=repo)
+    git('merge', '-q', '--no-ff', '--no-verify', '--no-gpg-sign', '-m',
+        f'Merge {head[:7]} into {base_branch}', head, cwd=repo)
+    return head
+
+
+def test_github_pull_request_judges_the_head_not_the_test_merge(
+        signed_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    git('switch', '-q', '-c', 'feature', 'main', cwd=signed_repo)
+    write(signed_repo / 'feature.py', 'X = 1\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'PROJ-5 a signed feature')
+    head = _test_merge(signed_repo, 'main')
+    monkeypatch.setenv('GITHUB_ACTIONS', 'true')
+    monkeypatch.setenv('GITHUB_BASE_REF', 'main')
+    event = tmp_path / 'event.json'
+    event.write_text(json.dumps({'pull_request': {'head': {'sha': head}}}))
+    monkeypatch.setenv('GITHUB_EVENT_PATH', str(event))
+    code, out = run_ci(capsys)
+    assert code == 0, out
+    event.write_text('{}')  # no event data: the test merge's second parent
+    code, out = run_ci(capsys)
+    assert code == 0, out
+
+
+def test_github_push_after_a_force_push_falls_back_to_the_default_branch(
+        signed_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    bad_pull_request(signed_repo)
+    event = tmp_path / 'event.json'
+    event.write_text(json.dumps({'before': 'f' * 40,
+                                 'repository': {'default_branch': 'production'}}))
+    monkeypatch.setenv('GITHUB_ACTIONS', 'true')
+    monkeypatch.setenv('GITHUB_EVENT_PATH', str(event))
+    monkeypatch.setenv('GITHUB_REF_NAME', 'release')
+    code, out = run_ci(capsys)
+    assert code == 1
+    assert '[github-token]' in out

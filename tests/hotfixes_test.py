@@ -599,3 +599,15 @@ def test_records_with_aliases_or_tags_are_invalid_not_a_crash(front: str) -> Non
     assert record.data is None
     assert record.error is not None
     assert ('anchors and aliases' in record.error) or ('tag' in record.error)
+
+
+@pytest.mark.parametrize(('message', 'tickets'), [
+    ('hotfix: PROJ-12 raise the pool', ('PROJ-12',)),
+    ('hotfix: INC1234 and #45', ('INC1234', '#45')),
+    ('hotfix: fix UTF-8 decoding of SHA-256 sums (RFC-3339 dates)', ()),
+])
+def test_default_ticket_patterns(message: str, tickets: tuple[str, ...]) -> None:
+    from hooks import config as cfg
+    from hooks.hotfixes import Policy
+
+    assert Policy.of(cfg.Config().hotfixes).find_tickets(message) == tickets

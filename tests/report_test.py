@@ -235,3 +235,16 @@ def test_markdown_summary() -> None:
     assert md.startswith('## commit-warden: blocked\n')
     assert '| check-credentials | `github-token` | `src/app config.py:12` |' in md
     assert to_markdown([]).startswith('## commit-warden: passed')
+
+
+@pytest.mark.parametrize(('text', 'shown'), [
+    (f'hotfix: token {SECRET}', 'hotfix: token [ghp_…, 40 chars]'),
+    ('use https://bob:s3cretpass@db.example.com/x',
+     'use https://bob:[s3…, 10 chars]@db.example.com/x'),
+    ('Merge ' + 'a1' * 20 + ' into main', 'Merge ' + 'a1' * 20 + ' into main'),
+    ('hotfix: INC-42 raise the pool size', 'hotfix: INC-42 raise the pool size'),
+])
+def test_redact_masks_what_could_be_a_credential(text: str, shown: str) -> None:
+    from hooks.findings import redact
+
+    assert redact(text) == shown
