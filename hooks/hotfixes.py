@@ -822,6 +822,17 @@ def backport_status(
             found.setdefault(c, ('trailer', port))
         rest = [c for c in rest if c not in found]
 
+    # A port (or the hotfix itself) that the mainline has since reverted is not on
+    # the mainline any more: the release would ship without the fix.
+    release = repo.rev_list(m_sha, f'^{p_sha}')
+    reverted_there = [t for i in repo.commit_infos(release)
+                      if (t := reverted_commit(i.message)) is not None]
+    for c, (how, evidence) in list(found.items()):
+        port = c if how == 'reachability' else evidence
+        if how in ('reachability', 'patch-id', 'trailer') and any(
+                port.startswith(t) or t.startswith(port) for t in reverted_there):
+            del found[c]
+
     records = _all_records(repo, policy, (p_sha, m_sha))
     by_commit_record: dict[str, str] = {}
     for c in listed:

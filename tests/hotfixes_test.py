@@ -408,6 +408,17 @@ def test_backport_guard_unported_then_cherry_picked_without_x(prod, capsys):
     assert backport(capsys) == (0, [])
 
 
+def test_backport_a_port_reverted_on_the_mainline_is_not_a_port(prod, capsys):
+    sha = documented_hotfix(prod)
+    git('switch', '-q', 'main', cwd=prod)
+    git('cherry-pick', '-x', sha, cwd=prod)
+    assert backport(capsys) == (0, [])
+    git('revert', '--no-edit', 'HEAD', cwd=prod)
+    code, lines = backport(capsys)
+    assert code == 1
+    assert '[unported-hotfix]' in lines[0]
+
+
 def test_backport_changed_port_passes_once_the_record_names_it(prod, capsys):
     sha = documented_hotfix(prod)
     git('switch', '-q', 'main', cwd=prod)
