@@ -758,6 +758,10 @@ def resolve_branch(repo: Repo, name: str, *, role: str, flag: str) -> str:
     remotes = _remotes(repo)
     short = short_branch(name, remotes)
     tracking = [f'{r}/{short}' for r in remotes if repo.resolve(f'refs/remotes/{r}/{short}')]
+    if len(tracking) == 1:
+        # A CI clone has origin/main but no local main: the shared branch is the one
+        # that counts anyway.
+        return repo.require(f'refs/remotes/{tracking[0]}')
     remote = remotes[0] if remotes else 'origin'
     advice = (f'fetch it: `git fetch {remote} {short}:{short}`, or use the remote-tracking '
               f'branch: `{flag} {remote}/{short}`')

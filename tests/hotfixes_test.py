@@ -499,17 +499,22 @@ def test_backport_missing_branch_says_how_to_fetch(prod, remote, capsys):
     git('push', '-q', 'origin', 'main', 'production', cwd=prod)
     git('switch', '-q', 'main', cwd=prod)
     git('branch', '-q', '-D', 'production', 'hotfix/db-pool', cwd=prod)
+    # Only the remote-tracking branch (a CI clone): that is the one that counts.
+    code, lines = backport(capsys)
+    assert code == 1
+    assert 'is on production but not on main' in lines[0]
+    code, lines = backport(capsys, 'origin/production', 'origin/main')
+    assert code == 1
+    assert 'is on origin/production but not on origin/main' in lines[0]
+    # Nowhere at all: say how to get it.
+    git('update-ref', '-d', 'refs/remotes/origin/production', cwd=prod)
     code, lines = backport(capsys)
     assert code == 2
     assert lines == [
         "check-hotfixes: error: production branch 'production' does not exist in this "
-        'repository; origin/production exists here: pass `--production origin/production`, '
-        'or fetch it: `git fetch origin production:production`, or use the remote-tracking '
-        'branch: `--production origin/production`',
+        'repository; fetch it: `git fetch origin production:production`, or use the '
+        'remote-tracking branch: `--production origin/production`',
     ]
-    code, lines = backport(capsys, 'origin/production', 'origin/main')
-    assert code == 1
-    assert 'is on origin/production but not on origin/main' in lines[0]
 
 
 # --- hotfix new ------------------------------------------------------------------------
