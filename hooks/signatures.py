@@ -737,9 +737,23 @@ def _subject(text: str) -> str:
     return clean if len(clean) <= 60 else clean[:57] + '...'
 
 
+_TRAILER_LINE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*:\s|^\(cherry picked from commit |^\s')
+
+
+def trailer_block(message: str) -> str:
+    """The message's trailers, as git reads them: its last paragraph, if that is not
+    the subject and every line of it is a `Token: value` trailer (or continues one).
+    A Signed-off-by in the subject or in the body's prose is not a sign-off."""
+    paragraphs = [p for p in re.split(r'\n[ \t]*\n', message.strip('\n')) if p.strip()]
+    if len(paragraphs) < 2:
+        return ''
+    last = paragraphs[-1].split('\n')
+    return '\n'.join(last) if all(_TRAILER_LINE.match(line) for line in last) else ''
+
+
 def signoff_matches(message: str, name: str, email: str) -> tuple[bool, list[str]]:
-    """Whether a Signed-off-by names this author; also the sign-offs found."""
-    found = [(n.strip(), e.strip()) for n, e in _SIGNOFF.findall(message)]
+    """Whether a Signed-off-by trailer names this author; also the sign-offs found."""
+    found = [(n.strip(), e.strip()) for n, e in _SIGNOFF.findall(trailer_block(message))]
     ok = any(e.lower() == email.lower() and ' '.join(n.split()).casefold()
              == ' '.join(name.split()).casefold() for n, e in found)
     return ok, [f'{n} <{e}>' for n, e in found]

@@ -242,6 +242,20 @@ def test_unsigned_and_not_signed_off_gives_both_findings(repo, keys, capsys):
     assert rules == [(sha, 'unsigned'), (sha, 'missing-signoff')]
 
 
+@pytest.mark.parametrize(('message', 'ok'), [
+    ('fix\n\nSigned-off-by: Alice Example <alice@example.com>\n', True),
+    ('fix\n\nbody\n\nReviewed-by: B <b@example.com>\n'
+     'Signed-off-by: Alice Example <alice@example.com>\n', True),
+    ('Signed-off-by: Alice Example <alice@example.com>\n', False),
+    ('fix\n\nSigned-off-by: Alice Example <alice@example.com>\nbut this is prose\n', False),
+    ('fix\n\nSigned-off-by: Alice Example <alice@example.com>\n\nmore body\n', False),
+])
+def test_a_signoff_counts_only_in_the_trailer_block(message, ok):
+    from hooks.signatures import signoff_matches
+
+    assert signoff_matches(message, 'Alice Example', 'alice@example.com')[0] is ok
+
+
 def test_signoff_only_policy_needs_no_signature(repo, capsys):
     policy(repo, '  require: signoff\n')
     git('add', '-A', cwd=repo)
