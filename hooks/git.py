@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import subprocess
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -481,7 +480,7 @@ class Repo:
         # Each commit's section starts with a header carrying a random nonce: the
         # diff itself is attacker-controlled text, so a header that any file
         # could contain (a bare commit id between NULs) could hide a commit.
-        nonce = secrets.token_hex(16)
+        nonce = os.urandom(16).hex()
         marker = f'\0cw-{nonce} '.encode()
         proc = self.git(*_CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc',
                         '-r', *_DIFF_OPTS, f'--format=%x00cw-{nonce} %H%x00',

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from typing import TextIO
-from urllib.parse import quote
 
 from hooks.findings import SEVERITIES
 from hooks.findings import Finding
@@ -102,6 +101,8 @@ def line_hash(f: Finding) -> str:
 
 
 def _uri(path: str) -> str:
+    from urllib.parse import quote
+
     return quote(path.encode('utf-8', 'surrogateescape'), safe='/')
 
 

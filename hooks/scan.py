@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
 
-from hooks.detectors import keywords
-from hooks.detectors.values import Context
-from hooks.detectors.values import file_kind
 from hooks.userregex import PatternTimeout
 from hooks.userregex import UserRegex
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from hooks.detectors.base import Hit
     from hooks.detectors.base import WardenPlugin
 
@@ -45,6 +44,14 @@ _SAME_LINE_PRAGMA = re.compile(
 _NEXT_LINE_PRAGMA = re.compile(
     r"^[ \t]*(?:#|//|/\*|--|<!--|;|'|%|REM\b)[ \t]*pragma: ?allowlist[ -]nextline[ -]secret",
 )
+
+
+def _keywords() -> ModuleType:
+    # Imported on first scan, not with this module: a warm range re-run answers
+    # from the cache and never needs the keyword tables.
+    from hooks.detectors import keywords
+
+    return keywords
 
 
 @dataclass(frozen=True)
@@ -161,6 +168,8 @@ class Scanner:
     def _scan(self, path: str, file: _File) -> list[Detection]:
         # Binary files are skipped by their content, before they get here; a text
         # file named like a binary one (token.png) is still text.
+        from hooks.detectors.values import file_kind
+
         kind = file_kind(path)
         detections: list[Detection] = []
         for index in self._candidates(file):
@@ -180,6 +189,7 @@ class Scanner:
         if short:
             joined = '\n'.join([texts[i] for i in short])
             starts = list(itertools.accumulate((len(texts[i]) + 1 for i in short), initial=0))
+            keywords = _keywords()
             searches = [(keywords.prefilter_regex(), _lower(joined))]
             searches += [(regex, joined) for _, regex in keywords.structural_regexes()]
             for regex, haystack in searches:
@@ -213,9 +223,12 @@ class Scanner:
         hits: list[tuple[int, Hit, str]] = []
         for offset, chunk in _windows(text):
             lowered = _lower(chunk)
+            keywords = _keywords()
             groups = keywords.gated(keywords.groups_in(chunk, lowered), chunk, lowered, kind)
             if not groups:
                 continue
+            from hooks.detectors.values import Context
+
             context = Context(path=path, kind=kind, line=chunk, following=following)
             for plugin in self.plugins(groups):
                 if plugin.keyword_group not in groups:
