@@ -706,18 +706,11 @@ def _dropped_hotfixes(
     statuses = backport_status(repo, policy.config, production=old_sha, mainline=new,
                                production_name=f'{target} (before this push)',
                                mainline_name='the pushed commit')
-    out = []
-    for s in statuses:
-        if s.ported:
-            continue
-        out.append(Finding(
-            hook=HOOK, rule='unported-hotfix', severity='high', path=s.record or '',
-            line=None, commit=s.commit,
-            message=(f'this push rewrites {target} and drops hotfix {s.commit[:12]} '
-                     f'{_ticket_text(s)}"{s.subject}": the new tip does not contain it\n'
-                     f'keep it: `git cherry-pick -x {s.commit}` onto what you push, or push '
-                     'without rewriting (no --force)')))
-    return out
+    return [_unported(s, f'this push rewrites {target} and drops hotfix {s.commit[:12]} '
+                         f'{_ticket_text(s)}"{s.subject}": the new tip does not contain it\n'
+                         f'keep it: `git cherry-pick -x {s.commit}` onto what you push, or '
+                         'push without rewriting (no --force)')
+            for s in statuses if not s.ported]
 
 
 # --- the backport guard ---------------------------------------------------------
@@ -948,24 +941,23 @@ def _ticket_text(s: HotfixStatus) -> str:
     return f'({redact(", ".join(s.tickets))}) ' if s.tickets else '(no ticket) '
 
 
+def _unported(s: HotfixStatus, message: str) -> Finding:
+    return Finding(hook=HOOK, rule='unported-hotfix', severity='high', path=s.record or '',
+                   line=None, commit=s.commit, message=message)
+
+
 def unported_findings(
         statuses: Sequence[HotfixStatus], *, production: str, mainline: str,
 ) -> list[Finding]:
-    findings = []
-    for s in statuses:
-        if s.ported:
-            continue
-        findings.append(Finding(
-            hook=HOOK, rule='unported-hotfix', severity='high', path=s.record or '',
-            line=None, commit=s.commit,
-            message=(f'hotfix {s.commit[:12]} {_ticket_text(s)}"{s.subject}" is on '
-                     f'{production} but not on {mainline}: the next release from '
-                     f'{mainline} would revert it\n'
-                     f'port it: `git switch {short_branch(mainline)} && git cherry-pick -x '
-                     f'{s.commit}`\n'
-                     'a port that had to change: add `Backport-of: '
-                     f'{s.commit}` to its message, or name it in the record\'s `backport:`')))
-    return findings
+    return [_unported(s, f'hotfix {s.commit[:12]} {_ticket_text(s)}"{s.subject}" is on '
+                         f'{production} but not on {mainline}: the next release from '
+                         f'{mainline} would revert it\n'
+                         f'port it: `git switch {short_branch(mainline)} && git cherry-pick '
+                         f'-x {s.commit}`\n'
+                         'a port that had to change: add `Backport-of: '
+                         f'{s.commit}` to its message, or name it in the record\'s '
+                         '`backport:`')
+            for s in statuses if not s.ported]
 
 
 def format_status(statuses: Sequence[HotfixStatus], *, production: str, mainline: str) -> str:
