@@ -462,7 +462,11 @@ def _record_findings(
         matching = [r for r in (*records.existing.values(), *records.before.values())
                     if r.data is not None and record_matches(r, tickets)][:1]
     if not matching:
-        out.append(_no_record(policy, cand, tickets, records, readable, why, check_incident))
+        # When the only records the change touches are unreadable, invalid-record
+        # already says what to fix; "adds or updates nothing" would be wrong.
+        if readable or not out:
+            out.append(_no_record(policy, cand, tickets, records, readable, why,
+                                  check_incident))
         return out
     for rec in matching:
         for name, empty in missing_fields(policy, rec):

@@ -203,6 +203,8 @@ def test_record_without_front_matter(prod, capsys):
     assert lines[0] == ('docs/hotfixes/INC-7.md:1: not a valid hotfix record: no YAML front '
                         'matter: the file must start with a `---` line, the fields, and '
                         'another `---` line [invalid-record]')
+    # Not also "adds or updates nothing": it does, only not readably.
+    assert not any('[missing-record]' in line for line in lines)
 
 
 def test_plain_yaml_record_and_custom_fields(prod, capsys):
