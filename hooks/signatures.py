@@ -629,8 +629,15 @@ def judge_ssh(raw: RawSignature, sig: bytes | None, trust: Trust, email: str,
         return Verdict('signer-mismatch', 'ssh', fpr, raw.signer)
     if raw.status == 'U':
         mine = [s for s in entries if s.is_for(email)]
+        outside = [s for s in mine if not s.valid_at(when)]
+        if outside:
+            return _ssh_expired(fpr, outside, when, trust)
         if mine:
-            return _ssh_expired(fpr, mine, when, trust)
+            # Listed for this committer and inside its window, yet git does not trust
+            # it: a certificate whose key is listed as a plain key, for one.
+            return Verdict('unknown-key', 'ssh', fpr, detail=(
+                'git does not trust this signature (an SSH certificate is trusted through '
+                'a cert-authority line for its CA, not by listing its key)'))
         if entries:
             # Listed for someone else, and not valid at this time for them either.
             return Verdict('signer-mismatch', 'ssh', fpr,
