@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -165,10 +166,37 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
+    todo = [c for c in chunks if c]
+    progress = _Progress(sum(len(c) for c in todo))
+    hits: list[Hit] = []
     with ProcessPoolExecutor(cores, mp_context=ctx, initializer=_init_worker,
                              initargs=(options,)) as pool:
-        results = pool.map(_scan_chunk, [c for c in chunks if c], [salt] * nchunks)
-        return [h for chunk in results for h in chunk]
+        for chunk, found in zip(todo, pool.map(_scan_chunk, todo, [salt] * len(todo)),
+                                strict=True):
+            hits.extend(found)
+            progress.advance(len(chunk))
+    progress.done()
+    return hits
+
+
+class _Progress:
+    """`scanned N/M files` on stderr, on a terminal only (never in CI logs or pipes)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+        self.shown = sys.stderr.isatty()
+
+    def advance(self, n: int) -> None:
+        self.count += n
+        if self.shown:
+            sys.stderr.write(f'\r{HOOK}: scanned {self.count}/{self.total} files')
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write('\r\033[K')
+            sys.stderr.flush()
 
 
 # --- what to scan ----------------------------------------------------------------
