@@ -365,6 +365,12 @@ def test_schema_is_valid_and_matches_the_loader(capsys: pytest.CaptureFixture[st
         assert schema['properties'][section]['additionalProperties'] is False
 
 
+def test_published_schema_is_current() -> None:
+    published = json.loads((ROOT / 'hooks' / 'commit-warden.schema.json').read_text())
+    assert published == cfg.json_schema(), (
+        'regenerate: commit-warden config --schema > hooks/commit-warden.schema.json')
+
+
 def test_readme_config_reference_matches_the_schema() -> None:
     readme = (ROOT / 'README.md').read_text()
     assert cfg.reference_markdown() in readme, (
