@@ -108,6 +108,35 @@ class _File:
     added: Sequence[bool]
 
 
+_YAML_NAME = re.compile(r'^\s*-?\s*name:\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*$')
+_YAML_VALUE = re.compile(r'^(?P<indent>\s*)value:\s*(?P<rest>\S.*)$')
+_YAML_BLOCK = re.compile(r'^\s*-?\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*:\s*[|>][-+]?\d?\s*$')
+
+
+def _join_yaml_names(file: _File) -> _File:
+    """YAML that puts a value's name on the line above, rewritten as `name: value`
+    so the rules that need a secret's name see it: a Kubernetes env entry
+    (`- name: DB_PASSWORD` / `value: ...`) and a block scalar (`password: |`)."""
+    texts = list(file.texts)
+    changed = False
+    for i in range(1, len(texts)):
+        if not file.added[i] or file.numbers[i - 1] != file.numbers[i] - 1:
+            continue
+        text, previous = texts[i], file.texts[i - 1]
+        value = _YAML_VALUE.match(text)
+        name = _YAML_NAME.match(previous) if value else None
+        block = None if value else _YAML_BLOCK.match(previous)
+        if value and name:
+            texts[i] = f'{value.group("indent")}{name.group("key")}: {value.group("rest")}'
+        elif block and text[:1].isspace() and text.strip():
+            indent = text[:len(text) - len(text.lstrip())]
+            texts[i] = f'{indent}{block.group("key")}: {text.strip()}'
+        else:
+            continue
+        changed = True
+    return _File(file.numbers, texts, file.added) if changed else file
+
+
 def _is_allowlisted(file: _File, index: int) -> bool:
     text = file.texts[index]
     if 'pragma' in text and _SAME_LINE_PRAGMA.search(text[-2000:]):
@@ -171,6 +200,11 @@ class Scanner:
         from hooks.detectors.values import file_kind
 
         kind = file_kind(path)
+        if file.numbers and file.numbers[0] == 1 and file.texts[0].startswith('\ufeff'):
+            # A byte-order mark is not part of the first line's text.
+            file = _File(file.numbers, [file.texts[0][1:], *file.texts[1:]], file.added)
+        if kind == 'yaml':
+            file = _join_yaml_names(file)
         detections: list[Detection] = []
         for index in self._candidates(file):
             if _is_allowlisted(file, index):

@@ -407,3 +407,60 @@ def test_private_key_body_added_under_an_existing_header() -> None:
         Line(3, body, added=True),
     ]
     assert found(Scanner().scan('id_ed25519', lines)) == [(1, 'private-key')]
+
+
+# --- shapes found missing or noisy on real code (review of 860 MB) ------------------
+
+def _password() -> str:
+    import random
+    import string
+
+    rng = random.Random(11)
+    return ''.join(rng.choice(string.ascii_letters + string.digits + '#%+') for _ in range(20))
+
+
+@pytest.mark.parametrize(('path', 'template', 'line'), [
+    ('deploy.yaml', 'env:\n  - name: DB_PASSWORD\n    value: "{v}"\n', 3),
+    ('deploy.yaml', 'env:\n- name: "API_TOKEN"\n  value: {v}\n', 3),
+    ('values.yml', 'db_password: >-\n  {v}\nother: 1\n', 2),
+    ('values.yml', 'client_secret: |\n  {v}\n', 2),
+    ('Dockerfile', 'FROM x\nENV DB_PASSWORD {v}\n', 2),
+    ('Dockerfile', 'FROM x\nARG DB_PASSWORD={v}\n', 2),
+    ('main.rs', 'const DB_PASSWORD: &str = "{v}";\n', 1),
+    ('main.rs', "static API_TOKEN: &'static str = \"{v}\";\n", 1),
+    ('.env', '\ufeffDB_PASSWORD={v}\n', 1),
+])
+def test_names_on_the_line_above_and_other_real_shapes(path: str, template: str,
+                                                       line: int) -> None:
+    detections = Scanner().scan_text(path, template.format(v=_password()))
+    assert [d.line for d in detections] == [line], template
+
+
+def test_a_kubernetes_value_whose_name_is_not_secret_is_not_reported() -> None:
+    text = f'env:\n  - name: LOG_FORMAT\n    value: "{_password()}"\n'
+    assert Scanner().scan_text('deploy.yaml', text) == []
+
+
+def test_base64_encoded_private_key_in_a_kubernetes_secret(tmp_path: Path) -> None:
+    import base64
+
+    subprocess.run(('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', str(tmp_path / 'k')),
+                   check=True)
+    encoded = base64.b64encode((tmp_path / 'k').read_bytes()).decode()
+    cert = base64.b64encode(b'-----BEGIN CERTIFICATE-----\n' + b'A' * 300).decode()
+    text = f'kind: Secret\ndata:\n  tls.key: {encoded}\n  tls.crt: {cert}\n'
+    assert found(Scanner().scan_text('secret.yaml', text)) == [(3, 'private-key')]
+
+
+@pytest.mark.parametrize(('path', 'text'), [
+    # keyword arguments, not connection strings
+    ('client.py', 'def connect(host=None, password=None):\n'),
+    ('redis.py', '    self.client = Redis(host=host, password=self.password)\n'),
+    # a command-line flag in prose
+    ('ChangeLog', '  * New option --password hunter2word for scripts.\n'),
+    ('gpg.1', 'Use \\-\\-passphrase\\-repeat options to set it.\n'),
+    # code that tests for a key header has no key
+    ('test_keys.py', 'assert s1.startswith(b"-----BEGIN EC PRIVATE KEY-----")\n'),
+])
+def test_real_code_that_is_not_a_secret(path: str, text: str) -> None:
+    assert Scanner().scan_text(path, text) == []

@@ -38,7 +38,8 @@ _ASSIGN_RE = rx(
     r'(?P<kq>\\?["\'`]?)\]?'
     # a type annotation (Python, TS, Kotlin): "name: str = ..."; the space
     # before "=" tells it from a base64 value's padding ("key: abc=").
-    r'(?::\s{0,4}[A-Za-z_][\w.<>\[\]|?]{0,40}\s{1,4}(?==))?'
+    # Rust's `&str` and `&'static str` too.
+    r"(?::\s{0,4}&?(?:'\w+\s{1,4})?[A-Za-z_][\w.<>\[\]|?]{0,40}\s{1,4}(?==))?"
     r'\s{0,8}(?P<op>:=|=>|<-|::|=|:|,|\s)\s{0,8}'
     r'(?:[rbufRBUF]{1,2}(?=["\']))?(?P<q>\\?["\'`]?)',
 )
@@ -57,12 +58,14 @@ _REGEX_LIKE_RE = rx(r'\(\?|\\[dswbDSWB]|\[[^\]]*\][*+?{]|\{\d*,\d*\}')
 # What may stand before a key whose value is unquoted: nothing (KEY=value,
 # key: value at the start of a line), a shell/Dockerfile keyword, a YAML list
 # dash, or a separator inside a flow mapping or query/connection string.
-_UNQUOTED_LEADS = frozenset(('', 'export', 'set', 'ENV', '-', 'readonly', 'declare'))
+_UNQUOTED_LEADS = frozenset(('', 'export', 'set', 'ENV', 'ARG', '-', 'readonly', 'declare'))
 
 
 def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -> bool:
     if text[max(start - 2, 0):start] == '--':
         return True  # --password=value / --password value on a command line
+    if op.isspace() and text[:start].strip() == 'ENV' and unquoted_ok:
+        return True  # Dockerfile: ENV NAME value
     if op.isspace() or not unquoted_ok:
         # "the password is ..." prose, a type declaration, or code, where an
         # unquoted value is an expression, not a literal.
@@ -70,6 +73,9 @@ def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -
     lead = text[:start]
     return lead.strip() in _UNQUOTED_LEADS or lead.rstrip().endswith(('{', ',', '&', '?', ';'))
 
+
+# File kinds where `--password value` is a command line.
+_FLAG_KINDS = frozenset(('shell', 'yaml', 'env', 'message', 'hcl'))
 
 _RULES = {
     'generic-password': Rule('generic-password', 'Generic', 'hard-coded password', KEYWORD_RE),
@@ -128,13 +134,13 @@ class GenericSecretDetector(WardenPlugin):
                 yield rule_id, match.group('value'), match.start('value'), False
         unquoted_ok = context.kind in UNQUOTED_KINDS
         for start, end, rule_id in secret_names(text):
-            found = self._value_after(text, start, end, unquoted_ok)
+            found = self._value_after(text, start, end, unquoted_ok, context.kind)
             if found is not None:
                 yield rule_id, *found
 
     @staticmethod
     def _value_after(
-        text: str, start: int, end: int, unquoted_ok: bool,
+        text: str, start: int, end: int, unquoted_ok: bool, context_kind: str = 'code',
     ) -> tuple[str, int, bool] | None:
         assign = _ASSIGN_RE.match(text, end)
         if assign is None:
@@ -145,8 +151,13 @@ class GenericSecretDetector(WardenPlugin):
             # f(password, x) or ['password', 'token']: arguments or a list;
             # put("password", "x") is a mapping.
             return None
-        if op.isspace() and text[max(start - 2, 0):start] != '--':
-            return None  # "you can pass `x`": prose, not an assignment
+        flag = text[max(start - 2, 0):start] == '--'
+        # Dockerfile's legacy `ENV NAME value`: a space is its assignment.
+        docker_env = text[:start].strip() == 'ENV' and context_kind == 'shell'
+        if op.isspace() and not (flag and context_kind in _FLAG_KINDS) and not docker_env:
+            # "you can pass `x`" is prose, and `--password value` is a command line
+            # only where commands are written (not in changelogs or man pages).
+            return None
         if quote:
             close = text.find(quote, pos, pos + 300)
             if close <= pos:
@@ -162,7 +173,7 @@ class GenericSecretDetector(WardenPlugin):
         while stop < len(text) and stop - pos < 256 and text[stop] not in ' \t\'"`,;#)}]':
             stop += 1
         value = text[pos:stop]
-        if not value or value[0] in '!&*|>([{$%@' or '(' in value:
+        if not value or value[0] in '!&*|>([{$%@-\\' or '(' in value:
             return None  # YAML tags/anchors/block scalars, calls, templates
         if is_indirect_reference(text[start:stop]):
             return None

@@ -1,6 +1,8 @@
 """Private keys (PEM, OpenSSH, PGP, PuTTY) and JSON Web Tokens."""
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterator
 
@@ -14,11 +16,14 @@ from hooks.detectors.base import rx
 from hooks.detectors.values import Context
 
 # A key body line: base64, or a PEM header of an encrypted key.
-_BODY_RE = re.compile(r'[A-Za-z0-9+/]{20,}|^\s*(?:Proc-Type|DEK-Info|Comment|Version):')
+# A key body: a base64 run long enough to be key material (a 64-character PEM
+# line), not an identifier in the code that tests for the header.
+_BODY_RE = re.compile(r'[A-Za-z0-9+/]{48,}|^\s*(?:Proc-Type|DEK-Info|Comment|Version):')
 _PEM_RE = re.compile(
     r'-{4,5} ?BEGIN (?P<label>(?:[A-Z0-9]+ )*?)PRIVATE KEY(?P<block> BLOCK)? ?-{4,5}',
 )
 _PUTTY_RE = re.compile(r'PuTTY-User-Key-File-[23]: ')
+_B64_PEM_RE = re.compile(r'LS0tLS1CRUdJT[A-Za-z0-9+/=]{16,}')
 
 
 def _has_body(after_header: str, context: Context) -> bool:
@@ -58,6 +63,20 @@ class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
             yield self.hit(self.rules[0], marker, match.start(), kind=kind)
         for match in _PUTTY_RE.finditer(text):
             yield self.hit(self.rules[1], match.group(0).rstrip(': '), match.start())
+        for match in _B64_PEM_RE.finditer(text):
+            # A Kubernetes Secret (or any config) carrying the PEM base64-encoded.
+            head = match.group(0)[:96]
+            try:
+                decoded = base64.b64decode(head[:len(head) // 4 * 4]).decode('ascii', 'replace')
+            except (binascii.Error, ValueError):
+                continue
+            pem = _PEM_RE.search(decoded)
+            if pem is None or len(match.group(0)) < 200:
+                continue  # a header alone, or too short to hold a key
+            label = pem.group('label').strip()
+            marker = f'BEGIN {label + " " if label else ""}PRIVATE KEY{pem.group("block") or ""}'
+            yield self.hit(self.rules[0], marker, match.start(),
+                           kind=f'base64-encoded {label + " " if label else ""}private key')
 
 
 class JWTDetector(WardenPlugin, JwtTokenDetector):

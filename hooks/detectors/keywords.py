@@ -43,7 +43,8 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
     'openai': ('t3blbkfj', 'sk-proj-', 'sk-svcacct-', 'sk-admin-'),
     'anthropic': ('sk-ant-',),
     'huggingface': ('hf_', 'api_org_'),
-    'private-key': ('private key', 'putty-user-key-file'),
+    # 'ls0tls1crudjt' is base64 of '-----BEGIN' (a Kubernetes Secret's data).
+    'private-key': ('private key', 'putty-user-key-file', 'ls0tls1crudjt'),
     'jwt': ('eyj',),
     'url': ('://',),
     'connection-string': ('password', 'pwd', 'passwd'),

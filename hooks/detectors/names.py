@@ -109,6 +109,8 @@ def has_secret_name(text: str) -> bool:
     (`pass`, `passed` or `token is None` do not meet it)."""
     for start, end, _ in secret_names(text):
         after = text[end:end + 12].lstrip(' \t\\')
-        if after and (after[0] in _AFTER_NAME or text[max(start - 2, 0):start] == '--'):
+        flag = text[max(start - 2, 0):start] == '--'
+        docker_env = text[:start].strip() == 'ENV'  # Dockerfile: ENV NAME value
+        if after and (after[0] in _AFTER_NAME or flag or docker_env):
             return True
     return False

@@ -97,6 +97,20 @@ class URLCredentialsDetector(WardenPlugin, BasicAuthDetector):
             )
 
 
+_CODE_VALUE_RE = re.compile(r'^(?:[A-Za-z_][\w.]*|None|null|nil|true|false)$|[(),\[\]{}]')
+_PAIRS_RE = re.compile(r'(?i)(?:server|data source|host|uid|user id|username)\s*=[^;]*;')
+
+
+def _connection_string_value(value: str, text: str) -> bool:
+    """A password in an ADO.NET/ODBC connection string, not a keyword argument.
+
+    `password=None):` or `password=self.password,` in a signature or a call is code;
+    a connection string is `;`-separated pairs that name the server."""
+    if _CODE_VALUE_RE.search(value) and not any(c.isdigit() for c in value):
+        return False
+    return bool(_PAIRS_RE.search(text))
+
+
 class ConnectionStringDetector(WardenPlugin):
     """Passwords in JDBC URL parameters and ADO.NET/ODBC connection strings."""
 
@@ -115,12 +129,10 @@ class ConnectionStringDetector(WardenPlugin):
         for rule in self.rules:
             for match in rule.pattern.finditer(text):
                 start = match.start('password')
-                if start in seen or not _real_password(match.group('password')):
+                value = match.group('password')
+                if start in seen or not _real_password(value):
                     continue
-                # An ADO.NET connection string names its server or data source.
-                if rule is self.rules[1] and not re.search(
-                    r'(?i)(?:server|data source|host|uid|user id|username)\s*=', text,
-                ):
+                if rule is self.rules[1] and not _connection_string_value(value, text):
                     continue
                 seen.add(start)
                 yield self.hit(rule, match.group('password'), start)
