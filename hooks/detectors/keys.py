@@ -65,6 +65,8 @@ class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
             yield self.hit(self.rules[1], match.group(0).rstrip(': '), match.start())
         for match in _B64_PEM_RE.finditer(text):
             # A Kubernetes Secret (or any config) carrying the PEM base64-encoded.
+            if 'client-key-data' in text[:match.start()]:
+                continue  # a kubeconfig's own rule names it better
             head = match.group(0)[:96]
             try:
                 decoded = base64.b64decode(head[:len(head) // 4 * 4]).decode('ascii', 'replace')
