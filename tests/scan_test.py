@@ -464,3 +464,14 @@ def test_base64_encoded_private_key_in_a_kubernetes_secret(tmp_path: Path) -> No
 ])
 def test_real_code_that_is_not_a_secret(path: str, text: str) -> None:
     assert Scanner().scan_text(path, text) == []
+
+
+@pytest.mark.parametrize(('value', 'placeholder'), [
+    ('Hammock#91xQ', False), ('Stubborn#7Lk2', False),
+    ('mock_token_value', True), ('invalid-password', True), ('testing123', True),
+])
+def test_placeholder_words_mark_a_placeholder_only_as_words(value: str,
+                                                            placeholder: bool) -> None:
+    from hooks.detectors.values import is_placeholder
+
+    assert is_placeholder(value) is placeholder

@@ -79,8 +79,11 @@ _PLACEHOLDER_WORDS = (
     'mypassword', 'my_password', 'secretkey', 'supersecret', 'super_secret',
     'fill_in', 'fill-in', 'enter_', 'enter-', 'setme', 'set_me', 'undefined',
     'lorem', 'ipsum', 'abcdef', 'abc123', '123456', 'qwerty', '000000', 'aaaaaa',
-    'testing', 'mock', 'stub', 'invalid', 'bogus', 'foobar',
+    'foobar',
 )
+# Words that mark a placeholder only as a word of their own: 'mock_token' is a
+# fixture, 'Hammock#91' is a password.
+_PLACEHOLDER_WHOLE = re.compile(r'(?<![a-z])(?:testing|mock|stub|invalid|bogus)(?![a-z])')
 
 _PLACEHOLDER_EXACT = frozenset((
     'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off',
@@ -112,7 +115,7 @@ def is_placeholder(value: str) -> bool:
     lowered = stripped.lower()
     if lowered in _PLACEHOLDER_EXACT or _TEMPLATE_RE.search(stripped):
         return True
-    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+    if any(word in lowered for word in _PLACEHOLDER_WORDS) or _PLACEHOLDER_WHOLE.search(lowered):
         return True
     # A value made of one repeated character or a tiny alphabet (xxxxxxxx,
     # 12121212, abababab) is a filler, not a secret.
