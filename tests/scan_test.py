@@ -475,3 +475,13 @@ def test_placeholder_words_mark_a_placeholder_only_as_words(value: str,
     from hooks.detectors.values import is_placeholder
 
     assert is_placeholder(value) is placeholder
+
+
+@pytest.mark.parametrize(('path', 'template', 'reported'), [
+    ('Db.java', 'ds.setPassword("{v}");\n', True),
+    ('client.kt', 'builder.withApiToken("{v}")\n', True),
+    ('auth.py', 'assert user.check_password("{v}")\n', False),  # a test, not a setter
+    ('auth.py', 'value = get_secret("{v}")\n', False),        # a lookup by name
+])
+def test_setters_given_a_literal(path: str, template: str, reported: bool) -> None:
+    assert bool(Scanner().scan_text(path, template.format(v=_password()))) is reported

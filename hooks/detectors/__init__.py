@@ -39,7 +39,7 @@ GROUP_MODULES = {
     'private-key': 'keys', 'jwt': 'keys',
     'config-file': 'configfiles',
     'url': 'urls', 'connection-string': 'urls',
-    'generic': 'generic',
+    'generic': 'generic', 'command-line': 'generic',
 }
 
 

@@ -7,6 +7,7 @@ identifier, hash or UUID, and random enough for its length.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from detect_secrets.filters.heuristic import is_indirect_reference
@@ -40,7 +41,8 @@ _ASSIGN_RE = rx(
     # before "=" tells it from a base64 value's padding ("key: abc=").
     # Rust's `&str` and `&'static str` too.
     r"(?::\s{0,4}&?(?:'\w+\s{1,4})?[A-Za-z_][\w.<>\[\]|?]{0,40}\s{1,4}(?==))?"
-    r'\s{0,8}(?P<op>:=|=>|<-|::|=|:|,|\s)\s{0,8}'
+    # `(`: a setter called with a literal, `setPassword("...")`.
+    r'\s{0,8}(?P<op>:=|=>|<-|::|=|:|,|\(|\s)\s{0,8}'
     r'(?:[rbufRBUF]{1,2}(?=["\']))?(?P<q>\\?["\'`]?)',
 )
 _XML_ELEMENT_RE = rx(r'<(?P<key>[\w.:-]{1,64})>(?P<value>[^<\s]{1,256})</(?P=key)>')
@@ -147,6 +149,9 @@ class GenericSecretDetector(WardenPlugin):
             return None
         op, quote, key_quote = assign.group('op', 'q', 'kq')
         pos = assign.end()
+        setter = re.match(r'(?:set|with)(?:[A-Z_])', text[start:end].rsplit('.', 1)[-1])
+        if op == '(' and not (quote and setter):
+            return None  # only setters given a literal: setPassword("..."), withToken('...')
         if op == ',' and not (key_quote and text[:start - 1].rstrip().endswith('(')):
             # f(password, x) or ['password', 'token']: arguments or a list;
             # put("password", "x") is a mapping.
@@ -199,3 +204,35 @@ class GenericSecretDetector(WardenPlugin):
         if len(value) < 16 or char_classes(value) < 2:
             return False
         return looks_random(value, base64_limit=self.base64_limit, hex_limit=self.hex_limit)
+
+
+def _real_cli_password(match: re.Match[str], context: Context) -> bool:
+    value = match.group('secret')
+    return not (is_placeholder(value) or value[0] in '$%{<[(`\\' or value.isdigit())
+
+
+_CLI_RULES = (
+    Rule('command-line-password', 'Generic', 'password on a curl/wget command line',
+         rx(r'\b(?:curl|wget)\b[^\n]{0,300}?\s(?:-u|--user)(?:\s+|=)["\']?'
+            r'[^:\s"\'@]{1,64}:(?P<secret>[^\s"\'@]{4,128})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password given to sshpass',
+         rx(r'\bsshpass\s+-p\s*["\']?(?P<secret>[^\s"\']{4,128})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password on a mysql command line',
+         rx(r'\b(?:mysql|mysqldump|mysqladmin|mysqlimport)\b[^\n]{0,300}?\s-p'
+            r'(?P<secret>[^\s"\'-][^\s"\']{3,127})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
+)
+
+
+class CommandLineDetector(WardenPlugin):
+    """Passwords written into a command: `curl -u user:pass`, `sshpass -p`, `mysql -p…`.
+
+    Common in CI scripts and runbooks, and invisible to name-based rules because
+    the command, not a variable, says what the value is."""
+
+    secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
+    keyword_group = 'command-line'
+    priority = PRIORITY_GENERIC
+    rules = _CLI_RULES

@@ -64,6 +64,7 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
         'password', 'passwd', '_auth', '"auth"', 'identitytoken', 'token',
         'client-key-data', 'machine', '://',
     ),
+    'command-line': ('curl', 'wget', 'sshpass', 'mysql'),
     'generic': (
         'pass', 'pwd', 'secret', 'token', 'key', 'cred', 'auth', 'bearer',
         'private', 'sign',
@@ -100,6 +101,11 @@ def _gate_config_file(text: str, lowered: str, kind: str) -> bool:
     return kind in CONFIG_FILE_KINDS or any(k in lowered for k in _CONFIG_ANYWHERE)
 
 
+def _gate_command_line(text: str, lowered: str, kind: str) -> bool:
+    # curl -u / --user, sshpass -p, mysql -p<password>: a flag must be there.
+    return ' -u' in lowered or '--user' in lowered or ' -p' in lowered
+
+
 def _gate_url(text: str, lowered: str, kind: str) -> bool:
     # user:password@host: an '@' somewhere after the scheme.
     scheme = lowered.find('://')
@@ -115,6 +121,7 @@ GATES: Mapping[str, Callable[[str, str, str], bool]] = {
     'config-file': _gate_config_file,
     'connection-string': _gate_connection_string,
     'url': _gate_url,
+    'command-line': _gate_command_line,
 }
 
 

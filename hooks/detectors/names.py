@@ -111,6 +111,7 @@ def has_secret_name(text: str) -> bool:
         after = text[end:end + 12].lstrip(' \t\\')
         flag = text[max(start - 2, 0):start] == '--'
         docker_env = text[:start].strip() == 'ENV'  # Dockerfile: ENV NAME value
-        if after and (after[0] in _AFTER_NAME or flag or docker_env):
+        setter = after[:1] == '(' and after[1:2] in ('"', "'")
+        if after and (after[0] in _AFTER_NAME or flag or docker_env or setter):
             return True
     return False
