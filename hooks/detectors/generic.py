@@ -207,21 +207,22 @@ class GenericSecretDetector(WardenPlugin):
 
 
 def _real_cli_password(match: re.Match[str], context: Context) -> bool:
-    value = match.group('secret')
-    return not (is_placeholder(value) or value[0] in '$%{<[(`\\' or value.isdigit())
+    value = match.group('secret').rstrip('.,;:)')  # the end of a sentence, not the value
+    return bool(value) and not (is_placeholder(value) or value[0] in '$%{<[(`\\'
+                                or value.isdigit())
 
 
 _CLI_RULES = (
     Rule('command-line-password', 'Generic', 'password on a curl/wget command line',
          rx(r'\b(?:curl|wget)\b[^\n]{0,300}?\s(?:-u|--user)(?:\s+|=)["\']?'
-            r'[^:\s"\'@]{1,64}:(?P<secret>[^\s"\'@]{4,128})'),
+            r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'),
          group='secret', check=_real_cli_password, min_entropy=1.5),
     Rule('command-line-password', 'Generic', 'password given to sshpass',
-         rx(r'\bsshpass\s+-p\s*["\']?(?P<secret>[^\s"\']{4,128})'),
+         rx(r'\bsshpass\s+-p\s*["\']?(?P<secret>[^\s"\'`]{4,128})'),
          group='secret', check=_real_cli_password, min_entropy=1.5),
     Rule('command-line-password', 'Generic', 'password on a mysql command line',
          rx(r'\b(?:mysql|mysqldump|mysqladmin|mysqlimport)\b[^\n]{0,300}?\s-p'
-            r'(?P<secret>[^\s"\'-][^\s"\']{3,127})'),
+            r'(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'),
          group='secret', check=_real_cli_password, min_entropy=1.5),
 )
 
