@@ -137,6 +137,33 @@ def _join_yaml_names(file: _File) -> _File:
     return _File(file.numbers, texts, file.added) if changed else file
 
 
+_HCL_VARIABLE = re.compile(r'^\s*variable\s+"(?P<name>[\w-]{1,80})"\s*\{(?P<rest>.*)$')
+_HCL_DEFAULT = re.compile(r'^(?P<indent>\s*)default\s*=\s*(?P<value>.+?)\s*\}?\s*$')
+
+
+def _join_hcl_defaults(file: _File) -> _File:
+    """Terraform `variable "db_password" { default = "..." }`, on one line or over
+    several: the default is rewritten as `db_password = "..."`, so the rules that
+    need a secret's name see it."""
+    texts = list(file.texts)
+    changed = False
+    name: str | None = None
+    for i, text in enumerate(file.texts):
+        if i and file.numbers[i - 1] != file.numbers[i] - 1:
+            name = None  # a gap in the diff: we no longer know which block we are in
+        header = _HCL_VARIABLE.match(text)
+        if header:
+            name = header.group('name')
+            text = header.group('rest')
+        default = _HCL_DEFAULT.match(text) if name else None
+        if default and name and file.added[i]:
+            texts[i] = f'{default.group("indent") or "  "}{name} = {default.group("value")}'
+            changed = True
+        if text.strip().endswith('}') or (header and '}' in header.group('rest')):
+            name = None
+    return _File(file.numbers, texts, file.added) if changed else file
+
+
 def _is_allowlisted(file: _File, index: int) -> bool:
     text = file.texts[index]
     if 'pragma' in text and _SAME_LINE_PRAGMA.search(text[-2000:]):
@@ -205,6 +232,8 @@ class Scanner:
             file = _File(file.numbers, [file.texts[0][1:], *file.texts[1:]], file.added)
         if kind == 'yaml':
             file = _join_yaml_names(file)
+        elif kind == 'hcl':
+            file = _join_hcl_defaults(file)
         detections: list[Detection] = []
         for index in self._candidates(file):
             if _is_allowlisted(file, index):

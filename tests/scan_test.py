@@ -485,3 +485,16 @@ def test_placeholder_words_mark_a_placeholder_only_as_words(value: str,
 ])
 def test_setters_given_a_literal(path: str, template: str, reported: bool) -> None:
     assert bool(Scanner().scan_text(path, template.format(v=_password()))) is reported
+
+
+@pytest.mark.parametrize(('path', 'template', 'lines'), [
+    ('main.tf', 'variable "db_password" {{\n  type = string\n  default = "{v}"\n}}\n', [3]),
+    ('vars.tf', 'variable "api_token" {{ default = "{v}" }}\n', [1]),
+    ('vars.tf', 'variable "region" {{\n  default = "{v}"\n}}\n', []),
+    ('hosts', '[db]\ndb1 ansible_host=10.0.0.5 ansible_ssh_pass={v}\n', [2]),
+    ('inventory.ini', 'web1 ansible_become_password={v}\n', [1]),
+])
+def test_terraform_defaults_and_ansible_inventories(path: str, template: str,
+                                                    lines: list[int]) -> None:
+    found_lines = [d.line for d in Scanner().scan_text(path, template.format(v=_password()))]
+    assert found_lines == lines

@@ -68,6 +68,8 @@ def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -
         return True  # --password=value / --password value on a command line
     if op.isspace() and text[:start].strip() == 'ENV' and unquoted_ok:
         return True  # Dockerfile: ENV NAME value
+    if op == '=' and text[start:].startswith('ansible_'):
+        return True  # an Ansible inventory: host ansible_password=...
     if op.isspace() or not unquoted_ok:
         # "the password is ..." prose, a type declaration, or code, where an
         # unquoted value is an expression, not a literal.
