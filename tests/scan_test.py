@@ -461,6 +461,18 @@ def test_base64_encoded_private_key_in_a_kubernetes_secret(tmp_path: Path) -> No
     ('gpg.1', 'Use \\-\\-passphrase\\-repeat options to set it.\n'),
     # code that tests for a key header has no key
     ('test_keys.py', 'assert s1.startswith(b"-----BEGIN EC PRIVATE KEY-----")\n'),
+    # a module named ...::Pass mapped to its version
+    ('CoreList.pm', "    'Test2::Event::Pass'             => '1.302190',\n"),
+    # a setting about passwords, not one
+    ('setup.cfg', 'password_encryption = scram-sha-256x\n'),
+    # templates
+    ('utils.py', "    auth = f'{user}:{password}'\n"),
+    # a tuple of test vectors, not a mapping
+    ('selftest.py', '    ("password", "78578E5A5D63CB06", 16, 1000),\n'),
+    # textbook credentials
+    ('kombu.md', 'amqp://scott:tiger@localhost//\n'),
+    # the shell's working directory
+    ('init.sh', 'export PWD="\\$_PWD_DIR_x9q"\n'),
 ])
 def test_real_code_that_is_not_a_secret(path: str, text: str) -> None:
     assert Scanner().scan_text(path, text) == []

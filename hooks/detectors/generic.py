@@ -54,6 +54,9 @@ _AUTH_HEADER_RE = rx(
     r'(?P<value>[A-Za-z0-9._~+/=-]{12,})',
 )
 
+_VERSION_RE = re.compile(r'^v?\d+(?:\.\d+){1,3}(?:[-+._]\w+)?$')
+_FIELD_RE = re.compile(r'\{[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:![rsa])?(?::[^{}]*)?\}')
+
 # Regex syntax: (?..., \d, [..]+, {m,n}.
 _REGEX_LIKE_RE = rx(r'\(\?|\\[dswbDSWB]|\[[^\]]*\][*+?{]|\{\d*,\d*\}')
 
@@ -154,9 +157,9 @@ class GenericSecretDetector(WardenPlugin):
         setter = re.match(r'(?:set|with)(?:[A-Z_])', text[start:end].rsplit('.', 1)[-1])
         if op == '(' and not (quote and setter):
             return None  # only setters given a literal: setPassword("..."), withToken('...')
-        if op == ',' and not (key_quote and text[:start - 1].rstrip().endswith('(')):
-            # f(password, x) or ['password', 'token']: arguments or a list;
-            # put("password", "x") is a mapping.
+        if op == ',' and not (key_quote and re.search(r'[\w.]\($', text[:start - 1].rstrip())):
+            # f(password, x), ['password', 'token'] or a tuple of test vectors:
+            # arguments or a list; put("password", "x") is a mapping.
             return None
         flag = text[max(start - 2, 0):start] == '--'
         # Dockerfile's legacy `ENV NAME value`: a space is its assignment.
@@ -189,6 +192,9 @@ class GenericSecretDetector(WardenPlugin):
     def looks_real(self, rule_id: str, value: str, *, strict: bool = False) -> bool:
         if value.endswith('\\n'):
             value = value[:-2]
+        value = value.removeprefix('\\')  # an escaped shell variable: \$VAR
+        if _VERSION_RE.match(value) or _FIELD_RE.search(value):
+            return False  # a version number, or a template: f'{user}:{password}'
         if (
             any(c.isspace() for c in value) or is_placeholder(value) or is_hash_or_digest(value)
             or is_templated_secret(value) or is_potential_uuid(value) or is_uuid(value)

@@ -31,6 +31,7 @@ _EXCLUDED_ANYWHERE = frozenset((
     'forgot', 'expiry', 'expires', 'expiration', 'rotation', 'mask', 'masked', 'encrypted',
 ))
 _EXCLUDED_LAST = frozenset((
+    'encryption', 'hashing', 'hasher', 'complexity', 'digits',
     'id', 'ids', 'name', 'names', 'url', 'uri', 'urls', 'endpoint', 'host', 'path', 'file',
     'filename', 'dir', 'env', 'var', 'type', 'types', 'format', 'field', 'fields', 'header',
     'param', 'prefix', 'suffix', 'label', 'length', 'len', 'size', 'min', 'max', 'count',
@@ -54,6 +55,8 @@ def classify_name(name: str) -> str | None:
     segments = split_name(name)
     if not segments or any(s in _EXCLUDED_ANYWHERE for s in segments):
         return None
+    if name in ('PWD', 'OLDPWD'):
+        return None  # the shell's working directory, not a password
     if segments[-1] in _EXCLUDED_LAST:
         return None
     if any(s in _PASSWORD_SEGMENTS or s.endswith(('password', 'passwd')) for s in segments):

@@ -89,7 +89,7 @@ _PLACEHOLDER_EXACT = frozenset((
     'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off',
     'test', 'tests', 'password', 'passwd', 'pass', 'pwd', 'secret', 'secrets',
     'token', 'key', 'apikey', 'api_key', 'admin', 'root', 'user', 'guest',
-    'default', 'letmein', 'hunter2', 'hunter22', 'foo', 'bar', 'baz', 'string',
+    'default', 'letmein', 'hunter2', 'hunter22', 'foo', 'bar', 'baz', 'string', 'tiger',
     'str', 'value', 'empty', 'blank', 'required', 'optional', 'hidden', 'private',
     'public', 'unknown', 'unset', 'n/a', 'na', 'tbd', 'bearer', 'basic',
     # Passwords so well known that a hit is a demo or a fixture.
