@@ -1057,6 +1057,16 @@ def _source(repo: Repo, args: argparse.Namespace, rng: Range,
     return None
 
 
+def _add_backport_args(parser: argparse.ArgumentParser, lead: str = '') -> None:
+    parser.add_argument('--production', metavar='BRANCH',
+                        help=f'{lead}the production branch (default: the first '
+                             'hotfixes.production_branches that exists)')
+    parser.add_argument('--mainline', metavar='BRANCH',
+                        help=f'{lead}the mainline (default: hotfixes.mainline)')
+    parser.add_argument('--since', metavar='REF',
+                        help=f'{lead}ignore hotfixes REF already contains')
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=HOOK, description=__doc__.split('\n\n')[0])
     parser.add_argument('filenames', nargs='*',
@@ -1067,13 +1077,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_branch_args(parser)
     parser.add_argument('--backport', action='store_true',
                         help='instead: block while a production hotfix is not on the mainline')
-    parser.add_argument('--production', metavar='BRANCH',
-                        help='with --backport: the production branch (default: the first '
-                             'hotfixes.production_branches that exists)')
-    parser.add_argument('--mainline', metavar='BRANCH',
-                        help='with --backport: the mainline (default: hotfixes.mainline)')
-    parser.add_argument('--since', metavar='REF',
-                        help='with --backport: ignore hotfixes REF already contains')
+    _add_backport_args(parser, 'with --backport: ')
     args = parser.parse_args(argv)
 
     def run() -> int:
@@ -1134,12 +1138,7 @@ def hotfix_main(argv: Sequence[str]) -> int:
     p.add_argument('--policy-ref', metavar='REF', help='read the policy as committed at REF')
     s = sub.add_parser('backport-status',
                        help='list production hotfixes and whether each is on the mainline')
-    s.add_argument('--production', metavar='BRANCH',
-                   help='the production branch (default: the first hotfixes.production_branches '
-                        'that exists)')
-    s.add_argument('--mainline', metavar='BRANCH',
-                   help='the mainline (default: hotfixes.mainline)')
-    s.add_argument('--since', metavar='REF', help='ignore hotfixes REF already contains')
+    _add_backport_args(s)
     s.add_argument('--config', metavar='PATH', help='policy file to read')
     s.add_argument('--policy-ref', metavar='REF', help='read the policy as committed at REF')
     args = parser.parse_args(list(argv))
