@@ -473,6 +473,13 @@ def test_base64_encoded_private_key_in_a_kubernetes_secret(tmp_path: Path) -> No
     ('kombu.md', 'amqp://scott:tiger@localhost//\n'),
     # the shell's working directory
     ('init.sh', 'export PWD="\\$_PWD_DIR_x9q"\n'),
+    # a type name's last part, mapped to a hash (cfn-lint schemas)
+    ('schemas.py', '    "AWS::ApiGateway::ApiKey": "48205d4ffd7feba3",\n'),
+    # an AWS resource name under a role's name
+    ('policies.json',
+     ' "RDSCloudHsmAuthorizationRole": "arn:aws:iam::aws:policy/service-role/X",\n'),
+    # pagination tokens
+    ('examples.rst', '        "NextToken": "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9h"\n'),
 ])
 def test_real_code_that_is_not_a_secret(path: str, text: str) -> None:
     assert Scanner().scan_text(path, text) == []

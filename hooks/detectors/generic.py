@@ -193,8 +193,9 @@ class GenericSecretDetector(WardenPlugin):
         if value.endswith('\\n'):
             value = value[:-2]
         value = value.removeprefix('\\')  # an escaped shell variable: \$VAR
-        if _VERSION_RE.match(value) or _FIELD_RE.search(value):
-            return False  # a version number, or a template: f'{user}:{password}'
+        if _VERSION_RE.match(value) or _FIELD_RE.search(value) or value.startswith('arn:'):
+            # a version number, a template (f'{user}:{password}'), an AWS resource name
+            return False
         if (
             any(c.isspace() for c in value) or is_placeholder(value) or is_hash_or_digest(value)
             or is_templated_secret(value) or is_potential_uuid(value) or is_uuid(value)

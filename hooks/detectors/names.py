@@ -25,13 +25,16 @@ _KEY_QUALIFIERS = frozenset((
 ))
 # Names that hold something about a secret, not the secret.
 _EXCLUDED_ANYWHERE = frozenset((
+    # tokens that are not credentials: pagination, anti-forgery, idempotency
+    'next', 'page', 'pagination', 'continuation', 'cursor', 'csrf', 'xsrf',
+    'idempotency', 'verification', 'output',
     'hash', 'hashed', 'digest', 'checksum', 'sha', 'sha1', 'sha256', 'sha512', 'md5',
     'fingerprint', 'integrity', 'public', 'publishable', 'pubkey', 'pub', 'placeholder',
     'regex', 'pattern', 'policy', 'validator', 'validation', 'strength', 'hint', 'reset',
     'forgot', 'expiry', 'expires', 'expiration', 'rotation', 'mask', 'masked', 'encrypted',
 ))
 _EXCLUDED_LAST = frozenset((
-    'encryption', 'hashing', 'hasher', 'complexity', 'digits',
+    'role', 'roles', 'arn', 'locker', 'encryption', 'hashing', 'hasher', 'complexity', 'digits',
     'id', 'ids', 'name', 'names', 'url', 'uri', 'urls', 'endpoint', 'host', 'path', 'file',
     'filename', 'dir', 'env', 'var', 'type', 'types', 'format', 'field', 'fields', 'header',
     'param', 'prefix', 'suffix', 'label', 'length', 'len', 'size', 'min', 'max', 'count',
@@ -96,6 +99,8 @@ def secret_names(text: str) -> Iterator[tuple[int, int, str]]:
             continue
         start, end = _widen(text, kw.start(), kw.end())
         end_of_last = end
+        if text[max(start - 2, 0):start] == '::':
+            continue  # the last part of a type name (AWS::ApiGateway::ApiKey, Perl::Pass)
         rule_id = classify_name(text[start:end].strip('.-'))
         if rule_id is not None:
             yield start, end, rule_id
