@@ -35,6 +35,7 @@ from hooks.report import to_markdown
 from hooks.report import try_append_audit
 from hooks.report import use_color
 from hooks.report import write_report
+from hooks.runner import PullRequest
 from hooks.runner import Range
 from hooks.runner import add_branch_args
 
@@ -182,7 +183,7 @@ def _policy_finding(paths: Sequence[str], mode: str) -> Finding:
                 'on their own, reviewed by the policy owners')
 
 
-HookRun = Callable[..., tuple[list[Finding], dict[str, Rule]]]
+HookRun = Callable[[Repo, cfg.Config, PullRequest], tuple[list[Finding], dict[str, Rule]]]
 
 
 def _hooks() -> list[tuple[str, HookRun]]:
@@ -212,10 +213,10 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiRes
     changed = policy_changes(repo, rng, trusted, config_path)
     if changed:
         findings.append(_policy_finding(changed, trusted.report.policy_changes))
+    pr = PullRequest(rng.range, rng.base, rng.target_branch, rng.source_branch,
+                     rng.target_ref)
     for _name, run in _hooks():
-        got, hook_rules = run(repo, trusted, rng=rng.range, policy_ref=rng.base,
-                              target_branch=rng.target_branch,
-                              source_branch=rng.source_branch, target_ref=rng.target_ref)
+        got, hook_rules = run(repo, trusted, pr)
         findings.extend(got)
         rules.update(hook_rules)
     findings.sort(key=lambda f: (f.hook, f.commit or '', f.path, f.line or 0))

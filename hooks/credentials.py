@@ -31,6 +31,7 @@ from hooks.git import FileChange
 from hooks.git import Repo
 from hooks.globs import matches
 from hooks.report import write_atomic
+from hooks.runner import PullRequest
 from hooks.runner import Range
 from hooks.runner import add_common_args
 from hooks.runner import add_range_args
@@ -638,10 +639,8 @@ if __name__ == '__main__':
     raise SystemExit(main())
 
 
-def run_range(repo: Repo, config: cfg.Config, *, rng: Range, policy_ref: str | None,
-              target_branch: str | None = None, source_branch: str | None = None,
-              target_ref: str | None = None,
+def run_range(repo: Repo, config: cfg.Config, pr: PullRequest,
               ) -> tuple[list[Finding], dict[str, Rule]]:
     """The range check as `commit-warden ci` runs it."""
-    result = check(repo, config, rng=rng, policy_ref=policy_ref)
+    result = check(repo, config, rng=pr.range, policy_ref=pr.policy_ref)
     return result.findings, result.rules

@@ -57,6 +57,7 @@ from hooks.findings import boundary
 from hooks.findings import redact
 from hooks.git import Repo
 from hooks.git import is_null
+from hooks.runner import PullRequest
 from hooks.runner import Range
 from hooks.runner import add_branch_args
 from hooks.runner import add_common_args
@@ -1172,22 +1173,20 @@ if __name__ == '__main__':
     raise SystemExit(main())
 
 
-def run_range(repo: Repo, config: cfg.Config, *, rng: Range, policy_ref: str | None,
-              target_branch: str | None = None, source_branch: str | None = None,
-              target_ref: str | None = None,
+def run_range(repo: Repo, config: cfg.Config, pr: PullRequest,
               ) -> tuple[list[Finding], dict[str, Rule]]:
     """The range check as `commit-warden ci` runs it, plus the backport guard for a
     release: a pull request into production from a branch that is not a hotfix
     branch would overwrite every hotfix its head does not carry."""
-    findings, _notes = check_range(repo, config.hotfixes, rng=rng, source=source_branch,
-                                   target=target_branch)
+    findings, _notes = check_range(repo, config.hotfixes, rng=pr.range,
+                                   source=pr.source_branch, target=pr.target_branch)
     remotes = _remotes(repo)
-    target = short_branch(target_branch, remotes) if target_branch else None
-    source = short_branch(source_branch, remotes) if source_branch else None
-    if (target_ref and target and branch_role(config.hotfixes, target) == 'production'
+    target = short_branch(pr.target_branch, remotes) if pr.target_branch else None
+    source = short_branch(pr.source_branch, remotes) if pr.source_branch else None
+    if (pr.target_ref and target and branch_role(config.hotfixes, target) == 'production'
             and not (source and branch_role(config.hotfixes, source) == 'hotfix')):
-        head = repo.require(rng.to_ref)
-        statuses = backport_status(repo, config.hotfixes, production=target_ref,
+        head = repo.require(pr.range.to_ref)
+        statuses = backport_status(repo, config.hotfixes, production=pr.target_ref,
                                    mainline=head, production_name=target,
                                    mainline_name=source or 'the pull request')
         findings.extend(unported_findings(statuses, production=target,

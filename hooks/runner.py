@@ -65,6 +65,17 @@ class Range:
         return f'{self.from_ref or "(new branch)"}..{self.to_ref}'
 
 
+@dataclass(frozen=True)
+class PullRequest:
+    """What `commit-warden ci` asks each hook to judge (each hook's `run_range`)."""
+
+    range: Range
+    policy_ref: str               # the merge base: the trusted policy lives here
+    target_branch: str | None     # e.g. 'production', for the hotfix rules
+    source_branch: str | None
+    target_ref: str | None        # the target branch's tip (for the backport guard)
+
+
 def range_from(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Range | None:
     """The commit range to check, from --from/--to or pre-commit's variables.
 

@@ -44,7 +44,7 @@ from hooks.git import CommitInfo
 from hooks.git import Repo
 from hooks.git import is_null
 from hooks.git import run_git
-from hooks.runner import Range
+from hooks.runner import PullRequest
 from hooks.runner import add_common_args
 from hooks.runner import add_range_args
 from hooks.runner import finish
@@ -1342,12 +1342,10 @@ if __name__ == '__main__':
     raise SystemExit(main())
 
 
-def run_range(repo: Repo, config: cfg.Config, *, rng: Range, policy_ref: str | None,
-              target_branch: str | None = None, source_branch: str | None = None,
-              target_ref: str | None = None,
+def run_range(repo: Repo, config: cfg.Config, pr: PullRequest,
               ) -> tuple[list[Finding], dict[str, Rule]]:
     """The range check as `commit-warden ci` runs it: trust read at the policy ref."""
-    trust = load_trust(repo, config.signatures, policy_ref)
-    result = check_range(repo, policy=config.signatures, trust=trust, from_ref=rng.from_ref,
-                         to_ref=rng.to_ref)
+    trust = load_trust(repo, config.signatures, pr.policy_ref)
+    result = check_range(repo, policy=config.signatures, trust=trust,
+                         from_ref=pr.range.from_ref, to_ref=pr.range.to_ref)
     return list(result.findings), dict(RULES)
