@@ -1,13 +1,10 @@
 """Findings, secret masking, fingerprints, and the one exit-code boundary."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import sys
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hooks.errors import FatalError
 
@@ -26,10 +23,12 @@ SEVERITIES: dict[str, tuple[str, str]] = {
     'low': ('note', '3.0'),
 }
 BLOCKING = frozenset(('critical', 'high', 'medium'))
+# What the policy makes of a finding (`checks:` and `rules:`): block the commit, or
+# report it (and record it in the audit log) without blocking. `off` never gets here.
+ACTIONS = ('block', 'warn', 'off')
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """What a rule id means; reports and SARIF rule metadata are built from it."""
 
     id: str
@@ -40,8 +39,7 @@ class Rule:
     severity: str = 'high'
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     hook: str
     rule: str
     severity: str
@@ -50,16 +48,23 @@ class Finding:
     message: str          # 'what is wrong' on the first line; the fix on the next lines
     commit: str | None = None
     fingerprint: str | None = None
+    action: str = 'block'   # 'warn': the policy reports it without blocking
 
     @property
     def blocking(self) -> bool:
-        return self.severity in BLOCKING
+        return self.action == 'block' and self.severity in BLOCKING
+
+    @property
+    def warned(self) -> bool:
+        """Reported only because the policy says `warn`; `block` would have stopped it."""
+        return self.action == 'warn' and self.severity in BLOCKING
 
     def as_dict(self) -> dict[str, object]:
         return {
             'hook': self.hook, 'rule': self.rule, 'severity': self.severity,
             'path': self.path, 'line': self.line, 'commit': self.commit,
             'message': self.message, 'fingerprint': self.fingerprint,
+            'action': self.action,
         }
 
 
@@ -96,6 +101,9 @@ def redact(text: str) -> str:
 
 def fingerprint(secret: str, salt: str) -> str:
     """A salted hash: stable for one repository, useless for guessing the secret elsewhere."""
+    import hashlib
+    import hmac
+
     mac = hmac.new(salt.encode('utf-8', 'surrogateescape'),
                    secret.encode('utf-8', 'surrogateescape'), hashlib.sha256)
     return mac.hexdigest()[:32]
@@ -120,6 +128,8 @@ def boundary(prog: str, fn: Callable[[], int]) -> int:
         print(f'{prog}: interrupted', file=sys.stderr)
         return 130
     except Exception as e:
+        import traceback
+
         frames = traceback.extract_tb(e.__traceback__)
         print(f'{prog}: internal error ({type(e).__name__}); the commit is blocked '
               'because nothing could be checked.', file=sys.stderr)

@@ -1,26 +1,26 @@
-"""Writers for findings (text, JSON, SARIF 2.1.0) and the audit log."""
+"""Writers for findings (text, JSON, SARIF 2.1.0, JUnit, Markdown) and the audit log."""
 from __future__ import annotations
 
-import datetime
-import getpass
-import hashlib
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
-from typing import TextIO
+from typing import NamedTuple
 
 from hooks.findings import SEVERITIES
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
+from hooks.state import write_atomic
 from hooks.version import version
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 FORMATS = ('text', 'json', 'sarif')
 CI_FORMATS = (*FORMATS, 'junit')
@@ -72,7 +72,7 @@ def format_text(findings: Sequence[Finding], *, color: bool = False,
     lines = []
     for f in findings:
         first, *rest = f.message.split('\n')
-        tag = f'[{f.rule}]'
+        tag = f'[{f.rule}]' if f.action == 'block' else f'[{f.rule}, {f.action}]'
         if color:
             tag = f'{_COLORS.get(f.severity, "")}{tag}{_RESET}'
         commit = f'(commit {f.commit[:12]}) ' if f.commit else ''
@@ -95,6 +95,8 @@ def to_json(findings: Sequence[Finding], *, notes: Sequence[str] = ()) -> dict[s
 def line_hash(f: Finding) -> str:
     """A location hash that survives moved code: it names the secret or the
     commit, never the line number."""
+    import hashlib
+
     basis = f.fingerprint or f'{f.message.split(chr(10), 1)[0]}|{f.commit or ""}'
     digest = hashlib.sha256(f'{f.rule}|{f.path}|{basis}'.encode('utf-8', 'surrogateescape'))
     return digest.hexdigest()[:32] + ':1'
@@ -126,6 +128,8 @@ def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str
     results = []
     for f in findings:
         level, _ = SEVERITIES.get(f.severity, ('error', '8.0'))
+        if f.action == 'warn' and level == 'error':
+            level = 'warning'   # the policy reports it without blocking
         result: dict[str, Any] = {
             'ruleId': f.rule,
             'ruleIndex': rule_index[f.rule],
@@ -215,6 +219,8 @@ def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
            color: bool = False, notes: Sequence[str] = ()) -> str:
     if fmt == 'junit':
         return to_junit(findings, sorted({r.hook for r in rules.values()}))
+    import json
+
     if fmt == 'json':
         return json.dumps(to_json(findings, notes=notes), indent=2) + '\n'
     if fmt == 'sarif':
@@ -247,18 +253,10 @@ def write_report(output: str, text: str) -> None:
         raise FatalError(f'{output}: cannot write the report: {e.strerror or e}') from e
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(text, encoding='utf-8')
-    os.replace(tmp, path)
-
-
 # --- the audit log -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AuditRecord:
+class AuditRecord(NamedTuple):
     hook: str
     mode: str
     repository: str
@@ -267,13 +265,18 @@ class AuditRecord:
     outcome: str                   # pass, blocked, error
     findings: Sequence[Finding] = ()
     exit_code: int = 0
+    stage: str | None = None       # pre-commit, commit-msg, pre-push, manual, ci
 
     def as_dict(self) -> dict[str, Any]:
+        import time
+
         rules = Counter(f.rule for f in self.findings)
+        warned = Counter(f.rule for f in self.findings if f.warned)
         return {
-            'time': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+            'time': time.strftime('%Y-%m-%dT%H:%M:%S+00:00', time.gmtime()),
             'hook': self.hook,
             'mode': self.mode,
+            'stage': self.stage,
             'repository': self.repository,
             'ref': self.ref,
             'range': self.commit_range,
@@ -283,16 +286,21 @@ class AuditRecord:
             'rules': dict(sorted(rules.items())),
             'commits': sorted({f.commit for f in self.findings if f.commit}),
             'blocked_commits': _blocked_commits(self.findings),
+            # What the policy only warned about: what switching it to block would stop.
+            'warned': dict(sorted(warned.items())),
+            'warned_commits': _blocked_commits(self.findings, warned=True),
             'fingerprints': sorted({f.fingerprint for f in self.findings if f.fingerprint}),
             'ci': bool(os.environ.get('CI')),
         }
 
 
-def _blocked_commits(findings: Sequence[Finding]) -> dict[str, list[str]]:
-    """commit -> the rules that blocked it (for spotting --no-verify bypasses)."""
+def _blocked_commits(findings: Sequence[Finding], *,
+                     warned: bool = False) -> dict[str, list[str]]:
+    """commit -> the rules that blocked it (for spotting --no-verify bypasses), or
+    with `warned`, that would have blocked it had the policy said `block`."""
     out: dict[str, set[str]] = {}
     for f in findings:
-        if f.commit and f.blocking:
+        if f.commit and (f.warned if warned else f.blocking):
             out.setdefault(f.commit, set()).add(f'{f.hook}:{f.rule}')
     return {c: sorted(r) for c, r in sorted(out.items())}
 
@@ -301,6 +309,8 @@ def _user() -> str:
     for var in ('GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_EMAIL'):
         if os.environ.get(var):
             return os.environ[var]
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no user name on some CI containers
@@ -326,6 +336,8 @@ def try_append_audit(path: Path, record: AuditRecord, prog: str) -> None:
 
 def append_audit(path: Path, record: AuditRecord) -> None:
     """One JSON line per run; O_APPEND keeps concurrent hook runs from interleaving."""
+    import json
+
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(record.as_dict(), sort_keys=True) + '\n'
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -336,6 +348,8 @@ def append_audit(path: Path, record: AuditRecord) -> None:
 
 
 def read_audit(path: Path) -> Iterable[dict[str, Any]]:
+    import json
+
     try:
         with open(path, encoding='utf-8', errors='replace') as f:
             for line in f:

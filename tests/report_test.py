@@ -102,7 +102,8 @@ def test_json_writer_shape() -> None:
     assert data['version'] == 1
     assert data['blocked'] is True
     assert [sorted(f) for f in data['findings']] == [sorted(
-        ['hook', 'rule', 'severity', 'path', 'line', 'commit', 'message', 'fingerprint'])] * 2
+        ['hook', 'rule', 'severity', 'path', 'line', 'commit', 'message', 'fingerprint',
+         'action'])] * 2
     assert data['findings'][0]['line'] == 12
     assert SECRET not in json.dumps(data)
 

@@ -1,24 +1,17 @@
 """check-warden-config: block a commit whose policy file is invalid."""
 from __future__ import annotations
 
-import argparse
-import os
 from collections.abc import Sequence
 
-from hooks import config as cfg
-from hooks.errors import ConfigError
-from hooks.errors import FatalError
-from hooks.findings import Finding
 from hooks.findings import Rule
-from hooks.findings import boundary
-from hooks.git import Repo
-from hooks.runner import add_common_args
-from hooks.runner import finish
+from hooks.hook import Context
+from hooks.hook import Hook
+from hooks.hook import Outcome
 
-HOOK = 'check-warden-config'
+ID = 'check-warden-config'
 RULES = {
     'invalid-config': Rule(
-        'invalid-config', HOOK, 'Invalid commit-warden policy',
+        'invalid-config', ID, 'Invalid commit-warden policy',
         'The .commit-warden.yaml being committed does not validate, so every hook '
         'would stop with a config error.',
         'Fix the key or value the message names; `commit-warden config` shows the '
@@ -26,11 +19,23 @@ RULES = {
 }
 
 
-def check_files(repo: Repo, filenames: Sequence[str]) -> list[Finding]:
+def check_staged(ctx: Context) -> Outcome:
     """Validate each policy file as it is staged (the working tree when not tracked)."""
+    import os
+
+    from hooks import config as cfg
+    from hooks.errors import ConfigError
+    from hooks.errors import FatalError
+    from hooks.findings import Finding
+
+    repo = ctx.repo
+    names = [os.fspath(n) for n in ctx.filenames]
+    if not names:
+        found, _ = cfg.find_config_path(repo, ctx.options.config)
+        names = [found] if found else []
     findings: list[Finding] = []
-    staged = repo.ls_files(list(filenames)) if filenames else {}
-    for name in filenames:
+    staged = repo.ls_files(list(names)) if names else {}
+    for name in names:
         rel = cfg.repo_relative(repo, name)
         if rel in staged:
             data = repo.index_content(rel)
@@ -46,31 +51,18 @@ def check_files(repo: Repo, filenames: Sequence[str]) -> list[Finding]:
             cfg.parse(data, rel)
         except ConfigError as e:
             findings.extend(
-                Finding(hook=HOOK, rule='invalid-config', severity='high', path=rel,
+                Finding(hook=ID, rule='invalid-config', severity='high', path=rel,
                         line=p.line or None, message=p.message)
                 for p in e.problems)
-    return findings
+    return Outcome(findings)
+
+
+# The policy under test may be the broken one: this hook judges with the defaults.
+HOOK = Hook(id=ID, description=__doc__.split('\n', 1)[0], rules=RULES,
+            check_staged=check_staged, reads_policy=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=HOOK, description=__doc__)
-    parser.add_argument('filenames', nargs='*', help='policy files to validate')
-    add_common_args(parser)
-    args = parser.parse_args(argv)
+    from hooks.runner import main as run
 
-    def run() -> int:
-        repo = Repo.discover()
-        names = list(args.filenames)
-        if not names:
-            found, _ = cfg.find_config_path(repo, args.config)
-            names = [found] if found else []
-        findings = check_files(repo, [os.fspath(n) for n in names])
-        # The policy under test may be the broken one: judge with the defaults.
-        return finish(hook=HOOK, repo=repo, config=cfg.Config(), args=args,
-                      findings=findings, rules=RULES, mode='staged')
-
-    return boundary(HOOK, run)
-
-
-if __name__ == '__main__':
-    raise SystemExit(main())
+    return run(HOOK, argv)
