@@ -1,43 +1,30 @@
 """The one reader of commit messages for every hook: which lines git will keep of
-a message file (comment lines, `core.commentChar` including `auto`, the
-`--verbose` scissors), and a message's trailer block."""
+a message file (comment lines by `core.commentChar` / `core.commentString`,
+`auto` included; the `--verbose` scissors), and a message's trailer block."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from hooks.errors import GitError
 from hooks.git import Repo
 
-# The characters git picks from, in order, for `core.commentChar=auto`.
-AUTO_COMMENT_CHARS = '#;@!$%^&|:'
 _SCISSORS = ' ------------------------ >8 ------------------------'
 _TRAILER_LINE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*:\s|^\(cherry picked from commit |^\s')
 
 
-def _auto_choice(lines: Sequence[str]) -> str:
-    """The comment character git's `auto` picks for a message (builtin/commit.c)."""
-    if not any('#' in line for line in lines):
-        return '#'
-    starts = {line[:1] for line in lines}
-    return next((c for c in AUTO_COMMENT_CHARS if c not in starts), '')
+def message_comment(configured: str | None) -> str:
+    """The prefix of the comment lines git strips from a message file ('' for none),
+    given core.commentChar / core.commentString.
 
-
-def message_comment(lines: Sequence[str], configured: str | None) -> str:
-    """The prefix of the comment lines git strips from this message file ('' for none).
-
-    With `core.commentChar=auto` git picks, per commit, the first character of
-    AUTO_COMMENT_CHARS that starts no line of the message before it adds its own
-    comments; the hook sees the file afterwards. A character is taken only when
-    it is the one git's rule gives for the lines that do not start with it, and
-    no other character is: otherwise nothing is stripped, so a line git keeps is
-    never dropped from a check (scanning a comment too is the safe mistake).
+    With `auto` git picks, per commit, the first of `#;@!$%^&|:` that starts no
+    line of the message it started from, then adds its comments; the file the hook
+    sees does not say which: '#' is always a possible choice, and so is any other
+    character once a line starts with '#'. So nothing is stripped: scanning one of
+    git's comments too is the safe mistake, dropping a line git keeps is not.
     """
-    if configured != 'auto':
-        return configured or '#'
-    fits = [c for c in AUTO_COMMENT_CHARS
-            if _auto_choice([line for line in lines if not line.startswith(c)]) == c]
-    return fits[0] if len(fits) == 1 else ''
+    if configured == 'auto':
+        return ''
+    return configured or '#'
 
 
 def message_lines(text: str, comment: str) -> list[tuple[int, str]]:
@@ -71,7 +58,7 @@ def read_message_file(path: str, setting: str | None) -> tuple[str, str]:
             text = f.read().decode('utf-8', 'replace')
     except OSError as e:
         raise GitError(f'{path}: cannot read the commit message: {e.strerror}') from e
-    return text, message_comment(text.splitlines(), setting)
+    return text, message_comment(setting)
 
 
 def clean_message(text: str, comment: str) -> str:

@@ -231,6 +231,22 @@ def test_message_mode(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, str(msg)) == (0, '')
 
 
+def test_comment_char_auto_is_not_a_prefix(repo: Path, capsys: pytest.CaptureFixture[str],
+                                            ) -> None:
+    # With core.commentChar=auto git picks a comment character per message; the
+    # word `auto` is no prefix, so a line starting "automation" is scanned.
+    git('config', 'core.commentChar', 'auto', cwd=repo)
+    msg = repo / '.git' / 'COMMIT_EDITMSG'
+    msg.write_text(f'Rotate keys\n\nautomation token {GH_TOKEN}\n')
+    code, out = run(capsys, str(msg))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        '<commit message>:3: GitHub personal access token (classic) (ghp_…, 40 chars) '
+        '[github-token]')
+    msg.write_text('Rotate keys\n\nautomation token rotated\n')
+    assert run(capsys, str(msg)) == (0, '')
+
+
 def test_message_scanning_can_be_turned_off(repo: Path, capsys: pytest.CaptureFixture[str],
                                             ) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  scan_messages: false\n')

@@ -629,3 +629,30 @@ def test_default_ticket_patterns(message: str, tickets: tuple[str, ...]) -> None
     from hooks.hotfixes.policy import Policy
 
     assert Policy.of(cfg.Config().hotfixes).find_tickets(message) == tickets
+
+
+# production_paths is matched like credentials.exclude (gitignore-style, hooks.globs):
+# `*` stays inside one directory and `**/` matches no directory at all.
+@pytest.mark.parametrize(('glob', 'path', 'is_hotfix'), [
+    ('prod/*.tf', 'prod/main.tf', True),
+    ('prod/*.tf', 'prod/a/b.tf', False),            # fnmatch's `*` crossed the `/`
+    ('deploy/**/*.yaml', 'deploy/a.yaml', True),    # fnmatch needed a directory there
+    ('deploy/**/*.yaml', 'deploy/x/y/a.yaml', True),
+    ('*.cfg', 'conf/app.cfg', True),                # no slash: any depth
+    ('infra/', 'infra/k8s/svc.yaml', True),         # a directory: everything below
+])
+def test_production_paths_are_gitignore_style_globs(prod, capsys, glob, path, is_hotfix):
+    write(prod / '.commit-warden.yaml', f'version: 1\nhotfixes:\n  production_paths: ["{glob}"]\n')
+    write(prod / path, 'x\n')
+    git('add', '-A', cwd=prod)
+    code, lines = run(capsys, msg_file(prod, 'tune it\n'))
+    assert code == (1 if is_hotfix else 0), lines
+    if is_hotfix:
+        assert f'touches {path} (production_paths: {glob})' in lines[0]
+
+
+def test_production_paths_and_credentials_exclude_share_one_matcher() -> None:
+    from hooks.credentials import plan
+    from hooks.hotfixes import policy
+
+    assert plan.matches is policy.matches

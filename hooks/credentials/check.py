@@ -144,8 +144,7 @@ def check_message(ctx: Context) -> Outcome:
     merge_msg = ctx.repo.git_dir / 'MERGE_MSG'
     if merge_msg.is_file():
         merge_text = merge_msg.read_text(encoding='utf-8', errors='replace')
-        work.append(Work(MESSAGE_PATH, _lines(
-            merge_text, message_comment(merge_text.splitlines(), setting))))
+        work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting))))
     hits = scan_work(scan_options(creds), work, Salt(ctx.repo))
     return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [])
 

@@ -138,7 +138,8 @@ def check_range(
 def _verify(repo: Repo, trust: Trust, commits: Sequence[str],
             infos: Mapping[str, CommitInfo], use_cache: bool) -> tuple[dict[str, Verdict], int]:
     cache = open_cache(repo) if use_cache else None
-    mine: dict[str, list[str]] = dict(cache.data.get(trust.digest, {})) if cache else {}
+    digest = trust.digest
+    mine: dict[str, list[str]] = dict(cache.data.get(digest, {})) if cache else {}
     verdicts: dict[str, Verdict] = {}
     todo: list[str] = []
     for c in commits:
@@ -184,7 +185,7 @@ def _verify(repo: Repo, trust: Trust, commits: Sequence[str],
             verdicts[c] = v
             mine[c] = v.as_json()
     if cache is not None:
-        save_cache(cache, mine, trust.digest)
+        save_cache(cache, mine, digest)
     return verdicts, len(todo)
 
 

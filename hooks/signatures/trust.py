@@ -2,8 +2,6 @@
 policy ref when there is one, never from the change under review."""
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import NamedTuple
 
 from hooks.config import SignaturesConfig
@@ -30,11 +28,25 @@ class Trust(NamedTuple):
     signers: tuple[SshSigner, ...] = ()
     revoked: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
-    digest: str = ''
 
     def signers_for_key(self, fingerprint: str) -> list[SshSigner]:
         return [s for s in self.signers if s.fingerprint == fingerprint]
 
+    @property
+    def digest(self) -> str:
+        """What the verdicts depend on: the policy and every trust file, byte for byte
+        (the verdict cache's key; only range mode asks for it)."""
+        import hashlib
+        import json
+
+        h = hashlib.sha256()
+        h.update(_LOGIC_VERSION.encode())
+        h.update(json.dumps(self.policy._asdict(), sort_keys=True).encode())
+        for name, data in (('allowed', self.allowed_signers), ('revoked', self.revoked_signers),
+                           *self.openpgp_keys):
+            h.update(f'\0{name}\0{len(data) if data is not None else -1}\0'.encode())
+            h.update(data or b'')
+        return h.hexdigest()[:24]
 
 
 def _read_policy_file(repo: Repo, ref: str | None, path: str, key: str) -> bytes:
@@ -91,18 +103,12 @@ def load_trust(repo: Repo, policy: SignaturesConfig, policy_ref: str | None) -> 
     problems: list[str] = []
     if allowed is not None and policy.allowed_signers:
         signers, problems = parse_allowed_signers(allowed, policy.allowed_signers)
-    h = hashlib.sha256()
-    h.update(_LOGIC_VERSION.encode())
-    h.update(json.dumps(policy._asdict(), sort_keys=True, default=list).encode())
-    for name, data in (('allowed', allowed), ('revoked', revoked), *keys):
-        h.update(f'\0{name}\0{len(data) if data is not None else -1}\0'.encode())
-        h.update(data or b'')
     return Trust(
         policy=policy, where=f'at {policy_ref}' if policy_ref else 'in the working tree',
         policy_ref=policy_ref, allowed_signers=allowed, revoked_signers=revoked,
         openpgp_keys=keys, signers=tuple(signers),
         revoked=parse_revoked(revoked) if revoked else frozenset(),
-        problems=tuple(problems), digest=h.hexdigest()[:24])
+        problems=tuple(problems))
 
 
 def no_trust(policy: SignaturesConfig) -> Trust:
