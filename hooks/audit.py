@@ -82,7 +82,7 @@ def summarise(records: Iterable[dict[str, Any]],
         rule_counts = rec.get('warned')
         if isinstance(rule_counts, dict):
             for rule, n in rule_counts.items():
-                warned[f'{hook}:{rule}' if hook != 'commit-warden-ci' else rule] += int(n)
+                warned[str(rule)] += int(n)
         warned_commits = rec.get('warned_commits')
         if isinstance(warned_commits, dict):
             for commit, named in warned_commits.items():

@@ -23,9 +23,6 @@ SEVERITIES: dict[str, tuple[str, str]] = {
     'low': ('note', '3.0'),
 }
 BLOCKING = frozenset(('critical', 'high', 'medium'))
-# What the policy makes of a finding (`checks:` and `rules:`): block the commit, or
-# report it (and record it in the audit log) without blocking. `off` never gets here.
-ACTIONS = ('block', 'warn', 'off')
 
 
 class Rule(NamedTuple):
@@ -48,7 +45,9 @@ class Finding(NamedTuple):
     message: str          # 'what is wrong' on the first line; the fix on the next lines
     commit: str | None = None
     fingerprint: str | None = None
-    action: str = 'block'   # 'warn': the policy reports it without blocking
+    # What the policy (`checks:`, `rules:`) makes of it: 'block', or 'warn': reported
+    # and audited without blocking. Findings of a rule that is 'off' are dropped.
+    action: str = 'block'
 
     @property
     def blocking(self) -> bool:

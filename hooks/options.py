@@ -14,9 +14,9 @@ import yaml
 from hooks import config as cfg
 from hooks.errors import ConfigError
 from hooks.errors import Problem
-from hooks.findings import ACTIONS
 from hooks.schema import BRANCH_GLOB
 from hooks.schema import GLOB
+from hooks.schema import Action
 from hooks.schema import Bool
 from hooks.schema import Enum
 from hooks.schema import Float
@@ -45,7 +45,7 @@ def _hook_ids() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def root() -> Record:
-    action = Enum(*ACTIONS)
+    action = Action()
     credentials = Record(cfg.CredentialsConfig,
                          'check-credentials: what counts as a leaked secret.', {
         'exclude': (ListOf(GLOB),

@@ -271,7 +271,7 @@ class AuditRecord(NamedTuple):
         import time
 
         rules = Counter(f.rule for f in self.findings)
-        warned = Counter(f.rule for f in self.findings if f.warned)
+        warned = Counter(f'{f.hook}:{f.rule}' for f in self.findings if f.warned)
         return {
             'time': time.strftime('%Y-%m-%dT%H:%M:%S+00:00', time.gmtime()),
             'hook': self.hook,

@@ -159,6 +159,21 @@ class Enum(Spec):
         return {'enum': list(self.choices)}
 
 
+class Action(Enum):
+    """block, warn or off. YAML 1.1 reads an unquoted `off` as false: that is off."""
+
+    def __init__(self) -> None:
+        super().__init__('block', 'warn', 'off')
+
+    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+        if isinstance(node, yaml.ScalarNode) and _scalar(node) is False:
+            return 'off'
+        return super().check(node, path, problems)
+
+    def schema(self) -> dict[str, Any]:
+        return {'enum': [*self.choices, False]}
+
+
 class Regex(Spec):
     what = 'a regular expression'
 

@@ -337,3 +337,48 @@ def test_github_push_after_a_force_push_falls_back_to_the_default_branch(
     code, out = run_ci(capsys)
     assert code == 1
     assert '[github-token]' in out
+
+
+def test_ci_runs_only_the_checks_the_targets_policy_has_on(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A team that wants credentials checked in CI, and no signatures yet (no trust
+    # source at all), is not blocked by check-signatures.
+    write(repo / '.commit-warden.yaml', 'version: 1\nchecks:\n  check-signatures: off\n')
+    write(repo / 'app.py', 'POOL = 20\n')
+    git('add', '.', cwd=repo)
+    commit(repo, 'initial', sign=False)
+    git('switch', '-q', '-c', 'topic', cwd=repo)
+    write(repo / 'app.py', 'POOL = 30\n')
+    git('add', '.', cwd=repo)
+    commit(repo, 'tune the pool', sign=False)
+    code, out = run_ci(capsys, '--base', 'main')
+    assert code == 0, out
+    assert 'unsigned' not in out
+    write(repo / 'notify.py', f'TOKEN = "{TOKEN}"\n')
+    git('add', '.', cwd=repo)
+    bad = commit(repo, 'add notifier', sign=False)
+    code, out = run_ci(capsys, '--base', 'main')
+    assert code == 1
+    assert out.splitlines()[0].startswith(f'notify.py:1: (commit {bad[:12]}) GitHub')
+
+
+def test_ci_warn_passes_and_the_audit_shows_what_block_would_stop(
+        signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hooks import audit
+
+    write(signed_repo / '.commit-warden.yaml', POLICY + 'checks:\n  check-signatures: warn\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'signatures: warn while people set up their keys')
+    git('switch', '-q', '-c', 'topic', cwd=signed_repo)
+    unsigned = commit(signed_repo, 'tune the pool', sign=False)
+    code, out = run_ci(capsys, '--base', 'main')
+    assert code == 0
+    assert out.splitlines()[0] == (
+        f'(commit {unsigned[:12]}) {unsigned[:12]} "tune the pool": the commit is not signed '
+        '[unsigned, warn]')
+    assert audit.main(['--format', 'json']) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary['warned_by_rule'] == {'check-signatures:unsigned': 1}
+    assert summary['would_have_blocked'] == [
+        {'commit': unsigned, 'rules': ['check-signatures:unsigned']}]
+    assert summary['suspected_bypasses'] == []
