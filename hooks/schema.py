@@ -362,44 +362,49 @@ def _pairs(
     return out
 
 
+class _Checked(Str):
+    """A string with a check of its own; `accept` returns (value, problem)."""
 
-class Glob(Str):
-    """A gitignore-style glob, checked at load so a bad one cannot crash a hook."""
-
-    def __init__(self) -> None:
-        super().__init__(what='a glob pattern')
+    def accept(self, value: str) -> tuple[str, str | None]:
+        raise NotImplementedError
 
     def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
         value = super().check(node, path, problems)
         if value is INVALID:
             return value
-        from hooks.globs import check_glob
-
-        error = check_glob(value)
+        value, error = self.accept(value)
         if error is not None:
             problems.add(node, path, error)
             return INVALID
         return value
 
 
-class RepoPath(Str):
+class Glob(_Checked):
+    """A gitignore-style glob, checked at load so a bad one cannot crash a hook."""
+
+    def __init__(self) -> None:
+        super().__init__(what='a glob pattern')
+
+    def accept(self, value: str) -> tuple[str, str | None]:
+        from hooks.globs import check_glob
+
+        return value, check_glob(value)
+
+
+class RepoPath(_Checked):
     """A path inside the repository, normalised (`./x` is `x`), so the same file has
     one name when read at a trusted ref and when watched for policy changes."""
 
     def __init__(self) -> None:
         super().__init__(what='a path inside the repository')
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
-        value = super().check(node, path, problems)
-        if value is INVALID:
-            return value
+    def accept(self, value: str) -> tuple[str, str | None]:
         import posixpath
 
         norm = posixpath.normpath(value.replace('\\', '/'))
         if norm.startswith(('/', '../')) or norm in ('..', '.'):
-            problems.add(node, path, f'expected a path inside the repository, got {value!r}')
-            return INVALID
-        return norm
+            return value, f'expected a path inside the repository, got {value!r}'
+        return norm, None
 
 
 GLOB = Glob()

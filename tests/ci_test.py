@@ -68,6 +68,14 @@ def bad_pull_request(repo: Path) -> dict[str, str]:
     return {'token': token_commit, 'unsigned': unsigned, 'hotfix': hotfix}
 
 
+def target_policy(repo: Path, text: str, branch: str) -> None:
+    """Commit `text` as the target's policy, then start the pull request `branch`."""
+    write(repo / '.commit-warden.yaml', text)
+    git('add', '.', cwd=repo)
+    commit(repo, 'policy')
+    git('switch', '-q', '-c', branch, cwd=repo)
+
+
 def run_ci(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = ci.main(list(argv))
     out, err = capsys.readouterr()
@@ -122,10 +130,7 @@ def test_policy_relaxed_in_the_pull_request_is_still_judged_by_the_target(
 
 def test_policy_change_can_be_a_warning_by_the_targets_policy(
         signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(signed_repo / '.commit-warden.yaml', POLICY + 'report:\n  policy_changes: warn\n')
-    git('add', '.', cwd=signed_repo)
-    commit(signed_repo, 'warn on policy changes')
-    git('switch', '-q', '-c', 'tweak', cwd=signed_repo)
+    target_policy(signed_repo, POLICY + 'report:\n  policy_changes: warn\n', 'tweak')
     write(signed_repo / '.commit-warden.yaml', POLICY + 'report:\n  policy_changes: warn\n'
           'credentials:\n  max_file_bytes: 3000000\n')
     git('add', '.', cwd=signed_repo)
@@ -366,10 +371,7 @@ def test_ci_warn_passes_and_the_audit_shows_what_block_would_stop(
         signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from hooks import audit
 
-    write(signed_repo / '.commit-warden.yaml', POLICY + 'checks:\n  check-signatures: warn\n')
-    git('add', '.', cwd=signed_repo)
-    commit(signed_repo, 'signatures: warn while people set up their keys')
-    git('switch', '-q', '-c', 'topic', cwd=signed_repo)
+    target_policy(signed_repo, POLICY + 'checks:\n  check-signatures: warn\n', 'topic')
     unsigned = commit(signed_repo, 'tune the pool', sign=False)
     code, out = run_ci(capsys, '--base', 'main')
     assert code == 0

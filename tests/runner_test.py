@@ -83,58 +83,60 @@ def policy(repo: Path, text: str) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\n' + textwrap.dedent(text))
 
 
+def staged(repo: Path, capsys: pytest.CaptureFixture[str], rules: str,
+           text: str = f'TOKEN = "{TOKEN}"\n') -> tuple[int, str]:
+    """`text` staged as keys.py and checked under the policy `rules`."""
+    write(repo / 'keys.py', text)
+    git('add', 'keys.py', cwd=repo)
+    policy(repo, rules)
+    return run(capsys, check_credentials, 'keys.py')
+
+
 def test_a_check_that_is_off_does_not_run(repo: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    policy(repo, 'checks:\n  check-credentials: off\n')
-    stage_token(repo)
-    assert run(capsys, check_credentials, 'app.py') == (0, '')
+    assert staged(repo, capsys, 'checks:\n  check-credentials: off\n') == (0, '')
     assert not (repo / '.git' / 'commit-warden' / 'audit.jsonl').exists()
 
 
 def test_warn_reports_passes_and_audits_what_block_would_stop(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    policy(repo, 'checks:\n  check-credentials: warn\n')
-    stage_token(repo)
-    code, out = run(capsys, check_credentials, 'app.py')
+    code, out = staged(repo, capsys, 'checks:\n  check-credentials: warn\n')
     assert code == 0
-    assert out.splitlines()[0] == ('app.py:1: GitHub personal access token (classic) '
+    assert out.splitlines()[0] == ('keys.py:1: GitHub personal access token (classic) '
                                    '(ghp_…, 40 chars) [github-token, warn]')
     record = audit_lines(repo)[-1]
     assert (record['outcome'], record['stage'], record['warned']) == (
         'pass', 'manual', {'check-credentials:github-token': 1})
 
 
+def two_keys(repo: Path, capsys: pytest.CaptureFixture[str], rules: str) -> tuple[int, str]:
+    """A GitHub token and an AWS key id staged, checked under `rules`."""
+    return staged(repo, capsys, rules, f'TOKEN = "{TOKEN}"\nAWS = "{AWS_ID}"\n')
+
+
 def test_a_rule_setting_beats_its_checks(repo: Path, capsys: pytest.CaptureFixture[str],
                                          ) -> None:
-    write(repo / 'keys.py', f'TOKEN = "{TOKEN}"\nAWS = "{AWS_ID}"\n')
-    git('add', 'keys.py', cwd=repo)
-    policy(repo, 'checks:\n  check-credentials: warn\n'
-                 'rules:\n  check-credentials:\n    aws-access-key-id: block\n')
-    code, out = run(capsys, check_credentials, 'keys.py')
+    code, out = two_keys(repo, capsys, 'checks:\n  check-credentials: warn\n'
+                         'rules:\n  check-credentials:\n    aws-access-key-id: block\n')
     assert code == 1
     assert '[github-token, warn]' in out and '[aws-access-key-id]' in out
-    policy(repo, 'rules:\n  check-credentials:\n    aws-access-key-id: off\n')
-    code, out = run(capsys, check_credentials, 'keys.py')
+    code, out = two_keys(repo, capsys,
+                         'rules:\n  check-credentials:\n    aws-access-key-id: off\n')
     assert code == 1
     assert '[github-token]' in out and 'aws-access-key-id' not in out
 
 
 def test_a_check_off_with_one_rule_on_runs_that_rule_only(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(repo / 'keys.py', f'TOKEN = "{TOKEN}"\nAWS = "{AWS_ID}"\n')
-    git('add', 'keys.py', cwd=repo)
-    policy(repo, 'checks:\n  check-credentials: off\n'
-                 'rules:\n  check-credentials:\n    github-token: block\n')
-    code, out = run(capsys, check_credentials, 'keys.py')
+    code, out = two_keys(repo, capsys, 'checks:\n  check-credentials: off\n'
+                         'rules:\n  check-credentials:\n    github-token: block\n')
     assert code == 1
     assert '[github-token]' in out and 'aws' not in out.lower()
 
 
 def test_an_unknown_rule_is_a_policy_error_naming_the_line(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    policy(repo, 'rules:\n  check-credentials:\n    githb-token: warn\n')
-    stage_token(repo)
-    code, out = run(capsys, check_credentials, 'app.py')
+    code, out = staged(repo, capsys, 'rules:\n  check-credentials:\n    githb-token: warn\n')
     assert code == 2
     assert out == ("check-credentials: error: .commit-warden.yaml:4: "
                    "rules.check-credentials.githb-token: check-credentials has no rule "
