@@ -422,6 +422,7 @@ def _commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_end_to_end_pre_commit_commit_msg_pre_push_and_manual(
         repo: Path, remote: Path, pre_commit: Callable[..., None]) -> None:
     pre_commit('  - id: check-credentials\n',

@@ -570,6 +570,7 @@ def commit(repo: Path, msg: str) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_end_to_end_commit_msg_and_pre_push(prod, remote, pre_commit):
     pre_commit('  - id: check-hotfixes\n', hook_types=('commit-msg', 'pre-push'))
     # The config stays untracked (and out of `git add -A`): there on every branch.

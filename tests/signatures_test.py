@@ -793,6 +793,7 @@ def test_never_imports_detect_secrets():
 # --- end to end through the real pre-commit framework ------------------------------------
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_e2e_commit_and_push(repo, remote, keys, pre_commit):
     write(repo / '.allowed_signers', keys.signer_line('alice@example.com', 'alice'))
     policy(repo, '  allowed_signers: .allowed_signers\n  require: both\n')
