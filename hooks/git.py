@@ -582,4 +582,3 @@ class Repo(NamedTuple):
             return None
         roots = self.rev_list('--max-parents=0', 'HEAD')
         return roots[-1] if roots else None
-
