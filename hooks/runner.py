@@ -135,9 +135,12 @@ def message_file(repo: Repo, filenames: Sequence[str]) -> str | None:
     if len(filenames) != 1:
         return None
     full = os.path.abspath(filenames[0])
-    for d in (repo.git_dir, repo.common_dir):
-        if os.path.commonpath((full, os.path.abspath(d))) == os.path.abspath(d):
-            return full
+    for d in (os.path.abspath(repo.git_dir), os.path.abspath(repo.common_dir)):
+        try:
+            if os.path.commonpath((full, d)) == d:
+                return full
+        except ValueError:  # another drive: not in the git dir
+            continue
     return None
 
 

@@ -289,3 +289,39 @@ def test_run_names_the_hooks_it_knows(capsys: pytest.CaptureFixture[str]) -> Non
     code, out = run(capsys, cli.main, 'run', 'check-nothing')
     assert code == 2
     assert 'hooks: check-credentials, check-hotfixes, check-signatures' in out
+
+
+@pytest.mark.slow  # installs a copy of this checkout through the real pre-commit framework
+def test_the_fourth_hook_runs_through_pre_commit(
+        tmp_path: Path, repo: Path, pre_commit_home: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same toy, as a user would ship it: a copy of this repository plus the
+    package and the manifest entry, installed by pre-commit (`pip install .`)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import _snapshot_checkout
+
+    hook_repo = tmp_path / 'hook-repo'
+    hook_repo.mkdir()
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith('GIT_')}
+    try:
+        _snapshot_checkout(hook_repo)
+        write(hook_repo / 'hooks' / 'toy' / '__init__.py', TOY)
+        manifest = hook_repo / '.pre-commit-hooks.yaml'
+        manifest.write_text(manifest.read_text() + MANIFEST_ENTRY)
+        git('add', '-A', cwd=hook_repo)
+        git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q',
+            '--no-verify', '--no-gpg-sign', '-m', 'add check-toy', cwd=hook_repo)
+    finally:
+        os.environ.update(saved)
+    monkeypatch.setenv('PRE_COMMIT_HOME', str(pre_commit_home))
+    write(repo / 'notes.txt', 'fine\nDO-NOT-SHIP: debug switch\n')
+    git('add', '.', cwd=repo)
+    exe = Path(sys.executable).parent / 'pre-commit'
+    proc = subprocess.run((str(exe), 'try-repo', str(hook_repo), 'check-toy',
+                           '--files', 'notes.txt'), cwd=repo, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert 'notes.txt:2: this must not ship [do-not-ship]' in proc.stdout
