@@ -13,8 +13,9 @@ with a temporary allowed-signers file and a temporary GNUPGHOME holding only the
 trusted keys, never with the user's keyring or git config.
 
 The package: `trust` (the policy's signers and keys), `ssh` (allowed_signers and
-pattern lists), `verify` (git's verification in a sealed temp dir), `verdicts`,
-`cache`, `range` (range mode), `setup_check` (pre-commit), `signoff` (commit-msg).
+pattern lists), `openpgp` (gpg and its key listings), `verify` (git's verification
+in a sealed temp dir), `verdicts`, `cache`, `range` (range mode), `setup_check`
+(pre-commit), `signoff` (commit-msg).
 """
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from hooks.findings import Finding
 from hooks.git import Repo
 from hooks.signatures import ID
 from hooks.signatures import RULES
+from hooks.signatures.openpgp import parse_colons
 from hooks.signatures.signoff import Ident
 from hooks.signatures.signoff import git_ident
 from hooks.signatures.ssh import KEY_TYPE
@@ -22,7 +23,6 @@ from hooks.signatures.ssh import ssh_fingerprint
 from hooks.signatures.trust import Trust
 from hooks.signatures.verdicts import fmt_time
 from hooks.signatures.verify import Verifier
-from hooks.signatures.verify import parse_colons
 
 
 def _config_bool(repo: Repo, key: str) -> bool:

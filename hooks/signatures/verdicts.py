@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from hooks.signatures import RULES
+from hooks.signatures.openpgp import OpenPgpKey
 from hooks.signatures.ssh import SshSigner
 from hooks.signatures.ssh import principal_match
 from hooks.signatures.ssh import sshsig_key_fingerprint
 from hooks.signatures.trust import Trust
-from hooks.signatures.verify import OpenPgpKey
 from hooks.signatures.verify import RawSignature
 
 

@@ -9,20 +9,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.errors import FatalError
 from hooks.git import Repo
 from hooks.git import run_git
+from hooks.signatures.openpgp import OpenPgpKey
+from hooks.signatures.openpgp import gpg
+from hooks.signatures.openpgp import parse_colons
 from hooks.signatures.trust import Trust
 
 # %GT is not used: git 2.39.5 aborts on an expired OpenPGP key when it is asked for.
 _LOG_FORMAT = '%H%x1f%G?%x1f%GF%x1f%GP%x1f%GS%x1f%GK%x1f%GG'
 _SIG_HEADERS = (b'gpgsig ', b'gpgsig-sha256 ')
-
-
-class OpenPgpKey(NamedTuple):
-    fingerprint: str                 # primary
-    subkeys: frozenset[str]
-    emails: frozenset[str]
 
 
 class RawSignature(NamedTuple):
@@ -32,47 +28,6 @@ class RawSignature(NamedTuple):
     signer: str          # %GS: SSH principal, or the OpenPGP UID
     key_id: str          # %GK
     text: str            # %GG
-
-
-def _gpg(home: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, 'GNUPGHOME': str(home), 'LC_ALL': 'C'}
-    try:
-        return subprocess.run(('gpg', '--batch', '--no-tty', '--no-autostart', *args),
-                              input=stdin, capture_output=True, env=env, check=False)
-    except FileNotFoundError as e:
-        raise FatalError('gpg is not installed: install GnuPG to check OpenPGP '
-                         'signatures') from e
-
-
-def parse_colons(text: str) -> list[OpenPgpKey]:
-    """Keys from `gpg --with-colons` listing output (pub/sec, sub/ssb, fpr, uid)."""
-    keys: list[OpenPgpKey] = []
-    primary = ''
-    subs: set[str] = set()
-    emails: set[str] = set()
-    last = ''
-
-    def flush() -> None:
-        if primary:
-            keys.append(OpenPgpKey(primary, frozenset(subs), frozenset(emails)))
-
-    for line in text.splitlines():
-        f = line.split(':')
-        if f[0] in ('pub', 'sec'):
-            flush()
-            primary, subs, emails, last = '', set(), set(), f[0]
-        elif f[0] in ('sub', 'ssb'):
-            last = f[0]
-        elif f[0] == 'fpr' and len(f) > 9:
-            if last in ('pub', 'sec') and not primary:
-                primary = f[9].upper()
-            else:
-                subs.add(f[9].upper())
-        elif f[0] == 'uid' and len(f) > 9 and f[1] != 'r':
-            m = re.search(r'<([^<>]+)>', f[9])
-            emails.add((m.group(1) if m else f[9]).lower())
-    flush()
-    return keys
 
 
 class Verifier:
@@ -133,13 +88,13 @@ class Verifier:
         # One file per key: gpg stops reading a single stream after its first armor block.
         # Twice: gpg drops a revocation certificate whose key it has not seen yet, and
         # files sort in any order (gpg names a revocation <FINGERPRINT>.rev).
-        _gpg(self.home, '--import', '--', *files)
-        _gpg(self.home, '--import', '--', *files)
-        listing = _gpg(self.home, '--with-colons', '--fixed-list-mode', '--list-keys')
+        gpg(self.home, '--import', '--', *files)
+        gpg(self.home, '--import', '--', *files)
+        listing = gpg(self.home, '--with-colons', '--fixed-list-mode', '--list-keys')
         keys = parse_colons(listing.stdout.decode('utf-8', 'replace'))
         trust = ''.join(f'{k.fingerprint}:6:\n' for k in keys)
         if trust:
-            _gpg(self.home, '--import-ownertrust', stdin=trust.encode())
+            gpg(self.home, '--import-ownertrust', stdin=trust.encode())
         self._openpgp = {k.fingerprint: k for k in keys}
         return self._openpgp
 
