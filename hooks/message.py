@@ -12,18 +12,19 @@ _SCISSORS = ' ------------------------ >8 ------------------------'
 _TRAILER_LINE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*:\s|^\(cherry picked from commit |^\s')
 
 
-def message_comment(configured: str | None) -> str:
-    """The prefix of the comment lines git strips from a message file ('' for none),
+def message_comment(configured: str | None, *, strict: bool) -> str:
+    """The prefix of the comment lines to drop from a message file ('' for none),
     given core.commentChar / core.commentString.
 
     With `auto` git picks, per commit, the first of `#;@!$%^&|:` that starts no
-    line of the message it started from, then adds its comments; the file the hook
-    sees does not say which: '#' is always a possible choice, and so is any other
-    character once a line starts with '#'. So nothing is stripped: scanning one of
-    git's comments too is the safe mistake, dropping a line git keeps is not.
+    line of the message it started from, and the file the hook sees does not say
+    which: '#' is git's pick unless a line of that message started with '#', and
+    any of the others may be. `strict` (a scanner, which must never skip a line
+    git keeps) then drops nothing: scanning one of git's comments is the safe
+    mistake. Otherwise (is there a sign-off, a ticket?) '#', git's usual pick.
     """
     if configured == 'auto':
-        return ''
+        return '' if strict else '#'
     return configured or '#'
 
 
@@ -49,16 +50,16 @@ def comment_setting(repo: Repo) -> str | None:
     return lines[-1].split(' ', 1)[1] if lines and ' ' in lines[-1] else None
 
 
-def read_message_file(path: str, setting: str | None) -> tuple[str, str]:
+def read_message_file(path: str, setting: str | None, *, strict: bool) -> tuple[str, str]:
     """(text, comment prefix) of the commit message file git hands the commit-msg
-    stage, given `comment_setting(repo)`; a file that cannot be read is a
-    GitError naming it."""
+    stage, given `comment_setting(repo)` (`strict`: see message_comment); a file
+    that cannot be read is a GitError naming it."""
     try:
         with open(path, 'rb') as f:
             text = f.read().decode('utf-8', 'replace')
     except OSError as e:
         raise GitError(f'{path}: cannot read the commit message: {e.strerror}') from e
-    return text, message_comment(setting)
+    return text, message_comment(setting, strict=strict)
 
 
 def clean_message(text: str, comment: str) -> str:

@@ -16,19 +16,22 @@ from tests.conftest import git
 SCISSORS = ' ------------------------ >8 ------------------------'
 
 
-@pytest.mark.parametrize(('configured', 'comment'), [
-    (None, '#'),
-    (';', ';'),
-    ('//', '//'),       # core.commentString may be longer than one character
-    ('auto', ''),       # git picks per message; the file does not say which
+@pytest.mark.parametrize(('configured', 'strict', 'lenient'), [
+    (None, '#', '#'),
+    (';', ';', ';'),
+    ('//', '//', '//'),   # core.commentString may be longer than one character
+    # git picks per message and the file does not say which: a scanner drops
+    # nothing, a sign-off or ticket check assumes git's usual pick.
+    ('auto', '', '#'),
 ])
-def test_comment_prefix(configured: str | None, comment: str) -> None:
-    assert message_comment(configured) == comment
+def test_comment_prefix(configured: str | None, strict: str, lenient: str) -> None:
+    assert message_comment(configured, strict=True) == strict
+    assert message_comment(configured, strict=False) == lenient
 
 
 def test_auto_never_takes_the_word_auto_as_a_prefix() -> None:
     text = 'automation token rotated\n# maybe a comment, maybe not\n'
-    assert message_lines(text, message_comment('auto')) == [
+    assert message_lines(text, message_comment('auto', strict=True)) == [
         (1, 'automation token rotated'), (2, '# maybe a comment, maybe not')]
 
 

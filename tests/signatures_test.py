@@ -760,6 +760,21 @@ def test_commit_msg_requires_matching_signoff(repo, capsys):
     assert run(capsys, str(msg)) == (0, '')
 
 
+@pytest.mark.parametrize('setting', ['auto', ';'])
+def test_commit_msg_signoff_above_gits_comments_and_verbose_diff(repo, capsys, setting):
+    # What `git commit -s -v` leaves in the editor: the sign-off, git's comments and
+    # the scissors in the comment character (with `auto`, git's usual '#').
+    policy(repo, '  require: signoff\n')
+    git('config', 'core.commentChar', setting, cwd=repo)
+    c = '#' if setting == 'auto' else setting
+    msg = write(repo / '.git' / 'COMMIT_EDITMSG',
+                'subject\n\nSigned-off-by: Alice Example <alice@example.com>\n\n'
+                f'{c} Please enter the commit message for your changes.\n{c}\n'
+                f'{c} ------------------------ >8 ------------------------\n'
+                'diff --git a/x b/x\n+Signed-off-by: Mallory <m@example.com>\n')
+    assert run(capsys, str(msg)) == (0, '')
+
+
 def test_commit_msg_signoff_only_in_a_comment_does_not_count(repo, capsys):
     policy(repo, '  require: signoff\n')
     msg = write(repo / '.git' / 'COMMIT_EDITMSG',

@@ -139,12 +139,13 @@ def check_message(ctx: Context) -> Outcome:
     if not creds.scan_messages or ctx.message_file is None:
         return _outcome(ctx, [], [])
     setting = comment_setting(ctx.repo)
-    text, comment = read_message_file(ctx.message_file, setting)
+    # Strict: a line git keeps is never skipped, even if that means scanning a comment.
+    text, comment = read_message_file(ctx.message_file, setting, strict=True)
     work = [Work(MESSAGE_PATH, _lines(text, comment))]
     merge_msg = ctx.repo.git_dir / 'MERGE_MSG'
     if merge_msg.is_file():
         merge_text = merge_msg.read_text(encoding='utf-8', errors='replace')
-        work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting))))
+        work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting, strict=True))))
     hits = scan_work(scan_options(creds), work, Salt(ctx.repo))
     return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [])
 

@@ -37,7 +37,7 @@ def check_message(
     """Judge the commit being made: its message, branch and staged changes."""
     policy = Policy.of(config)
     notes: list[str] = []
-    message = clean_message(*read_message_file(message_path, comment_setting(repo)))
+    message = clean_message(*read_message_file(message_path, comment_setting(repo), strict=False))
     if not message:
         return [], notes   # git aborts a commit with an empty message itself
     if (repo.git_dir / 'MERGE_HEAD').exists():

@@ -50,7 +50,7 @@ def check_message(repo: Repo, *, policy: SignaturesConfig, path: str) -> list[Fi
         return []
     if policy.allow_unsigned_merges and (repo.git_dir / 'MERGE_HEAD').exists():
         return []
-    message = clean_message(*read_message_file(path, comment_setting(repo)))
+    message = clean_message(*read_message_file(path, comment_setting(repo), strict=False))
     if not message:
         return []  # git aborts an empty commit itself
     author = git_ident(repo, 'AUTHOR')
