@@ -139,3 +139,18 @@ def test_a_hook_and_the_runner_import_nothing_heavy(hook: str) -> None:
     out = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert out.strip() == '[]'
+
+
+@pytest.mark.parametrize(('package', 'hook_id'), [
+    ('credentials', 'check-credentials'), ('signatures', 'check-signatures'),
+    ('hotfixes', 'check-hotfixes'), ('check_config', 'check-warden-config')])
+def test_python_dash_m_runs_the_hook(package: str, hook_id: str, capsys,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m hooks.<package>` (what `commit-warden demo` installs) is the hook."""
+    import runpy
+
+    monkeypatch.setattr(sys, 'argv', [f'hooks.{package}', '--help'])
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module(f'hooks.{package}', run_name='__main__', alter_sys=True)
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith(f'usage: {hook_id} ')
