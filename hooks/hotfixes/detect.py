@@ -11,10 +11,6 @@ from hooks.git import Repo
 from hooks.git import is_null
 from hooks.hook import Context
 from hooks.hook import Range
-from hooks.hotfixes.backport import backport_guard
-from hooks.hotfixes.backport import backport_status
-from hooks.hotfixes.backport import ticket_text
-from hooks.hotfixes.backport import unported
 from hooks.hotfixes.judge import Records
 from hooks.hotfixes.judge import judge
 from hooks.hotfixes.policy import Candidate
@@ -184,6 +180,11 @@ def _dropped_hotfixes(
     old_sha = repo.resolve(old)
     if old_sha is None or repo.is_ancestor(old_sha, new):
         return []
+    # The backport guard's machinery loads only for a push that rewrites production.
+    from hooks.hotfixes.backport import backport_status
+    from hooks.hotfixes.backport import ticket_text
+    from hooks.hotfixes.backport import unported
+
     statuses = backport_status(repo, policy.config, production=old_sha, mainline=new)
     return [unported(s, f'this push rewrites {target} and drops hotfix {s.commit[:12]} '
                          f'{ticket_text(s)}"{s.subject}": the new tip does not contain it\n'
@@ -217,5 +218,7 @@ def release_guard(ctx: Context) -> list[Finding]:
             or branch_role(config, target) != 'production'
             or (source and branch_role(config, source) == 'hotfix')):
         return []
+    from hooks.hotfixes.backport import backport_guard
+
     return backport_guard(ctx.repo, config, head=ctx.repo.require(ctx.range.to_ref),
                           target_ref=ctx.target_ref, target=target, source=source)

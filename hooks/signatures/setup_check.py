@@ -15,14 +15,12 @@ from hooks.findings import Finding
 from hooks.git import Repo
 from hooks.signatures import ID
 from hooks.signatures import RULES
-from hooks.signatures.openpgp import parse_colons
 from hooks.signatures.signoff import Ident
 from hooks.signatures.signoff import git_ident
 from hooks.signatures.ssh import KEY_TYPE
+from hooks.signatures.ssh import fmt_time
 from hooks.signatures.ssh import ssh_fingerprint
 from hooks.signatures.trust import Trust
-from hooks.signatures.verdicts import fmt_time
-from hooks.signatures.verify import Verifier
 
 
 def _config_bool(repo: Repo, key: str) -> bool:
@@ -215,6 +213,8 @@ def _check_openpgp_key(repo: Repo, key: str, ident: Ident, trust: Trust) -> list
                                'fix: install GnuPG, or sign with SSH: git config gpg.format '
                                'ssh')]
     rows = [r.split(':') for r in proc.stdout.decode('utf-8', 'replace').splitlines()]
+    from hooks.signatures.openpgp import parse_colons
+
     secret = parse_colons(proc.stdout.decode('utf-8', 'replace'))
     if proc.returncode != 0 or not secret:
         return [_setup_finding(
@@ -241,6 +241,8 @@ def _check_openpgp_key(repo: Repo, key: str, ident: Ident, trust: Trust) -> list
                            f'set\nfix: gpg --armor --export {k.fingerprint} > '
                            f'.gpg-keys/{ident.email}.asc, commit it, and set `openpgp_keys: '
                            '.gpg-keys` under `signatures:`')]
+    from hooks.signatures.verify import Verifier
+
     with Verifier(repo, trust) as verifier:
         trusted = verifier.openpgp_keys()
     allowed = {f.upper() for f in trust.policy.openpgp_fingerprints}

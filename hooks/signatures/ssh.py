@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import hashlib
 import re
 import time
 from collections.abc import Iterable
@@ -41,6 +40,8 @@ class SshSigner(NamedTuple):
 
 
 def ssh_fingerprint(blob: bytes) -> str:
+    import hashlib
+
     return 'SHA256:' + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip('=')
 
 
@@ -179,3 +180,8 @@ def sshsig_key_fingerprint(sig: bytes) -> str | None:
     key = blob[14:14 + size]
     return ssh_fingerprint(key) if len(key) == size and size else None
 
+
+def fmt_time(ts: int | None) -> str:
+    if ts is None:
+        return '-'
+    return time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(ts))

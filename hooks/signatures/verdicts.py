@@ -3,7 +3,6 @@ trusted policy (SSH: allowed signers and validity windows; OpenPGP: trusted keys
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -11,6 +10,7 @@ from typing import NamedTuple
 from hooks.signatures import RULES
 from hooks.signatures.openpgp import OpenPgpKey
 from hooks.signatures.ssh import SshSigner
+from hooks.signatures.ssh import fmt_time
 from hooks.signatures.ssh import principal_match
 from hooks.signatures.ssh import sshsig_key_fingerprint
 from hooks.signatures.trust import Trust
@@ -36,12 +36,6 @@ class Verdict(NamedTuple):
                 or (value[0] and value[0] not in RULES)):
             return None
         return cls(value[0] or None, value[1], value[2], value[3], value[4])
-
-
-def fmt_time(ts: int | None) -> str:
-    if ts is None:
-        return '-'
-    return time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(ts))
 
 
 def judge_ssh(raw: RawSignature, sig: bytes | None, trust: Trust, email: str,
