@@ -76,6 +76,7 @@ def split_argv(parser: argparse.ArgumentParser,
     may be called `--help` or `--from=HEAD`: so everything after `--`, after the
     first file name, or that names an existing path, is a file name.
     """
+    # argparse has no public way to ask which options take a value.
     takes_value = {s: a.nargs != 0 for a in parser._actions for s in a.option_strings}
     options: list[str] = []
     files: list[str] = []
