@@ -4,7 +4,6 @@ import io
 import json
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from hooks.errors import ConfigError
@@ -23,10 +22,9 @@ from hooks.report import read_audit
 from hooks.report import to_json
 from hooks.report import to_sarif
 from hooks.report import use_color
-from tests.conftest import ROOT
+from tests.schemas import validate_sarif
 
 SECRET = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
-SARIF_SCHEMA = ROOT.parent / 'shared' / 'sarif-schema-2.1.0.json'
 
 RULES = {
     'github-token': Rule('github-token', 'check-credentials', 'GitHub token',
@@ -140,9 +138,7 @@ def test_sarif_is_valid_and_github_ready() -> None:
     uri = sarif['runs'][0]['results'][0]['locations'][0]['physicalLocation'][
         'artifactLocation']['uri']
     assert uri == 'src/app%20config.py'
-    if SARIF_SCHEMA.exists():
-        schema = json.loads(SARIF_SCHEMA.read_text())
-        jsonschema.Draft7Validator(schema).validate(sarif)
+    validate_sarif(sarif)
 
 
 def test_sarif_fingerprint_survives_moved_lines() -> None:
