@@ -181,7 +181,8 @@ def _repack(dist: metadata.Distribution, dest: Path) -> None:
     name = re.sub(r'[-_.]+', '_', dist.metadata['Name'])
     dist_info = f'{name}-{dist.version}.dist-info'
     files = []
-    for rel in dist.files or ():
+    assert dist.files, f'{name} {dist.version}: installed without a RECORD, cannot repack'
+    for rel in dist.files:
         parts = rel.parts
         if '..' in parts or '__pycache__' in parts or rel.suffix == '.pyc':
             continue
