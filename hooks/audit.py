@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from hooks import config as cfg
+from hooks.auditlog import audit_path
+from hooks.auditlog import read_audit
 from hooks.errors import FatalError
 from hooks.findings import boundary
 from hooks.git import Repo
-from hooks.report import audit_path
-from hooks.report import read_audit
 
 PROG = 'commit-warden audit'
 

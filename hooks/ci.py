@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from hooks import config as cfg
+from hooks.auditlog import AuditRecord
+from hooks.auditlog import audit_path
+from hooks.auditlog import try_append_audit
 from hooks.errors import FatalError
 from hooks.findings import BLOCKED
 from hooks.findings import PASS
@@ -24,6 +27,7 @@ from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
 from hooks.findings import boundary
+from hooks.formats import to_markdown
 from hooks.git import Repo
 from hooks.git import is_null
 from hooks.hook import BRANCH_OPTIONS
@@ -32,11 +36,7 @@ from hooks.hook import Hook
 from hooks.hook import Range
 from hooks.hook import registered
 from hooks.report import CI_FORMATS
-from hooks.report import AuditRecord
-from hooks.report import audit_path
 from hooks.report import render
-from hooks.report import to_markdown
-from hooks.report import try_append_audit
 from hooks.report import use_color
 from hooks.report import write_report
 from hooks.runner import run_check

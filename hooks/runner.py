@@ -248,10 +248,10 @@ def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
 def finish(*, hook: str, repo: Repo | None, config: Config, args: argparse.Namespace,
            stage: str, outcome: Outcome) -> int:
     """Print the report, append the audit line, and return the exit code."""
-    from hooks.report import AuditRecord
-    from hooks.report import audit_path
+    from hooks.auditlog import AuditRecord
+    from hooks.auditlog import audit_path
+    from hooks.auditlog import try_append_audit
     from hooks.report import emit
-    from hooks.report import try_append_audit
 
     findings = list(outcome.findings)
     rules: Mapping[str, Rule] = outcome.rules

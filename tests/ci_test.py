@@ -6,15 +6,13 @@ import string
 import subprocess
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from hooks import ci
-from tests.conftest import ROOT
 from tests.conftest import git
 from tests.conftest import write
+from tests.schemas import validate_sarif
 
-SARIF_SCHEMA = ROOT.parent / 'shared' / 'sarif-schema-2.1.0.json'
 _rng = random.Random(7)
 TOKEN = 'ghp_' + ''.join(_rng.choice(string.ascii_letters + string.digits) for _ in range(36))
 POLICY = ('version: 1\n'
@@ -98,8 +96,7 @@ def test_bad_pull_request_into_production(signed_repo: Path, tmp_path: Path,
     text = sarif_path.read_text()
     assert TOKEN not in text and TOKEN[4:] not in text
     sarif = json.loads(text)
-    if SARIF_SCHEMA.exists():
-        jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text())).validate(sarif)
+    validate_sarif(sarif)
     results = sarif['runs'][0]['results']
     hooks = {r['properties']['hook'] for r in results}
     assert {'check-credentials', 'check-signatures', 'check-hotfixes'} <= hooks

@@ -108,10 +108,10 @@ def test_readme_ci_examples_parse() -> None:
     github = next(w for w in workflows if isinstance(w, dict) and 'jobs' in w)
     steps = github['jobs']['warden']['steps']
     assert steps[0]['with']['fetch-depth'] == 0
-    assert any('commit-warden ci' in s.get('run', '') for s in steps)
-    gitlab = next(w for w in workflows if isinstance(w, dict) and 'commit-warden' in w)
-    assert gitlab['commit-warden']['variables']['GIT_DEPTH'] == 0
-    assert any('commit-warden ci' in line for line in gitlab['commit-warden']['script'])
+    # The action and the component run `commit-warden ci` (tests/adoption_test.py).
+    assert any(s.get('uses', '').startswith('commit-warden/commit-warden@') for s in steps)
+    gitlab = next(w for w in workflows if isinstance(w, dict) and 'include' in w)
+    assert gitlab['include'][0]['component'].split('@')[0].endswith('/commit-warden')
 
 
 def test_every_runtime_dependency_is_used_by_something_a_user_runs() -> None:
