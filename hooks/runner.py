@@ -72,15 +72,25 @@ def split_argv(parser: argparse.ArgumentParser,
                argv: Sequence[str]) -> tuple[list[str], list[str]]:
     """(option words, file names) of a command line.
 
-    pre-commit puts the hook's `args:` first and the file names last, and a file
-    may be called `--help` or `--from=HEAD`: so everything after `--`, after the
-    first file name, or that names an existing path, is a file name.
+    pre-commit runs `entry`, then the hook's `args:` (the manifest's are `--`), then
+    the file names, each an existing path; a file may be called `--help`,
+    `--from=HEAD` or `--`. So:
+
+    - a `--` that names no file ends the options: before it every word is an
+      option or its value (a file an attacker names `--config` cannot eat the
+      team's `--config policy.yaml`), after it every word is a file name;
+    - without one (a user's own `args:` that do not end in `--`), every word that
+      names an existing path, and every word after the first file name, is a file
+      name, never an option.
     """
+    words = list(argv)
+    if '--' in words and not os.path.lexists('--'):
+        cut = words.index('--')
+        return words[:cut], words[cut + 1:]
     # argparse has no public way to ask which options take a value.
     takes_value = {s: a.nargs != 0 for a in parser._actions for s in a.option_strings}
     options: list[str] = []
     files: list[str] = []
-    words = list(argv)
     i = 0
     while i < len(words):
         word = words[i]
@@ -88,18 +98,18 @@ def split_argv(parser: argparse.ArgumentParser,
         if files:
             files.extend(words[i - 1:])
             break
+        if (not word.startswith('-') or word == '-' or os.path.lexists(word)):
+            files.append(word)
+            continue
         if word == '--':
             files.extend(words[i:])
             break
-        flag = word.split('=', 1)[0]
-        if not word.startswith('-') or word == '-' or os.path.lexists(word):
-            files.append(word)
-            continue
         options.append(word)
+        flag = word.split('=', 1)[0]
         if takes_value.get(flag) and '=' not in word and i < len(words):
             options.append(words[i])
             i += 1
-    return options, files
+    return options, list(dict.fromkeys(files))
 
 
 def parse_args(hook: Hook, argv: Sequence[str] | None) -> argparse.Namespace:
@@ -108,7 +118,8 @@ def parse_args(hook: Hook, argv: Sequence[str] | None) -> argparse.Namespace:
     parser = build_parser(hook)
     options, files = split_argv(parser, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(options)
-    args.filenames = files
+    # Words before a `--` that parse as positionals are file names too.
+    args.filenames = list(dict.fromkeys([*args.filenames, *files]))
     return args
 
 
@@ -225,10 +236,11 @@ def run_check(hook: Hook, ctx: Context) -> Outcome:
 
 
 def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
-    """A hook's console script: parse, then check inside the one error boundary."""
-    args = parse_args(hook, argv)
+    """A hook's console script: parse and check inside the one error boundary (which
+    also redacts everything printed, argparse's messages included)."""
 
     def run() -> int:
+        args = parse_args(hook, argv)
         from hooks import config as cfg
         from hooks.git import Repo
 
