@@ -4,6 +4,7 @@ by `commit-warden audit`."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -101,12 +102,40 @@ def append_audit(path: Path, record: AuditRecord) -> None:
     import json
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record.as_dict(), sort_keys=True) + '\n'
+    fields = {k: v if k in _OURS else _redacted(v) for k, v in record.as_dict().items()}
+    line = json.dumps(fields, sort_keys=True) + '\n'
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line.encode('utf-8', 'surrogateescape'))
     finally:
         os.close(fd)
+
+
+# Fields that hold only what our own code writes (names, times, hex ids, digests).
+_OURS = frozenset(('time', 'hook', 'mode', 'stage', 'outcome', 'exit_code', 'commits',
+                   'fingerprints', 'ci'))
+# A value with none of these shapes holds nothing the credential engine could find:
+# no assignment, quote or blank, and no run of 16 token characters. Checked first so
+# that a run whose audit line holds only short names (the usual case) does not load
+# the engine just to write it.
+_TOKENISH = re.compile(r'[=:"\'\s]|[^/.@]{16,}')
+
+
+def _redacted(value: Any) -> Any:
+    """Every outside string of an audit record (a branch name, a range given on the
+    command line, a user name, a path, a policy's pattern name) through the one
+    redaction."""
+    if isinstance(value, str):
+        if not _TOKENISH.search(value):
+            return value
+        from hooks.findings import redact_output
+
+        return redact_output(value)
+    if isinstance(value, dict):
+        return {_redacted(k): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def read_audit(path: Path) -> Iterable[dict[str, Any]]:

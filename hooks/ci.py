@@ -27,6 +27,7 @@ from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
 from hooks.findings import boundary
+from hooks.findings import write_raw
 from hooks.formats import to_markdown
 from hooks.git import Repo
 from hooks.git import is_null
@@ -36,6 +37,8 @@ from hooks.hook import Hook
 from hooks.hook import Range
 from hooks.hook import registered
 from hooks.report import CI_FORMATS
+from hooks.report import append_summary
+from hooks.report import redacted
 from hooks.report import render
 from hooks.report import use_color
 from hooks.report import write_report
@@ -250,13 +253,16 @@ def main(argv: Sequence[str]) -> int:
         rng = find_range(repo, base=args.base, head=args.head,
                          target_branch=args.target_branch, source_branch=args.source_branch)
         result = run_ci(repo, rng, config_path=args.config)
-        findings, rules = result.findings, result.rules
+        findings, _ = redacted(result.findings)
+        rules = result.rules
         color = use_color(sys.stdout)
         to_stdout = [fmt for i, fmt in enumerate(formats) if i >= len(outputs)]
         for fmt, path in zip(formats, outputs, strict=False):
             write_report(path, render(fmt, findings, rules))
         for fmt in to_stdout or ['text']:
-            sys.stdout.write(render(fmt, findings, rules, color=color))
+            text = render(fmt, findings, rules, color=color)
+            # Annotations are workflow commands on purpose; everything else is made inert.
+            write_raw(sys.stdout, text) if fmt == 'github' else sys.stdout.write(text)
         code = BLOCKED if blocked(findings) else PASS
         target = f' (target {rng.target_branch})' if rng.target_branch else ''
         # JSON or SARIF on stdout must stay parseable: the verdict line goes to stderr.
@@ -266,8 +272,7 @@ def main(argv: Sequence[str]) -> int:
               f'{rng.base[:12]}{target}', file=sys.stderr if machine else sys.stdout)
         summary = os.environ.get('GITHUB_STEP_SUMMARY')
         if summary:
-            with open(summary, 'a', encoding='utf-8') as f:
-                f.write(to_markdown(findings))
+            append_summary(summary, to_markdown(findings), PROG)
         if result.trusted.report.audit:
             log = audit_path(repo.state_dir, repo.root, result.trusted.report.audit_log)
             try_append_audit(log, AuditRecord(

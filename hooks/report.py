@@ -16,7 +16,9 @@ from typing import Any
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
-from hooks.state import write_atomic
+from hooks.findings import inert
+from hooks.findings import redact_output
+from hooks.findings import write_raw
 from hooks.version import version
 
 if TYPE_CHECKING:
@@ -75,24 +77,6 @@ def display_path(path: str) -> str:
         else:
             out.append(f'\\{b:03o}')
     return '"' + ''.join(out).replace('##[', '##\\133') + '"'
-
-
-# Characters some reader may take for the end of a line (GitHub's runner splits on
-# \r as well as \n; str.splitlines on all of these).
-_LINE_BREAKS = re.compile('[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]')
-
-
-def inert(line: str) -> str:
-    """One line of text as it may reach a CI log. GitHub's runner executes a line that
-    starts with `::command` (after blanks) and, the older syntax, `##[command]`
-    anywhere in a line; a file name or a commit subject must form neither (it could
-    add annotations, mask output, or stop our own annotations with
-    `::stop-commands::`)."""
-    line = _LINE_BREAKS.sub(lambda m: ascii(m.group(0))[1:-1], line).replace('##[', '##\\[')
-    stripped = line.lstrip()
-    if stripped.startswith('::'):
-        line = line[:len(line) - len(stripped)] + '\\' + stripped
-    return line
 
 
 def use_color(stream: TextIO, setting: str = 'auto') -> bool:
@@ -175,15 +159,28 @@ def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
     return json.dumps(data, indent=2).replace('##[', '##\\u005b') + '\n'
 
 
+def redacted(findings: Sequence[Finding],
+             notes: Sequence[str] = ()) -> tuple[list[Finding], list[str]]:
+    """Findings and notes with every credential in their text masked: what a hook
+    quotes (a commit subject, a ticket, a record path, a file name) is redacted once,
+    here, before any format shapes it."""
+    out = [f._replace(message=redact_output(f.message), path=redact_output(f.path))
+           for f in findings]
+    return out, [redact_output(n) for n in notes]
+
+
 def emit(findings: Sequence[Finding], rules: Mapping[str, Rule], *, fmt: str = 'text',
          output: str | None = None, notes: Sequence[str] = (),
          stream: TextIO | None = None) -> None:
     stream = sys.stdout if stream is None else stream
+    findings, notes = redacted(findings, notes)
     if output:
         text = render(fmt, findings, rules, notes=notes)
         write_report(output, text)
         if fmt != 'text' and findings:
             stream.write(format_text(findings, color=use_color(stream), notes=notes))
+    elif fmt == 'github':
+        write_raw(stream, render(fmt, findings, rules, notes=notes))
     else:
         stream.write(render(fmt, findings, rules, color=use_color(stream), notes=notes))
     stream.flush()
@@ -192,9 +189,23 @@ def emit(findings: Sequence[Finding], rules: Mapping[str, Rule], *, fmt: str = '
 def write_report(output: str, text: str) -> None:
     """Write a report where the user asked; a path that cannot take it is a usage
     error (exit 2) that names it, not a crash."""
-    try:
-        write_atomic(Path(output), text)
-    except OSError as e:
-        from hooks.errors import FatalError
+    from hooks.errors import FatalError
+    from hooks.state import write_output
 
+    try:
+        write_output(Path(output), redact_output(text))
+    except FatalError as e:
+        raise FatalError(f'{output}: cannot write the report: {e}') from e
+    except OSError as e:
         raise FatalError(f'{output}: cannot write the report: {e.strerror or e}') from e
+
+
+def append_summary(path: str, text: str, prog: str) -> None:
+    """Append to the CI's step summary ($GITHUB_STEP_SUMMARY). It comes after the
+    verdict: a summary that cannot be written costs a warning, never the verdict."""
+    try:
+        with open(path, 'a', encoding='utf-8') as f:
+            f.write(redact_output(text))
+    except OSError as e:
+        print(f'{prog}: warning: could not write the step summary {path}: '
+              f'{e.strerror or e}', file=sys.stderr)
