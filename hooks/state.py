@@ -26,6 +26,55 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_output(path: Path, text: str) -> None:
+    """Write a report where the user named it; raises FatalError saying why not.
+
+    A regular file (or a new one) is replaced in one step (`write_atomic`). A FIFO,
+    a character device or a socket (`/dev/stdout`, a pipe from `<(...)`) is written
+    in place, even through a symlink, since replacing it would break what reads it;
+    a FIFO nobody reads is an error, not a hang. A symlink to anything else, a
+    directory or a block device is refused: a checkout may plant a symlink where CI
+    writes its report, and writing through it would reach outside the workspace.
+    """
+    import stat
+
+    from hooks.errors import FatalError
+
+    try:
+        link = path.lstat()
+    except FileNotFoundError:
+        write_atomic(path, text)
+        return
+    try:
+        target = path.stat()
+    except FileNotFoundError:
+        target = None
+    in_place = target is not None and (stat.S_ISFIFO(target.st_mode) or stat.S_ISCHR(
+        target.st_mode) or stat.S_ISSOCK(target.st_mode))
+    if in_place:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as e:
+            import errno
+
+            if e.errno == errno.ENXIO:  # a FIFO (or socket) nobody has open for reading
+                raise FatalError('nothing is reading it; start the reader first, or name '
+                                 'a regular file') from e
+            raise
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, 'w', encoding='utf-8') as f:
+            f.write(text)
+        return
+    if stat.S_ISLNK(link.st_mode):
+        raise FatalError('it is a symbolic link, and writing through it could reach outside '
+                         'the workspace: name the file itself, or remove the link')
+    if target is not None and stat.S_ISDIR(target.st_mode):
+        raise FatalError('it is a directory; name a file')
+    if target is not None and not stat.S_ISREG(target.st_mode):
+        raise FatalError('it is not a regular file; name a file')
+    write_atomic(path, text)
+
+
 class JsonCache:
     """A JSON object in the state directory, under a format version and a key (what
     the entries were computed with). Anything else found there reads as empty."""
