@@ -28,9 +28,12 @@ def load_baseline(data: bytes | None, source: str) -> set[tuple[str, str, str]]:
     try:
         doc = json.loads(data)
         results = doc['results']
-        return {(path, e['hashed_secret'], e['type'])
-                for path, entries in results.items() for e in entries
-                if e.get('is_secret') is not True}
+        known = {(path, e['hashed_secret'], e['type'])
+                 for path, entries in results.items() for e in entries
+                 if e.get('is_secret') is not True}
+        if not all(isinstance(h, str) and isinstance(t, str) for _, h, t in known):
+            raise TypeError('hashed_secret and type must be strings')
+        return known
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise FatalError(
             f'{source}: not a secrets baseline (expected JSON with "results": {{path: '

@@ -1,5 +1,7 @@
 """The range cache: each commit's hits under one (policy, engine) key, so a CI
-re-run re-scans nothing; a corrupt or stale file is rebuilt, never trusted."""
+re-run re-scans nothing; a corrupt or stale file is rebuilt, never trusted. It
+holds salted hashes only: detect-secrets' unsalted SHA-1 of a secret (a short
+password's is a dictionary lookup away) stays in the baseline, whose format needs it."""
 from __future__ import annotations
 
 import functools
@@ -10,12 +12,12 @@ from hooks.git import Repo
 from hooks.state import JsonCache
 
 CACHE_NAME = 'credentials-cache.json'
-_VERSION = 2
+_VERSION = 3
 
 
 def _well_formed(h: Hit) -> bool:
-    texts = (h.path, h.rule, h.provider, h.kind, h.secret_type, h.hashed_secret,
-             h.fingerprint, h.preview)
+    texts = (h.path, h.rule, h.provider, h.kind, h.secret_type, h.fingerprint, h.preview,
+             h.baseline_key)
     return (all(isinstance(t, str) for t in texts) and isinstance(h.line, int)
             and not isinstance(h.line, bool) and (h.commit is None or isinstance(h.commit, str)))
 
@@ -52,7 +54,7 @@ class RangeCache:
         if not isinstance(got, list):
             return None
         try:
-            hits = [Hit(**h) for h in got]
+            hits = [Hit(**{**h, 'hashed_secret': ''}) for h in got]
         except TypeError:
             return None
         if not all(_well_formed(h) for h in hits):
@@ -60,7 +62,8 @@ class RangeCache:
         return hits
 
     def put(self, commit: str, hits: list[Hit]) -> None:
-        self.store.put(commit, [h.as_dict() for h in hits])
+        self.store.put(commit, [{k: v for k, v in h.as_dict().items() if k != 'hashed_secret'}
+                                for h in hits])
 
     def save(self) -> None:
         self.store.save()

@@ -22,6 +22,7 @@ from hooks.credentials.plan import plan_changes
 from hooks.credentials.plan import plan_staged
 from hooks.findings import Finding
 from hooks.findings import Rule
+from hooks.findings import fingerprint
 from hooks.git import Repo
 from hooks.hook import Context
 from hooks.hook import Outcome
@@ -119,7 +120,11 @@ def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
 def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding]) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
-    hits = [h for h in hits if (h.path, h.hashed_secret, h.secret_type) not in known]
+    if hits and known:
+        # Compared salted: a hit read back from the cache has no unsalted hash.
+        salt = str(Salt(ctx.repo))
+        keys = {(path, fingerprint(hashed, salt), kind) for path, hashed, kind in known}
+        hits = [h for h in hits if (h.path, h.baseline_key, h.secret_type) not in keys]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
     findings = [to_finding(h, creds.baseline) for h in hits] + list(skipped)
     return Outcome(findings, rules=rules_for(hits))

@@ -42,9 +42,13 @@ class Hit(NamedTuple):
     provider: str
     kind: str
     secret_type: str
-    hashed_secret: str   # sha1, detect-secrets' baseline key
+    # sha1, detect-secrets' baseline key: only in memory and in the baseline, whose
+    # format needs it; a hit read back from the cache has '' here.
+    hashed_secret: str
     fingerprint: str     # salted, for reports and the audit log
     preview: str         # mask(secret)
+    # The baseline key, salted as the fingerprint is: what the cache keeps instead.
+    baseline_key: str = ''
 
     def as_dict(self) -> dict[str, Any]:
         return self._asdict()
@@ -82,15 +86,21 @@ class Salt:
 
 
 def _to_hit(d: Detection, path: str, commit: str | None, salt: Salt) -> Hit:
-    import hashlib
-
+    hashed = hashed_secret(d.secret)
     return Hit(
         path=path, line=d.line, commit=commit, rule=d.rule, provider=d.provider,
-        kind=d.kind, secret_type=d.secret_type,
-        hashed_secret=hashlib.sha1(d.secret.encode('utf-8', 'surrogateescape'),
-                                   usedforsecurity=False).hexdigest(),
+        kind=d.kind, secret_type=d.secret_type, hashed_secret=hashed,
         fingerprint=fingerprint(d.secret, str(salt)), preview=mask(d.secret),
+        baseline_key=fingerprint(hashed, str(salt)),
     )
+
+
+def hashed_secret(secret: str) -> str:
+    """detect-secrets' unsalted key of a secret: the baseline's format, nowhere else."""
+    import hashlib
+
+    return hashlib.sha1(secret.encode('utf-8', 'surrogateescape'),
+                        usedforsecurity=False).hexdigest()
 
 
 # --- scanning, on every core when it is worth it -----------------------------
