@@ -157,7 +157,7 @@ def main(argv: Sequence[str]) -> int:
         else:
             repo = Repo.discover()
             config = cfg.load(repo, path=args.config)
-            path = audit_path(repo.state_dir, repo.root, config.report.audit_log)
+            path = audit_path(repo, config.report.audit_log)
         since = _parse_since(args.since) if args.since else None
         summary = summarise(read_audit(path), since)
         if args.format == 'json':

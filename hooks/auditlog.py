@@ -7,13 +7,18 @@ import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import NamedTuple
 
 from hooks.findings import Finding
+
+if TYPE_CHECKING:
+    from hooks.git import Repo
 
 
 class AuditRecord(NamedTuple):
@@ -80,32 +85,52 @@ def _user() -> str:
         return 'unknown'
 
 
-def audit_path(state_dir: Path, root: Path, configured: str | None) -> Path:
-    if configured:
-        p = Path(configured)
-        return p if p.is_absolute() else root / p
-    return state_dir / 'audit.jsonl'
+def audit_path(repo: Repo, configured: str | None) -> Path:
+    """Where the audit log goes: `report.audit_log` (a path inside the repository, or
+    `.git/...` for the git dir), else .git/commit-warden/audit.jsonl. A path that
+    resolves outside the repository is a ConfigError (`try_append_audit` warns)."""
+    if not configured:
+        return repo.state_dir / 'audit.jsonl'
+    from hooks.config import inside
+
+    return Path(inside(repo, configured, 'report.audit_log'))
 
 
-def try_append_audit(path: Path, record: AuditRecord, prog: str) -> None:
-    """Append the audit line; a log that cannot be written costs a warning on
-    stderr (never stdout, which may carry JSON), not the verdict."""
+def try_append_audit(path: Path | Callable[[], Path], record: AuditRecord, prog: str) -> None:
+    """Append the audit line; a log that cannot be written (unwritable, not a regular
+    file, or outside the repository) costs a warning on stderr (never stdout, which
+    may carry JSON), not the verdict."""
+    from hooks.errors import ConfigError
+
     try:
+        path = path() if callable(path) else path
         append_audit(path, record)
+    except ConfigError as e:
+        print(f'{prog}: warning: the audit log was not written: {e}', file=sys.stderr)
     except OSError as e:
-        print(f'{prog}: warning: could not append to the audit log {path}: '
-              f'{e.strerror or e}', file=sys.stderr)
+        import errno
+
+        why = ('it is a symbolic link' if e.errno == errno.ELOOP else
+               'nothing is reading it' if e.errno == errno.ENXIO else e.strerror or str(e))
+        print(f'{prog}: warning: could not append to the audit log {path}: {why}',
+              file=sys.stderr)
 
 
 def append_audit(path: Path, record: AuditRecord) -> None:
-    """One JSON line per run; O_APPEND keeps concurrent hook runs from interleaving."""
+    """One JSON line per run; O_APPEND keeps concurrent hook runs from interleaving.
+    Never through a symlink, and only to a regular file (a FIFO would hang the run)."""
     import json
+    import stat
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fields = {k: v if k in _OURS else _redacted(v) for k, v in record.as_dict().items()}
     line = json.dumps(fields, sort_keys=True) + '\n'
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0)
+             | getattr(os, 'O_NONBLOCK', 0))
+    fd = os.open(path, flags, 0o600)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, 'it is not a regular file')
         os.write(fd, line.encode('utf-8', 'surrogateescape'))
     finally:
         os.close(fd)

@@ -274,8 +274,8 @@ def main(argv: Sequence[str]) -> int:
         if summary:
             append_summary(summary, to_markdown(findings), PROG)
         if result.trusted.report.audit:
-            log = audit_path(repo.state_dir, repo.root, result.trusted.report.audit_log)
-            try_append_audit(log, AuditRecord(
+            log = result.trusted.report.audit_log
+            try_append_audit(lambda: audit_path(repo, log), AuditRecord(
                 hook=HOOK, mode='ci', stage='ci', repository=str(repo.root),
                 ref=rng.target_branch, commit_range=f'{rng.base}..{rng.head}',
                 outcome='blocked' if code else 'pass',

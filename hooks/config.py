@@ -143,7 +143,9 @@ def find_config_path(repo: Repo | None, path: str | None = None,
     """The policy file to read and whether the user named it explicitly.
 
     `--config PATH` beats `$COMMIT_WARDEN_CONFIG` beats `.commit-warden.yaml`
-    (or `.yml`) at the repository root. (None, False): no file, use defaults.
+    (or `.yml`) at the repository root. (None, False): no file, use defaults. A
+    name at the root that is not a file (a directory, a FIFO) is still found, so
+    that reading it fails: it must never silently mean the defaults.
     """
     env = os.environ if env is None else env
     named = path or env.get(ENV_VAR) or None
@@ -152,7 +154,7 @@ def find_config_path(repo: Repo | None, path: str | None = None,
     if repo is None:
         return None, False
     for name in CONFIG_NAMES:
-        if (repo.root / name).is_file():
+        if os.path.lexists(repo.root / name):
             return str(repo.root / name), False
     return None, False
 
@@ -168,20 +170,90 @@ def load(repo: Repo | None, *, path: str | None = None, policy_ref: str | None =
         if repo is None:
             raise ConfigError(['--policy-ref needs a git repository'])
         return _load_at_ref(repo, policy_ref, path, env)
-    found, _ = find_config_path(repo, path, env)
+    found, named = find_config_path(repo, path, env)
     if found is None:
         return Config()
-    try:
-        with open(found, 'rb') as f:
-            data = f.read()
-    except FileNotFoundError as e:
-        how = '--config' if path else f'${ENV_VAR}'
-        raise ConfigError([f'{found}: no such policy file (named by {how})']) from e
-    except IsADirectoryError as e:
-        raise ConfigError([f'{found}: is a directory, not a policy file']) from e
-    except OSError as e:
-        raise ConfigError([f'{found}: cannot read the policy file: {e.strerror}']) from e
+    how = '--config' if path else f'${ENV_VAR}'
+    if not named and repo is not None:
+        # The policy found in the repository must be the repository's own file: a
+        # symlink out of it would make any file on the machine the policy (and
+        # quote it back in the error).
+        inside(repo, os.path.relpath(found, repo.root), 'the policy file')
+    data = read_regular(found, 'the policy file', limit=POLICY_MAX_BYTES,
+                        missing=f'no such policy file (named by {how})')
     return parse(data, _shown(repo, found))
+
+
+# A policy file is a few kilobytes; hooks.yamlsafe refuses YAML beyond its own cap.
+POLICY_MAX_BYTES = 65_536
+
+
+def read_regular(path: str | os.PathLike[str], what: str, *, limit: int | None = None,
+                 missing: str | None = None) -> bytes:
+    """A regular file's bytes: a directory, a FIFO (which would hang the read) or a
+    device is an error naming it, and so is one larger than `limit`."""
+    import stat
+
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            kind = 'a directory' if stat.S_ISDIR(st.st_mode) else 'not a regular file'
+            raise ConfigError([f'{path}: {what} is {kind}; name a file'])
+        if limit is not None and st.st_size > limit:
+            raise ConfigError([f'{path}: {what} is {st.st_size:,} bytes; commit-warden reads '
+                               f'at most {limit:,}'])
+        with open(path, 'rb') as f:
+            return f.read()
+    except FileNotFoundError as e:
+        raise ConfigError([f'{path}: {missing or f"{what} does not exist"}']) from e
+    except OSError as e:
+        raise ConfigError([f'{path}: cannot read {what}: {e.strerror}']) from e
+
+
+def inside(repo: Repo, rel: str, what: str) -> str:
+    """`rel` (a path the policy names, relative to the root; `.git/...` is the git
+    dir) as an absolute path, refusing one that resolves outside the repository and
+    its git dir, however it gets there (`..`, an absolute path, a symlink)."""
+    rel = rel.replace(os.sep, '/')
+    if rel == '.git' or rel.startswith('.git/'):
+        full = os.path.join(repo.common_dir, rel[len('.git/'):])
+    else:
+        full = os.path.join(repo.root, rel)
+    real = os.path.realpath(full)
+    for top in (repo.root, repo.common_dir, repo.git_dir):
+        top_real = os.path.realpath(top)
+        if os.path.commonpath((real, top_real)) == top_real:
+            return full
+    raise ConfigError([f'{what} {rel!r} resolves outside the repository (to {real}); '
+                       'policy paths must stay inside it, and no symlink may lead out'])
+
+
+def read_inside(repo: Repo, rel: str, what: str) -> bytes | None:
+    """A file the policy names, from the work tree: inside the repository (see
+    `inside`) and a regular file; None if it does not exist."""
+    full = inside(repo, rel, what)
+    if not os.path.lexists(full):
+        return None
+    return read_regular(full, what)
+
+
+def read_files_inside(repo: Repo, rel: str, what: str) -> list[tuple[str, bytes]]:
+    """A file the policy names, or every regular file under a directory it names,
+    as (repository-relative path, bytes); each inside the repository. Symlinked
+    directories are not entered; a symlinked file must still resolve inside."""
+    full = inside(repo, rel, what)
+    if not os.path.isdir(full):
+        data = read_inside(repo, rel, what)
+        return [] if data is None else [(rel, data)]
+    out = []
+    for top, dirs, files in os.walk(full):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.relpath(os.path.join(top, name), repo.root).replace(os.sep, '/')
+            data = read_inside(repo, path, what)
+            if data is not None:
+                out.append((path, data))
+    return out
 
 
 def _shown(repo: Repo | None, found: str) -> str:

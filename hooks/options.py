@@ -122,8 +122,9 @@ def root() -> Record:
                             'reference).'),
         'require_ticket': (Bool(), 'Hotfix messages must reference a ticket.'),
         'require_record': (Bool(), 'Hotfixes must add or update a hotfix record.'),
-        'record_dir': (Str(),
-                       'Where hotfix records live (Markdown with front matter, or YAML).'),
+        'record_dir': (RepoPath(root=True),
+                       'Where hotfix records live (Markdown with front matter, or YAML); '
+                       '`.` is the repository root.'),
         'record_fields': (ListOf(Str()),
                           'Fields every hotfix record must fill in (empty, `TODO`, `TBD` or '
                           '`<...>` count as missing). `incident` must name the ticket in the '
@@ -131,8 +132,9 @@ def root() -> Record:
                           'mainline, then names the port\'s commit.'),
     })
     report = Record(cfg.ReportConfig, 'Output and the audit log.', {
-        'audit_log': (Optional(Str()),
-                      'Where to append the audit log (JSON lines); default '
+        'audit_log': (Optional(RepoPath(git_dir=True)),
+                      'Where to append the audit log (JSON lines): a path inside the '
+                      'repository, or `.git/...` for the git dir; default '
                       '`.git/commit-warden/audit.jsonl`.'),
         'audit': (Bool(), 'Write the audit log at all.'),
         'policy_changes': (Enum('block', 'warn'),

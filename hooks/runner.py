@@ -275,6 +275,5 @@ def finish(*, hook: str, repo: Repo | None, config: Config, args: argparse.Names
             ref=repo.current_branch(), commit_range=outcome.commit_range,
             outcome='blocked' if code else 'pass', findings=findings, exit_code=code,
         )
-        try_append_audit(audit_path(repo.state_dir, repo.root, config.report.audit_log),
-                         record, hook)
+        try_append_audit(lambda: audit_path(repo, config.report.audit_log), record, hook)
     return code

@@ -393,18 +393,28 @@ class Glob(_Checked):
 
 class RepoPath(_Checked):
     """A path inside the repository, normalised (`./x` is `x`), so the same file has
-    one name when read at a trusted ref and when watched for policy changes."""
+    one name when read at a trusted ref and when watched for policy changes. With
+    `git_dir`, `.git/...` names the git dir; with `root`, `.` is the root itself
+    (and the value is kept as written: a directory's trailing `/` means something).
+    Symlinks that lead out are refused where the file is read (config.inside)."""
 
-    def __init__(self) -> None:
-        super().__init__(what='a path inside the repository')
+    def __init__(self, *, git_dir: bool = False, root: bool = False) -> None:
+        self.git_dir = git_dir
+        self.root = root
+        what = 'a path inside the repository' + (' (or .git/)' if git_dir else '')
+        super().__init__(what=what)
 
     def accept(self, value: str) -> tuple[str, str | None]:
         import posixpath
 
         norm = posixpath.normpath(value.replace('\\', '/'))
-        if norm.startswith(('/', '../')) or norm in ('..', '.'):
-            return value, f'expected a path inside the repository, got {value!r}'
-        return norm, None
+        bad = (norm.startswith(('/', '../')) or norm == '..' or '\0' in value
+               or (norm == '.' and not self.root) or (posixpath.isabs(value))
+               or (not self.git_dir and (norm == '.git' or norm.startswith('.git/')))
+               or (len(value) > 1 and value[1] == ':'))   # a Windows drive
+        if bad:
+            return value, f'expected {self.what}, got {value!r}'
+        return (value if self.root else norm), None
 
 
 GLOB = Glob()

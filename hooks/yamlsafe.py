@@ -68,9 +68,46 @@ def plain_problems(root: yaml.Node, source: str) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line)
 
 
+# A policy file or a hotfix record's fields never need more. PyYAML is pure Python
+# here (~0.1 s per 10 KB of flow-style YAML at worst), so these bound the work a
+# hostile file can cause; a bigger or deeper one is an error naming the limit.
+MAX_BYTES = 65_536
+MAX_DEPTH = 32
+
+
+class _TooDeep(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.problem_mark = mark
+        self.problem = (f'nested more than {MAX_DEPTH} levels deep; a policy or a hotfix '
+                        'record never needs that: flatten it')
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than MAX_DEPTH before its recursive
+    composer can run out of stack."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def compose(text: str, source: str) -> yaml.Node | None:
+    if len(text) > MAX_BYTES:
+        raise ConfigError([Problem(source, 1, f'{len(text):,} characters of YAML; '
+                                              f'commit-warden reads at most {MAX_BYTES:,} '
+                                              '(a policy or a hotfix record never needs more)')])
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_Loader)
+    except RecursionError as e:   # a deep nest inside one node (a key's own structure)
+        raise ConfigError([Problem(source, 1, 'YAML nested too deep to read; flatten it')]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, 'problem_mark', None)
         line = mark.line + 1 if mark is not None else 1

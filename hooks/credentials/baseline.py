@@ -45,30 +45,30 @@ def read_baseline(repo: Repo, config: cfg.Config, policy_ref: str | None) -> byt
     path = config.credentials.baseline
     if policy_ref is not None:
         return repo.content_at(policy_ref, path)
-    try:
-        return (repo.root / path).read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise FatalError(f'{path}: cannot read the secrets baseline: {e.strerror}') from e
+    return cfg.read_inside(repo, path, 'credentials.baseline')
 
 
 def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) -> tuple[Path, int]:
     """Scan every file in the index and record what is found, without line numbers."""
     creds = config.credentials
-    target = repo.root / (output or creds.baseline)
+    # --output is the user's to choose; the policy's path must stay in the repository.
+    target = repo.root / output if output else Path(cfg.inside(repo, creds.baseline,
+                                                               'credentials.baseline'))
     plan = plan_whole(repo, sorted(repo.ls_files()), creds)
     hits = scan_work(scan_options(creds), plan.work, Salt(repo))
     try:
-        old = json.loads(target.read_text())
+        old = json.loads(cfg.read_regular(target, 'the secrets baseline'))
         old_results = old.get('results', {}) if isinstance(old, dict) else {}
-    except (OSError, ValueError):
+    except (cfg.ConfigError, ValueError):
+        old_results = {}
+    if not isinstance(old_results, dict):
         old_results = {}
     results: dict[str, list[dict[str, Any]]] = {}
     for h in sorted(hits, key=lambda h: (h.path, h.secret_type, h.hashed_secret)):
         entry: dict[str, Any] = {'type': h.secret_type, 'filename': h.path,
                                  'hashed_secret': h.hashed_secret, 'is_verified': False}
-        for prev in old_results.get(h.path, []):
+        previous = old_results.get(h.path)
+        for prev in previous if isinstance(previous, list) else []:
             if isinstance(prev, dict) and (prev.get('hashed_secret'), prev.get('type')) == (
                     h.hashed_secret, h.secret_type):
                 # Keep what a person decided about it (detect-secrets audit).

@@ -173,7 +173,9 @@ def new_record(repo: Repo, config: HotfixesConfig, *, ticket: str,
                          'message could reference it; use the id your tracker gives, '
                          'e.g. INC-123')
     rel = policy.record_path(ticket)
-    path = repo.root / rel
+    from hooks.config import inside
+
+    path = Path(inside(repo, rel, 'hotfixes.record_dir'))
     if path.exists() or path.is_symlink():
         raise FatalError(f'{rel} already exists: edit it instead (refusing to overwrite)')
     path.parent.mkdir(parents=True, exist_ok=True)

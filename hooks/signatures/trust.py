@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from hooks.config import SignaturesConfig
+from hooks.config import read_files_inside
+from hooks.config import read_inside
 from hooks.errors import ConfigError
-from hooks.errors import FatalError
 from hooks.git import Repo
 from hooks.signatures.ssh import SshSigner
 from hooks.signatures.ssh import parse_allowed_signers
@@ -54,12 +55,7 @@ def _read_policy_file(repo: Repo, ref: str | None, path: str, key: str) -> bytes
     if ref is not None:
         data = repo.content_at(ref, path)
     else:
-        try:
-            data = (repo.root / path).read_bytes()
-        except FileNotFoundError:
-            data = None
-        except OSError as e:
-            raise FatalError(f'signatures.{key}: cannot read {path}: {e.strerror}') from e
+        data = read_inside(repo, path, f'signatures.{key}')
     if data is None:
         raise ConfigError([f'signatures.{key}: {path} does not exist {where}; fix the '
                            'path in the policy or commit the file'])
@@ -74,14 +70,7 @@ def _read_openpgp_keys(repo: Repo, ref: str | None, path: str) -> tuple[tuple[st
         blobs = dict(repo.read_blobs(entries[p][1] for p in files))
         out = tuple((p, blobs.get(entries[p][1], b'')) for p in files)
     else:
-        full = repo.root / path
-        if full.is_dir():
-            out = tuple((str(p.relative_to(repo.root)), p.read_bytes())
-                        for p in sorted(full.rglob('*')) if p.is_file())
-        elif full.is_file():
-            out = ((path, full.read_bytes()),)
-        else:
-            out = ()
+        out = tuple(read_files_inside(repo, path, 'signatures.openpgp_keys'))
     if not out:
         raise ConfigError([f'signatures.openpgp_keys: {path} does not exist {where} (or is '
                            'an empty directory); fix the path in the policy or commit the keys'])
