@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable
 from typing import Any
 from typing import NamedTuple
 
@@ -18,6 +19,17 @@ from hooks.errors import FatalError
 
 # Per search call, on one line (or one window of a long line).
 TIMEOUT = 0.25
+# For every call of one run together: a pattern that stays under the per-call bound
+# on each of thousands of lines must not hold a commit for minutes. (A scan spread
+# over worker processes gives each its own budget.)
+RUN_BUDGET = 10.0
+_spent = 0.0
+
+
+def reset_budget() -> None:
+    """A new run starts with the whole budget (hooks.findings.boundary calls this)."""
+    global _spent
+    _spent = 0.0
 
 
 class PatternTimeout(FatalError):
@@ -44,17 +56,26 @@ class UserRegex(NamedTuple):
     def groups(self) -> int:
         return int(self.compiled.groups)
 
-    def search(self, text: str) -> Any:
+    def _run(self, fn: Callable[[float], Any]) -> Any:
+        global _spent
+        left = RUN_BUDGET - _spent
+        if left <= 0:
+            raise PatternTimeout(f'the pattern {self.source!r} was not run: the policy\'s '
+                                 f'patterns used up their {RUN_BUDGET:g} s for this run')
+        start = time.perf_counter()
         try:
-            return self.compiled.search(text, timeout=TIMEOUT)
+            return fn(min(TIMEOUT, left))
         except TimeoutError as e:
             raise PatternTimeout(f'the pattern {self.source!r} took too long') from e
+        finally:
+            _spent += time.perf_counter() - start
 
-    def finditer(self, text: str) -> Iterator[Any]:
-        try:
-            yield from self.compiled.finditer(text, timeout=TIMEOUT)
-        except TimeoutError as e:
-            raise PatternTimeout(f'the pattern {self.source!r} took too long') from e
+    def search(self, text: str) -> Any:
+        return self._run(lambda t: self.compiled.search(text, timeout=t))
+
+    def finditer(self, text: str) -> list[Any]:
+        """Every match, as a list: the time bound covers finding all of them."""
+        return self._run(lambda t: list(self.compiled.finditer(text, timeout=t)))
 
 
 def _nested_repeat(items: Any, inside: bool) -> bool:
