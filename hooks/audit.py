@@ -55,8 +55,34 @@ def _when(record: dict[str, Any]) -> datetime.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
 
 
+_COUNTS = ('rules', 'warned')            # {name: count}
+_COMMITS = ('blocked_commits', 'warned_commits')   # {commit: [rule, ...]}
+
+
+def well_formed(rec: dict[str, Any]) -> bool:
+    """Whether a record has the shape `summarise` reads: a hand-edited line with a
+    count that is not a number, or rules that are not a list, is skipped, not a crash."""
+    if not all(isinstance(rec.get(k), str) for k in ('hook', 'outcome')):
+        return False
+    if not isinstance(rec.get('mode'), (str, type(None))):
+        return False
+    for key in _COUNTS:
+        value = rec.get(key, {})
+        if not (isinstance(value, dict) and all(
+                type(n) is int for n in value.values())):
+            return False
+    for key in _COMMITS:
+        value = rec.get(key, {})
+        if not (isinstance(value, dict) and all(
+                isinstance(r, list) and all(isinstance(x, str) for x in r)
+                for r in value.values())):
+            return False
+    return True
+
+
 def summarise(records: Iterable[dict[str, Any]],
-              since: datetime.datetime | None = None) -> dict[str, Any]:
+              since: datetime.datetime | None = None,
+              skipped: list[int] | None = None) -> dict[str, Any]:
     runs: Counter[str] = Counter()
     blocked: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
@@ -65,7 +91,11 @@ def summarise(records: Iterable[dict[str, Any]],
     would_block: dict[str, set[str]] = {}
     bypasses: dict[str, dict[str, Any]] = {}
     total = 0
+    skipped = [] if skipped is None else skipped
     for rec in records:
+        if not well_formed(rec):
+            skipped.append(0)
+            continue
         when = _when(rec)
         if since is not None and (when is None or when < since):
             continue
@@ -114,11 +144,16 @@ def summarise(records: Iterable[dict[str, Any]],
                                for c, r in sorted(would_block.items())],
         'suspected_bypasses': [
             {**b, 'rules': sorted(b['rules'])} for b in bypasses.values()],
+        'skipped_lines': len(skipped),
     }
 
 
 def format_summary(summary: dict[str, Any], source: str) -> str:
     lines = [f'{source}: {summary["records"]} runs']
+    if summary['skipped_lines']:
+        n = summary['skipped_lines']
+        lines.append(f'skipped {n} line{"s" * (n != 1)} that are not audit records '
+                     '(torn, or edited by hand)')
     for hook, n in summary['runs_by_hook'].items():
         lines.append(f'  {hook}: {n} runs, {summary["blocked_by_hook"].get(hook, 0)} blocked')
     if summary['findings_by_rule']:
@@ -159,7 +194,8 @@ def main(argv: Sequence[str]) -> int:
             config = cfg.load(repo, path=args.config)
             path = audit_path(repo, config.report.audit_log)
         since = _parse_since(args.since) if args.since else None
-        summary = summarise(read_audit(path), since)
+        skipped: list[int] = []
+        summary = summarise(read_audit(path, skipped), since, skipped)
         if args.format == 'json':
             json.dump(summary, sys.stdout, indent=2)
             sys.stdout.write('\n')

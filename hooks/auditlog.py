@@ -163,17 +163,23 @@ def _redacted(value: Any) -> Any:
     return value
 
 
-def read_audit(path: Path) -> Iterable[dict[str, Any]]:
+def read_audit(path: Path, skipped: list[int] | None = None) -> Iterable[dict[str, Any]]:
+    """The records of an audit log; the numbers of lines that are not a JSON object
+    (torn, hand-edited) go to `skipped` instead of hiding the rest."""
     import json
 
     try:
         with open(path, encoding='utf-8', errors='replace') as f:
-            for line in f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
                 try:
                     rec = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a torn or hand-edited line must not hide the rest
+                except (json.JSONDecodeError, RecursionError):
+                    rec = None
                 if isinstance(rec, dict):
                     yield rec
+                elif skipped is not None:
+                    skipped.append(number)
     except FileNotFoundError:
         return
