@@ -110,10 +110,10 @@ def _record_findings(
                                   check_incident))
         return out
     for rec in matching:
-        for name, empty in missing_fields(policy, rec):
+        for name, why in missing_fields(policy, rec):
             hint = FIELD_HINTS.get(name, 'fill it in')
-            if empty:
-                text = (f'hotfix record field `{name}` is empty\n'
+            if why is not None:
+                text = (f'hotfix record field `{name}` {why}\n'
                         f'fill it in: `{name}:` {hint}')
             else:
                 text = (f'hotfix record is missing the required field `{name}`\n'

@@ -96,24 +96,45 @@ def parse_record(path: str, content: bytes) -> RecordFile:
     return RecordFile(path, {str(k): v for k, v in data.items()}, lines=key_lines)
 
 
+def _blank(text: str) -> bool:
+    text = text.strip()
+    return (not text or text.lower() in _PLACEHOLDERS
+            or bool(re.fullmatch(r'<[^<>]*>', text)))   # `<fill in>`, `<who approved>`
+
+
+def emptiness(value: Any) -> str | None:
+    """Why a field's value says nothing (None: it says something). A field holds
+    text: a scalar, or a list of scalars; `{}`, `["", ""]`, `[]`, a mapping, `true`
+    or a placeholder fill nothing in."""
+    if value is None or isinstance(value, bool):
+        return 'is empty' if value is None else f'is {str(value).lower()}, not text'
+    if isinstance(value, dict):
+        return 'is a mapping, not text' if value else 'is empty'
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return 'is empty'
+        if any(isinstance(v, (dict, list, tuple, bool)) or v is None for v in value):
+            return 'lists something that is not text'
+        if any(_blank(str(v)) for v in value):
+            return 'lists an empty or placeholder entry'
+        return None
+    return 'is empty' if _blank(str(value)) else None
+
+
 def is_empty(value: Any) -> bool:
-    text = text_of(value)
-    if not text:
-        return True
-    if text.lower() in _PLACEHOLDERS:
-        return True
-    return bool(re.fullmatch(r'<[^<>]*>', text))   # `<fill in>`, `<who approved>`
+    return emptiness(value) is not None
 
 
-def missing_fields(policy: Policy, record: RecordFile) -> list[tuple[str, bool]]:
-    """(field, present-but-empty) for each required field the record does not fill in."""
+def missing_fields(policy: Policy, record: RecordFile) -> list[tuple[str, str | None]]:
+    """(field, why it says nothing) for each required field the record does not fill
+    in; `why` is None when the field is missing altogether."""
     assert record.data is not None
     out = []
     for name in policy.config.record_fields:
         if name not in record.data:
-            out.append((name, False))
-        elif is_empty(record.data[name]):
-            out.append((name, True))
+            out.append((name, None))
+        elif (why := emptiness(record.data[name])) is not None:
+            out.append((name, why))
     return out
 
 
