@@ -110,10 +110,10 @@ def _record_findings(
                                   check_incident))
         return out
     for rec in matching:
-        for name, why in missing_fields(policy, rec):
+        for name, empty in missing_fields(policy, rec):
             hint = FIELD_HINTS.get(name, 'fill it in')
-            if why is not None:
-                text = (f'hotfix record field `{name}` {why}\n'
+            if empty is not None:
+                text = (f'hotfix record field `{name}` {empty}\n'
                         f'fill it in: `{name}:` {hint}')
             else:
                 text = (f'hotfix record is missing the required field `{name}`\n'

@@ -129,7 +129,7 @@ def missing_fields(policy: Policy, record: RecordFile) -> list[tuple[str, str | 
     """(field, why it says nothing) for each required field the record does not fill
     in; `why` is None when the field is missing altogether."""
     assert record.data is not None
-    out = []
+    out: list[tuple[str, str | None]] = []
     for name in policy.config.record_fields:
         if name not in record.data:
             out.append((name, None))
