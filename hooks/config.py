@@ -267,15 +267,21 @@ def _shown(repo: Repo | None, found: str) -> str:
     return found
 
 
-def repo_relative(repo: Repo, path: str) -> str:
-    """A path named on the command line, relative to the repository root."""
+def repo_relative(repo: Repo, path: str, why: str = 'only files of the repository are '
+                  'checked') -> str:
+    """A path named on the command line, relative to the repository root; one
+    outside the repository is an error saying `why` it must be inside."""
+    from hooks.errors import FatalError
+
     full = os.path.abspath(path)
-    rel = os.path.relpath(full, os.path.realpath(repo.root))
-    if rel.startswith('..'):
-        rel = os.path.relpath(full, repo.root)
-    if rel.startswith('..') or os.path.isabs(rel):
-        raise ConfigError([f'{path}: with --policy-ref the policy file must be inside '
-                           'the repository'])
+    try:
+        rel = os.path.relpath(full, os.path.realpath(repo.root))
+        if rel.startswith('..'):
+            rel = os.path.relpath(full, repo.root)
+    except ValueError:   # another drive
+        rel = full
+    if rel == '..' or rel.startswith('..' + os.sep) or os.path.isabs(rel):
+        raise FatalError(f'{path}: is outside the repository ({repo.root}); {why}')
     return rel.replace(os.sep, '/')
 
 
@@ -283,7 +289,9 @@ def _load_at_ref(repo: Repo, ref: str, path: str | None,
                  env: Mapping[str, str] | None) -> Config:
     env = os.environ if env is None else env
     named = path or env.get(ENV_VAR) or None
-    candidates = [repo_relative(repo, named)] if named else list(CONFIG_NAMES)
+    candidates = ([repo_relative(repo, named, 'with --policy-ref the policy is read as '
+                                 'committed, so it must be a file of the repository')]
+                  if named else list(CONFIG_NAMES))
     repo.require(ref)
     for rel in candidates:
         data = repo.content_at(ref, rel)

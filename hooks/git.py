@@ -329,6 +329,18 @@ class Repo(NamedTuple):
         )
         if proc.returncode != 0:
             where = os.path.abspath(path or os.curdir)
+            # A bare repository, or the inside of a .git dir, is a repository with no
+            # work tree: saying "not a repository" there sends people the wrong way.
+            probe = run_git('rev-parse', '--is-bare-repository', '--is-inside-git-dir',
+                            cwd=path, ok=(0, 128))
+            bare, in_git_dir = [*probe.stdout.decode().split(), '', ''][:2]
+            if probe.returncode == 0 and bare == 'true':
+                raise GitError(f'{where} is a bare repository, with no work tree to check: run '
+                               'commit-warden in a clone that has one (`git clone '
+                               f'{where} <dir>`), where pre-commit runs it')
+            if probe.returncode == 0 and in_git_dir == 'true':
+                raise GitError(f'{where} is inside a .git directory: run commit-warden from '
+                               'the work tree above it')
             raise GitError(
                 f'{where} is not inside a git repository: run the hook from a '
                 'repository, or create one with `git init`',
