@@ -164,10 +164,32 @@ def _join_hcl_defaults(file: _File) -> _File:
     return _File(file.numbers, texts, file.added) if changed else file
 
 
+def _in_string(text: str, pos: int) -> bool:
+    """Whether `pos` lies inside a quoted string of the line: a pragma there is part
+    of the value (`t = "ghp_... # pragma: allowlist secret"`), not a comment."""
+    quote = None
+    i = 0
+    while i < pos:
+        c = text[i]
+        if quote is not None:
+            if c == '\\':
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in '"\'`':
+            quote = c
+        i += 1
+    return quote is not None
+
+
 def _is_allowlisted(file: _File, index: int) -> bool:
     text = file.texts[index]
-    if 'pragma' in text and _SAME_LINE_PRAGMA.search(text[-2000:]):
-        return True
+    if 'pragma' in text:
+        tail = text[-2000:]
+        offset = len(text) - len(tail)
+        for m in _SAME_LINE_PRAGMA.finditer(tail):
+            if not _in_string(text, offset + m.start()):
+                return True
     if index > 0 and file.numbers[index - 1] == file.numbers[index] - 1:
         previous = file.texts[index - 1]
         return 'pragma' in previous and bool(_NEXT_LINE_PRAGMA.search(previous[:2000]))
