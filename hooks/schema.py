@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from hooks.errors import Problem
+from hooks.findings import redact
 from hooks.yamlsafe import kind as _kind
 from hooks.yamlsafe import scalar as _scalar
 
@@ -231,7 +232,8 @@ class MapOf(Spec):
         for key_node, value_node in _pairs(node, path, problems):
             key = _scalar(key_node)
             if not isinstance(key, str) or not re.fullmatch(self.key_pattern, key):
-                problems.add(key_node, path, f'names must match {self.key_pattern}, got {key!r}')
+                problems.add(key_node, path,
+                             f'names must match {self.key_pattern}, got {redact(repr(key))}')
                 ok = False
                 continue
             where = f'{path}.{key}'
@@ -240,7 +242,7 @@ class MapOf(Spec):
                 close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
                 hint = (f"; did you mean '{close[0]}'?" if close
                         else f"; known: {', '.join(names)}")
-                problems.add(key_node, where, f'unknown name{hint}')
+                problems.add(key_node, f'{path}.{redact(key)}', f'unknown name{hint}')
                 ok = False
                 continue
             out[key] = self.value.check(value_node, where, problems)
@@ -297,7 +299,9 @@ class Record(Spec):
                 hint = f"; did you mean '{close[0]}'?" if close else (
                     f"; valid keys: {', '.join(self.options)}" if self.options else
                     '; this section has no options yet')
-                problems.add(key_node, where, f'unknown key{hint}')
+                # The key is quoted back: a credential pasted as a key must not be.
+                shown = f'{path}.{redact(str(key))}' if path else redact(str(key))
+                problems.add(key_node, shown, f'unknown key{hint}')
                 ok = False
                 continue
             value = self.options[key][0].check(value_node, where, problems)
@@ -355,7 +359,7 @@ def _pairs(
         key = _scalar(key_node)
         if key in seen:
             where = f'{path}.{key}' if path else str(key)
-            problems.add(key_node, where, f'duplicate key (first set on line {seen[key]})')
+            problems.add(key_node, redact(where), f'duplicate key (first set on line {seen[key]})')
             continue
         seen[key] = key_node.start_mark.line + 1
         out.append((key_node, value_node))

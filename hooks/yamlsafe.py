@@ -31,8 +31,11 @@ def kind(node: yaml.Node) -> str:
     value = scalar(node)
     if value is None:
         return 'nothing (null)'
+    from hooks.findings import redact
+
+    # The value is quoted back (shortened, and masked where it could be a token).
     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + '...'
-    return f'{type(value).__name__} {shown}'
+    return f'{type(value).__name__} {redact(shown)}'
 
 
 _SAFE_TAGS = frozenset(f'tag:yaml.org,2002:{t}' for t in (
