@@ -3,11 +3,13 @@ git config, $HOME and keyring."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +154,83 @@ def pre_commit(pre_commit_home: Path, hook_repo: tuple[Path, str], repo: Path,
         monkeypatch.setenv('PATH', f'{exe.parent}{os.pathsep}{os.environ["PATH"]}')
 
     return install
+
+
+# --- no planted secret leaves the process ------------------------------------------
+#
+# After every test: nothing it printed (read back with capsys/capfd or not), and no
+# file under its tmp_path that commit-warden writes for itself (.git/commit-warden/:
+# caches, audit log) or that a test names as an output (anything under `out/`),
+# holds a planted secret in full. Planted: tests/planted.py's list, and the test
+# module's own secret constants (TOKEN, SECRET, AWS_ID, ...).
+
+_SECRET_NAME = re.compile(r'(?:^|_)(?:TOKEN|SECRETS?|PASSWORD|AWS_ID|AWS_SECRET|SLACK|STRIPE)$')
+_read_back: list[str] = []
+_readouterr = pytest.CaptureFixture.readouterr
+
+
+def _recording_readouterr(self: pytest.CaptureFixture[Any]) -> Any:
+    result = _readouterr(self)
+    _read_back.extend(x if isinstance(x, str) else x.decode('utf-8', 'replace')
+                      for x in (result.out, result.err))
+    return result
+
+
+pytest.CaptureFixture.readouterr = _recording_readouterr  # type: ignore[method-assign]
+
+
+def _planted_for(item: pytest.Item) -> dict[str, str]:
+    from tests.planted import PLANTED
+
+    found = dict(PLANTED)
+    module = getattr(item, 'module', None)
+    for name, value in vars(module).items() if module else ():
+        if not _SECRET_NAME.search(name):
+            continue
+        for i, v in enumerate(value if isinstance(value, tuple) else (value,)):
+            if isinstance(v, str) and len(v) >= 16:
+                found[f'{module.__name__}.{name}[{i}]'] = v
+    return found
+
+
+def written_files(tmp: Path) -> list[Path]:
+    """What commit-warden wrote under a test's tmp_path: every state dir's files
+    (caches, audit log) and whatever the test named as an output (under `out/`)."""
+    out = [p for p in tmp.glob('out/**/*') if p.is_file() and not p.is_symlink()]
+    for state in tmp.glob('**/commit-warden'):
+        if state.is_dir() and (state.parent.name.endswith('.git')
+                               or (state.parent / 'HEAD').exists()):
+            out += [p for p in state.rglob('*') if p.is_file() and not p.is_symlink()]
+    return out
+
+
+def find_leaks(places: list[tuple[str, str]], planted: dict[str, str]) -> list[str]:
+    """'<secret's name> in <place>' for every planted secret a place holds in full."""
+    return sorted({f'{name} in {where}' for where, text in places
+                   for name, secret in planted.items() if secret in text})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != 'call':
+        if report.when == 'setup':
+            _read_back.clear()
+        return
+    planted = _planted_for(item)
+    places = [('output read by the test', t) for t in _read_back]
+    places += [(title, text) for title, text in report.sections if title.startswith('Captured')]
+    tmp = getattr(item, 'funcargs', {}).get('tmp_path')
+    if isinstance(tmp, Path):
+        for path in written_files(tmp):
+            try:
+                places.append((str(path.relative_to(tmp)), path.read_bytes().decode(
+                    'utf-8', 'replace')))
+            except OSError:
+                continue
+    _read_back.clear()
+    leaks = find_leaks(places, planted)
+    if leaks and report.passed:
+        report.outcome = 'failed'
+        report.longrepr = 'a planted secret left the process in full: ' + '; '.join(leaks)
