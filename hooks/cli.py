@@ -21,9 +21,10 @@ _DELEGATED = {
     'ci': 'run every check over a pull request, under the target branch\'s policy',
     'audit': 'summarise the audit log: runs, blocks, suspected --no-verify bypasses',
     'demo': 'show each hook block a bad commit and pass the fixed one, in a throw-away repo',
+    'signing': 'sign commits: `signing setup` (one command to onboard), `signing status`',
 }
 _MODULES = {'baseline': 'credentials', 'hotfix': 'hotfixes', 'ci': 'ci', 'audit': 'audit',
-            'demo': 'demo'}
+            'demo': 'demo', 'signing': 'signing'}
 
 
 def _config(args: argparse.Namespace) -> int:

@@ -15,16 +15,12 @@ trusted keys, never with the user's keyring or git config.
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
-import contextlib
 import hashlib
 import json
 import os
 import re
 import subprocess
 import time
-from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -105,7 +101,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 )}
 
 # Bump when verdict logic changes, so old cache entries are not reused.
-_LOGIC_VERSION = '1'
+_LOGIC_VERSION = '2'
 _CACHE_NAME = 'signatures-cache.json'
 _CACHE_MAX_POLICIES = 4
 _CACHE_MAX_ENTRIES = 50_000
@@ -123,31 +119,6 @@ _SCISSORS = re.compile(r'^\S ?-+ >8 -+$', re.M)
 
 
 @dataclass(frozen=True)
-class SshSigner:
-    """One line of an allowed_signers file."""
-
-    line: int
-    principals: tuple[str, ...]
-    fingerprint: str
-    key: str                         # 'type base64', as a user would paste it
-    namespaces: tuple[str, ...] | None
-    valid_after: int | None
-    valid_before: int | None
-    cert_authority: bool
-
-    def allows_git(self) -> bool:
-        return self.namespaces is None or any(
-            _pattern_match(ns, 'git') for ns in self.namespaces)
-
-    def valid_at(self, when: int) -> bool:
-        return ((self.valid_after is None or when >= self.valid_after)
-                and (self.valid_before is None or when <= self.valid_before))
-
-    def is_for(self, email: str) -> bool:
-        return _principal_match(self.principals, email)
-
-
-@dataclass(frozen=True)
 class Trust:
     """Everything that decides who may sign, read from one place (disk or a ref)."""
 
@@ -157,117 +128,8 @@ class Trust:
     allowed_signers: bytes | None
     revoked_signers: bytes | None
     openpgp_keys: tuple[tuple[str, bytes], ...]
-    signers: tuple[SshSigner, ...] = ()
-    revoked: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
     digest: str = ''
-
-    def signers_for_key(self, fingerprint: str) -> list[SshSigner]:
-        return [s for s in self.signers if s.fingerprint == fingerprint]
-
-
-def ssh_fingerprint(blob: bytes) -> str:
-    return 'SHA256:' + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip('=')
-
-
-def _tokens(line: str) -> list[str]:
-    """Split on blanks, keeping double-quoted runs (option values) together."""
-    out: list[str] = []
-    cur: list[str] = []
-    quoted = False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-            cur.append(ch)
-        elif ch in ' \t' and not quoted:
-            if cur:
-                out.append(''.join(cur))
-                cur = []
-        else:
-            cur.append(ch)
-    if cur:
-        out.append(''.join(cur))
-    return out
-
-
-def _split_options(text: str) -> list[tuple[str, str | None]]:
-    opts: list[tuple[str, str | None]] = []
-    for part in re.findall(r'(?:[^,"]|"[^"]*")+', text):
-        name, eq, value = part.partition('=')
-        opts.append((name.strip().lower(), value.strip().strip('"') if eq else None))
-    return opts
-
-
-def _ssh_time(value: str) -> int | None:
-    """allowed_signers times: YYYYMMDD[HHMM[SS]], UTC with a Z suffix, else local."""
-    utc = value.upper().endswith('Z')
-    digits = value[:-1] if utc else value
-    if not digits.isdigit() or len(digits) not in (8, 12, 14):
-        return None
-    digits = digits.ljust(14, '0')
-    try:
-        parts = time.strptime(digits, '%Y%m%d%H%M%S')
-    except ValueError:
-        return None
-    if utc:
-        import calendar
-        return calendar.timegm(parts)
-    return int(time.mktime(parts))
-
-
-def parse_allowed_signers(data: bytes, source: str) -> tuple[list[SshSigner], list[str]]:
-    signers: list[SshSigner] = []
-    problems: list[str] = []
-    for n, raw in enumerate(data.decode('utf-8', 'replace').splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith('#'):
-            continue
-        toks = _tokens(line)
-        options: list[tuple[str, str | None]] = []
-        if len(toks) >= 3 and not _KEY_TYPE.match(toks[1]):
-            options = _split_options(toks[1])
-            toks = [toks[0], *toks[2:]]
-        if len(toks) < 3 or not _KEY_TYPE.match(toks[1]):
-            problems.append(f'{source}:{n}: not an allowed-signers line (expected '
-                            '`principals [options] keytype key`); ignored')
-            continue
-        try:
-            blob = base64.b64decode(toks[2], validate=True)
-        except binascii.Error:
-            problems.append(f'{source}:{n}: the key is not valid base64; ignored')
-            continue
-        opt = {k: v or '' for k, v in options}
-        namespaces = tuple(s.strip() for s in opt['namespaces'].split(',')) \
-            if opt.get('namespaces') else None
-        after = _ssh_time(opt['valid-after']) if opt.get('valid-after') else None
-        before = _ssh_time(opt['valid-before']) if opt.get('valid-before') else None
-        bad = [k for k in ('valid-after', 'valid-before')
-               if opt.get(k) and _ssh_time(opt[k]) is None]
-        if bad:
-            # ssh-keygen rejects the line too: ignoring it is what git will do.
-            problems.append(f'{source}:{n}: {bad[0]}={opt[bad[0]]!r} is not a valid time '
-                            '(YYYYMMDD[HHMM[SS]][Z], quoted); the line is ignored')
-            continue
-        signers.append(SshSigner(
-            line=n, principals=tuple(p for p in toks[0].strip('"').split(',') if p),
-            fingerprint=ssh_fingerprint(blob), key=f'{toks[1]} {toks[2]}',
-            namespaces=namespaces, valid_after=after, valid_before=before,
-            cert_authority='cert-authority' in opt))
-    return signers, problems
-
-
-def parse_revoked(data: bytes) -> frozenset[str]:
-    """Fingerprints of a plain list of revoked public keys (a binary KRL gives none;
-    git still applies it, and its verdict then shows as a bad signature)."""
-    found = set()
-    for line in data.decode('utf-8', 'replace').splitlines():
-        for i, tok in enumerate(line.split()):
-            if _KEY_TYPE.match(tok) and i + 1 < len(line.split()):
-                with contextlib.suppress(binascii.Error):
-                    found.add(ssh_fingerprint(base64.b64decode(line.split()[i + 1],
-                                                               validate=True)))
-                break
-    return frozenset(found)
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -278,18 +140,6 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 def _pattern_match(pattern: str, value: str) -> bool:
     return _glob_regex(pattern).fullmatch(value.lower()) is not None
-
-
-def _principal_match(patterns: Iterable[str], email: str) -> bool:
-    """OpenSSH pattern-list semantics: a matching `!pattern` vetoes."""
-    matched = False
-    for p in patterns:
-        if p.startswith('!'):
-            if _pattern_match(p[1:], email):
-                return False
-        elif _pattern_match(p, email):
-            matched = True
-    return matched
 
 
 def _read_policy_file(repo: Repo, ref: str | None, path: str, key: str) -> bytes:
@@ -342,22 +192,42 @@ def load_trust(repo: Repo, policy: SignaturesConfig, policy_ref: str | None) -> 
         revoked = _read_policy_file(repo, policy_ref, policy.revoked_signers, 'revoked_signers')
     if policy.openpgp_keys:
         keys = _read_openpgp_keys(repo, policy_ref, policy.openpgp_keys)
-    signers: list[SshSigner] = []
-    problems: list[str] = []
-    if allowed is not None and policy.allowed_signers:
-        signers, problems = parse_allowed_signers(allowed, policy.allowed_signers)
     h = hashlib.sha256()
     h.update(_LOGIC_VERSION.encode())
     h.update(json.dumps(cfg.Record(SignaturesConfig).dump(policy), sort_keys=True).encode())
     for name, data in (('allowed', allowed), ('revoked', revoked), *keys):
         h.update(f'\0{name}\0{len(data) if data is not None else -1}\0'.encode())
         h.update(data or b'')
+    # The tools are part of the judgement: another ssh-keygen or gpg may decide otherwise.
+    h.update(_tool_identity().encode())
+    where = f'at {policy_ref}' if policy_ref else 'in the working tree'
+    h.update(where.encode())   # verdicts quote it
+    digest = h.hexdigest()[:24]
+    from hooks import trustscan
+
+    problems = trustscan.scan(
+        repo, digest=digest, where=where, allowed=allowed,
+        allowed_name=policy.allowed_signers, revoked=revoked,
+        revoked_name=policy.revoked_signers, openpgp_keys=keys)
     return Trust(
-        policy=policy, where=f'at {policy_ref}' if policy_ref else 'in the working tree',
-        policy_ref=policy_ref, allowed_signers=allowed, revoked_signers=revoked,
-        openpgp_keys=keys, signers=tuple(signers),
-        revoked=parse_revoked(revoked) if revoked else frozenset(),
-        problems=tuple(problems), digest=h.hexdigest()[:24])
+        policy=policy, where=where, policy_ref=policy_ref, allowed_signers=allowed,
+        revoked_signers=revoked, openpgp_keys=keys, problems=tuple(problems),
+        digest=digest)
+
+
+def _tool_identity() -> str:
+    """Which ssh-keygen and gpg judge (path, size, mtime): no process started."""
+    import shutil
+
+    parts = []
+    for tool in ('ssh-keygen', 'gpg', 'git'):
+        path = shutil.which(tool)
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        parts.append(f'{tool}={path}:{st.st_size}:{st.st_mtime_ns}' if st else f'{tool}=')
+    return '\0'.join(parts)
 
 
 # --- verification with git, against the trusted policy only -------------------
@@ -514,8 +384,11 @@ class Verifier:
         n = max(1, min(len(commits), os.cpu_count() or 1))
         size = -(-len(commits) // n)
         chunks = [commits[i:i + size] for i in range(0, len(commits), size)]
-        env = {**os.environ, 'GNUPGHOME': str(self.home), 'LC_ALL': 'C'}
-        args = (*self.git_args(), 'log', '--no-walk=unsorted', '-z',
+        from hooks import sigobject
+
+        env = {**os.environ, 'GNUPGHOME': str(self.home), 'LC_ALL': 'C',
+               **sigobject.real_objects_env(self.repo)}
+        args = ('--no-replace-objects', *self.git_args(), 'log', '--no-walk=unsorted', '-z',
                 f'--format={_LOG_FORMAT}', '--stdin')
 
         def run(chunk: Sequence[str]) -> bytes:
@@ -532,46 +405,6 @@ class Verifier:
                     out[f[0]] = RawSignature(f[1], f[2], f[3].upper() if f[3] else '',
                                              f[4], f[5], f[6].strip())
         return out
-
-
-def signature_header(raw_commit: bytes) -> bytes | None:
-    """The commit's own signature (gpgsig header), unfolded; None if unsigned."""
-    head = raw_commit.split(b'\n\n', 1)[0]
-    lines = head.split(b'\n')
-    for i, line in enumerate(lines):
-        for name in _SIG_HEADERS:
-            if line.startswith(name):
-                sig = [line[len(name):]]
-                for cont in lines[i + 1:]:
-                    if not cont.startswith(b' '):
-                        break
-                    sig.append(cont[1:])
-                return b'\n'.join(sig)
-    return None
-
-
-def signature_kind(sig: bytes) -> str:
-    if b'-----BEGIN SSH SIGNATURE-----' in sig:
-        return 'ssh'
-    if b'-----BEGIN PGP SIGNATURE-----' in sig:
-        return 'openpgp'
-    if b'-----BEGIN SIGNED MESSAGE-----' in sig:
-        return 'x509'
-    return 'unknown'
-
-
-def sshsig_key_fingerprint(sig: bytes) -> str | None:
-    """The public key inside an armored SSHSIG blob (its fingerprint), or None."""
-    body = b''.join(line.strip() for line in sig.split(b'\n') if not line.startswith(b'-----'))
-    try:
-        blob = base64.b64decode(body)
-    except binascii.Error:
-        return None
-    if not blob.startswith(b'SSHSIG') or len(blob) < 14:
-        return None
-    size = int.from_bytes(blob[10:14], 'big')
-    key = blob[14:14 + size]
-    return ssh_fingerprint(key) if len(key) == size and size else None
 
 
 # --- verdicts ------------------------------------------------------------------
@@ -605,60 +438,6 @@ def _fmt_time(ts: int | None) -> str:
     return time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(ts))
 
 
-def judge_ssh(raw: RawSignature, sig: bytes | None, trust: Trust, email: str,
-              when: int) -> Verdict:
-    fpr = raw.fingerprint if raw.fingerprint.startswith('SHA256:') else ''
-    if not fpr and sig is not None:
-        fpr = sshsig_key_fingerprint(sig) or ''
-    if fpr and fpr in trust.revoked:
-        return Verdict('revoked', 'ssh', fpr, detail='the key is listed in '
-                       f'{trust.policy.revoked_signers} {trust.where}')
-    entries = [s for s in trust.signers_for_key(fpr) if s.allows_git()] if fpr else []
-    if raw.status == 'G':
-        mine = [s for s in entries if s.is_for(email)]
-        if any(s.valid_at(when) for s in mine):
-            return Verdict(None, 'ssh', fpr, ', '.join(mine[0].principals))
-        if mine:
-            return _ssh_expired(fpr, mine, when, trust)
-        if entries:
-            return Verdict('signer-mismatch', 'ssh', fpr,
-                           ', '.join(p for s in entries for p in s.principals))
-        # A certificate signed by a cert-authority line: trust git's principal.
-        if raw.signer and _principal_match(raw.signer.split(','), email):
-            return Verdict(None, 'ssh', fpr, raw.signer)
-        return Verdict('signer-mismatch', 'ssh', fpr, raw.signer)
-    if raw.status == 'U':
-        mine = [s for s in entries if s.is_for(email)]
-        outside = [s for s in mine if not s.valid_at(when)]
-        if outside:
-            return _ssh_expired(fpr, outside, when, trust)
-        if mine:
-            # Listed for this committer and inside its window, yet git does not trust
-            # it: a certificate whose key is listed as a plain key, for one.
-            return Verdict('unknown-key', 'ssh', fpr, detail=(
-                'git does not trust this signature (an SSH certificate is trusted through '
-                'a cert-authority line for its CA, not by listing its key)'))
-        if entries:
-            # Listed for someone else, and not valid at this time for them either.
-            return Verdict('signer-mismatch', 'ssh', fpr,
-                           ', '.join(p for s in entries for p in s.principals))
-        return Verdict('unknown-key', 'ssh', fpr)
-    if raw.status == 'B' and trust.policy.revoked_signers and fpr and not trust.revoked:
-        return Verdict('bad-signature', 'ssh', fpr,
-                       detail='it does not verify, or its key is revoked in '
-                              f'{trust.policy.revoked_signers} {trust.where}')
-    first = raw.text.splitlines()[0] if raw.text else 'no output from ssh-keygen'
-    return Verdict('bad-signature', 'ssh', fpr, detail=f'git reports: {first}')
-
-
-def _ssh_expired(fpr: str, mine: Sequence[SshSigner], when: int, trust: Trust) -> Verdict:
-    s = mine[0]
-    return Verdict('expired', 'ssh', fpr, ', '.join(s.principals), detail=(
-        f'committed {_fmt_time(when)}, but {trust.policy.allowed_signers}:{s.line} '
-        f'{trust.where} allows the key only from {_fmt_time(s.valid_after)} to '
-        f'{_fmt_time(s.valid_before)}'))
-
-
 def judge_openpgp(raw: RawSignature, trust: Trust, keys: Mapping[str, OpenPgpKey],
                   email: str) -> Verdict:
     fpr = raw.fingerprint.upper()
@@ -670,6 +449,14 @@ def judge_openpgp(raw: RawSignature, trust: Trust, keys: Mapping[str, OpenPgpKey
         (k.fingerprint for k in keys.values() if fpr in k.subkeys or fpr == k.fingerprint), '')
     key = keys.get(primary)
     allowed = {f.upper() for f in trust.policy.openpgp_fingerprints}
+    from hooks import pgptrust
+
+    count = pgptrust.signature_count(raw.text)
+    if count > 1:
+        # gpg checks each and git reports the mix as one status; a commit has one
+        # signer, so two signatures (t7510's double-signature commit) are bad.
+        return Verdict('bad-signature', 'openpgp', fpr, raw.signer, detail=(
+            f'the signature holds {count} signatures; a commit has one'))
     if raw.status == 'R':
         return Verdict('revoked', 'openpgp', fpr, raw.signer)
     if raw.status in ('X', 'Y'):
@@ -778,7 +565,19 @@ def check_range(
         repo: Repo, *, policy: SignaturesConfig, trust: Trust, from_ref: str | None,
         to_ref: str, use_cache: bool = True,
 ) -> RangeResult:
-    """One verdict per commit of FROM..TO."""
+    """One verdict per commit of FROM..TO, on the objects as they will be pushed:
+    `refs/replace/*` and grafts change neither the commits walked nor their content."""
+    from hooks import sigobject
+
+    with sigobject.real_objects(repo):
+        return _check_range(repo, policy=policy, trust=trust, from_ref=from_ref,
+                            to_ref=to_ref, use_cache=use_cache)
+
+
+def _check_range(
+        repo: Repo, *, policy: SignaturesConfig, trust: Trust, from_ref: str | None,
+        to_ref: str, use_cache: bool,
+) -> RangeResult:
     result = RangeResult()
     if is_null(to_ref):
         return result  # a branch deletion: nothing new to check
@@ -811,15 +610,24 @@ def check_range(
                     and _pattern_match(a.email, info.committer_email)):
                 exempt[c] = a.reason
                 break
-    # An unsigned merge may pass only if it adds nothing of its own: a merge that
-    # carries new content (an "evil merge") is a change like any other.
-    merges = [c for c in commits if infos[c].is_merge] if policy.allow_unsigned_merges else []
-    own_content = {cc.commit for cc in repo.commit_changes(merges) if cc.files}
-
     verdicts: dict[str, Verdict] = {}
     if need_sig:
         verdicts, result.verified = _verify(repo, trust, [c for c in commits if c not in exempt],
                                             infos, use_cache)
+    # An unsigned merge may pass only if nobody chose its content: its tree is git's
+    # own conflict-free merge of its parents (hooks.mergecheck).
+    merges = [c for c in commits if infos[c].is_merge and c not in exempt
+              and (not need_sig or verdicts.get(c, Verdict(None)).reason == 'unsigned')] \
+        if policy.allow_unsigned_merges else []
+    clean_merges: set[str] = set()
+    if merges:
+        from hooks import mergecheck
+        from hooks import sigobject
+
+        objects = sigobject.read_commits(repo, merges)
+        clean_merges = mergecheck.clean_merges(
+            repo, {c: (o.tree, o.parents) for c, o in objects.items()},
+            sigobject.real_objects_env(repo))
 
     passed: dict[str, bool] = {}
     failing: list[str] = []
@@ -838,7 +646,7 @@ def check_range(
                                                 info.author_email)
                                 if need_signoff else (True, []))
         lenient_merge = (info.is_merge and policy.allow_unsigned_merges
-                         and c not in own_content
+                         and c in clean_merges
                          and all(passed.get(p, True) for p in info.parents))
         if lenient_merge and verdict.reason == 'unsigned':
             verdict = Verdict(None)
@@ -866,6 +674,11 @@ def check_range(
 
 def _verify(repo: Repo, trust: Trust, commits: Sequence[str],
             infos: Mapping[str, CommitInfo], use_cache: bool) -> tuple[dict[str, Verdict], int]:
+    """One verdict per commit, judged on the commit objects as stored (no replace
+    refs, no grafts, each checked against its id): SSH signatures by ssh-keygen
+    (hooks.sshtrust), OpenPGP by git and gpg with only the trusted keys."""
+    from hooks import sigobject
+
     path = _cache_path(repo)
     cache = load_cache(path) if use_cache else {}
     mine = cache.get(trust.digest, {})
@@ -879,40 +692,52 @@ def _verify(repo: Repo, trust: Trust, commits: Sequence[str],
             verdicts[c] = v
     if not todo:
         return verdicts, 0
-    with Verifier(repo, trust) as verifier:
-        raw = verifier.verify(todo)
-        # The signature itself is read only where git's answer does not say enough.
-        unclear = [c for c in todo if raw.get(c) is None or raw[c].status in 'NBE']
-        headers: dict[str, bytes | None] = {}
-        if unclear:
-            with repo.cat_file() as cat:
-                for c in unclear:
-                    got = cat.read(c)
-                    headers[c] = signature_header(got[2]) if got else None
-        pgp_keys = verifier.openpgp_keys() if trust.openpgp_keys else {}
-        for c in todo:
-            info = infos[c]
+    objects = sigobject.read_commits(repo, todo)
+    ssh: list[str] = []
+    pgp: list[str] = []
+    for c in todo:
+        obj = objects[c]
+        kind = obj.kind
+        malformed = obj.malformed()
+        if kind == 'none':
+            verdicts[c] = Verdict('unsigned')
+        elif malformed:
+            verdicts[c] = Verdict('bad-signature', kind, detail=malformed)
+        elif kind == 'x509':
+            verdicts[c] = Verdict('unsupported-signature', 'x509')
+        elif kind == 'ssh':
+            ssh.append(c)
+        elif kind == 'openpgp':
+            pgp.append(c)
+        else:
+            verdicts[c] = Verdict('bad-signature', 'unknown', detail=(
+                'the signature is in a format git does not recognise'))
+    if ssh:
+        from hooks import sshtrust
+
+        checks = []
+        for c in ssh:
+            obj = objects[c]
+            assert obj.signature is not None
+            checks.append(sshtrust.SshCheck(c, obj.signature, obj.payload,
+                                            obj.committer_email, obj.committer_time))
+        with sshtrust.SshPolicy(
+                allowed=trust.allowed_signers, allowed_name=trust.policy.allowed_signers,
+                revoked=trust.revoked_signers, revoked_name=trust.policy.revoked_signers,
+                where=trust.where) as policy:
+            for c, out in policy.verify(checks).items():
+                verdicts[c] = Verdict(out.reason, 'ssh', out.key, out.signer, out.detail)
+    if pgp:
+        with Verifier(repo, trust) as verifier:
+            raw = verifier.verify(pgp)
+            pgp_keys = verifier.openpgp_keys() if trust.openpgp_keys else {}
+        for c in pgp:
             r = raw.get(c, RawSignature('N', '', '', '', '', ''))
-            sig = headers.get(c)
-            if c in headers:
-                kind = signature_kind(sig) if sig is not None else 'none'
-            elif r.fingerprint.startswith('SHA256:'):
-                kind = 'ssh'
-            else:
-                kind = 'openpgp'
-            if kind == 'none':
-                v = Verdict('unsigned')
-            elif kind == 'x509':
-                v = Verdict('unsupported-signature', 'x509')
-            elif kind == 'ssh':
-                v = judge_ssh(r, sig, trust, info.committer_email, info.committer_time)
-            elif kind == 'openpgp':
-                v = judge_openpgp(r, trust, pgp_keys, info.committer_email)
-            else:
-                v = Verdict('bad-signature', 'unknown', detail='the signature is in a format '
-                            'git does not recognise')
-            verdicts[c] = v
-            mine[c] = v.as_json()
+            verdicts[c] = judge_openpgp(r, trust, pgp_keys, objects[c].committer_email)
+    for c in todo:
+        # A verdict "at the time of checking" (an ident without a date) can change.
+        if objects[c].committer_time is not None or objects[c].kind != 'ssh':
+            mine[c] = verdicts[c].as_json()
     if use_cache:
         cache[trust.digest] = mine
         save_cache(path, cache, trust.digest)
@@ -927,33 +752,57 @@ def _range_finding(
     head = f'{_short(commit)} "{_subject(subject)}"'
     key = f' key {v.key}' if v.key else ' key'
     kind = {'ssh': 'SSH', 'openpgp': 'OpenPGP'}.get(v.kind, '')
+    source = (trust.policy.allowed_signers if v.kind == 'ssh' else trust.policy.openpgp_keys) \
+        or ('signatures.allowed_signers' if v.kind == 'ssh' else 'signatures.openpgp_keys')
     lines: list[str]
     if rule == 'unsigned':
         lines = [f'{head}: the commit is not signed'
-                 + (' (a merge may be unsigned only when it adds no content of its own '
-                    'and all of its parents pass)' if merge_parents_failed else '')]
+                 + (' (a merge may be unsigned only when its tree is git\'s own '
+                    'conflict-free merge of its parents, and all of its parents pass)'
+                    if merge_parents_failed else '')]
     elif rule == 'bad-signature':
-        lines = [f'{head}: the {kind} signature does not verify'
-                 + (f' ({v.detail})' if v.detail else '')]
+        lines = [f'{head}: the {kind} signature does not verify'.replace('the  ', 'the ')
+                 + (f' ({v.detail}{"; key " + v.key if v.key else ""})' if v.detail
+                    else (f' (key {v.key})' if v.key else '')),
+                 'fix: sign it again (`git commit --amend --no-edit -S`): a signature '
+                 'holds only for the exact commit it was made over']
     elif rule == 'unknown-key':
         lines = [f'{head}: signed with {kind}{key}, which is not trusted '
                  + (f'by the policy {trust.where}' if v.kind == 'openpgp'
                     else f'in the allowed signers {trust.where}'
                     + (f' ({trust.policy.allowed_signers})' if trust.policy.allowed_signers
                        else ' (signatures.allowed_signers is not set)'))
-                 + (f': {v.detail}' if v.detail else '')]
+                 + (f': {printable(v.detail)}' if v.detail else '')]
         lines.extend(_self_trust_hint(repo, v, trust, to_sha))
+        if (trust.policy.allowed_signers if v.kind == 'ssh' else trust.policy.openpgp_keys):
+            lines.append(f'fix: sign with a key {source} trusts for {committer}, or have a '
+                         f'maintainer add this key for {committer} in a change of their own '
+                         '(`commit-warden signing setup` prints the line)')
+        else:
+            lines.append(f'fix: the policy trusts no {kind} key: an admin sets {source} in '
+                         f'{cfg.CONFIG_NAMES[0]} and commits the trusted keys')
     elif rule == 'signer-mismatch':
         lines = [f'{head}: signed by {v.signer or "someone else"} ({kind}{key}), '
-                 f'but committed by {committer}',
-                 'a valid signature must come from the committer: commit as the key\'s '
-                 'owner (`git config user.email`) or sign with your own allowed key']
+                 f'but committed by {committer}'
+                 + (f' ({printable(v.detail)})' if v.detail else ''),
+                 f'fix: a valid signature must come from the committer: {source} '
+                 f'{trust.where} allows this key for {v.signer or "someone else"}, not for '
+                 f'{committer}; commit as the key\'s owner (`git config user.email`) or '
+                 'sign with your own allowed key']
     elif rule == 'expired':
         lines = [f'{head}: signed with {kind}{key} outside its validity'
-                 + (f' ({v.detail})' if v.detail else '')]
+                 + (f' ({v.detail})' if v.detail else ''),
+                 f'fix: re-sign with a key valid now (`git commit --amend --no-edit -S`), '
+                 f'or have a maintainer renew the key for {v.signer or committer} in '
+                 f'{source}']
     elif rule == 'revoked':
         lines = [f'{head}: signed with a revoked {kind}{key}'
-                 + (f' ({v.detail})' if v.detail else '')]
+                 + (f' ({v.detail})' if v.detail else ''),
+                 f'fix: make a new key (`commit-warden signing setup --key '
+                 f'~/.ssh/id_ed25519_new`), have a maintainer add it to {source}, and '
+                 're-sign'
+                 if v.kind == 'ssh' else
+                 f'fix: make a new key, have a maintainer add it to {source}, and re-sign']
     elif rule == 'unsupported-signature':
         lines = [f'{head}: signed with X.509 (gpgsm/gitsign), which this policy does not '
                  'support; sign with SSH or OpenPGP instead']
@@ -972,6 +821,14 @@ def _range_finding(
     return out
 
 
+def printable(text: str) -> str:
+    """Message text with invisible characters shown as escapes (a BOM, controls)."""
+    if text.isprintable():
+        return text
+    return ''.join(c if c.isprintable() else c.encode('unicode_escape').decode()
+                   for c in text)
+
+
 def _self_trust_hint(repo: Repo, v: Verdict, trust: Trust, to_sha: str) -> list[str]:
     """Say so when the range itself is what would have trusted the key."""
     path = trust.policy.allowed_signers if v.kind == 'ssh' else trust.policy.openpgp_keys
@@ -987,11 +844,11 @@ def _self_trust_hint(repo: Repo, v: Verdict, trust: Trust, to_sha: str) -> list[
     hint = f'{path} changed in this range'
     if v.kind == 'ssh' and v.key:
         later = repo.content_at(to_sha, path)
-        if later is not None:
-            signers, _ = parse_allowed_signers(later, path)
-            if any(s.fingerprint == v.key for s in signers):
-                hint = (f'the range adds this key to {path}, but trust is read '
-                        f'{trust.where}: a change cannot vouch for its own signer')
+        from hooks import sshtrust
+
+        if later is not None and v.key in sshtrust.fingerprints_in(later):
+            hint = (f'the range adds this key to {path}, but trust is read '
+                    f'{trust.where}: a change cannot vouch for its own signer')
     return [f'{hint}; get the key added in a separate, reviewed change first']
 
 
@@ -1032,228 +889,12 @@ def _config_bool(repo: Repo, key: str) -> bool:
     return proc.returncode == 0 and proc.stdout.strip() == b'true'
 
 
-def _setup_finding(rule: str, message: str) -> Finding:
-    return Finding(hook=HOOK, rule=rule, severity=RULES[rule].severity, path='',
-                   line=None, message=message)
-
-
-def _read_public_key(path: Path) -> str | None:
-    """'type base64' of an SSH key file: a public key, or an OpenSSH private key
-    (whose public half is stored unencrypted), or its .pub neighbour."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    text = data.decode('utf-8', 'replace').strip()
-    parts = text.split()
-    if len(parts) >= 2 and _KEY_TYPE.match(parts[0]):
-        return f'{parts[0]} {parts[1]}'
-    if '-----BEGIN OPENSSH PRIVATE KEY-----' in text:
-        body = ''.join(line for line in text.splitlines() if not line.startswith('-----'))
-        try:
-            blob = base64.b64decode(body)
-            magic = b'openssh-key-v1\0'
-            pos = len(magic)
-            for _ in range(3):  # cipher, kdf, kdf options
-                pos += 4 + int.from_bytes(blob[pos:pos + 4], 'big')
-            pos += 4  # number of keys
-            size = int.from_bytes(blob[pos:pos + 4], 'big')
-            key = blob[pos + 4:pos + 4 + size]
-            ktype_len = int.from_bytes(key[:4], 'big')
-            ktype = key[4:4 + ktype_len].decode()
-            if blob.startswith(magic) and key:
-                return f'{ktype} {base64.b64encode(key).decode()}'
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            pass
-    pub = path.with_name(path.name + '.pub')
-    if pub.is_file():
-        return _read_public_key(pub)
-    return None
-
-
 def check_setup(repo: Repo, *, policy: SignaturesConfig, trust: Trust) -> list[Finding]:
     """The commit being made will be signed by a key the policy allows for the
-    identity git will record."""
-    if policy.require == 'signoff':
-        return []
-    findings: list[Finding] = []
-    ident = git_ident(repo, 'COMMITTER')
-    # git accepts only these spellings (gpg.format=SSH is refused at commit time).
-    fmt = repo.config_get('gpg.format') or 'openpgp'
-    key = repo.config_get('user.signingkey')
-    prefer_ssh = bool(policy.allowed_signers) or not policy.openpgp_keys
-    example = ('git config gpg.format ssh\n'
-               'git config user.signingkey ~/.ssh/id_ed25519.pub') if prefer_ssh else (
-        f'gpg --list-secret-keys --keyid-format=long {ident.email}\n'
-        'git config user.signingkey <the key id it shows>')
-    if not _config_bool(repo, 'commit.gpgsign'):
-        findings.append(_setup_finding(
-            'signing-disabled',
-            'the commit will not be signed: commit.gpgsign is not true, and the policy '
-            'requires signed commits\nfix: git config commit.gpgsign true\n'
-            '(hooks cannot see `git commit -S`: if you sign that way, set it anyway)'))
-    if fmt == 'x509':
-        findings.append(_setup_finding(
-            'unsupported-signature',
-            'gpg.format is x509 (gpgsm, gitsign): X.509 signatures are not supported by '
-            f'this policy; sign with SSH or OpenPGP\nfix:\n{example}'))
-        return findings
-    if fmt not in ('ssh', 'openpgp'):
-        findings.append(_setup_finding(
-            'signing-key', f'gpg.format is {fmt!r}, which git does not know\n'
-                           f'fix:\n{example}'))
-        return findings
-    if not key and fmt == 'openpgp' and _gnupg_keyring() is not None:
-        # git then asks gpg for a key by the committer's email.
-        key = ident.email
-    if not key:
-        findings.append(_setup_finding(
-            'signing-key', f'user.signingkey is not set: git has no key to sign with\n'
-                           f'fix:\n{example}'))
-        return findings
-    if fmt == 'ssh':
-        findings.extend(_check_ssh_key(repo, key, ident, trust))
-    else:
-        findings.extend(_check_openpgp_key(repo, key, ident, trust))
-    return findings
+    identity git will record: every missing step in one finding (hooks.signing)."""
+    from hooks import signing
 
-
-def _check_ssh_key(repo: Repo, key: str, ident: Ident, trust: Trust) -> list[Finding]:
-    policy = trust.policy
-    if key.startswith('key::'):
-        public: str | None = key[len('key::'):].strip()
-        shown = 'the key:: literal in user.signingkey'
-    elif _KEY_TYPE.match(key.split()[0]):
-        public = key.strip()
-        shown = 'the literal key in user.signingkey'
-    else:
-        path = Path(os.path.expanduser(key))
-        if not path.is_absolute():
-            path = repo.root / path
-        shown = str(path)
-        if not path.exists():
-            return [_setup_finding(
-                'signing-key',
-                f'user.signingkey is {key}, which does not exist\n'
-                'fix: git config user.signingkey <path to your SSH public key>, e.g. '
-                '~/.ssh/id_ed25519.pub (make one: ssh-keygen -t ed25519)')]
-        public = _read_public_key(path)
-    parts = (public or '').split()
-    if len(parts) < 2 or not _KEY_TYPE.match(parts[0]):
-        return [_setup_finding(
-            'signing-key', f'cannot read an SSH public key from {shown}\n'
-                           'fix: git config user.signingkey <path to the .pub file>')]
-    try:
-        fpr = ssh_fingerprint(base64.b64decode(parts[1], validate=True))
-    except binascii.Error:
-        return [_setup_finding('signing-key', f'{shown} holds no valid SSH public key\n'
-                               'fix: git config user.signingkey <path to the .pub file>')]
-    line = f'{ident.email} namespaces="git" {parts[0]} {parts[1]}'
-    if not policy.allowed_signers:
-        return [_setup_finding(
-            'signing-key',
-            'the policy allows no SSH signer: signatures.allowed_signers is not set in '
-            f'{cfg.CONFIG_NAMES[0]}\nfix: add `allowed_signers: .allowed_signers` under '
-            f'`signatures:` and this line to .allowed_signers:\n{line}')]
-    if fpr in trust.revoked:
-        return [_setup_finding(
-            'signing-key', f'your signing key {fpr} is revoked in {policy.revoked_signers} '
-                           f'{trust.where}\nfix: make a new key (ssh-keygen -t ed25519), '
-                           'get it added to the allowed signers, then git config '
-                           'user.signingkey <new .pub file>')]
-    entries = [s for s in trust.signers_for_key(fpr) if s.allows_git()]
-    mine = [s for s in entries if s.is_for(ident.email)]
-    if not entries:
-        return [_setup_finding(
-            'signing-key',
-            f'your signing key {fpr} is not in the allowed signers '
-            f'({policy.allowed_signers} {trust.where})\n'
-            f'fix: get this line added to {policy.allowed_signers} (a reviewed change):\n'
-            f'{line}')]
-    if not mine:
-        owners = ', '.join(p for s in entries for p in s.principals)
-        return [_setup_finding(
-            'signing-key',
-            f'your signing key {fpr} is allowed for {owners}, but git will record the '
-            f'committer as {ident.email}\nfix: git config user.email <the email the key is '
-            f'allowed for>, or get this line added to {policy.allowed_signers}:\n{line}')]
-    if not any(s.valid_at(ident.when) for s in mine):
-        s = mine[0]
-        return [_setup_finding(
-            'signing-key',
-            f'your signing key {fpr} is not valid now: {policy.allowed_signers}:{s.line} '
-            f'allows it from {_fmt_time(s.valid_after)} to {_fmt_time(s.valid_before)}\n'
-            f'fix: get its validity in {policy.allowed_signers} renewed, or sign with a '
-            'current key')]
-    return []
-
-
-def _gnupg_keyring() -> Path | None:
-    """The user's GnuPG keyring, if there is one (looked for, not created)."""
-    home = Path(os.environ.get('GNUPGHOME') or Path.home() / '.gnupg')
-    return next((home / n for n in ('pubring.kbx', 'pubring.gpg') if (home / n).exists()),
-                None)
-
-
-def _check_openpgp_key(repo: Repo, key: str, ident: Ident, trust: Trust) -> list[Finding]:
-    program = (repo.config_get('gpg.openpgp.program') or repo.config_get('gpg.program')
-               or 'gpg')
-    home = Path(os.environ.get('GNUPGHOME') or Path.home() / '.gnupg')
-    if _gnupg_keyring() is None:
-        # No keyring at all: say so without running gpg, which would create one.
-        return [_setup_finding(
-            'signing-key', f'there is no GnuPG keyring ({home}), so no secret key for '
-                           f'{key}\nfix: gpg --quick-generate-key "{ident.name} '
-                           f'<{ident.email}>", then git config user.signingkey <its key id>, '
-                           'or sign with SSH: git config gpg.format ssh')]
-    # The user's own keyring, read only: does it hold the secret key git will use?
-    try:
-        proc = subprocess.run(
-            (program, '--batch', '--no-tty', '--no-auto-check-trustdb', '--with-colons',
-             '--fixed-list-mode', '--list-secret-keys', '--', key),
-            capture_output=True, check=False, env={**os.environ, 'LC_ALL': 'C'})
-    except FileNotFoundError:
-        return [_setup_finding('signing-key', f'{program} (gpg.program) is not installed\n'
-                               'fix: install GnuPG, or sign with SSH: git config gpg.format '
-                               'ssh')]
-    rows = [r.split(':') for r in proc.stdout.decode('utf-8', 'replace').splitlines()]
-    secret = parse_colons(proc.stdout.decode('utf-8', 'replace'))
-    if proc.returncode != 0 or not secret:
-        return [_setup_finding(
-            'signing-key', f'the secret key {key} (user.signingkey) is not in your GnuPG '
-                           'keyring\nfix: gpg --list-secret-keys --keyid-format=long, then '
-                           'git config user.signingkey <key id>')]
-    k = secret[0]
-    validity = next((r[1] for r in rows if r[0] == 'sec' and len(r) > 1), '')
-    if validity in ('e', 'r'):
-        what = 'has expired' if validity == 'e' else 'is revoked'
-        return [_setup_finding(
-            'signing-key', f'your signing key {k.fingerprint} {what}\n'
-                           f'fix: gpg --quick-set-expire {k.fingerprint} 1y (expired), or '
-                           'make a new key and git config user.signingkey <new key id>')]
-    if ident.email.lower() not in k.emails:
-        return [_setup_finding(
-            'signing-key',
-            f'your signing key {k.fingerprint} has no user id for {ident.email}, the '
-            f'committer git will record\nfix: gpg --quick-add-uid {k.fingerprint} '
-            f'"{ident.name} <{ident.email}>", or git config user.email <an email of the key>')]
-    if not trust.openpgp_keys:
-        return [_setup_finding(
-            'signing-key', 'the policy trusts no OpenPGP key: signatures.openpgp_keys is not '
-                           f'set\nfix: gpg --armor --export {k.fingerprint} > '
-                           f'.gpg-keys/{ident.email}.asc, commit it, and set `openpgp_keys: '
-                           '.gpg-keys` under `signatures:`')]
-    with Verifier(repo, trust) as verifier:
-        trusted = verifier.openpgp_keys()
-    allowed = {f.upper() for f in trust.policy.openpgp_fingerprints}
-    if k.fingerprint not in trusted or (
-            allowed and not ({k.fingerprint, *k.subkeys} & allowed)):
-        return [_setup_finding(
-            'signing-key', f'your signing key {k.fingerprint} is not trusted by the policy '
-                           f'({trust.policy.openpgp_keys} {trust.where})\nfix: gpg --armor '
-                           f'--export {k.fingerprint} > <file in {trust.policy.openpgp_keys}> '
-                           'and get it added in a reviewed change')]
-    return []
+    return signing.check_setup(repo, policy=policy, trust=trust)
 
 
 # --- the commit-msg stage ----------------------------------------------------------
