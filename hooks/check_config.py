@@ -43,12 +43,20 @@ def check_files(repo: Repo, filenames: Sequence[str]) -> list[Finding]:
         if data is None:
             continue
         try:
-            cfg.parse(data, rel)
+            config = cfg.parse(data, rel)
         except ConfigError as e:
             findings.extend(
                 Finding(hook=HOOK, rule='invalid-config', severity='high', path=rel,
                         line=p.line or None, message=p.message)
                 for p in e.problems)
+            continue
+        # The trust files it names, as ssh-keygen and gpg read them (hooks.trustscan).
+        from hooks import trustscan
+
+        findings.extend(
+            Finding(hook=HOOK, rule='invalid-config', severity='high', path=p.source or rel,
+                    line=p.line or None, message=p.message)
+            for p in trustscan.policy_problems(repo, config, None))
     return findings
 
 

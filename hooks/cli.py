@@ -44,6 +44,18 @@ def _config(args: argparse.Namespace) -> int:
         print(f'{PROG}: the policy is invalid ({n} problem{"s" * (n != 1)}); nothing was '
               'checked', file=sys.stderr)
         return USAGE
+    if repo is not None:
+        # The trust files it names, as ssh-keygen and gpg read them (hooks.trustscan).
+        from hooks import trustscan
+
+        problems = trustscan.policy_problems(repo, config, args.policy_ref)
+        for problem in problems:
+            print(str(problem) if problem.source else problem.message, file=sys.stderr)
+        if problems:
+            n = len(problems)
+            print(f'{PROG}: the policy\'s trust files have {n} problem{"s" * (n != 1)}',
+                  file=sys.stderr)
+            return USAGE
     sys.stdout.write(cfg.to_yaml(config))
     return 0
 

@@ -32,6 +32,7 @@ from hooks import config as cfg
 from hooks.config import SignaturesConfig
 from hooks.errors import ConfigError
 from hooks.errors import FatalError
+from hooks.errors import Problem
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import boundary
@@ -130,6 +131,7 @@ class Trust:
     openpgp_keys: tuple[tuple[str, bytes], ...]
     problems: tuple[str, ...] = ()
     digest: str = ''
+    policy_problems: tuple[Problem, ...] = ()   # the same, with file and line
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -211,8 +213,9 @@ def load_trust(repo: Repo, policy: SignaturesConfig, policy_ref: str | None) -> 
         revoked_name=policy.revoked_signers, openpgp_keys=keys)
     return Trust(
         policy=policy, where=where, policy_ref=policy_ref, allowed_signers=allowed,
-        revoked_signers=revoked, openpgp_keys=keys, problems=tuple(problems),
-        digest=digest)
+        revoked_signers=revoked, openpgp_keys=keys,
+        problems=tuple(str(p) if p.source else p.message for p in problems),
+        digest=digest, policy_problems=tuple(problems))
 
 
 def _tool_identity() -> str:
@@ -457,6 +460,10 @@ def judge_openpgp(raw: RawSignature, trust: Trust, keys: Mapping[str, OpenPgpKey
         # signer, so two signatures (t7510's double-signature commit) are bad.
         return Verdict('bad-signature', 'openpgp', fpr, raw.signer, detail=(
             f'the signature holds {count} signatures; a commit has one'))
+    if raw.status in ('E', 'B', 'N') and not fpr:
+        # gpg found no signature packet naming a key: not a signature at all.
+        last = raw.text.splitlines()[-1] if raw.text else 'no output from gpg'
+        return Verdict('bad-signature', 'openpgp', detail=f'gpg: {last}')
     if raw.status == 'R':
         return Verdict('revoked', 'openpgp', fpr, raw.signer)
     if raw.status in ('X', 'Y'):

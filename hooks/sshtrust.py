@@ -398,7 +398,9 @@ class SshPolicy:
                         stdin=check.payload)
         if nv.returncode != 0 or not nv.stdout.startswith(_GOOD):
             why = _first_line(nv.stderr) or 'the signature does not verify'
-            return SshOutcome('bad-signature', '', '', f'ssh-keygen: {why}')
+            claimed = signature_key(check.signature)
+            fpr = blob_fingerprint(*claimed) if claimed else ''
+            return SshOutcome('bad-signature', fpr, '', f'ssh-keygen: {why}')
         fpr = _fingerprint(nv.stdout)
         if key is None:
             return SshOutcome('bad-signature', fpr, '', (
@@ -692,6 +694,16 @@ def _first_bad_key_line(data: bytes) -> int | None:
         except (binascii.Error, ValueError):
             return n
     return None
+
+
+def blob_fingerprint(key_type: str, blob: bytes) -> str:
+    """The fingerprint ssh-keygen shows for a plain key ('' for a certificate, whose
+    shown fingerprint is its inner key's); for naming a key that signed nothing valid."""
+    import hashlib
+
+    if is_cert(key_type):
+        return ''
+    return 'SHA256:' + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip('=')
 
 
 def _fingerprint(stdout: bytes) -> str:

@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from hooks.config import Config
 from hooks.errors import ConfigError
 from hooks.errors import Problem
 from hooks.git import Repo
@@ -62,7 +63,7 @@ def _save(path: Path, scans: dict[str, object]) -> None:
 
 def scan(repo: Repo | None, *, digest: str, where: str, allowed: bytes | None,
          allowed_name: str | None, revoked: bytes | None, revoked_name: str | None,
-         openpgp_keys: Sequence[tuple[str, bytes]], use_cache: bool = True) -> list[str]:
+         openpgp_keys: Sequence[tuple[str, bytes]], use_cache: bool = True) -> list[Problem]:
     """Notes about the trust files (lines ssh-keygen rejects, a BOM); raises
     ConfigError when the files cannot be used at all."""
     key = f'{digest}\0{where}'
@@ -83,7 +84,19 @@ def scan(repo: Repo | None, *, digest: str, where: str, allowed: bytes | None,
             _save(path, scans)
     if errors:
         raise ConfigError(list(errors))
-    return [str(p) if p.source else p.message for p in notes]
+    return notes
+
+
+def policy_problems(repo: Repo, config: Config, policy_ref: str | None) -> list[Problem]:
+    """Everything wrong with the trust files a policy names (`commit-warden config`,
+    check-warden-config): files that cannot be used, and lines ssh-keygen rejects."""
+    from hooks import signatures
+
+    try:
+        trust = signatures.load_trust(repo, config.signatures, policy_ref)
+    except ConfigError as e:
+        return list(e.problems)
+    return list(trust.policy_problems)
 
 
 def _scan(*, where: str, allowed: bytes | None, allowed_name: str | None,
