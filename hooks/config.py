@@ -523,8 +523,10 @@ class SignaturesConfig:
         'Fingerprints of the OpenPGP keys (primary or subkey) that may sign.')
     allow_unsigned_merges: bool = opt(
         Bool(), False,
-        'A merge commit may be unsigned if all of its parents pass and it adds no '
-        'content of its own (a conflict resolution or an evil merge must be signed).')
+        'A merge commit may be unsigned if all of its parents pass and its tree is exactly '
+        'git\'s own conflict-free merge of its parents (`git merge-tree --write-tree`): a '
+        'conflict resolution, even one taking one side verbatim, or an evil merge must be '
+        'signed.')
     exempt_before: str | None = opt(
         Optional(Str()), None,
         'A commit: it and its ancestors predate the policy and are not judged.')
@@ -536,8 +538,8 @@ class SignaturesConfig:
     revoked_signers: str | None = opt(
         Optional(RepoPath()), None,
         'File in the repository of revoked SSH public keys (one per line, or an OpenSSH '
-        'KRL), passed to git as `gpg.ssh.revocationFile`. OpenPGP revocations go in '
-        '`openpgp_keys`.')
+        'KRL made with `ssh-keygen -k`), judged by ssh-keygen (`-r`). OpenPGP revocations go '
+        'in `openpgp_keys`.')
 
 
 @dataclass(frozen=True)

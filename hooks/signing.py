@@ -49,6 +49,7 @@ class SshKey(NamedTuple):
     fingerprint: str
     shown: str           # how the user configured it, for messages
     config_value: str    # what user.signingkey should say to reach it
+    path: Path | None    # the key file git passes to ssh-keygen (None: a literal)
 
 
 class Check(NamedTuple):
@@ -149,6 +150,7 @@ def resolve_ssh_key(repo: Repo) -> tuple[SshKey | None, str, list[str]]:
 
     value = repo.config_get('user.signingkey')
     public: str | None
+    path: Path | None = None
     if value:
         literal = _literal(value)
         if literal is not None:
@@ -167,6 +169,9 @@ def resolve_ssh_key(repo: Repo) -> tuple[SshKey | None, str, list[str]]:
             public = read_public_key(path)
             needs_agent = path.name.endswith('.pub') and not \
                 path.with_name(path.name[:-len('.pub')]).exists()
+            if path.name.endswith('-cert.pub'):
+                # ssh-keygen signs with the private key beside a certificate (k-cert.pub: k).
+                needs_agent = not path.with_name(path.name[:-len('-cert.pub')]).exists()
     else:
         command = repo.config_get('gpg.ssh.defaultKeyCommand')
         if not command:
@@ -192,10 +197,16 @@ def resolve_ssh_key(repo: Repo) -> tuple[SshKey | None, str, list[str]]:
     fpr = sshtrust.key_fingerprint(public)
     if not fpr:
         return None, f'{shown} holds no valid SSH public key', []
-    key = SshKey(public, fpr, shown, config_value)
+    key = SshKey(public, fpr, shown, config_value, path)
     if needs_agent:
+        # git signs a literal key, or a .pub with no private key beside it, through
+        # the agent only (`ssh-keygen -Y sign -U`).
         agent = _agent_keys()
-        if agent is not None and public not in agent:
+        if agent is None:
+            return key, (f'{shown} names key {fpr}, which git can only sign with through '
+                         'an ssh-agent, and none is running (SSH_AUTH_SOCK)'), \
+                ['eval "$(ssh-agent -s)"', 'ssh-add <the private key file of this key>']
+        if public not in agent:
             return key, (f'{shown} names key {fpr}, which your ssh-agent does not hold, '
                          'and no private key file is beside it: git cannot sign'), \
                 ['ssh-add <the private key file of this key>']
@@ -215,7 +226,25 @@ def allowed_line(email: str, public: str) -> str:
 # --- the check ---------------------------------------------------------------------
 
 
-def ssh_trust_of(trust: sig.Trust, public: str, email: str, when: int) -> tuple[bool, str]:
+def _test_signature(keyfile: Path) -> bytes | None:
+    """A signature over the probe payload made as git would sign, or None when that
+    needs a passphrase or a terminal (never prompts: no terminal, no askpass)."""
+    from hooks import sshtrust
+
+    env = {k: v for k, v in os.environ.items() if k not in ('SSH_ASKPASS', 'DISPLAY')}
+    try:
+        proc = subprocess.run(('ssh-keygen', '-q', '-Y', 'sign', '-n', 'git', '-f',
+                               str(keyfile)), input=sshtrust.PROBE_PAYLOAD,
+                              capture_output=True, check=False, timeout=30, env=env,
+                              start_new_session=True)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    ok = proc.returncode == 0 and proc.stdout.startswith(b'-----BEGIN SSH SIGNATURE-----')
+    return proc.stdout if ok else None
+
+
+def ssh_trust_of(trust: sig.Trust, public: str, email: str, when: int,
+                 keyfile: Path | None = None) -> tuple[bool, str]:
     """(trusted, why not) for key `public` signing as `email` at `when`, by ssh-keygen."""
     from hooks import sshtrust
 
@@ -226,7 +255,16 @@ def ssh_trust_of(trust: sig.Trust, public: str, email: str, when: int) -> tuple[
             allowed=trust.allowed_signers, allowed_name=policy.allowed_signers,
             revoked=trust.revoked_signers, revoked_name=policy.revoked_signers,
             where=trust.where) as ssh:
-        out = ssh.key_may_sign(public, email, when)
+        if sshtrust.is_cert(public.split()[0]):
+            # A certificate is trusted through its CA: only a real signature can show
+            # ssh-keygen the whole chain.
+            made = _test_signature(keyfile) if keyfile is not None else None
+            if made is None:
+                return True, ''  # cannot ask without a passphrase: the push check will
+            check = sshtrust.SshCheck('setup', made, sshtrust.PROBE_PAYLOAD, email, when)
+            out = ssh.verify([check])['setup']
+        else:
+            out = ssh.key_may_sign(public, email, when)
     if out.reason is None:
         return True, ''
     where = f'{policy.allowed_signers} {trust.where}'
@@ -301,7 +339,7 @@ def check(repo: Repo, *, policy: SignaturesConfig, trust: sig.Trust,
                             trust_reason = why
                             trust_line = allowed_line(ident.email, public)
         if key is not None:
-            trusted, why = ssh_trust_of(trust, key.public, ident.email, when)
+            trusted, why = ssh_trust_of(trust, key.public, ident.email, when, key.path)
             if not trusted:
                 trust_reason = why
                 trust_line = allowed_line(ident.email, key.public)

@@ -1210,3 +1210,20 @@ def test_onboarding_from_a_fresh_clone_never_blocks_a_commit(
                                                            cwd=dev).stdout
     proc = git('push', 'origin', 'HEAD:main', cwd=dev, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_pre_commit_with_a_certificate_asks_ssh_keygen(repo, keyring, capsys, monkeypatch):
+    base = ssh_policy(repo, f'alice@example.com cert-authority {keyring.pub(keyring.ca)}\n')
+    del base
+    git('config', 'commit.gpgsign', 'true', cwd=repo)
+    good = keyring.certificate(keyring.timeboxedinvalid, 'alice@example.com', 'always:forever',
+                               'cert-alice-forever')
+    sign_with(repo, good)
+    assert run(capsys) == (0, '')
+    old = keyring.certificate(keyring.timeboxedinvalid, 'alice@example.com',
+                              '20050101:20050301', 'cert-alice-2005')
+    sign_with(repo, old)
+    code, out = run(capsys)
+    assert code == 1
+    assert 'is not valid now for alice@example.com: it is' in out.splitlines()[0]
+    assert 'but the certificate is valid from 2005-01-01T00:00:00 to 2005-03-01T00:00:00' in out

@@ -643,7 +643,7 @@ def test_setup_without_signing_configured_prints_the_fix(repo, keys, capsys):
         'anyway)\n')
 
 
-def test_setup_with_an_allowed_ssh_key_passes(repo, keys, capsys):
+def test_setup_with_an_allowed_ssh_key_passes(repo, keys, capsys, monkeypatch):
     write(repo / '.allowed_signers', keys.signer_line('alice@example.com', 'alice'))
     policy(repo, '  allowed_signers: .allowed_signers\n')
     use_ssh(repo, keys)
@@ -652,8 +652,13 @@ def test_setup_with_an_allowed_ssh_key_passes(repo, keys, capsys):
     # The private key file works too (its public half is read from it).
     git('config', 'user.signingkey', str(keys.root / 'alice'), cwd=repo)
     assert run(capsys) == (0, '')
+    # A literal key signs through the ssh-agent only (`ssh-keygen -Y sign -U`): with no
+    # agent, git cannot sign, and the check says so before the commit.
     git('config', 'user.signingkey', f'key::{keys.pub("alice")}', cwd=repo)
-    assert run(capsys) == (0, '')
+    monkeypatch.delenv('SSH_AUTH_SOCK', raising=False)
+    code, out = run(capsys)
+    assert code == 1
+    assert 'which git can only sign with through an ssh-agent, and none is running' in out
 
 
 def test_setup_with_a_key_not_allowed(repo, keys, capsys, monkeypatch):
