@@ -48,8 +48,12 @@ def clean_merges(repo: Repo, merges: Mapping[str, tuple[str, Sequence[str]]],
     objects = repo.git('rev-parse', '--path-format=absolute', '--git-path',
                        'objects').stdout.decode('utf-8', 'surrogateescape').strip()
     scratch = tempfile.mkdtemp(prefix='cw-merge-')
+    # The repository's objects, and any alternates already in force (a quarantine
+    # during a push), stay readable; new objects land in the scratch directory.
+    alternates = os.pathsep.join(
+        p for p in (objects, os.environ.get('GIT_ALTERNATE_OBJECT_DIRECTORIES', '')) if p)
     run_env = {**os.environ, **env, 'GIT_OBJECT_DIRECTORY': scratch,
-               'GIT_ALTERNATE_OBJECT_DIRECTORIES': objects}
+               'GIT_ALTERNATE_OBJECT_DIRECTORIES': alternates}
     clean: set[str] = set()
     try:
         for commit, (tree, parents) in merges.items():

@@ -265,12 +265,14 @@ def _line_bytes(data: bytes, numbers: Sequence[int]) -> list[bytes]:
 
 
 def is_text(data: bytes) -> bool:
+    """Not binary: no NUL byte, and UTF-8 or (say, Latin-1 comments) few control bytes."""
     if b'\0' in data:
         return False
     try:
         data.decode('utf-8')
     except UnicodeDecodeError:
-        return False
+        controls = sum(data.count(bytes([b])) for b in (*range(1, 9), 11, *range(14, 32), 127))
+        return controls * 20 < len(data)
     return True
 
 
@@ -609,7 +611,7 @@ class SshPolicy:
         if not is_text(data):
             return [Problem('', 0, (
                 f'signatures.allowed_signers: {name} is not a text file ('
-                + ('it holds NUL bytes' if b'\0' in data else 'it is not UTF-8')
+                + ('it holds NUL bytes' if b'\0' in data else 'it is mostly control bytes')
                 + '): ssh-keygen can read no signer from it, so it trusts nobody; point '
                   'the policy at an allowed_signers file (`principals [options] keytype '
                   'key`, one per line)'))], []

@@ -1227,3 +1227,12 @@ def test_pre_commit_with_a_certificate_asks_ssh_keygen(repo, keyring, capsys, mo
     assert code == 1
     assert 'is not valid now for alice@example.com: it is' in out.splitlines()[0]
     assert 'but the certificate is valid from 2005-01-01T00:00:00 to 2005-03-01T00:00:00' in out
+
+
+def test_a_latin1_comment_is_still_text(repo, keyring, capsys):
+    base = ssh_policy(repo, '')
+    write(repo / '.allowed_signers', b'# Fran\xe7ois keeps this file\n'
+          + f'alice@example.com {keyring.pub(keyring.primary)}\n'.encode())
+    sign_with(repo, keyring.primary)
+    sha = commit(repo, 'signed')
+    assert run(capsys, '--from', base, '--to', sha) == (0, '')
