@@ -20,7 +20,6 @@ import json
 import os
 import re
 import subprocess
-import time
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,9 +108,7 @@ _CACHE_MAX_ENTRIES = 50_000
 
 # %GT is not used: git 2.39.5 aborts on an expired OpenPGP key when it is asked for.
 _LOG_FORMAT = '%H%x1f%G?%x1f%GF%x1f%GP%x1f%GS%x1f%GK%x1f%GG'
-_SIG_HEADERS = (b'gpgsig ', b'gpgsig-sha256 ')
 _IDENT = re.compile(r'^(.*?) ?<([^<>]*)> (\d+) ([+-]\d{4})$')
-_KEY_TYPE = re.compile(r'^(?:ssh-|ecdsa-|sk-)[A-Za-z0-9@._-]+$')
 _SIGNOFF = re.compile(r'^signed-off-by:[ \t]*(.*?)[ \t]*<([^<>]*)>[ \t]*$', re.I | re.M)
 _SCISSORS = re.compile(r'^\S ?-+ >8 -+$', re.M)
 
@@ -435,12 +432,6 @@ class Verdict:
         return cls(value[0] or None, value[1], value[2], value[3], value[4])
 
 
-def _fmt_time(ts: int | None) -> str:
-    if ts is None:
-        return '-'
-    return time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(ts))
-
-
 def judge_openpgp(raw: RawSignature, trust: Trust, keys: Mapping[str, OpenPgpKey],
                   email: str) -> Verdict:
     fpr = raw.fingerprint.upper()
@@ -756,6 +747,8 @@ def _range_finding(
         committer: str, *, signoff_missing: bool, signoffs: Sequence[str], author: str,
         merge_parents_failed: bool, to_sha: str,
 ) -> list[Finding]:
+    from hooks.sshtrust import printable
+
     head = f'{_short(commit)} "{_subject(subject)}"'
     key = f' key {v.key}' if v.key else ' key'
     kind = {'ssh': 'SSH', 'openpgp': 'OpenPGP'}.get(v.kind, '')
@@ -826,14 +819,6 @@ def _range_finding(
                            severity=RULES['missing-signoff'].severity, path='', line=None,
                            commit=commit, message=f'{head}: no Signed-off-by: {author}{found}'))
     return out
-
-
-def printable(text: str) -> str:
-    """Message text with invisible characters shown as escapes (a BOM, controls)."""
-    if text.isprintable():
-        return text
-    return ''.join(c if c.isprintable() else c.encode('unicode_escape').decode()
-                   for c in text)
 
 
 def _self_trust_hint(repo: Repo, v: Verdict, trust: Trust, to_sha: str) -> list[str]:
