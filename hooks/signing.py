@@ -519,10 +519,16 @@ def _pick_key(repo: Repo, trust: sig.Trust, email: str, when: int,
                 return p, k, False
     if usable:
         return usable[0][0], usable[0][1], False
-    path = Path.home() / '.ssh' / 'id_ed25519'
+    ssh = Path.home() / '.ssh'
+    for name in _DEFAULT_KEYS:
+        # A private key whose .pub is gone: git signs with the private file itself.
+        public = read_public_key(ssh / name) if (ssh / name).is_file() else None
+        if public:
+            return ssh / name, public, False
+    path = ssh / 'id_ed25519'
     if path.exists():
-        raise FatalError(f'{path} exists but has no readable public half: make it with '
-                         f'`ssh-keygen -y -f {_tilde(path)} > {_tilde(path)}.pub`')
+        raise FatalError(f'{path} exists but holds no key ssh-keygen can use; move it '
+                         'aside or pass `--key <another path>` (nothing was overwritten)')
     _make_key(path, email)
     public = read_public_key(path.with_name(path.name + '.pub'))
     assert public is not None

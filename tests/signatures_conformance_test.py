@@ -1236,3 +1236,32 @@ def test_a_latin1_comment_is_still_text(repo, keyring, capsys):
     sign_with(repo, keyring.primary)
     sha = commit(repo, 'signed')
     assert run(capsys, '--from', base, '--to', sha) == (0, '')
+
+
+def test_signing_setup_uses_a_key_you_have_and_says_when_it_is_trusted(repo, keyring, capsys):
+    from hooks import cli
+
+    base = ssh_policy(repo, f'alice@example.com namespaces="git" '
+                            f'{keyring.pub(keyring.primary)}\n')
+    ssh = Path.home() / '.ssh'
+    ssh.mkdir(mode=0o700)
+    shutil.copy(keyring.primary, ssh / 'id_ed25519')
+    shutil.copy(f'{keyring.primary}.pub', ssh / 'id_ed25519.pub')
+    before = (ssh / 'id_ed25519').read_bytes()
+    assert cli.main(['signing', 'setup']) == 0
+    out = capsys.readouterr().out
+    fpr = keyring.fingerprint(keyring.primary)
+    assert out == (
+        f'using SSH key {fpr} (~/.ssh/id_ed25519.pub) to sign as alice@example.com\n'
+        '  git config gpg.format ssh\n'
+        f"  git config user.signingkey {ssh / 'id_ed25519.pub'}\n"
+        '  git config commit.gpgsign true\n'
+        'ok: .allowed_signers in the working tree trusts this key for alice@example.com: '
+        'your next commit will pass check-signatures\n')
+    assert (ssh / 'id_ed25519').read_bytes() == before
+    # Run again: nothing to change, and nothing overwritten.
+    assert cli.main(['signing', 'setup']) == 0
+    assert '(git was already configured to sign with it)' in capsys.readouterr().out
+    sha = commit(repo, 'first signed commit')
+    assert run(capsys) == (0, '')
+    assert run(capsys, '--from', base, '--to', sha) == (0, '')
