@@ -529,6 +529,8 @@ def pgp_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> S
     # What git sees with the same trust: a keyring holding only that key, trusted.
     trusted = sh.root / 'trusted-gnupg'
     trusted.mkdir(mode=0o700)
+    # Verifying needs no agent: none is started, and none outlives the test.
+    (trusted / 'gpg.conf').write_text('no-autostart\n')
     env = {**os.environ, 'GNUPGHOME': str(trusted)}
     _run('gpg', '--batch', '--import', stdin=k.committer_asc, env=env)
     _run('gpg', '--batch', '--import-ownertrust', stdin=f'{k.committer_fpr}:6:\n'.encode(),
