@@ -1,7 +1,7 @@
 """The typed errors library code raises; `hooks.findings.boundary` maps them to exit codes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class FatalError(RuntimeError):
@@ -10,8 +10,7 @@ class FatalError(RuntimeError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     source: str        # the file as shown to the user (a path, or REF:path)
     line: int
     message: str       # starts with the key path where there is one

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.errors import GitError
 
@@ -79,15 +78,13 @@ def run_git(
     return proc
 
 
-@dataclass(frozen=True)
-class DiffLine:
+class DiffLine(NamedTuple):
     number: int   # line number in the new version of the file
     text: str
     added: bool   # False: a context line, kept so rules can look one line back
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     path: str
     status: str          # git's letter: A added, M modified, D deleted, T type change
     old_mode: str
@@ -110,14 +107,12 @@ class FileChange:
         return tuple(line for line in self.lines if line.added)
 
 
-@dataclass(frozen=True)
-class CommitChanges:
+class CommitChanges(NamedTuple):
     commit: str
     files: tuple[FileChange, ...]
 
 
-@dataclass(frozen=True)
-class CommitInfo:
+class CommitInfo(NamedTuple):
     commit: str
     parents: tuple[str, ...]
     author_name: str
@@ -125,7 +120,7 @@ class CommitInfo:
     committer_name: str
     committer_email: str
     committer_time: int
-    message: str = field(repr=False)
+    message: str
 
     @property
     def is_merge(self) -> bool:
@@ -134,6 +129,10 @@ class CommitInfo:
     @property
     def subject(self) -> str:
         return self.message.split('\n', 1)[0]
+
+    def __repr__(self) -> str:
+        # The message may quote a secret: keep it out of reprs and test output.
+        return f'CommitInfo(commit={self.commit!r})'
 
 
 def _decode(b: bytes) -> str:
@@ -317,8 +316,7 @@ class CatFile:
         return parts[0].decode(), parts[1].decode(), content
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(NamedTuple):
     root: Path          # the work tree's top level
     git_dir: Path       # this work tree's git dir (differs from common_dir in a linked worktree)
     common_dir: Path    # shared by all worktrees: refs, objects, our cache

@@ -222,17 +222,10 @@ def git_status(sha: str, allowed: Path, env: dict[str, str] | None = None) -> st
         env=env).stdout.strip()
 
 
-# --- t7528: SSH-signed commits -------------------------------------------------------
-
-
-@pytest.fixture(scope='module')
-def ssh_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> Shell:
-    """t7528's 'create signed commits' and 'create signed commits with keys having
-    defined lifetimes', step by step."""
-    sh = Shell(tmp_path_factory.mktemp('t7528'), keyring)
-    k = keyring
-    sh.git('config', 'gpg.format', 'ssh')
-    sh.git('config', 'user.signingkey', str(k.primary))
+def create_signed_commits(sh: Shell, alt_key: str) -> None:
+    """The history t7510 and t7528 share ('create signed commits'): signed, unsigned,
+    a signed merge, an amended signature, commit.gpgsign on and off, a rebase that
+    re-signs, a commit signed with `alt_key`, and commit-tree with and without -S."""
     sh.write('file', '1\n')
     sh.git('add', 'file')
     sh.tick()
@@ -280,16 +273,30 @@ def ssh_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> S
     sh.git('tag', 'seventh-signed')
     sh.write('file', '8\n')
     sh.tick()
-    sh.git('commit', '-q', '-a', '-m', 'eighth', f'-S{k.untrusted}')
+    sh.git('commit', '-q', '-a', '-m', 'eighth', f'-S{alt_key}')
     sh.git('tag', 'eighth-signed-alt')
     # commit.gpgsign is still on, but commit-tree must not sign; -S must.
     for n, flag in ((9, None), (10, '-S'), (11, '--gpg-sign'),
-                    (12, f'--gpg-sign={k.untrusted}')):
+                    (12, f'--gpg-sign={alt_key}')):
         args = ('commit-tree', *((flag,) if flag else ()), 'HEAD^{tree}')
         oid = sh.git(*args, stdin=f'{n}\n'.encode()).strip()
         name = {9: 'ninth-unsigned', 10: 'tenth-signed', 11: 'eleventh-signed',
                 12: 'twelfth-signed-alt'}[n]
         sh.git('tag', name, oid)
+
+
+# --- t7528: SSH-signed commits -------------------------------------------------------
+
+
+@pytest.fixture(scope='module')
+def ssh_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> Shell:
+    """t7528's 'create signed commits' and 'create signed commits with keys having
+    defined lifetimes', step by step."""
+    sh = Shell(tmp_path_factory.mktemp('t7528'), keyring)
+    k = keyring
+    sh.git('config', 'gpg.format', 'ssh')
+    sh.git('config', 'user.signingkey', str(k.primary))
+    create_signed_commits(sh, str(k.untrusted))
     sh.write('file', '13\n')
     sh.tick()
     sh.git('commit', '-q', '-a', '-m', 'thirteenth', f'-S{k.ecdsa}')
@@ -432,61 +439,7 @@ def pgp_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> S
     sh = Shell(tmp_path_factory.mktemp('t7510'), keyring)
     k = keyring
     sh.git('config', 'user.signingkey', k.committer_fpr)
-    sh.write('file', '1\n')
-    sh.git('add', 'file')
-    sh.tick()
-    sh.git('commit', '-q', '-S', '-m', 'initial')
-    sh.git('tag', 'initial')
-    sh.git('branch', 'side')
-    sh.write('file', '2\n')
-    sh.tick()
-    sh.git('commit', '-q', '-a', '-S', '-m', 'second')
-    sh.git('tag', 'second')
-    sh.git('checkout', '-q', 'side')
-    sh.write('elif', '3\n')
-    sh.git('add', 'elif')
-    sh.tick()
-    sh.git('commit', '-q', '-m', 'third on side')
-    sh.git('checkout', '-q', 'main')
-    sh.tick()
-    sh.git('merge', '-q', '-S', 'side')
-    sh.git('tag', 'merge')
-    sh.write('file', '4\n')
-    sh.tick()
-    sh.git('commit', '-q', '-a', '-m', 'fourth unsigned')
-    sh.git('tag', 'fourth-unsigned')
-    sh.tick()
-    sh.git('commit', '-q', '--amend', '-S', '-m', 'fourth signed')
-    sh.git('tag', 'fourth-signed')
-    sh.git('config', 'commit.gpgsign', 'true')
-    sh.write('file', '5\n')
-    sh.tick()
-    sh.git('commit', '-q', '-a', '-m', 'fifth signed')
-    sh.git('tag', 'fifth-signed')
-    sh.git('config', 'commit.gpgsign', 'false')
-    sh.write('file', '6\n')
-    sh.tick()
-    sh.git('commit', '-q', '-a', '-m', 'sixth')
-    sh.git('tag', 'sixth-unsigned')
-    sh.git('config', 'commit.gpgsign', 'true')
-    sh.write('file', '7\n')
-    sh.tick()
-    sh.git('commit', '-q', '-a', '-m', 'seventh', '--no-gpg-sign')
-    sh.git('tag', 'seventh-unsigned')
-    sh.tick()
-    sh.git('rebase', '-q', '-f', 'HEAD^^')
-    sh.git('tag', 'sixth-signed', 'HEAD^')
-    sh.git('tag', 'seventh-signed')
-    sh.write('file', '8\n')
-    sh.tick()
-    sh.git('commit', '-q', '-a', '-m', 'eighth', f'-S{k.eris_subkey}!')
-    sh.git('tag', 'eighth-signed-alt')
-    for n, flag in ((9, None), (10, '-S'), (11, '--gpg-sign'),
-                    (12, f'--gpg-sign={k.eris_subkey}!')):
-        args = ('commit-tree', *((flag,) if flag else ()), 'HEAD^{tree}')
-        oid = sh.git(*args, stdin=f'{n}\n'.encode()).strip()
-        sh.git('tag', {9: 'ninth-unsigned', 10: 'tenth-signed', 11: 'eleventh-signed',
-                       12: 'twelfth-signed-alt'}[n], oid)
+    create_signed_commits(sh, f'{k.eris_subkey}!')
     # 'commit verifies with non-UTF-8 commit message'
     sh.write('file', 'unusual-message\n')
     sh.write('message', '')
@@ -735,7 +688,7 @@ def test_replace_refs_and_grafts_never_steer_a_verdict(repo, keyring, capsys):
     git('replace', '-d', x, cwd=repo)
     assert run(capsys, '--from', base, '--to', x)[0] == 1
     cache = json.loads((repo / '.git' / 'commit-warden' / 'signatures-cache.json').read_text())
-    (entries,) = cache['policies'].values()
+    (entries,) = cache['data'].values()
     assert entries[x][0] == 'unsigned'
     assert run(capsys, '--from', base, '--to', twin) == (0, '')
     # Grafts: X's child claims base as its parent; the real parent X is still judged.
@@ -998,7 +951,7 @@ def test_a_large_allowed_signers_is_scanned_once_per_policy(repo, keyring, capsy
     # The scan is kept per policy hash: a later run reads it, not the file.
     scan = repo / '.git' / 'commit-warden' / 'trust-scan.json'
     data = json.loads(scan.read_text())
-    (entry,) = data['scans'].values()
+    (entry,) = data['data'].values()
     assert entry['notes'] == [['.allowed_signers', 15000, note.split(': ', 2)[2]]]
     entry['notes'][0][2] = 'from the cache'
     scan.write_text(json.dumps(data))
@@ -1128,7 +1081,7 @@ def test_config_and_check_warden_config_report_rejected_lines(repo, keyring, cap
     assert cli.main(['config']) == 2
     out, err = capsys.readouterr()
     assert (out, err) == ('', f".allowed_signers:2: {rejected}\n"
-                              "commit-warden: the policy's trust files have 1 problem\n")
+                              "commit-warden: the files the policy names have 1 problem\n")
     git('add', '-A', cwd=repo)
     assert check_config.main(['.commit-warden.yaml']) == 1
     out, _ = capsys.readouterr()
@@ -1136,6 +1089,27 @@ def test_config_and_check_warden_config_report_rejected_lines(repo, keyring, cap
     write(repo / '.allowed_signers', f'alice@example.com {keyring.pub(keyring.primary)}\n')
     assert check_config.main(['.commit-warden.yaml']) == 0
     assert cli.main(['config']) == 0
+
+
+def test_trust_files_of_a_check_that_is_off_are_not_judged(repo, keyring, capsys):
+    from hooks import check_config
+    from hooks import cli
+
+    write(repo / '.allowed_signers', 'bob@example.com valid-before=2030 '
+                                     f'{keyring.pub(keyring.ecdsa)}\n')
+    write(repo / '.commit-warden.yaml', 'version: 1\nchecks:\n  check-signatures: off\n'
+                                        'signatures:\n  allowed_signers: .allowed_signers\n')
+    git('add', '-A', cwd=repo)
+    assert cli.main(['config']) == 0
+    assert check_config.main(['.commit-warden.yaml']) == 0
+    capsys.readouterr()
+    # Switched to warn, the check runs, and so does the judgement of its files.
+    write(repo / '.commit-warden.yaml', 'version: 1\nchecks:\n  check-signatures: warn\n'
+                                        'signatures:\n  allowed_signers: .allowed_signers\n')
+    git('add', '-A', cwd=repo)
+    assert cli.main(['config']) == 2
+    assert check_config.main(['.commit-warden.yaml']) == 1
+    assert '.allowed_signers:1: ssh-keygen rejects this line' in capsys.readouterr().out
 
 
 # --- onboarding: a new developer, one command, never a blocked commit ---------------------

@@ -13,13 +13,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import subprocess
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from hooks.errors import GitError
 from hooks.git import Repo
+from hooks.git import run_git
 
 # git's get_format_by_sig(): the signature buffer must *start* with one of these.
 _FORMATS = (
@@ -186,14 +186,9 @@ def read_commits(repo: Repo, oids: Sequence[str]) -> dict[str, RawCommit]:
     """The commits as stored, in one `git cat-file --batch`; each checked against its id."""
     if not oids:
         return {}
-    env = {**os.environ, **real_objects_env(repo)}
-    proc = subprocess.run(
-        ('git', '--no-replace-objects', 'cat-file', '--batch'), cwd=repo.root, env=env,
-        input='\n'.join(oids).encode() + b'\n', capture_output=True, check=False)
-    if proc.returncode != 0:
-        raise GitError('git cat-file failed: '
-                       + proc.stderr.decode('utf-8', 'replace').strip())
-    out = proc.stdout
+    out = run_git('--no-replace-objects', 'cat-file', '--batch', cwd=repo.root,
+                  env={**os.environ, **real_objects_env(repo)},
+                  stdin='\n'.join(oids).encode() + b'\n').stdout
     found: dict[str, RawCommit] = {}
     pos = 0
     for oid in oids:

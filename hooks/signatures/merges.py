@@ -1,4 +1,4 @@
-"""Is a merge commit exactly git's own conflict-free merge of its parents?
+"""Whether an unsigned merge commit is exactly git's own conflict-free merge of its parents.
 
 `allow_unsigned_merges` lets an unsigned merge through only when nobody chose its
 content: its tree must be what `git merge-tree --write-tree` (git >= 2.38, the same
@@ -17,20 +17,17 @@ import functools
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from collections.abc import Sequence
 
 from hooks.git import Repo
+from hooks.git import run_git
 
 
 @functools.lru_cache(maxsize=1)
 def git_version() -> tuple[int, ...]:
-    try:
-        out = subprocess.run(('git', 'version'), capture_output=True, check=False).stdout
-    except FileNotFoundError:
-        return ()
+    out = run_git('version').stdout
     m = re.search(rb'(\d+)\.(\d+)(?:\.(\d+))?', out)
     return tuple(int(g) for g in m.groups(default=b'0')) if m else ()
 
@@ -60,10 +57,9 @@ def clean_merges(repo: Repo, merges: Mapping[str, tuple[str, Sequence[str]]],
             if len(parents) != 2:
                 continue
             # Parents are object ids read from the commit itself, never options.
-            proc = subprocess.run(
-                ('git', '--no-replace-objects', 'merge-tree', '--write-tree',
-                 '--no-messages', parents[0], parents[1]),
-                cwd=repo.root, env=run_env, capture_output=True, check=False)
+            proc = run_git('--no-replace-objects', 'merge-tree', '--write-tree',
+                           '--no-messages', parents[0], parents[1], cwd=repo.root,
+                           env=run_env, ok=range(256))
             if proc.returncode != 0:
                 continue  # a conflict (1) or a merge git cannot redo: content
             merged = proc.stdout.split(b'\n', 1)[0].decode('ascii', 'replace').strip()
