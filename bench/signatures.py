@@ -238,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               '(target: warm < 0.5 s)')
     print(f'\nstart-up: `import hooks.signatures` {1000 * (startup - baseline):.0f} ms over a '
           f'bare interpreter ({1000 * startup:.0f} ms in all); targets: cold ≤ 0.6 x log, '
-          'warm ≤ 0.05 x log, start-up ≤ 60 ms')
+          'warm ≤ 0.05 x log, start-up ≤ 45 ms')
     return 0
 
 

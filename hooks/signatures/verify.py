@@ -1,5 +1,7 @@
-"""OpenPGP verification by git itself, against the trusted policy only: a temporary
-GNUPGHOME holding only the trusted keys (SSH signatures go to ssh-keygen directly)."""
+"""OpenPGP verification by git itself, in a GNUPGHOME holding only the trusted keys.
+
+SSH signatures never come here: ssh-keygen judges them (hooks.signatures.ssh).
+"""
 from __future__ import annotations
 
 import contextlib
