@@ -401,7 +401,7 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
                ) -> tuple[list[Hit], list[Finding], int]:
     """(hits, skipped, number of commits) for every commit of the range."""
     creds = config.credentials
-    commits = repo.commits_in_range(rng.from_ref, rng.to_ref)
+    commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
     # The salt is fixed per repository (its root commit), so it needs no place here.
     key = hashlib.sha256(f'{_engine_id()}|{config.digest}'.encode()).hexdigest()[:24]
     cache = RangeCache(repo, key)

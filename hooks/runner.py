@@ -16,6 +16,7 @@ from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
 from hooks.git import Repo
+from hooks.git import is_first_push
 from hooks.report import FORMATS
 from hooks.report import AuditRecord
 from hooks.report import audit_path
@@ -60,6 +61,7 @@ class Range:
     from_ref: str | None   # None: a new branch, every commit on no remote-tracking ref
     to_ref: str
     remote: str | None = None
+    exclude: tuple[str, ...] | None = None  # set: TO minus FROM and these, not the remotes
 
     def __str__(self) -> str:
         return f'{self.from_ref or "(new branch)"}..{self.to_ref}'
@@ -87,6 +89,9 @@ def range_from(args: argparse.Namespace, env: Mapping[str, str] | None = None) -
     from_ref = getattr(args, 'from_ref', None) or env.get('PRE_COMMIT_FROM_REF') or None
     to_ref = getattr(args, 'to_ref', None) or env.get('PRE_COMMIT_TO_REF') or None
     if from_ref or to_ref:
+        if from_ref and not getattr(args, 'from_ref', None) and is_first_push(
+                from_ref, to_ref or 'HEAD', env):
+            return Range(None, to_ref or 'HEAD', env.get('PRE_COMMIT_REMOTE_NAME'))
         return Range(from_ref, to_ref or 'HEAD')
     if env.get('PRE_COMMIT_REMOTE_BRANCH') or env.get('PRE_COMMIT_REMOTE_NAME'):
         local = env.get('PRE_COMMIT_LOCAL_BRANCH') or 'HEAD'

@@ -776,14 +776,14 @@ class RangeResult:
 
 def check_range(
         repo: Repo, *, policy: SignaturesConfig, trust: Trust, from_ref: str | None,
-        to_ref: str, use_cache: bool = True,
+        to_ref: str, use_cache: bool = True, exclude: tuple[str, ...] | None = None,
 ) -> RangeResult:
     """One verdict per commit of FROM..TO."""
     result = RangeResult()
     if is_null(to_ref):
         return result  # a branch deletion: nothing new to check
     to_sha = repo.require(to_ref)
-    commits = repo.commits_in_range(from_ref, to_sha)
+    commits = repo.commits_in_range(from_ref, to_sha, exclude)
     if not commits:
         return result
     if policy.exempt_before:
@@ -1347,5 +1347,6 @@ def run_range(repo: Repo, config: cfg.Config, pr: PullRequest,
     """The range check as `commit-warden ci` runs it: trust read at the policy ref."""
     trust = load_trust(repo, config.signatures, pr.policy_ref)
     result = check_range(repo, policy=config.signatures, trust=trust,
-                         from_ref=pr.range.from_ref, to_ref=pr.range.to_ref)
+                         from_ref=pr.range.from_ref, to_ref=pr.range.to_ref,
+                         exclude=pr.range.exclude)
     return list(result.findings), dict(RULES)
