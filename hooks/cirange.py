@@ -226,6 +226,11 @@ def _request(repo: Repo, base_sha: str, base_ref: str, head: str, target: str | 
     return CiRange(merge_base, head_sha, base_sha, target, source)
 
 
+# The whole history and every branch: a CI checkout often holds one branch at depth
+# 1, and "what no other branch has" needs the other branches.
+_UNSHALLOW = ('--unshallow', 'origin', '+refs/heads/*:refs/remotes/origin/*')
+
+
 def _fetch(repo: Repo, why: str, args: Sequence[str], say: Callable[[str], None]) -> bool:
     """One fetch from origin, said out loud; False if there is no origin or it fails."""
     if 'origin' not in repo.out('remote').split():
@@ -266,7 +271,7 @@ def _push(repo: Repo, *, before: str | None, head: str, branch: str | None,
         if before_sha is None:
             why = f'the commit before the push ({before[:12]}) is not in this clone'
             if repo.is_shallow():
-                _fetch(repo, why, ('--unshallow', 'origin'), say)
+                _fetch(repo, why, _UNSHALLOW, say)
                 before_sha = repo.resolve(before)
             if before_sha is None:
                 _fetch(repo, why, ('origin', before), say)
@@ -277,8 +282,7 @@ def _push(repo: Repo, *, before: str | None, head: str, branch: str | None,
                                pushed, ci, say)
         except ShallowError as e:
             if attempt == 2 or not _fetch(
-                    repo, 'the pushed commits reach past this shallow clone',
-                    ('--unshallow', 'origin'), say):
+                    repo, 'the pushed commits reach past this shallow clone', _UNSHALLOW, say):
                 raise FatalError(f'{e}. Fix: {FIXES[ci]}') from e
     raise AssertionError('unreachable')
 
