@@ -307,38 +307,35 @@ def test_mode_change_and_a_token_in_another_file(
     blocked(capsys, base, leak, token_line('other.py', 1, leak))
 
 
-def _to_symlink(repo: Path) -> None:
-    (repo / 'thing').unlink()
-    os.symlink('app.py', repo / 'thing')
-    git('add', '-A', cwd=repo)
-
-
-def _to_file(repo: Path) -> None:
+def _clear(repo: Path) -> Path:
+    """`thing` gone from the index and the work tree, whatever kind it was."""
     git('rm', '-q', '-r', '--cached', 'thing', cwd=repo)
     p = repo / 'thing'
     if p.is_symlink() or p.is_file():
         p.unlink()
     elif p.is_dir():
-        for f in p.iterdir():
-            f.unlink()
-        p.rmdir()
-    p.write_text('a file again\n')
+        shutil.rmtree(p)
+    return p
+
+
+def _to_symlink(repo: Path) -> None:
+    os.symlink('app.py', _clear(repo))
+    git('add', 'thing', cwd=repo)
+
+
+def _to_file(repo: Path) -> None:
+    _clear(repo).write_text('a file again\n')
     git('add', 'thing', cwd=repo)
 
 
 def _to_submodule(repo: Path) -> None:
-    git('rm', '-q', '-r', '--cached', 'thing', cwd=repo)
+    _clear(repo)
     sha = rev(repo, 'HEAD')
     git('update-index', '--add', '--cacheinfo', f'160000,{sha},thing', cwd=repo)
 
 
 def _to_directory(repo: Path) -> None:
-    git('rm', '-q', '-r', '--cached', 'thing', cwd=repo)
-    p = repo / 'thing'
-    if p.is_symlink() or p.is_file():
-        p.unlink()
-    p.mkdir(exist_ok=True)
-    write(p / 'inner.py', 'inner = 1\n')
+    write(_clear(repo) / 'inner.py', 'inner = 1\n')
     git('add', 'thing', cwd=repo)
 
 
@@ -349,6 +346,7 @@ KINDS = {'symlink': _to_symlink, 'file': _to_file, 'submodule': _to_submodule,
 @pytest.mark.parametrize(('start', 'end'), [
     ('file', 'symlink'), ('symlink', 'file'), ('file', 'submodule'), ('submodule', 'file'),
     ('file', 'directory'), ('directory', 'file'), ('symlink', 'submodule'),
+    ('submodule', 'directory'), ('directory', 'symlink'),
 ])
 def test_type_change_and_a_token_in_another_file(
         hist: Path, capsys: pytest.CaptureFixture[str], start: str, end: str) -> None:
@@ -590,3 +588,35 @@ def test_diff_output_the_parser_does_not_understand_is_an_internal_error(
     assert err.startswith('check-credentials: error: could not parse git diff output: ')
     assert 'the commit is blocked because it could not be checked' in err
     assert 'Please report this at https://github.com/commit-warden/commit-warden/issues' in err
+
+
+ODD = {  # name: as a finding shows it
+    'with space b/x.py': 'with space b/x.py',
+    'new\nline.py': '"new\\012line.py"',
+    'caf\xe9.py': 'caf\xe9.py',
+    os.fsdecode(b'latin1-\xe9.py'): '"latin1-\\351.py"',
+    'quote"d.py': '"quote\\"d.py"',
+}
+
+
+@pytest.mark.parametrize(('name', 'shown'), ODD.items())
+def test_odd_names_in_merges_and_type_changes(
+        hist: Path, capsys: pytest.CaptureFixture[str], name: str, shown: str) -> None:
+    # Patches are matched to files by the name their header gives, quoted or not.
+    write(hist / name, APP)
+    base = commit(hist, 'odd name')
+    git('switch', '-q', '-c', 'feature', cwd=hist)
+    edit(hist / name, 2, 'line 2 (feature)')
+    commit(hist, 'feature')
+    git('switch', '-q', 'main', cwd=hist)
+    edit(hist / name, 9, 'line 9 (main)')
+    commit(hist, 'main')
+    git('merge', '-q', '--no-commit', 'feature', cwd=hist)
+    edit(hist / name, 5, f'five = "{TOKEN}"')
+    evil = commit(hist, 'evil merge')
+    blocked(capsys, base, evil, token_line(shown, 5, evil))
+    (hist / name).unlink()
+    os.symlink('app.py', hist / name)
+    write(hist / 'other.py', f'other = "{TOKEN}"\n')
+    leak = commit(hist, 'a symlink now')
+    blocked(capsys, evil, leak, token_line('other.py', 1, leak))
