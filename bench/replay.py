@@ -11,7 +11,8 @@ history shape the hooks do not handle, and should become a test), findings by ru
 findings per 100 commits and milliseconds per commit. The repository is cloned to a
 temp dir (`--no-checkout`; objects are hard-linked), so the source is never written.
 
-Usage: python bench/replay.py REPO [--merges 300] [--linear 500] [--warm] [--keep DIR]
+Usage: python bench/replay.py REPO [--merges 300] [--linear 500] [--extra REV]...
+       [--tools LIST] [--warm] [--keep DIR] [--json PATH]
 """
 from __future__ import annotations
 
@@ -73,15 +74,16 @@ class Run:
     commits: int
 
 
-def pick_runs(repo: Path, merges: int, linear: int) -> list[Run]:
+def pick_runs(repo: Path, merges: int, linear: int, extra: Sequence[str] = ()) -> list[Run]:
     """Evenly spaced merges (all of them if there are fewer), every octopus merge,
-    and the longest first-parent stretch without merges."""
+    the merges named by `extra`, and the longest first-parent stretch without merges."""
     all_merges = git(repo, 'rev-list', '--merges', '--topo-order', 'HEAD').split()
     octopus = set(git(repo, 'rev-list', '--min-parents=3', 'HEAD').split())
     step = max(1, len(all_merges) / merges) if merges else 1
     chosen = {all_merges[int(i * step)] for i in range(min(merges or len(all_merges),
                                                               len(all_merges)))}
     chosen |= octopus
+    chosen |= {git(repo, 'rev-parse', '--verify', f'{r}^{{commit}}').strip() for r in extra}
     runs = []
     ordered = [m for m in all_merges if m in chosen]
     counts = count_commits(repo, [(f'{m}^1', m) for m in ordered])
@@ -162,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help='comma-separated subset of: ' + ', '.join(TOOLS))
     parser.add_argument('--warm', action='store_true',
                         help='keep the caches between runs (default: every run cold)')
+    parser.add_argument('--extra', action='append', default=[], metavar='REV',
+                        help='also judge this merge (repeatable)')
     parser.add_argument('--keep', metavar='DIR', help='clone here and keep it')
     parser.add_argument('--json', metavar='PATH', help='also write the figures as JSON')
     args = parser.parse_args(argv)
@@ -180,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not where.exists():
             subprocess.run(('git', 'clone', '-q', '--no-checkout', os.path.abspath(args.repo),
                             str(where)), check=True)
-        runs = pick_runs(where, args.merges, args.linear)
+        runs = pick_runs(where, args.merges, args.linear, args.extra)
         name = Path(os.path.abspath(args.repo)).name
         if name in ('repo', '.git'):
             name = Path(os.path.abspath(args.repo)).parent.name
