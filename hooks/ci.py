@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hooks import config as cfg
+from hooks.auditlog import AuditRecord
+from hooks.auditlog import audit_path
+from hooks.auditlog import try_append_audit
 from hooks.cirange import CiRange
 from hooks.cirange import find_range
 from hooks.findings import BLOCKED
@@ -22,17 +24,17 @@ from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
 from hooks.findings import boundary
+from hooks.formats import to_markdown
 from hooks.git import Repo
+from hooks.hook import BRANCH_OPTIONS
+from hooks.hook import Context
+from hooks.hook import Hook
+from hooks.hook import registered
 from hooks.report import CI_FORMATS
-from hooks.report import AuditRecord
-from hooks.report import audit_path
 from hooks.report import render
-from hooks.report import to_markdown
-from hooks.report import try_append_audit
 from hooks.report import use_color
 from hooks.report import write_report
-from hooks.runner import PullRequest
-from hooks.runner import add_branch_args
+from hooks.runner import run_check
 
 PROG = 'commit-warden ci'
 HOOK = 'commit-warden-ci'
@@ -71,19 +73,11 @@ def _policy_finding(paths: Sequence[str], mode: str) -> Finding:
                 'on their own, reviewed by the policy owners')
 
 
-HookRun = Callable[[Repo, cfg.Config, PullRequest], tuple[list[Finding], dict[str, Rule]]]
-
-
-def _hooks() -> list[tuple[str, HookRun]]:
-    from hooks import credentials
-    from hooks import hotfixes
-    from hooks import signatures
-
-    return [
-        ('check-credentials', credentials.run_range),
-        ('check-signatures', signatures.run_range),
-        ('check-hotfixes', hotfixes.run_range),
-    ]
+def _options(hook: Hook, config_path: str | None, base: str) -> argparse.Namespace:
+    """A hook's options as `commit-warden ci` runs it: its defaults."""
+    values = {o.dest: (False if o.metavar is None else None) for o in hook.options}
+    return argparse.Namespace(**values, config=config_path, policy_ref=base,
+                              format='text', output=None, filenames=[])
 
 
 @dataclass(frozen=True)
@@ -101,12 +95,18 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiRes
     changed = policy_changes(repo, rng, trusted, config_path)
     if changed:
         findings.append(_policy_finding(changed, trusted.report.policy_changes))
-    pr = PullRequest(rng.range, rng.base, rng.target_branch, rng.source_branch,
-                     rng.target_ref)
-    for _name, run in _hooks():
-        got, hook_rules = run(repo, trusted, pr)
-        findings.extend(got)
-        rules.update(hook_rules)
+    # Every hook with a range check that the target's policy has on, in one order.
+    for hook in registered():
+        if hook.check_range is None or not trusted.runs(hook.id):
+            continue
+        ctx = Context(
+            repo=repo, config=trusted, stage='ci', mode='range',
+            options=_options(hook, config_path, rng.base), range=rng.range,
+            policy_ref=rng.base, target_branch=rng.target_branch,
+            source_branch=rng.source_branch, target_ref=rng.target_ref)
+        outcome = run_check(hook, ctx)
+        findings.extend(outcome.findings)
+        rules.update(outcome.rules)
     findings.sort(key=lambda f: (f.hook, f.commit or '', f.path, f.line or 0))
     commits = len(repo.commits_in_range(rng.range.from_ref, rng.head, rng.range.exclude))
     return CiResult(findings, rules, trusted, commits)
@@ -119,7 +119,8 @@ def main(argv: Sequence[str]) -> int:
                              'environment: GITHUB_BASE_REF, CI_MERGE_REQUEST_DIFF_BASE_SHA, '
                              'the push event\'s before)')
     parser.add_argument('--head', metavar='REF', help='the pull request head (default: HEAD)')
-    add_branch_args(parser)
+    for option in BRANCH_OPTIONS:
+        parser.add_argument(option.flag, metavar=option.metavar, help=option.help)
     parser.add_argument('--config', metavar='PATH',
                         help='policy file path, read at the merge base')
     parser.add_argument('--format', action='append', choices=CI_FORMATS,
@@ -158,8 +159,9 @@ def main(argv: Sequence[str]) -> int:
         if result.trusted.report.audit:
             log = audit_path(repo.state_dir, repo.root, result.trusted.report.audit_log)
             try_append_audit(log, AuditRecord(
-                hook=HOOK, mode='ci', repository=str(repo.root), ref=rng.target_branch,
-                commit_range=f'{rng.base}..{rng.head}', outcome='blocked' if code else 'pass',
+                hook=HOOK, mode='ci', stage='ci', repository=str(repo.root),
+                ref=rng.target_branch, commit_range=f'{rng.base}..{rng.head}',
+                outcome='blocked' if code else 'pass',
                 findings=findings, exit_code=code), PROG)
         return code
 

@@ -1,7 +1,7 @@
 """The typed errors library code raises; `hooks.findings.boundary` maps them to exit codes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 REPORT_URL = 'https://github.com/commit-warden/commit-warden/issues'
 
@@ -12,8 +12,7 @@ class FatalError(RuntimeError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     source: str        # the file as shown to the user (a path, or REF:path)
     line: int
     message: str       # starts with the key path where there is one

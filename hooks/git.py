@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.errors import DiffParseError
 from hooks.errors import GitError
@@ -115,15 +114,13 @@ def run_git(
     return proc
 
 
-@dataclass(frozen=True)
-class DiffLine:
+class DiffLine(NamedTuple):
     number: int   # line number in the new version of the file
     text: str
     added: bool   # False: a context line, kept so rules can look one line back
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     path: str
     status: str          # git's letter: A added, M modified, D deleted, T type change
     old_mode: str
@@ -146,14 +143,12 @@ class FileChange:
         return tuple(line for line in self.lines if line.added)
 
 
-@dataclass(frozen=True)
-class CommitChanges:
+class CommitChanges(NamedTuple):
     commit: str
     files: tuple[FileChange, ...]
 
 
-@dataclass(frozen=True)
-class CommitInfo:
+class CommitInfo(NamedTuple):
     commit: str
     parents: tuple[str, ...]
     author_name: str
@@ -161,7 +156,7 @@ class CommitInfo:
     committer_name: str
     committer_email: str
     committer_time: int
-    message: str = field(repr=False)
+    message: str
 
     @property
     def is_merge(self) -> bool:
@@ -170,6 +165,10 @@ class CommitInfo:
     @property
     def subject(self) -> str:
         return self.message.split('\n', 1)[0]
+
+    def __repr__(self) -> str:
+        # The message may quote a secret: keep it out of reprs and test output.
+        return f'CommitInfo(commit={self.commit!r})'
 
 
 def _decode(b: bytes) -> str:
@@ -211,8 +210,7 @@ _EXTENDED_HEADERS = (
 )
 
 
-@dataclass(frozen=True)
-class _RawEntry:
+class _RawEntry(NamedTuple):
     path: str
     statuses: str             # one letter per parent
     modes: tuple[str, ...]    # each parent's mode, then the result's
@@ -494,8 +492,18 @@ class CatFile:
         return parts[0].decode(), parts[1].decode(), content
 
 
-@dataclass(frozen=True)
-class Repo:
+
+@functools.lru_cache(maxsize=16)
+def _empty_tree(root: Path) -> str:
+    # Asked once per repository and run: a NamedTuple cannot cache on itself.
+    fmt = run_git('rev-parse', '--show-object-format', cwd=root).stdout.decode().strip()
+    tree = EMPTY_TREES.get(fmt)
+    if tree is None:
+        raise GitError(f'this repository uses the {fmt!r} object format, which '
+                       'commit-warden does not know')
+    return tree
+
+class Repo(NamedTuple):
     root: Path          # the work tree's top level
     git_dir: Path       # this work tree's git dir (differs from common_dir in a linked worktree)
     common_dir: Path    # shared by all worktrees: refs, objects, our cache
@@ -517,15 +525,10 @@ class Repo:
             raise GitError('commit-warden needs a work tree; bare repositories are not supported')
         return cls(Path(out[0]), Path(out[1]), Path(out[2]))
 
-    @functools.cached_property
+    @property
     def empty_tree(self) -> str:
         """The empty tree's id in this repository's object format (SHA-1 or SHA-256)."""
-        fmt = self.out('rev-parse', '--show-object-format')
-        tree = EMPTY_TREES.get(fmt)
-        if tree is None:
-            raise GitError(f'this repository uses the {fmt!r} object format, which '
-                           'commit-warden does not know')
-        return tree
+        return _empty_tree(self.root)
 
     @property
     def state_dir(self) -> Path:
