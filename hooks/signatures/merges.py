@@ -36,8 +36,7 @@ def can_check() -> bool:
     return git_version() >= (2, 38)
 
 
-def clean_merges(repo: Repo, merges: Mapping[str, tuple[str, Sequence[str]]],
-                 env: Mapping[str, str]) -> set[str]:
+def clean_merges(repo: Repo, merges: Mapping[str, tuple[str, Sequence[str]]]) -> set[str]:
     """The merges (commit -> (tree, parents)) whose tree is git's conflict-free merge
     of their two parents."""
     if not merges or not can_check():
@@ -49,7 +48,7 @@ def clean_merges(repo: Repo, merges: Mapping[str, tuple[str, Sequence[str]]],
     # during a push), stay readable; new objects land in the scratch directory.
     alternates = os.pathsep.join(
         p for p in (objects, os.environ.get('GIT_ALTERNATE_OBJECT_DIRECTORIES', '')) if p)
-    run_env = {**os.environ, **env, 'GIT_OBJECT_DIRECTORY': scratch,
+    run_env = {**os.environ, 'GIT_OBJECT_DIRECTORY': scratch,
                'GIT_ALTERNATE_OBJECT_DIRECTORIES': alternates}
     clean: set[str] = set()
     try:
@@ -57,7 +56,7 @@ def clean_merges(repo: Repo, merges: Mapping[str, tuple[str, Sequence[str]]],
             if len(parents) != 2:
                 continue
             # Parents are object ids read from the commit itself, never options.
-            proc = run_git('--no-replace-objects', 'merge-tree', '--write-tree',
+            proc = run_git('merge-tree', '--write-tree',
                            '--no-messages', parents[0], parents[1], cwd=repo.root,
                            env=run_env, ok=range(256))
             if proc.returncode != 0:

@@ -1,19 +1,17 @@
 """Signed commit objects exactly as they will be pushed, split the way git splits them.
 
-Every read here bypasses `refs/replace/*` and grafts: `git replace X <signed twin>`
-must not make an unsigned X look signed, because `git push` sends the real X. A
-commit's content is checked against its id (the id *is* the hash of the content), so
-a verdict, and the cache entry keyed on that id, is always about the real object.
+Every read here bypasses `refs/replace/*` and grafts (hooks.git turns both off for
+every git it runs): `git replace X <signed twin>` must not make an unsigned X look
+signed, because `git push` sends the real X. A commit's content is also checked
+against its id (the id *is* the hash of the content), so a verdict, and the cache
+entry keyed on that id, is always about the real object.
 
 The payload/signature split is a port of git's own `parse_buffer_signed_by_header`
 (commit.c, git 2.39): what git hands to ssh-keygen or gpg is what is verified here.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -66,32 +64,6 @@ class RawCommit(NamedTuple):
         if blocks > 1:
             return f'the signature header holds {blocks} signatures; a commit has one'
         return None
-
-
-def real_objects_env(repo: Repo) -> dict[str, str]:
-    """Variables that make git read objects as stored: no replace refs, no grafts.
-
-    GIT_GRAFT_FILE names a file that never exists: git then reads no grafts (and, the
-    file being absent rather than empty, prints no deprecation advice)."""
-    return {'GIT_NO_REPLACE_OBJECTS': '1',
-            'GIT_GRAFT_FILE': str(repo.common_dir / 'commit-warden' / 'no-grafts-here')}
-
-
-@contextlib.contextmanager
-def real_objects(repo: Repo) -> Iterator[None]:
-    """Every git call made inside sees the real objects (see `real_objects_env`).
-
-    Process-wide by necessity (hooks.git takes no environment); restored on exit."""
-    saved = {k: os.environ.get(k) for k in ('GIT_NO_REPLACE_OBJECTS', 'GIT_GRAFT_FILE')}
-    os.environ.update(real_objects_env(repo))
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def split_signed(buf: bytes, header: bytes) -> tuple[bytes, bytes | None, int]:
@@ -186,8 +158,8 @@ def read_commits(repo: Repo, oids: Sequence[str]) -> dict[str, RawCommit]:
     """The commits as stored, in one `git cat-file --batch`; each checked against its id."""
     if not oids:
         return {}
-    out = run_git('--no-replace-objects', 'cat-file', '--batch', cwd=repo.root,
-                  env={**os.environ, **real_objects_env(repo)},
+    # hooks.git runs git with replace refs and grafts off: these are the stored objects.
+    out = run_git('cat-file', '--batch', cwd=repo.root,
                   stdin='\n'.join(oids).encode() + b'\n').stdout
     found: dict[str, RawCommit] = {}
     pos = 0

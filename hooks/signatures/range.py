@@ -24,8 +24,6 @@ from hooks.signatures.messages import short
 from hooks.signatures.messages import subject_line
 from hooks.signatures.objects import RawCommit
 from hooks.signatures.objects import read_commits
-from hooks.signatures.objects import real_objects
-from hooks.signatures.objects import real_objects_env
 from hooks.signatures.signoff import signoff_matches
 from hooks.signatures.trust import Trust
 from hooks.signatures.verdicts import Verdict
@@ -52,24 +50,15 @@ class RangeResult:
 
 def check_range(
         repo: Repo, *, policy: SignaturesConfig, trust: Trust, from_ref: str | None,
-        to_ref: str, use_cache: bool = True,
+        to_ref: str, use_cache: bool = True, exclude: tuple[str, ...] | None = None,
 ) -> RangeResult:
-    """One verdict per commit of FROM..TO, on the objects as they will be pushed:
-    `refs/replace/*` and grafts change neither the commits walked nor their content."""
-    with real_objects(repo):
-        return _check_range(repo, policy=policy, trust=trust, from_ref=from_ref,
-                            to_ref=to_ref, use_cache=use_cache)
-
-
-def _check_range(
-        repo: Repo, *, policy: SignaturesConfig, trust: Trust, from_ref: str | None,
-        to_ref: str, use_cache: bool,
-) -> RangeResult:
+    """One verdict per commit of FROM..TO, on the objects as they will be pushed
+    (hooks.git runs every git with `refs/replace/*` and grafts off)."""
     result = RangeResult()
     if is_null(to_ref):
         return result  # a branch deletion: nothing new to check
     to_sha = repo.require(to_ref)
-    commits = repo.commits_in_range(from_ref, to_sha)
+    commits = repo.commits_in_range(from_ref, to_sha, exclude)
     if not commits:
         return result
     if policy.exempt_before:
@@ -157,8 +146,7 @@ def _clean_merges(repo: Repo, merges: Sequence[str]) -> set[str]:
     from hooks.signatures.merges import clean_merges
 
     objects = read_commits(repo, merges)
-    return clean_merges(repo, {c: (o.tree, o.parents) for c, o in objects.items()},
-                        real_objects_env(repo))
+    return clean_merges(repo, {c: (o.tree, o.parents) for c, o in objects.items()})
 
 
 def _verify(repo: Repo, trust: Trust, commits: Sequence[str],

@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from hooks.git import Repo
 from hooks.git import run_git
-from hooks.signatures.objects import real_objects_env
 from hooks.signatures.openpgp import OpenPgpKey
 from hooks.signatures.openpgp import gpg
 from hooks.signatures.openpgp import parse_colons
@@ -109,9 +108,8 @@ class Verifier:
         n = max(1, min(len(commits), os.cpu_count() or 1))
         size = -(-len(commits) // n)
         chunks = [commits[i:i + size] for i in range(0, len(commits), size)]
-        env = {**os.environ, 'GNUPGHOME': str(self.home), 'LC_ALL': 'C',
-               **real_objects_env(self.repo)}
-        args = ('--no-replace-objects', *self.git_args(), 'log', '--no-walk=unsorted', '-z',
+        env = {**os.environ, 'GNUPGHOME': str(self.home), 'LC_ALL': 'C'}
+        args = (*self.git_args(), 'log', '--no-walk=unsorted', '-z',
                 f'--format={_LOG_FORMAT}', '--stdin')
 
         def run(chunk: Sequence[str]) -> bytes:
