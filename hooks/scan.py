@@ -283,6 +283,12 @@ class Scanner:
             if file.texts[j].strip():
                 following_lines.append(file.texts[j][:WINDOW])
         following = tuple(following_lines)
+        preceding_lines: list[str] = []
+        for j in range(index - 1, max(index - 1 - FOLLOWING, -1), -1):
+            if number - file.numbers[j] != index - j:
+                break
+            preceding_lines.insert(0, file.texts[j][:WINDOW])
+        preceding = tuple(preceding_lines)
         hits: list[tuple[int, Hit, str]] = []
         for offset, chunk in _windows(text):
             lowered = _lower(chunk)
@@ -292,9 +298,10 @@ class Scanner:
                 continue
             from hooks.detectors.values import Context
 
-            context = Context(path=path, kind=kind, line=chunk, following=following)
+            context = Context(path=path, kind=kind, line=chunk, following=following,
+                              preceding=preceding, groups=frozenset(groups))
             for plugin in self.plugins(groups):
-                if plugin.keyword_group not in groups:
+                if not plugin.keyword_groups() & groups:
                     continue
                 for hit in plugin.find(chunk, context):
                     if offset and hit.start < _WINDOW_EDGE:

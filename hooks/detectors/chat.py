@@ -5,10 +5,6 @@ import base64
 import binascii
 import re
 
-from detect_secrets.plugins.discord import DiscordBotTokenDetector
-from detect_secrets.plugins.slack import SlackDetector as _BuiltinSlackDetector
-from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
-
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -17,7 +13,8 @@ from hooks.detectors.values import Context
 _END = r'(?![A-Za-z0-9_-])'
 
 
-class SlackDetector(WardenPlugin, _BuiltinSlackDetector):
+class SlackDetector(WardenPlugin):
+    secret_type = 'Slack Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'slack'
     rules = (
         Rule(
@@ -63,7 +60,8 @@ def _discord_id_part(match: re.Match[str], context: Context) -> bool:
     return decoded.isdigit() and 15 <= len(decoded) <= 20
 
 
-class DiscordDetector(WardenPlugin, DiscordBotTokenDetector):
+class DiscordDetector(WardenPlugin):
+    secret_type = 'Discord Bot Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'discord'
     rules = (
         Rule(
@@ -84,7 +82,8 @@ class DiscordDetector(WardenPlugin, DiscordBotTokenDetector):
     )
 
 
-class TelegramDetector(WardenPlugin, TelegramBotTokenDetector):
+class TelegramDetector(WardenPlugin):
+    secret_type = 'Telegram Bot Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'telegram'
     rules = (
         Rule(

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterator
 
 from hooks.detectors.base import PRIORITY_CONFIG_FILE
 from hooks.detectors.base import Hit
+from hooks.detectors.base import Regex
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -112,7 +112,7 @@ class ConfigFileDetector(WardenPlugin):
             if _decodes_to(match.group('secret')[:200], b'PRIVATE KEY'):
                 yield self.hit(kube_key, match.group('secret'), match.start('secret'))
 
-    def _simple(self, rule: Rule, pattern: re.Pattern[str], text: str) -> Iterator[Hit]:
+    def _simple(self, rule: Rule, pattern: Regex, text: str) -> Iterator[Hit]:
         for match in pattern.finditer(text):
             secret = match.group('secret')
             if _real(secret):

@@ -10,12 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from detect_secrets.filters.heuristic import is_indirect_reference
-from detect_secrets.filters.heuristic import is_lock_file
-from detect_secrets.filters.heuristic import is_potential_uuid
-from detect_secrets.filters.heuristic import is_sequential_string
-from detect_secrets.filters.heuristic import is_templated_secret
-
 from hooks.detectors.base import PRIORITY_GENERIC
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
@@ -27,8 +21,13 @@ from hooks.detectors.names import secret_names
 from hooks.detectors.values import UNQUOTED_KINDS
 from hooks.detectors.values import Context
 from hooks.detectors.values import char_classes
+from hooks.detectors.values import contains_uuid
 from hooks.detectors.values import is_hash_or_digest
+from hooks.detectors.values import is_indirect_reference
+from hooks.detectors.values import is_lock_file
 from hooks.detectors.values import is_placeholder
+from hooks.detectors.values import is_sequential_string
+from hooks.detectors.values import is_templated
 from hooks.detectors.values import is_uuid
 from hooks.detectors.values import looks_like_identifier
 from hooks.detectors.values import looks_random
@@ -198,7 +197,7 @@ class GenericSecretDetector(WardenPlugin):
             return False
         if (
             any(c.isspace() for c in value) or is_placeholder(value) or is_hash_or_digest(value)
-            or is_templated_secret(value) or is_potential_uuid(value) or is_uuid(value)
+            or is_templated(value) or contains_uuid(value) or is_uuid(value)
             or is_sequential_string(value) or looks_like_identifier(value)
         ):
             return False

@@ -6,14 +6,12 @@ import binascii
 import re
 from collections.abc import Iterator
 
-from detect_secrets.plugins.jwt import JwtTokenDetector
-from detect_secrets.plugins.private_key import PrivateKeyDetector as _BuiltinPrivateKeyDetector
-
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
 from hooks.detectors.values import Context
+from hooks.detectors.values import is_jwt_well_formed
 
 # A key body line: base64, or a PEM header of an encrypted key.
 # A key body: a base64 run long enough to be key material (a 64-character PEM
@@ -35,7 +33,8 @@ def _has_body(after_header: str, context: Context) -> bool:
     return any(_BODY_RE.search(line[:200]) for line in context.following[:3] if line.strip())
 
 
-class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
+class PrivateKeyDetector(WardenPlugin):
+    secret_type = 'Private Key'  # noqa: S105 (detect-secrets' type name)
     """Private keys, reported on their header line.
 
     The secret reported is the "BEGIN ... PRIVATE KEY" marker, as
@@ -81,7 +80,8 @@ class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
                            kind=f'base64-encoded {label + " " if label else ""}private key')
 
 
-class JWTDetector(WardenPlugin, JwtTokenDetector):
+class JWTDetector(WardenPlugin):
+    secret_type = 'JSON Web Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'jwt'
     rules = (
         Rule(
@@ -89,6 +89,6 @@ class JWTDetector(WardenPlugin, JwtTokenDetector):
             # '{"'); an unsigned token (alg none) carries no secret.
             'jwt', 'JWT', 'JSON Web Token',
             rx(r'\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])'),
-            check=lambda match, context: JwtTokenDetector.is_formally_valid(match.group(0)),
+            check=lambda match, context: is_jwt_well_formed(match.group(0)),
         ),
     )

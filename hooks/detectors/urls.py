@@ -5,8 +5,6 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
-
 from hooks.detectors.base import PRIORITY_URL
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
@@ -64,7 +62,8 @@ def _is_documentation_host(host: str) -> bool:
     return any(host == d or host.endswith('.' + d) for d in reserved)
 
 
-class URLCredentialsDetector(WardenPlugin, BasicAuthDetector):
+class URLCredentialsDetector(WardenPlugin):
+    secret_type = 'Basic Auth Credentials'  # noqa: S105 (detect-secrets' type name)
     """user:password@ in URLs; Sentry DSNs that carry their secret key.
 
     The secret reported is the password, as detect-secrets' BasicAuthDetector

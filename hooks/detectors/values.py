@@ -26,6 +26,9 @@ class Context:
     kind: str = 'code'   # see file_kind()
     line: str = ''       # the whole line, even when the text scanned is a window of it
     following: tuple[str, ...] = ()  # the next few lines, for multi-line formats (PEM bodies)
+    preceding: tuple[str, ...] = ()  # the few lines before, nearest last (a JWK's "kty")
+    # The keyword groups the prefilter found on the line; None: run every rule.
+    groups: frozenset[str] | None = None
 
 
 def shannon_entropy(value: str) -> float:
@@ -163,11 +166,78 @@ def is_uuid(value: str) -> bool:
     return bool(_UUID_RE.search(value))
 
 
+_UUID_ANYWHERE_RE = re.compile(
+    r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+)
+
+
+def contains_uuid(value: str) -> bool:
+    return bool(_UUID_ANYWHERE_RE.search(value))
+
+
+# Runs of a keyboard-free alphabet that fillers are cut from: ABCDEF..., 0123...,
+# 0123456789ABCDEF..., each written twice so a run may wrap around.
+_SEQUENCES = (
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ' * 2 + '0123456789+/',
+    '0123456789' + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' * 2 + '+/',
+    '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ' * 2,
+    '0123456789' * 2,
+    '0123456789ABCDEF' * 2,
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ=/',
+)
+
+
+def is_sequential_string(value: str) -> bool:
+    """A run cut from the alphabet or the digits (abcdefgh..., 12345678...):
+    a filler in documentation, never a generated secret."""
+    upper = value.upper()
+    return any(upper in sequence for sequence in _SEQUENCES)
+
+
+def is_templated(value: str) -> bool:
+    """{name}, <name> or ${name}: a slot for a value, not the value."""
+    if len(value) < 2:
+        return True
+    first, last = value[0], value[-1]
+    return (first, last) in (('{', '}'), ('<', '>')) or (value[:2] == '${' and last == '}')
+
+
+_INDIRECT_RE = re.compile(r'(?:={1,3}|!={1,2}|:=?)\s*[\w.-]+[\[(][^\n]*[\])]')
+
+
+def is_indirect_reference(text: str) -> bool:
+    """`x = get_secret()`, `x = request.headers['token']`: the value comes from
+    a call or a lookup, so what is written is not the secret."""
+    return len(text) <= 1000 and _INDIRECT_RE.search(text) is not None
+
+
+def is_jwt_well_formed(token: str) -> bool:
+    """Three base64url parts, the first two JSON: what a real token decodes to."""
+    import base64
+    import binascii
+    import json
+
+    for index, part in enumerate(token.split('.')):
+        if len(part) % 4 == 1:
+            return False
+        try:
+            decoded = base64.urlsafe_b64decode(part + '=' * (-len(part) % 4))
+            if index < 2:
+                json.loads(decoded.decode('utf-8'))
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return False
+    return True
+
+
 def is_documented_example(secret: str) -> bool:
     """AWS and others document keys that end in EXAMPLE (AKIAIOSFODNN7EXAMPLE,
     wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)."""
     upper = secret.upper()
     return upper.endswith(('EXAMPLE', 'EXAMPLEKEY')) or 'EXAMPLEKEY' in upper
+
+
+def is_lock_file(path: str) -> bool:
+    return os.path.basename(path).lower() in _LOCK_FILES
 
 
 _LOCK_FILES = frozenset((
