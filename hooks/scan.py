@@ -186,11 +186,12 @@ class Scanner:
         detector never imports detect_secrets, and one that needs only a few
         compiles only their regexes.
         """
-        from hooks.detectors import GROUP_MODULES
         from hooks.detectors import MODULES
+        from hooks.detectors import group_modules
         from hooks.detectors import module_plugin_classes
 
-        wanted = set(MODULES) if groups is None else {GROUP_MODULES[g] for g in groups}
+        modules_of = group_modules()
+        wanted = set(MODULES) if groups is None else {modules_of[g] for g in groups}
         for name in MODULES:
             if name in wanted and name not in self._modules:
                 self._modules[name] = tuple(

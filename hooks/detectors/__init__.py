@@ -11,20 +11,22 @@ import functools
 import importlib
 from typing import TYPE_CHECKING
 
+from typing import Any
+
 if TYPE_CHECKING:
     from hooks.detectors.base import WardenPlugin
 
 # Order is the order findings of equal priority are reported in.
 MODULES = (
-    'cloud', 'vcs', 'chat', 'payments', 'ai', 'saas', 'infra', 'registries', 'keys',
-    'configfiles', 'urls', 'generic',
+    'cloud', 'vcs', 'chat', 'payments', 'ai', 'saas', 'infra', 'registries', 'catalogue',
+    'keys', 'configfiles', 'urls', 'generic',
 )
 
 
 # Which module holds the plugins of each keyword group, so a scan imports (and
 # compiles the regexes of) only the modules whose keywords occurred. A test
 # checks this table against the plugins' own `keyword_group`.
-GROUP_MODULES = {
+_STATIC_GROUP_MODULES = {
     'aws': 'cloud', 'gcp': 'cloud', 'azure': 'cloud',
     'github': 'vcs', 'gitlab': 'vcs', 'atlassian': 'vcs',
     'slack': 'chat', 'discord': 'chat', 'telegram': 'chat',
@@ -44,6 +46,21 @@ GROUP_MODULES = {
 
 
 @functools.cache
+def group_modules() -> dict[str, str]:
+    # Every provider of the catalogue is a group of its own ('p-<name>'); the
+    # catalogue is read on first need, not whenever hooks.detectors is imported.
+    from hooks.detectors.providers import provider_groups
+
+    return {**_STATIC_GROUP_MODULES, **{group: 'catalogue' for group in provider_groups()}}
+
+
+def __getattr__(name: str) -> Any:
+    if name == 'GROUP_MODULES':
+        return group_modules()
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
+
+@functools.cache
 def module_plugin_classes(name: str) -> tuple[type[WardenPlugin], ...]:
     from hooks.detectors.base import WardenPlugin
 
@@ -51,7 +68,7 @@ def module_plugin_classes(name: str) -> tuple[type[WardenPlugin], ...]:
     return tuple(
         value for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, WardenPlugin)
-        and value.__module__ == module.__name__
+        and value.__module__ == module.__name__ and value.keyword_group
     )
 
 

@@ -15,6 +15,7 @@ _END = r'(?![A-Za-z0-9_-])'
 class OpenAIDetector(WardenPlugin):
     secret_type = 'OpenAI Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'openai'
+    rotate = 'platform.openai.com/api-keys'
     rules = (
         Rule(
             # Every OpenAI key embeds T3BlbkFJ, base64 of "OpenAI".
@@ -35,6 +36,7 @@ class OpenAIDetector(WardenPlugin):
 class AnthropicDetector(WardenPlugin):
     secret_type = 'Anthropic API Key'  # noqa: S105 (a type name)
     keyword_group = 'anthropic'
+    rotate = 'console.anthropic.com/settings/keys'
     rules = (
         Rule(
             'anthropic-api-key', 'Anthropic', 'API key',
@@ -52,6 +54,7 @@ def _mixed_case(match: re.Match[str], context: Context) -> bool:
 class HuggingFaceDetector(WardenPlugin):
     secret_type = 'Hugging Face Token'  # noqa: S105 (a type name)
     keyword_group = 'huggingface'
+    rotate = 'huggingface.co/settings/tokens'
     rules = (
         Rule(
             'huggingface-token', 'Hugging Face', 'access token',

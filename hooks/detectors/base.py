@@ -36,7 +36,6 @@ Check = Callable[['re.Match[str]', Context], bool]
 # Priorities settle overlaps on one line: a token found by its provider rule
 # is not reported again by the URL or generic keyword rules.
 PRIORITY_PROVIDER = 100
-PRIORITY_NAMED = 80      # a provider's secret known only by the name it is stored under
 PRIORITY_CONFIG_FILE = 60
 PRIORITY_URL = 40
 PRIORITY_GENERIC = 10
@@ -138,6 +137,11 @@ class WardenPlugin:
             groups = frozenset({cls.keyword_group} | {r.keyword for r in cls.rules if r.keyword})
             cls._groups = groups
         return groups
+
+    @classmethod
+    def all_rules(cls) -> tuple[Rule, ...]:
+        """Every rule, also those not run as a plain regex over the line."""
+        return cls.rules
 
     @classmethod
     def rotation(cls, rule: Rule) -> str:

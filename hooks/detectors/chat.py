@@ -16,6 +16,7 @@ _END = r'(?![A-Za-z0-9_-])'
 class SlackDetector(WardenPlugin):
     secret_type = 'Slack Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'slack'
+    rotate = 'api.slack.com/apps > (app) > OAuth & Permissions / Incoming Webhooks'
     rules = (
         Rule(
             'slack-bot-token', 'Slack', 'bot token',
@@ -63,6 +64,7 @@ def _discord_id_part(match: re.Match[str], context: Context) -> bool:
 class DiscordDetector(WardenPlugin):
     secret_type = 'Discord Bot Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'discord'
+    rotate = 'discord.com/developers/applications > Bot > Reset Token (or delete the webhook)'
     rules = (
         Rule(
             'discord-bot-token', 'Discord', 'bot token',
@@ -85,6 +87,7 @@ class DiscordDetector(WardenPlugin):
 class TelegramDetector(WardenPlugin):
     secret_type = 'Telegram Bot Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'telegram'
+    rotate = '@BotFather: /revoke'
     rules = (
         Rule(
             'telegram-bot-token', 'Telegram', 'bot token',

@@ -25,6 +25,7 @@ class AWSDetector(WardenPlugin):
     """AWS access key ids and, by their key name, secret access keys."""
 
     keyword_group = 'aws'
+    rotate = 'IAM console > Users > Security credentials (deactivate, then delete the key)'
     rules = (
         Rule(
             'aws-access-key-id', 'AWS', 'access key id',
@@ -50,6 +51,7 @@ class GoogleCloudDetector(WardenPlugin):
 
     secret_type = 'Google Cloud Credential'  # noqa: S105 (a type name)
     keyword_group = 'gcp'
+    rotate = 'console.cloud.google.com > APIs & Services > Credentials (or IAM > Service accounts > Keys)'
     rules = (
         Rule('gcp-api-key', 'Google', 'API key', rx(r'\bAIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])')),
         Rule(
@@ -76,6 +78,7 @@ class AzureDetector(WardenPlugin):
     """Azure storage keys, connection strings, SAS tokens, AD client secrets."""
 
     keyword_group = 'azure'
+    rotate = 'Azure portal > (resource) > Access keys / Entra ID > App registrations > Certificates & secrets'
     rules = (
         Rule(
             'azure-storage-account-key', 'Azure', 'storage account key (connection string)',

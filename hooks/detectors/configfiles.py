@@ -53,6 +53,7 @@ class ConfigFileDetector(WardenPlugin):
     secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
 
     keyword_group = 'config-file'
+    rotate = 'the registry or host the file logs in to (change the password / revoke the token)'
     priority = PRIORITY_CONFIG_FILE
     rules = (
         Rule('npmrc-auth-token', 'npm', '.npmrc auth token', _NPM_RE, group='secret'),

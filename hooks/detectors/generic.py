@@ -101,6 +101,7 @@ class GenericSecretDetector(WardenPlugin):
     # detect-secrets' KeywordDetector type: its baselines keep matching.
     secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
     keyword_group = 'generic'
+    rotate = 'wherever it is issued: replace it and change it there'
     priority = PRIORITY_GENERIC
     rules = tuple(_RULES.values())
 
@@ -243,5 +244,6 @@ class CommandLineDetector(WardenPlugin):
 
     secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
     keyword_group = 'command-line'
+    rotate = 'the service the command logs in to (change the password)'
     priority = PRIORITY_GENERIC
     rules = _CLI_RULES

@@ -42,6 +42,7 @@ class PrivateKeyDetector(WardenPlugin):
     """
 
     keyword_group = 'private-key'
+    rotate = 'replace the key pair wherever the public key is trusted, then revoke the old one'
     rules = (
         Rule('private-key', 'Private key', 'private key', _PEM_RE, min_entropy=0.0),
         Rule('private-key', 'Private key', 'PuTTY private key', _PUTTY_RE, min_entropy=0.0),
@@ -83,6 +84,7 @@ class PrivateKeyDetector(WardenPlugin):
 class JWTDetector(WardenPlugin):
     secret_type = 'JSON Web Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'jwt'
+    rotate = 'revoke the session or rotate the signing key of the issuer'
     rules = (
         Rule(
             # Header and payload are both JSON objects ("eyJ" is base64 of

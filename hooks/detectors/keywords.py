@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 
 # Keywords are matched against the *lowercased* line, so they are lowercase.
-KEYWORDS: Mapping[str, tuple[str, ...]] = {
+# The catalogue's providers (hooks.detectors.providers) add a group each.
+KEYWORDS: dict[str, tuple[str, ...]] = {
     'aws': (
         'akia', 'asia', 'abia', 'acca', 'a3t',
         'aws', 'secret_access_key', 'secretaccesskey', 'secret-access-key',
@@ -57,7 +58,7 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
     'heroku': ('heroku', 'hrku-'),
     'digitalocean': ('dop_v1_', 'doo_v1_', 'dor_v1_'),
     'hashicorp': ('hvs.', 'hvb.', 'hvr.', 'vault', '.atlasv1.'),
-    'databricks': ('dapi',),
+    'databricks': ('dapi', 'dose'),
     'npm': ('npm_', '_authtoken', '_auth', '_password'),
     'pypi': ('pypi-',),
     'config-file': (
@@ -74,10 +75,23 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
 # Formats with no literal prefix.  Matched against the original (not
 # lowercased) text; each starts with a literal (SK, a dot) so the regex
 # engine can skip ahead, because each is a pass over every added character.
-STRUCTURAL: Mapping[str, str] = {
+STRUCTURAL: dict[str, str] = {
     'twilio': r'SK[0-9a-f]{32}',
     'discord': r'\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}',
 }
+
+
+def _add_providers() -> None:
+    from hooks.detectors.providers import PROVIDERS
+
+    for provider in PROVIDERS:
+        KEYWORDS[provider.group] = provider.keywords
+        structural = [t.structural for t in provider.tokens if t.structural]
+        if structural:
+            STRUCTURAL[provider.group] = '|'.join(f'(?:{s})' for s in structural)
+
+
+_add_providers()
 
 
 # Groups whose keywords are common words ('pass', 'token', 'password'): a line

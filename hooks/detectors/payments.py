@@ -1,24 +1,33 @@
 """Stripe, Square, Shopify and Braintree keys."""
 from __future__ import annotations
 
+import re
+
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
+from hooks.detectors.values import Context
 
 _END = r'(?![A-Za-z0-9_-])'
+
+
+def _not_paystack(match: re.Match[str], context: Context) -> bool:
+    # Paystack's secret keys share the prefix; theirs are 40 lowercase hex.
+    return re.fullmatch(r'sk_(?:live|test)_[a-f0-9]{40}', match.group(0)) is None
 
 
 class StripeDetector(WardenPlugin):
     secret_type = 'Stripe Access Key'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'stripe'
+    rotate = 'dashboard.stripe.com/apikeys (roll the key)'
     rules = (
         Rule(
             'stripe-secret-key', 'Stripe', 'live secret key',
-            rx(r'\bsk_live_[0-9a-zA-Z]{24,247}' + _END),
+            rx(r'\bsk_live_[0-9a-zA-Z]{24,247}' + _END), check=_not_paystack,
         ),
         Rule(
             'stripe-secret-key', 'Stripe', 'test secret key',
-            rx(r'\bsk_test_[0-9a-zA-Z]{24,247}' + _END),
+            rx(r'\bsk_test_[0-9a-zA-Z]{24,247}' + _END), check=_not_paystack,
         ),
         Rule(
             'stripe-restricted-key', 'Stripe', 'restricted key',
@@ -34,6 +43,7 @@ class StripeDetector(WardenPlugin):
 class SquareDetector(WardenPlugin):
     secret_type = 'Square OAuth Secret'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'square'
+    rotate = 'developer.squareup.com/apps > Credentials'
     rules = (
         Rule(
             'square-access-token', 'Square', 'access token',
@@ -53,6 +63,7 @@ class SquareDetector(WardenPlugin):
 class ShopifyDetector(WardenPlugin):
     secret_type = 'Shopify Token'  # noqa: S105 (a type name)
     keyword_group = 'shopify'
+    rotate = 'Shopify admin > Apps > Develop apps > (app) > API credentials'
     rules = (
         Rule(
             'shopify-access-token', 'Shopify', 'Admin API access token',
@@ -76,6 +87,7 @@ class ShopifyDetector(WardenPlugin):
 class BraintreeDetector(WardenPlugin):
     secret_type = 'Braintree Access Token'  # noqa: S105 (a type name)
     keyword_group = 'braintree'
+    rotate = 'Braintree Control Panel > Settings > API'
     rules = (
         Rule(
             'braintree-access-token', 'PayPal Braintree', 'production access token',

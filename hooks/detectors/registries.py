@@ -11,6 +11,7 @@ _END = r'(?![A-Za-z0-9_-])'
 class NpmDetector(WardenPlugin):
     secret_type = 'NPM tokens'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'npm'
+    rotate = 'npmjs.com > Access Tokens (or `npm token revoke`)'
     rules = (
         Rule('npm-access-token', 'npm', 'access token', rx(r'\bnpm_[A-Za-z0-9]{36}\b')),
     )
@@ -19,6 +20,7 @@ class NpmDetector(WardenPlugin):
 class PyPIDetector(WardenPlugin):
     secret_type = 'PyPI Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'pypi'
+    rotate = 'pypi.org/manage/account/token/'
     rules = (
         # Macaroons whose first caveat is the issuer: "pypi.org" / "test.pypi.org".
         Rule(

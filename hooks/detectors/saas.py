@@ -18,6 +18,7 @@ def _named(prefix: str, infix: str = '') -> str:
 class TwilioDetector(WardenPlugin):
     secret_type = 'Twilio API Key'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'twilio'
+    rotate = 'console.twilio.com > Account > API keys & tokens'
     rules = (
         Rule('twilio-api-key', 'Twilio', 'API key SID', rx(r'\bSK[0-9a-f]{32}\b'), min_entropy=3.0),
         Rule(
@@ -34,6 +35,7 @@ class TwilioDetector(WardenPlugin):
 class SendGridDetector(WardenPlugin):
     secret_type = 'SendGrid API Key'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'sendgrid'
+    rotate = 'app.sendgrid.com/settings/api_keys'
     rules = (
         Rule(
             'sendgrid-api-key', 'SendGrid', 'API key',
@@ -45,6 +47,7 @@ class SendGridDetector(WardenPlugin):
 class MailgunDetector(WardenPlugin):
     secret_type = 'Mailgun API Key'  # noqa: S105 (a type name)
     keyword_group = 'mailgun'
+    rotate = 'app.mailgun.com > Settings > API Keys'
     rules = (
         # "pubkey-..." is the public validation key: the lookbehind skips it.
         Rule(
@@ -63,6 +66,7 @@ class MailgunDetector(WardenPlugin):
 class MailchimpDetector(WardenPlugin):
     secret_type = 'Mailchimp Access Key'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'mailchimp'
+    rotate = 'Mailchimp > Profile > Extras > API keys'
     rules = (
         Rule(
             'mailchimp-api-key', 'Mailchimp', 'API key',
@@ -75,6 +79,7 @@ class MailchimpDetector(WardenPlugin):
 class DatadogDetector(WardenPlugin):
     secret_type = 'Datadog Key'  # noqa: S105 (a type name)
     keyword_group = 'datadog'
+    rotate = 'app.datadoghq.com/organization-settings/api-keys'
     rules = (
         Rule(
             'datadog-api-key', 'Datadog', 'API key',
@@ -103,6 +108,7 @@ class DatadogDetector(WardenPlugin):
 class NewRelicDetector(WardenPlugin):
     secret_type = 'New Relic Key'  # noqa: S105 (a type name)
     keyword_group = 'newrelic'
+    rotate = 'one.newrelic.com > API keys'
     rules = (
         Rule('newrelic-user-api-key', 'New Relic', 'user API key', rx(r'\bNRAK-[A-Z0-9]{27}\b')),
         Rule(

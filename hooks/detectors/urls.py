@@ -71,6 +71,7 @@ class URLCredentialsDetector(WardenPlugin):
     """
 
     keyword_group = 'url'
+    rotate = 'the service in the URL (change the password)'
     priority = PRIORITY_URL
     rules = (
         Rule('url-credentials', 'Generic', 'password in URL', _URL_RE, group='password'),
@@ -115,6 +116,7 @@ class ConnectionStringDetector(WardenPlugin):
 
     secret_type = 'Basic Auth Credentials'  # noqa: S105 (a type name)
     keyword_group = 'connection-string'
+    rotate = 'the database or service of the connection string (change the password)'
     priority = PRIORITY_URL
     rules = (
         Rule('connection-string-password', 'Generic', 'password in URL parameter', _PARAM_RE,

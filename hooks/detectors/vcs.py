@@ -11,6 +11,7 @@ _END = r'(?![A-Za-z0-9_-])'
 class GitHubDetector(WardenPlugin):
     secret_type = 'GitHub Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'github'
+    rotate = "github.com/settings/tokens (or the app's settings)"
     rules = (
         Rule(
             'github-token', 'GitHub', 'personal access token (classic)',
@@ -40,6 +41,7 @@ def _gitlab(rule_id: str, kind: str, pattern: str) -> Rule:
 class GitLabDetector(WardenPlugin):
     secret_type = 'GitLab Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'gitlab'
+    rotate = 'GitLab > User settings > Access tokens (or the project/group/runner settings)'
     rules = (
         # Routable tokens (GitLab 17.x+) append .01.<base36>; older ones are 20 chars.
         _gitlab(
@@ -81,6 +83,7 @@ class GitLabDetector(WardenPlugin):
 class AtlassianDetector(WardenPlugin):
     secret_type = 'Atlassian API Token'  # noqa: S105 (a type name)
     keyword_group = 'atlassian'
+    rotate = 'id.atlassian.com/manage-profile/security/api-tokens'
     rules = (
         Rule(
             'atlassian-api-token', 'Atlassian', 'API token',

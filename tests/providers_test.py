@@ -1,0 +1,110 @@
+"""The provider catalogue: every documented format is found wherever it sits,
+under the provider's own rule, and the catalogue, README and detectors agree.
+
+Values are generated from each format's sample template (tests/provider_samples.py);
+assertions name the rule and file type, never the value.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hooks.detectors.catalogue import provider_classes
+from hooks.detectors.providers import PROVIDERS
+from hooks.detectors.providers import Named
+from hooks.detectors.providers import Provider
+from hooks.detectors.providers import Token
+from hooks.scan import Scanner
+from tests.provider_samples import fill
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TOKENS = [(p, t) for p in PROVIDERS for t in p.tokens]
+NAMED = [(p, n) for p in PROVIDERS for n in p.named]
+
+
+def _found(path: str, text: str) -> list[tuple[int, str]]:
+    return [(d.line, d.rule) for d in Scanner().scan_text(path, text)]
+
+
+# A known-format token, wherever it sits.
+TOKEN_PLACES = {
+    'app.py': 'client = Client(token="{v}")\n',
+    'settings.yaml': 'service:\n  credentials:\n    - {v}\n',
+    'deploy.sh': 'curl -sS -H "X-Custom: {v}" https://api.internal/v1/run\n',
+    'NOTES.md': 'Use `{v}` for the staging run.\n',
+    'server.log': '2026-03-02T10:00:01Z INFO started with {v} loaded\n',
+    'fetch.js': "fetch('https://api.internal/x?access={v}&page=2')\n",
+    'out.ipynb': '   "outputs": [{{"text": ["{v}\\n"]}}],\n',
+}
+
+
+@pytest.mark.parametrize(('provider', 'token'), TOKENS, ids=[t.id for _, t in TOKENS])
+@pytest.mark.parametrize('place', sorted(TOKEN_PLACES))
+def test_token_found_wherever_it_sits(provider: Provider, token: Token, place: str) -> None:
+    value = fill(token.sample, token.id)
+    text = TOKEN_PLACES[place].format(v=value)
+    found = _found(place, text)
+    line = 3 if place == 'settings.yaml' else 1
+    assert found == [(line, token.id)], (provider.name, place)
+
+
+def _names(provider: Provider, named: Named) -> tuple[str, str, str]:
+    word = provider.words[0].strip('_-.')
+    if any(part in word for part in ('key', 'token', 'secret', 'pass', 'write')):
+        snake = word.replace('-', '_')
+    else:
+        snake = f'{word}_{"password" if "password" in named.id else "api_key"}'
+    camel = re.sub(r'_([a-z0-9])', lambda m: m.group(1).upper(), snake)
+    return snake.upper(), snake, camel
+
+
+@pytest.mark.parametrize(('provider', 'named'), NAMED, ids=[n.id for _, n in NAMED])
+def test_named_secret_found_in_three_file_types(provider: Provider, named: Named) -> None:
+    value = fill(named.sample, named.id)
+    upper, snake, camel = _names(provider, named)
+    places = {
+        '.env': f'{upper}={value}\n',
+        'config.yaml': f'{snake}: "{value}"\n',
+        'main.py': f'{snake} = "{value}"\n',
+        'config.json': f'{{"{camel}": "{value}"}}\n',
+    }
+    for path, text in places.items():
+        assert _found(path, text) == [(1, named.id)], (provider.name, path)
+
+
+@pytest.mark.parametrize(('provider', 'named'), NAMED, ids=[n.id for _, n in NAMED])
+def test_named_value_needs_the_providers_name(provider: Provider, named: Named) -> None:
+    # The same value under an unremarkable name is not attributed to the provider.
+    value = fill(named.sample, named.id)
+    found = _found('main.py', f'checksum_label = "{value}"\n')
+    assert [rule for _, rule in found if rule == named.id] == []
+
+
+@pytest.mark.parametrize(('provider', 'token'), TOKENS, ids=[t.id for _, t in TOKENS])
+def test_token_filler_is_not_reported(provider: Provider, token: Token) -> None:
+    # The format's shape filled with one repeated character is documentation.
+    filler = re.sub(r'\{[a-zA-Z]+:(\d+)\}', lambda m: 'x' * int(m.group(1)), token.sample)
+    filler = filler.replace('{uuid}', '00000000-0000-0000-0000-000000000000')
+    assert _found('app.py', f'token = "{filler}"\n') == []
+
+
+def test_at_least_150_providers() -> None:
+    from hooks.detectors.catalogue_rules import catalogue
+
+    providers = {entry.provider for entry in catalogue()}
+    assert len(providers) >= 150, len(providers)
+
+
+def test_every_provider_has_a_rotation_place_and_a_detector() -> None:
+    names = {cls.provider.name for cls in provider_classes()}
+    assert names == {p.name for p in PROVIDERS}
+    for p in PROVIDERS:
+        assert p.rotate.strip(), p.name
+        assert p.tokens or p.named, p.name
+        for t in p.tokens:
+            assert t.sample and (t.keywords or t.structural), t.id
+        for n in p.named:
+            assert n.sample and p.words, n.id
