@@ -92,7 +92,7 @@ def test_token_filler_is_not_reported(provider: Provider, token: Token) -> None:
 
 
 def test_at_least_150_providers() -> None:
-    from hooks.detectors.catalogue_rules import catalogue
+    from hooks.detectors.listing import catalogue
 
     providers = {entry.provider for entry in catalogue()}
     assert len(providers) >= 150, len(providers)

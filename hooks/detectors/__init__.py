@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import importlib
 from typing import TYPE_CHECKING
-
 from typing import Any
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ _STATIC_GROUP_MODULES = {
     'private-key': 'keys', 'jwt': 'keys',
     'config-file': 'configfiles',
     'url': 'urls', 'connection-string': 'urls',
-    'generic': 'generic', 'command-line': 'generic',
+    'generic': 'generic', 'command-line': 'generic', 'sql': 'generic',
 }
 
 

@@ -51,7 +51,8 @@ class GoogleCloudDetector(WardenPlugin):
 
     secret_type = 'Google Cloud Credential'  # noqa: S105 (a type name)
     keyword_group = 'gcp'
-    rotate = 'console.cloud.google.com > APIs & Services > Credentials (or IAM > Service accounts > Keys)'
+    rotate = ('console.cloud.google.com > APIs & Services > Credentials '
+              '(or IAM > Service accounts > Keys)')
     rules = (
         Rule('gcp-api-key', 'Google', 'API key', rx(r'\bAIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])')),
         Rule(
@@ -66,6 +67,12 @@ class GoogleCloudDetector(WardenPlugin):
     )
 
 
+def _not_other_azure_product(match: re.Match[str], context: Context) -> bool:
+    # Batch and Cosmos DB account keys have the same shape; their own rules name them.
+    name = match.string[max(match.start() - 30, 0):match.start('secret')].lower()
+    return not any(word in name for word in ('batch', 'cosmos', 'documentdb'))
+
+
 def _sas_context(match: re.Match[str], context: Context) -> bool:
     # sig= alone is common (OAuth signatures, S3 pre-signed URLs use
     # X-Amz-Signature); an Azure SAS also carries its version and expiry.
@@ -78,7 +85,8 @@ class AzureDetector(WardenPlugin):
     """Azure storage keys, connection strings, SAS tokens, AD client secrets."""
 
     keyword_group = 'azure'
-    rotate = 'Azure portal > (resource) > Access keys / Entra ID > App registrations > Certificates & secrets'
+    rotate = ('Azure portal > (resource) > Access keys / '
+              'Entra ID > App registrations > Certificates & secrets')
     rules = (
         Rule(
             'azure-storage-account-key', 'Azure', 'storage account key (connection string)',
@@ -92,6 +100,7 @@ class AzureDetector(WardenPlugin):
                 + r'(?P<secret>[a-zA-Z0-9+/]{86}==)',
             ),
             group='secret',
+            check=_not_other_azure_product,
         ),
         Rule(
             'azure-shared-access-key', 'Azure', 'Service Bus / Event Hubs shared access key',

@@ -65,6 +65,10 @@ _REGEX_LIKE_RE = rx(r'\(\?|\\[dswbDSWB]|\[[^\]]*\][*+?{]|\{\d*,\d*\}')
 _UNQUOTED_LEADS = frozenset(('', 'export', 'set', 'ENV', 'ARG', '-', 'readonly', 'declare'))
 
 
+# A header handed to a command (curl -H, wget --header, http's Name:value).
+_HEADER_LEAD_RE = re.compile(r'(?:\s-H|--header)[\s=]*["\']?$')
+
+
 def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -> bool:
     if text[max(start - 2, 0):start] == '--':
         return True  # --password=value / --password value on a command line
@@ -72,11 +76,13 @@ def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -
         return True  # Dockerfile: ENV NAME value
     if op == '=' and text[start:].startswith('ansible_'):
         return True  # an Ansible inventory: host ansible_password=...
+    lead = text[:start]
+    if op == ':' and _HEADER_LEAD_RE.search(lead):
+        return True  # a header given to a command: curl -H "X-Api-Key: value"
     if op.isspace() or not unquoted_ok:
         # "the password is ..." prose, a type declaration, or code, where an
         # unquoted value is an expression, not a literal.
         return False
-    lead = text[:start]
     return lead.strip() in _UNQUOTED_LEADS or lead.rstrip().endswith(('{', ',', '&', '?', ';'))
 
 
@@ -229,6 +235,21 @@ _CLI_RULES = (
     Rule('command-line-password', 'Generic', 'password given to sshpass',
          rx(r'\bsshpass\s+-p\s*["\']?(?P<secret>[^\s"\'`]{4,128})'),
          group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password on an httpie command line',
+         rx(r'\bhttps?\b[^\n]{0,200}?\s(?:-a|--auth)(?:\s+|=)["\']?'
+            r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password given to docker/helm/podman login',
+         rx(r'\b(?:docker|podman|helm(?:\s+registry)?|nerdctl|buildah|skopeo|oras)\s+login\b'
+            r'[^\n]{0,200}?\s(?:-p|--password)(?:\s+|=)["\']?(?P<secret>[^\s"\'`]{4,128})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password on a database or directory command line',
+         rx(r'\b(?:redis-cli\b[^\n]{0,200}?\s-a|ldap(?:search|add|modify|delete|passwd)\b'
+            r'[^\n]{0,200}?\s-w|mongo(?:sh|dump|restore|import|export)?\b[^\n]{0,200}?\s(?:-p|--password)'
+            r'|sqlcmd\b[^\n]{0,200}?\s-P|htpasswd\s+-b\w*\s+\S+\s+\S+'
+            r'|smbclient\b[^\n]{0,200}?\s-U\s*[^%\s]+%)'
+            r'(?:\s+|=)?["\']?(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
     Rule('command-line-password', 'Generic', 'password on a mysql command line',
          rx(r'\b(?:mysql|mysqldump|mysqladmin|mysqlimport)\b[^\n]{0,300}?\s-p'
             r'(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'),
@@ -247,3 +268,47 @@ class CommandLineDetector(WardenPlugin):
     rotate = 'the service the command logs in to (change the password)'
     priority = PRIORITY_GENERIC
     rules = _CLI_RULES
+
+
+_SQL_STATEMENT_RE = re.compile(r'(?i)\b(?:CREATE|ALTER)\s+(?:ROLE|USER|LOGIN)\b|\bIDENTIFIED\b')
+_SQL_HASHED_RE = re.compile(r'^(?:\*[0-9A-Fa-f]{40}|md5[0-9a-f]{32}|SCRAM-SHA-256\$.*)$')
+
+
+def _real_sql_password(match: re.Match[str], context: Context) -> bool:
+    value = match.group('secret')
+    if _SQL_HASHED_RE.match(value) or value[0] in ':$%?@{<&\\' or is_placeholder(value):
+        return False  # a stored hash, a bind parameter or a template
+    if match.re is _SQL_PASSWORD_RE.compiled:
+        # `PASSWORD '…'` alone is a password only in a role or user statement,
+        # which may have started on one of the lines before (a multi-line string).
+        window = ' '.join((*context.preceding, context.line or match.string))
+        return _SQL_STATEMENT_RE.search(window) is not None
+    return True
+
+
+_SQL_IDENTIFIED_RE = rx(
+    r'(?i)\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?!PASSWORD\b|VALUES\b)'
+    r'(?P<q>[\'"`]?)(?P<secret>[^\'"`\s;]{4,128})(?P=q)',
+)
+_SQL_PASSWORD_RE = rx(
+    r'(?i)(?<![\w.-])(?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s*=?\s*(?:N?)'
+    r'(?P<q>[\'"])(?P<secret>[^\'"\s]{4,128})(?P=q)',
+)
+
+
+class SQLPasswordDetector(WardenPlugin):
+    """Passwords a SQL statement sets: `ALTER USER … IDENTIFIED BY '…'`,
+    `CREATE ROLE … PASSWORD '…'`, `CREATE LOGIN … WITH PASSWORD = '…'`, in .sql
+    files, migrations, heredocs and SQL held in a program's strings, where no
+    variable name says "password"."""
+
+    secret_type = 'Secret Keyword'  # noqa: S105 (detect-secrets' type name)
+    keyword_group = 'sql'
+    rotate = 'the database: ALTER USER / ALTER ROLE with a new password'
+    priority = PRIORITY_GENERIC + 1
+    rules = (
+        Rule('sql-password', 'Generic', 'password set by a SQL statement', _SQL_IDENTIFIED_RE,
+             group='secret', check=_real_sql_password, min_entropy=1.5),
+        Rule('sql-password', 'Generic', 'password set by a SQL statement', _SQL_PASSWORD_RE,
+             group='secret', check=_real_sql_password, min_entropy=1.5),
+    )

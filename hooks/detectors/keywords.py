@@ -65,7 +65,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         'password', 'passwd', '_auth', '"auth"', 'identitytoken', 'token',
         'client-key-data', 'machine', '://',
     ),
-    'command-line': ('curl', 'wget', 'sshpass', 'mysql'),
+    'command-line': (
+        'curl', 'wget', 'sshpass', 'mysql', 'http', 'login', 'redis-cli', 'ldap', 'mongo',
+        'sqlcmd', 'htpasswd', 'smbclient',
+    ),
+    'sql': ('identified', 'password'),
     'generic': (
         'pass', 'pwd', 'secret', 'token', 'key', 'cred', 'auth', 'bearer',
         'private', 'sign',
@@ -115,9 +119,19 @@ def _gate_config_file(text: str, lowered: str, kind: str) -> bool:
     return kind in CONFIG_FILE_KINDS or any(k in lowered for k in _CONFIG_ANYWHERE)
 
 
+_CLI_FLAGS = (' -u', '--user', ' -p', ' -a', '--auth', '--password', ' -w', ' -b')
+
+
 def _gate_command_line(text: str, lowered: str, kind: str) -> bool:
     # curl -u / --user, sshpass -p, mysql -p<password>: a flag must be there.
-    return ' -u' in lowered or '--user' in lowered or ' -p' in lowered
+    return any(flag in lowered for flag in _CLI_FLAGS)
+
+
+_SQL_GATE_RE = re.compile(r"identified\s+(?:with\s+\w+\s+)?by\s|password\s*=?\s*n?['\"]")
+
+
+def _gate_sql(text: str, lowered: str, kind: str) -> bool:
+    return _SQL_GATE_RE.search(lowered) is not None
 
 
 def _gate_url(text: str, lowered: str, kind: str) -> bool:
@@ -136,6 +150,7 @@ GATES: Mapping[str, Callable[[str, str, str], bool]] = {
     'connection-string': _gate_connection_string,
     'url': _gate_url,
     'command-line': _gate_command_line,
+    'sql': _gate_sql,
 }
 
 

@@ -15,7 +15,9 @@ from hooks.detectors.values import is_placeholder
 
 _URL_RE = rx(
     r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{1,30})://'
-    r'(?P<user>[^\s:/?#@\'"<>()\[\]{}`]{0,128}):(?P<password>[^\s/?#@\'"<>`]{1,256})@'
+    # '#' is not allowed unescaped in a password, but people write it (RUN curl
+    # https://u:p#ss@host): followed by '@host', it is still the password.
+    r'(?P<user>[^\s:/?#@\'"<>()\[\]{}`]{0,128}):(?P<password>[^\s/?@\'"<>`]{1,256})@'
     r'(?P<host>[^\s/?#:\'"<>`@]{1,253})',
 )
 _PARAM_RE = rx(

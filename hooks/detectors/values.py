@@ -261,6 +261,7 @@ _KIND_BY_EXTENSION = {
     '.xml': 'xml', '.config': 'xml', '.csproj': 'xml', '.plist': 'xml',
     '.sh': 'shell', '.bash': 'shell', '.zsh': 'shell', '.ps1': 'shell',
     '.md': 'markdown', '.rst': 'markdown', '.txt': 'markdown', '.tf': 'hcl',
+    '.http': 'ini', '.rest': 'ini',
     '.tfvars': 'hcl', '.hcl': 'hcl', '.css': 'asset', '.svg': 'asset', '.map': 'asset',
 }
 
