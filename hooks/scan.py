@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -69,6 +70,7 @@ class Detection:
     kind: str
     secret: str = field(repr=False)  # the raw value: callers mask and hash it
     secret_type: str   # detect-secrets' type, for baseline compatibility
+    rotate: str = ''   # where to revoke and reissue it (a URL or a console place)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ class _File:
     numbers: Sequence[int]
     texts: Sequence[str]
     added: Sequence[bool]
+    # Keyword groups a line gets from where it sits, not from its words
+    # (a value under `data:` of a Kubernetes Secret).
+    forced: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
 
 _YAML_NAME = re.compile(r'^\s*-?\s*name:\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*$')
@@ -135,6 +140,39 @@ def _join_yaml_names(file: _File) -> _File:
             continue
         changed = True
     return _File(file.numbers, texts, file.added) if changed else file
+
+
+_DOC_SEPARATOR = re.compile(r'^---\s*(?:#.*)?$')
+_SECRET_KIND = re.compile(r'^kind:\s*["\']?Secret["\']?\s*(?:#.*)?$')
+_SECRET_DATA = re.compile(r'^(?P<key>data|stringData):\s*(?:#.*)?$')
+
+
+def _mark_kubernetes_secrets(file: _File) -> _File:
+    """Lines under `data:` / `stringData:` of a YAML document of `kind: Secret`:
+    every value there is a secret, whatever its key is called."""
+    if not any(_SECRET_KIND.match(t) for t in file.texts):
+        return file
+    forced: dict[int, frozenset[str]] = {}
+    doc: list[int] = []
+    for i in [*range(len(file.texts)), -1]:
+        if i >= 0 and not _DOC_SEPARATOR.match(file.texts[i]) and (
+                not doc or file.numbers[i] == file.numbers[doc[-1]] + 1):
+            doc.append(i)
+            continue
+        if any(_SECRET_KIND.match(file.texts[j]) for j in doc):
+            group = ''
+            for j in doc:
+                text = file.texts[j]
+                header = _SECRET_DATA.match(text)
+                if header:
+                    group = ('kubernetes-secret' if header.group('key') == 'data'
+                             else 'kubernetes-secret-string')
+                elif text[:1] not in (' ', '\t') and text.strip():
+                    group = ''  # another top-level key: the block ended
+                elif group and text.strip() and file.added[j]:
+                    forced[j] = frozenset((group,))
+        doc = [i] if i >= 0 and not _DOC_SEPARATOR.match(file.texts[i]) else []
+    return _File(file.numbers, file.texts, file.added, forced) if forced else file
 
 
 _HCL_VARIABLE = re.compile(r'^\s*variable\s+"(?P<name>[\w-]{1,80})"\s*\{(?P<rest>.*)$')
@@ -232,7 +270,7 @@ class Scanner:
             # A byte-order mark is not part of the first line's text.
             file = _File(file.numbers, [file.texts[0][1:], *file.texts[1:]], file.added)
         if kind == 'yaml':
-            file = _join_yaml_names(file)
+            file = _mark_kubernetes_secrets(_join_yaml_names(file))
         elif kind == 'hcl':
             file = _join_hcl_defaults(file)
         detections: list[Detection] = []
@@ -262,6 +300,7 @@ class Scanner:
                     k = bisect.bisect_right(starts, match.start()) - 1
                     chosen.add(short[k])
                     pos = starts[k + 1]
+        chosen.update(file.forced)
         for i, text in enumerate(texts):
             # Long lines are judged window by window in _scan_line.
             long_line = file.added[i] and len(text) > WINDOW
@@ -295,6 +334,7 @@ class Scanner:
             lowered = _lower(chunk)
             keywords = _keywords()
             groups = keywords.gated(keywords.groups_in(chunk, lowered), chunk, lowered, kind)
+            groups |= file.forced.get(index, frozenset())
             if not groups:
                 continue
             from hooks.detectors.values import Context
@@ -314,7 +354,7 @@ class Scanner:
         return [
             Detection(
                 line=number, rule=hit.rule_id, provider=hit.provider, kind=hit.kind,
-                secret=hit.secret, secret_type=hit.secret_type,
+                secret=hit.secret, secret_type=hit.secret_type, rotate=hit.rotate,
             )
             for hit in self._resolve(hits)
         ]

@@ -23,6 +23,11 @@ class SlackDetector(WardenPlugin):
             rx(r'\bxoxb-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{20,34}' + _END),
         ),
         Rule(
+            # Older bot tokens have two parts: the bot's id and the secret.
+            'slack-bot-token', 'Slack', 'bot token (two-part, legacy)',
+            rx(r'\bxoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}(?![A-Za-z0-9_-])'),
+        ),
+        Rule(
             'slack-user-token', 'Slack', 'user token',
             rx(r'\bxoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{28,34}' + _END),
         ),

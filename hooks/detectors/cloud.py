@@ -34,6 +34,15 @@ class AWSDetector(WardenPlugin):
             rx(r'(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])'),
         ),
         Rule(
+            'aws-appsync-api-key', 'AWS', 'AppSync GraphQL API key',
+            rx(r'\bda2-[a-z0-9]{26}\b'), min_entropy=3.0,
+        ),
+        Rule(
+            'aws-bedrock-api-key', 'AWS', 'Bedrock API key',
+            rx(r'\bABSK[A-Za-z0-9+/]{109,269}={0,2}'
+               r'|\bbedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%=&._-]{40,}'),
+        ),
+        Rule(
             'aws-secret-access-key', 'AWS', 'secret access key',
             rx(
                 r'(?i)(?:aws[\w.-]{0,20}?(?:secret|key|pwd|password|pass|token)'

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 KEYWORDS: dict[str, tuple[str, ...]] = {
     'aws': (
         'akia', 'asia', 'abia', 'acca', 'a3t',
-        'aws', 'secret_access_key', 'secretaccesskey', 'secret-access-key',
+        'aws', 'secret_access_key', 'secretaccesskey', 'secret-access-key', 'da2-', 'absk',
+        'bedrock-api-key-',
     ),
     'gcp': ('aiza', 'gocspx-', 'private_key_id'),
     'azure': ('accountkey', 'sharedaccesskey', 'sig=', 'q~', 'storage'),
@@ -47,6 +48,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     # 'ls0tls1crudjt' is base64 of '-----BEGIN' (a Kubernetes Secret's data).
     'private-key': ('private key', 'putty-user-key-file', 'ls0tls1crudjt'),
     'jwt': ('eyj',),
+    # A JSON Web Key's private member ("d"), its factors and exponents.
+    'jwk': ('"d"', "'d'"),
+    # Given by where a line sits (hooks.scan), not by its words.
+    'kubernetes-secret': (),
+    'kubernetes-secret-string': (),
     'url': ('://',),
     'connection-string': ('password', 'pwd', 'passwd'),
     'twilio': ('twilio',),
@@ -54,7 +60,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     'mailgun': ('key-', 'mailgun'),
     'mailchimp': ('-us',),
     'datadog': ('datadog', 'dd_api', 'dd_app', 'dd-api', 'dd-app', 'ddapi', 'ddapp'),
-    'newrelic': ('nrak-', 'nrii-', 'nriq-', 'nrjs-', 'nral', 'newrelic', 'new_relic'),
+    'newrelic': ('nrak-', 'nrii-', 'nriq-', 'nrjs-', 'nral', 'newrelic', 'new_relic', '-nrma'),
     'heroku': ('heroku', 'hrku-'),
     'digitalocean': ('dop_v1_', 'doo_v1_', 'dor_v1_'),
     'hashicorp': ('hvs.', 'hvb.', 'hvr.', 'vault', '.atlasv1.'),

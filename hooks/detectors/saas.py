@@ -120,6 +120,8 @@ class NewRelicDetector(WardenPlugin):
             rx(r'\bNRIQ-[A-Za-z0-9_-]{32}' + _END),
         ),
         Rule('newrelic-browser-key', 'New Relic', 'browser API key', rx(r'\bNRJS-[a-f0-9]{19}\b')),
+        Rule('newrelic-mobile-token', 'New Relic', 'mobile app token',
+             rx(r'\bAA[a-f0-9]{40}-NRMA\b'), min_entropy=3.0),
         Rule('newrelic-license-key', 'New Relic', 'ingest license key', rx(r'\b[a-f0-9]{36}NRAL\b'),
              min_entropy=3.0),
         Rule(
