@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from hooks.detectors.base import Hit
     from hooks.detectors.base import WardenPlugin
+    from hooks.detectors.public import PublicValue
+    from hooks.detectors.public import PublicValues
 
 # Lines longer than this (minified bundles, data URIs) are scanned in
 # overlapping windows, so the work per line is bounded and no regex ever sees
@@ -83,6 +85,20 @@ class ScanOptions:
     # The policy's own regexes, run with a time bound (hooks.userregex).
     allowed_patterns: tuple[UserRegex, ...] = ()
     extra_patterns: tuple[tuple[str, UserRegex], ...] = ()
+    # The policy's own known public values, beside hooks/detectors/public_values.json.
+    public_values: tuple[PublicValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicMatch:
+    """A finding that passed because its value is public (a verbose run lists it)."""
+
+    path: str
+    line: int
+    rule: str
+    provider: str
+    kind: str
+    entry: PublicValue
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -216,6 +232,16 @@ class Scanner:
     def __init__(self, options: ScanOptions = ScanOptions()) -> None:
         self.options = options
         self._modules: dict[str, tuple[WardenPlugin, ...]] = {}
+        self._public: PublicValues | None = None
+        # Findings that matched a known public value, in scan order.
+        self.public_matches: list[PublicMatch] = []
+
+    def _public_values(self) -> PublicValues:
+        if self._public is None:
+            from hooks.detectors.public import PublicValues
+
+            self._public = PublicValues(self.options.public_values)
+        return self._public
 
     def plugins(self, groups: Iterable[str] | None = None) -> tuple[WardenPlugin, ...]:
         """The configured plugins of these keyword groups (default: all of them).
@@ -351,13 +377,22 @@ class Scanner:
                         # them (a cut mid-word fakes a word boundary).
                         continue
                     hits.append((offset + hit.start, hit, chunk))
-        return [
-            Detection(
+        detections = []
+        # A value's own line and its neighbours say what it is ("apiKey" in a
+        # firebaseConfig = {...} block).
+        around = '\n'.join((*preceding, text[:WINDOW], *following))
+        for hit in self._resolve(hits):
+            public = self._public_values().lookup(
+                secret=hit.secret, rule=hit.rule_id, path=path, line=around)
+            if public is not None:
+                self.public_matches.append(
+                    PublicMatch(path, number, hit.rule_id, hit.provider, hit.kind, public))
+                continue
+            detections.append(Detection(
                 line=number, rule=hit.rule_id, provider=hit.provider, kind=hit.kind,
                 secret=hit.secret, secret_type=hit.secret_type, rotate=hit.rotate,
-            )
-            for hit in self._resolve(hits)
-        ]
+            ))
+        return detections
 
     def _resolve(self, hits: list[tuple[int, Hit, str]]) -> list[Hit]:
         """Drop allowed hits and hits a more specific rule already reported."""
