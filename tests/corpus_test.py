@@ -76,7 +76,7 @@ def _rules_by_plugin() -> Iterator[tuple[str, frozenset[str]]]:
     from hooks.detectors import plugin_classes
 
     for cls in plugin_classes():
-        yield cls.__name__, frozenset(rule.id for rule in cls.rules)
+        yield cls.__name__, frozenset(rule.id for rule in cls.all_rules())
 
 
 def test_every_rule_is_planted_in_at_least_two_files() -> None:

@@ -73,6 +73,7 @@ class Provider(NamedTuple):
                 core = word.strip('_.-')
                 # opConnect, op-connect, op_connect: the prefilter sees them all.
                 found += [word, core.replace('-', '_'), core.replace('_', '-'),
+                          core.replace('_', '.').replace('-', '.'),
                           core.replace('_', '').replace('-', '').replace('.', '')]
         return tuple(dict.fromkeys(found))
 
