@@ -363,11 +363,11 @@ def test_every_plugin_has_a_known_keyword_group_and_stable_rule_ids() -> None:
     from hooks.detectors import plugin_classes
 
     for cls in plugin_classes():
-        assert cls.keyword_group in keywords.KEYWORDS, cls.__name__
+        assert cls.keyword_group in keywords.keyword_table(), cls.__name__
         assert cls.all_rules(), cls.__name__
         for rule in cls.all_rules():
             assert re.fullmatch(r'[a-z0-9]+(?:-[a-z0-9]+)*', rule.id), rule.id
-    for group in keywords.KEYWORDS.values():
+    for group in keywords.keyword_table().values():
         assert all(k == k.lower() for k in group)
 
 
@@ -386,9 +386,9 @@ def test_group_module_table_matches_the_plugins() -> None:
     from hooks.detectors import GROUP_MODULES
     from hooks.detectors import MODULES
     from hooks.detectors import module_plugin_classes
-    from hooks.detectors.keywords import KEYWORDS
+    from hooks.detectors.keywords import keyword_table
 
-    assert set(GROUP_MODULES) == set(KEYWORDS)
+    assert set(GROUP_MODULES) == set(keyword_table())
     for name in MODULES:
         for cls in module_plugin_classes(name):
             assert GROUP_MODULES[cls.keyword_group] == name, cls.__name__
@@ -543,3 +543,22 @@ def test_detectors_load_as_plugins_of_the_real_detect_secrets_cli(tmp_path: Path
         ('GitHub Token (commit-warden GitHubDetector)', 1,
          hashlib.sha1(gh_token(7).encode(), usedforsecurity=False).hexdigest()),
     ]
+
+
+def test_generated_prefilter_is_up_to_date() -> None:
+    from hooks.detectors import keywords
+
+    generated = ROOT / 'hooks' / 'detectors' / 'prefilter.py'
+    assert generated.read_text(encoding='utf-8') == keywords.generated_module(), (
+        'run `python -m hooks.detectors.keywords` to regenerate hooks/detectors/prefilter.py')
+
+
+def test_a_clean_line_never_reads_the_catalogue() -> None:
+    result = _python(
+        'import sys\n'
+        'from hooks.scan import Scanner\n'
+        'assert Scanner().scan_text("a.py", "timeout = settings.get(\\"t\\", 30)\\n") == []\n'
+        'print("hooks.detectors.providers" in sys.modules)\n',
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['False']
