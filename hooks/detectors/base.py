@@ -24,6 +24,7 @@ from typing import ClassVar
 
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_documented_example
+from hooks.detectors.values import is_filler
 from hooks.detectors.values import is_sequential_string
 from hooks.detectors.values import shannon_entropy
 
@@ -161,7 +162,7 @@ class WardenPlugin:
     def keep(
         self, secret: str, rule: Rule, match: re.Match[str], context: Context,
     ) -> bool:
-        if is_documented_example(secret) or is_sequential_string(secret):
+        if is_documented_example(secret) or is_sequential_string(secret) or is_filler(secret):
             return False
         if shannon_entropy(secret) < rule.min_entropy:
             return False

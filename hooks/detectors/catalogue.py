@@ -24,6 +24,7 @@ from hooks.detectors.providers import Provider
 from hooks.detectors.values import UNQUOTED_KINDS
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_documented_example
+from hooks.detectors.values import is_filler
 from hooks.detectors.values import is_placeholder
 from hooks.detectors.values import is_sequential_string
 from hooks.detectors.values import shannon_entropy
@@ -117,8 +118,10 @@ class ProviderPlugin(WardenPlugin):
     @staticmethod
     def _real(value: str, rule: Rule) -> bool:
         # Dropbox's long-lived tokens carry ten A's by design: not a filler there.
-        return not (is_placeholder(value.replace('AAAAAAAAAA', '')) or is_documented_example(value)
-                    or is_sequential_string(value)) and shannon_entropy(value) >= rule.min_entropy
+        if (is_placeholder(value.replace('AAAAAAAAAA', '')) or is_documented_example(value)
+                or is_sequential_string(value) or is_filler(value)):
+            return False
+        return shannon_entropy(value) >= rule.min_entropy
 
 
 @functools.cache

@@ -49,9 +49,18 @@ _APP_SETTING_RE = rx(
     r'(?i)\b(?:key|name)\s*=\s*"(?P<key>[^"]{1,64})"\s+value\s*=\s*"(?P<value>[^"]{1,256})"',
 )
 _AUTH_HEADER_RE = rx(
-    r'(?i)\bauthorization\\?["\']?\s*(?:=>|[:=])\s*\\?["\']?\s*(?:bearer|basic|token)\s+'
+    r'(?i)\bauthorization\\?["\']?\s*(?:=>|[:=])\s*\\?["\']?\s*'
+    r'(?:(?:bearer|basic|token|apikey|api-key|key|sso-key|ssws|klaviyo-api-key)\s+)?'
     r'(?P<value>[A-Za-z0-9._~+/=-]{12,})',
 )
+# Logs and prose print `key=…`, `token: …`: a bare name, a long random value.
+_PROSE_KINDS = frozenset(('markdown', 'message', 'log'))
+_PROSE_PAIR_RE = rx(
+    # not "public key: age1…" or "ssh key: ssh-ed25519 …"
+    r'(?i)(?<![\w.-])(?<!public )(?<!ssh )(?:api[_-]?)?(?:key|token|secret)\s*[=:]\s*["\']?'
+    r'(?P<value>[^\s\'"`,;<>()\[\]{}]{20,200})',
+)
+_UUID_EXAMPLE = '123e4567-e89b-12d3-a456-426614174000'  # RFC 4122's, in every tutorial
 
 _VERSION_RE = re.compile(r'^v?\d+(?:\.\d+){1,3}(?:[-+._]\w+)?$')
 _FIELD_RE = re.compile(r'\{[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:![rsa])?(?::[^{}]*)?\}')
@@ -69,7 +78,8 @@ _UNQUOTED_LEADS = frozenset(('', 'export', 'set', 'ENV', 'ARG', '-', 'readonly',
 _HEADER_LEAD_RE = re.compile(r'(?:\s-H|--header)[\s=]*["\']?$')
 
 
-def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -> bool:
+def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool,
+                            kind: str = 'code') -> bool:
     if text[max(start - 2, 0):start] == '--':
         return True  # --password=value / --password value on a command line
     if op.isspace() and text[:start].strip() == 'ENV' and unquoted_ok:
@@ -77,6 +87,8 @@ def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -
     if op == '=' and text[start:].startswith('ansible_'):
         return True  # an Ansible inventory: host ansible_password=...
     lead = text[:start]
+    if op == '=' and kind in _PROSE_KINDS and lead[-1:].isspace():
+        return True  # a log line or a note: `[DEBUG] using API_KEY=…`
     if op == ':' and _HEADER_LEAD_RE.search(lead):
         return True  # a header given to a command: curl -H "X-Api-Key: value"
     if op.isspace() or not unquoted_ok:
@@ -137,6 +149,9 @@ class GenericSecretDetector(WardenPlugin):
         weak evidence of an assignment, so the value must look random."""
         for match in _AUTH_HEADER_RE.finditer(text):
             yield 'authorization-header', match.group('value'), match.start('value'), False
+        if context.kind in _PROSE_KINDS:
+            for match in _PROSE_PAIR_RE.finditer(text):
+                yield 'generic-api-key', match.group('value'), match.start('value'), True
         for match in _XML_ELEMENT_RE.finditer(text):
             rule_id = classify_name(match.group('key').rsplit(':', 1)[-1])
             if rule_id:
@@ -183,7 +198,7 @@ class GenericSecretDetector(WardenPlugin):
                 value = value.rstrip('\\')
             return value, pos, op == ','
 
-        if not _unquoted_value_allowed(text, start, op, unquoted_ok):
+        if not _unquoted_value_allowed(text, start, op, unquoted_ok, context_kind):
             return None
         stop = pos
         while stop < len(text) and stop - pos < 256 and text[stop] not in ' \t\'"`,;#)}]':
@@ -202,9 +217,16 @@ class GenericSecretDetector(WardenPlugin):
         if _VERSION_RE.match(value) or _FIELD_RE.search(value) or value.startswith('arn:'):
             # a version number, a template (f'{user}:{password}'), an AWS resource name
             return False
+        if is_uuid(value):
+            # A random (version 4) UUID named a secret, password or API key is how
+            # many services issue keys (Heroku, Snyk, Postmark...); a bare "token"
+            # holding a UUID is as often a session or correlation id.
+            return (rule_id != 'generic-token' and value[14] == '4'
+                    and value.lower() != _UUID_EXAMPLE
+                    and not is_placeholder(value) and shannon_entropy(value) >= 3.0)
         if (
             any(c.isspace() for c in value) or is_placeholder(value) or is_hash_or_digest(value)
-            or is_templated(value) or contains_uuid(value) or is_uuid(value)
+            or is_templated(value) or contains_uuid(value)
             or is_sequential_string(value) or looks_like_identifier(value)
         ):
             return False

@@ -122,9 +122,14 @@ _CONFIG_ANYWHERE = ('_auth', '"auth"', 'machine', 'client-key-data', '_password'
 _CONNECTION_RE = re.compile(r'(?:password|passwd|pwd|pass)\s*=')
 
 
+_PROSE_GATE_RE = re.compile(r'(?<![\w.-])(?:api[_-]?)?(?:key|token|secret)\s*[=:]')
+
+
 def _gate_generic(text: str, lowered: str, kind: str) -> bool:
     from hooks.detectors.names import has_secret_name
 
+    if kind in ('markdown', 'message', 'log') and _PROSE_GATE_RE.search(lowered):
+        return True  # `key=…` in a log line or a note
     return has_secret_name(text)
 
 

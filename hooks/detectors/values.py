@@ -229,6 +229,26 @@ def is_jwt_well_formed(token: str) -> bool:
     return True
 
 
+_FILLER_RES = (
+    re.compile(r'(?i)a1b2c3d4|1a2b3c4d|x{8}|put_?your|your_?token|insert_?your|_here_'),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _runs() -> frozenset[str]:
+    return frozenset(seq[i:i + 10] for seq in _SEQUENCES for i in range(len(seq) - 9))
+
+
+def is_filler(value: str) -> bool:
+    """A made-up value in a real format: a run of the alphabet or digits
+    (AIzaSyabcdefghijklmnop…), an a1b2c3d4 pattern, XXXXXXXX, 'put your…'."""
+    if any(r.search(value) for r in _FILLER_RES):
+        return True
+    upper = value.upper()
+    runs = _runs()
+    return any(upper[i:i + 10] in runs for i in range(len(upper) - 9))
+
+
 def is_documented_example(secret: str) -> bool:
     """AWS and others document keys that end in EXAMPLE (AKIAIOSFODNN7EXAMPLE,
     wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)."""
@@ -261,7 +281,7 @@ _KIND_BY_EXTENSION = {
     '.xml': 'xml', '.config': 'xml', '.csproj': 'xml', '.plist': 'xml',
     '.sh': 'shell', '.bash': 'shell', '.zsh': 'shell', '.ps1': 'shell',
     '.md': 'markdown', '.rst': 'markdown', '.txt': 'markdown', '.tf': 'hcl',
-    '.http': 'ini', '.rest': 'ini',
+    '.http': 'ini', '.rest': 'ini', '.log': 'log',
     '.tfvars': 'hcl', '.hcl': 'hcl', '.css': 'asset', '.svg': 'asset', '.map': 'asset',
 }
 
@@ -305,5 +325,5 @@ def file_kind(path: str) -> str:
 # Kinds whose values are written without quotes (KEY=value, key: value).
 UNQUOTED_KINDS = frozenset((
     'env', 'ini', 'yaml', 'shell', 'markdown', 'message', 'npmrc', 'pypirc', 'netrc',
-    'kubeconfig', 'hcl',
+    'kubeconfig', 'hcl', 'log',
 ))

@@ -1,13 +1,14 @@
-package main
-	req.Header.Set("X-Service-Auth", "figd_ASgOemD5Zd2UrjbTy57R3prLUs-CB5i4JGiBSGX6")
-import "net/http"
-	req.Header.Set("X-Service-Auth", "tfp_TQOKfyTDDMDT2hbCJLZRb4DBZf4VaW3bXqVpfRSAhkFr64rmb9fxelJ5Y0w")
 // newClient builds the API client.
-	req.Header.Set("X-Service-Auth", "rdme_pi36zewzqpeajh5jsrqqs7n8ugpii5ewyrptxbyiftpvqbcsx0ymv9ybl77yif0gtbbyod")
-	req.Header.Set("X-Service-Auth", "tk-us-2KUitJKdMy9bAvahsFbyVe3WMsAZICeE5P9VD3JyT6ochhPj")
-	req.Header.Set("X-Service-Auth", "p8e-20WdAjfgjZwyI8s20LrrIQrZFMJTkITk")
+	req.Header.Set("X-Service-Auth", "lin_api_We9tEkLltdOgjCYAciRxievJJQ6PwKPPBJS3BOcA")
 package main
-	req.Header.Set("X-Service-Auth", "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")
+	req.Header.Set("X-Service-Auth", "CFPAT-ShLi2Isb8doW2DO8vCt2hYtUlY9GCFsLkVG6AfwUvoN")
+// newClient builds the API client.
+	req.Header.Set("X-Service-Auth", "sk.eyJ1Ijoipkgu7bzSnEHOOX2suzzfk4ks-VahYUtVC034Cj4t.WzOoXakvpBIYpvdnXDBLno")
+	req.Header.Set("X-Service-Auth", "pnu_y9qEaqQwT7K3y2zzQ8bNBPm8YYnSgFL8IPd4")
 package main
-	req.Header.Set("X-Service-Auth", "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")
-	req.Header.Set("X-Service-Auth", "fw_XM39egFPuaWXlW1bb7PoIJeI")
+	req.Header.Set("X-Service-Auth", "4b1d4TcaVSVYMAvyT8K7Y8VjMKjlgEhE7sR6upEEnF")
+import "net/http"
+	req.Header.Set("X-Service-Auth", "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")
+	req.Header.Set("X-Service-Auth", "sk_d30e086f73a88db5abd26bc86380c9aa87ddd5eda527abf4")
+import "net/http"
+	req.Header.Set("X-Service-Auth", "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")

@@ -1,19 +1,18 @@
+session.headers.update({'X-Service-Auth': 'https://prod-01.westus.logic.azure.com:443/workflows/002159ccf5b5273147e02d5f6a3faeeb/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers&sv=1.0&sig=-DmU10kRVoWAJ9TSOnhcAoPc4PWl1L1-YxKulW4X2NQ'})
+MATTERMOST_TOKEN = "klwjm6gs7k1xrzfahn0jjgt9sp"
 import os
-ZOOM_SECRET = "ePrfWIUytAXyx44mSxxI9vIQAKHHxIyJ"
-SENDBIRD_TOKEN = "ab5b3d64224aa84866f25ab27a83cf7c89654da7"
-TIMEOUT = 30
-MESSAGEBIRD_API_KEY = "XtWj7PGwoH89w1fITW9ifGCgG"
-session.headers.update({'X-Service-Auth': 'https://hooks.zapier.com/hooks/catch/4444496/atdwg6/'})
-TIMEOUT = 30
-MANDRILL_API_KEY = "4NPFRCmSMGHBcsuzhAAjGK"
-client = Client("access_token$sandbox$zxwlxm6i0u1dlf2f$cafdc270138e458ca990499fa1692823", timeout=30)
+ABLY_API_KEY = "nsncvm.UpR9Sp:Iqwqawu_D3nz5gA_DGZHyMYlOc_U7xHnK2U6W0x9cBs"
 # Values for the integration environment.
-PLAID_SECRET = "48d2b8c926e2ba01997ea38e5e17a0"
-client = Client("FLWSECK-8cca06a5fbb2a8420281ac5dac99aa3e-X", timeout=30)
-session.headers.update({'X-Service-Auth': 'EZAKB02Myu0oibvNFs0CJRYPqFFPnNkPT7lKUMgTMUM77TC5IbgeayyRoZ'})
-import os
-session.headers.update({'X-Service-Auth': '00DfkMJIoUlUZnRuLO!AQ8hetbg9gkWWf1sR5mM9oY1eR82id9IqJhyDBT6mFXTUISJujM0iOIae4DuVHbdIPgb1nCB5T0hletXw22JZwe2sEQiW3CVII'})
-# Values for the integration environment.
-HUBSPOT_API_KEY = "cdc6c852-555a-4137-bdda-0dab3414bb6e"
+PLIVO_TOKEN = "xurNMqlcFntAU6oGjbaFyHLAkS2aWRJ5v68MWuqB"
 TIMEOUT = 30
-FRESHDESK_API_KEY = "ABpHyNHhuupKLzphkIgy"
+SPARKPOST_API_KEY = "1f3d49283406c1a6b235882f68f22303b8091452"
+client = Client("md-4NPFRCmSMGHBcsuzhAAjGK", timeout=30)
+PAYPAL_SECRET = "EqBKMyNjqdsjk1SoHMFcxZOFooz9rVk_r1z-c5S0Mu6zav4fF_G3RoTiRew5BZ245MPyCyCgSuZlytm5"
+client = Client("AQEl-iUHrWC59Z9bUP8sdrLvmmDyXzRrWq7lI-snLue.tLcfDUjrmVDoiAn0dDBTZ4VWhLSWJgr12_pAfYJZIHLyePiGst-2pYnKukEx", timeout=30)
+logger = logging.getLogger(__name__)
+session.headers.update({'X-Service-Auth': 'live_p4EmlEoThZ1eqD0yb5OKUcA0tnXqYGEtkTHlscAy'})
+# Values for the integration environment.
+session.headers.update({'X-Service-Auth': 'cs_26b08d7aa3660eec649f13cf63f2087ab56c4638'})
+logger = logging.getLogger(__name__)
+SALESFORCE_SECRET = "EACCAC4995986B46E7931AE06C5D64BF226DC307BFAA4E0FDF58B6FD8B422ED5"
+client = Client("pat-na1-5143f2ce-5f59-47a0-8379-22ebcdb85938", timeout=30)

@@ -1,19 +1,19 @@
-client = Client("secret_gGjjNnFLz8TfT8f1jzWFHmucr5y4MKFUXgPq481NlQo", timeout=30)
-client = Client("figd_ASgOemD5Zd2UrjbTy57R3prLUs-CB5i4JGiBSGX6", timeout=30)
-CONTENTFUL_TOKEN = "ShLi2Isb8doW2DO8vCt2hYtUlY9GCFsLkVG6AfwUvoN"
+# Values for the integration environment.
+INTERCOM_TOKEN = "dG9rOjISqb9SXYZj5v74QaZjYR3U0-8xzsKqhfxSOT5hlLOIYIANly9VhLrq"
+# Values for the integration environment.
+client = Client("lin_api_We9tEkLltdOgjCYAciRxievJJQ6PwKPPBJS3BOcA", timeout=30)
+FIGMA_TOKEN = "350509-fba20a8a-3b66-41b8-98ab-6431ba2386bd"
+# Values for the integration environment.
+session.headers.update({'X-Service-Auth': 'ATTA8fbcdba23b20b2166969149ee6d74a74d761a977350431510b4e061ec6465ae41017353C'})
 logger = logging.getLogger(__name__)
-MONDAY_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJfpWDrA5L8TPOkIOD_Emp7yylpCAdvqQNoopp4iXL9o-v5pO33eDiiJqcynHr.6JySJAaez5v-xAnzzofpC2En2ZkWubVpkIZ-hrditR5"
+TRELLO_API_KEY = "92055886c56c877b3e2c58846d34927a5f2957e34b511379d83dae3301ac484b"
 # Values for the integration environment.
-session.headers.update({'X-Service-Auth': 'sl.u.b9ZcviQJX4xKRd0VZDMPojCel86XBqNzMAhHR4418SSceCd5ASB5Mg5VGfHG2waGqOtCWdpFXH16eYXTP9la1xdEmHHGxkp-SAPk0WbXVfpWhIcDJHS_vSnxRvWajr5KBxHPBDjZC4aJ'})
+DROPBOX_TOKEN = "a2E5zLQRb6MAAAAAAAAAAviQJX4xKRd0VZDMPojCel86XBqNzMAhHR4418SSceCd"
+import os
+session.headers.update({'X-Service-Auth': 'sk.eyJ1Ijoipkgu7bzSnEHOOX2suzzfk4ks-VahYUtVC034Cj4t.WzOoXakvpBIYpvdnXDBLno'})
+ALGOLIA_API_KEY = "UNMKUZ3bGrGjAgol1qafFE9z2hsXFeTy"
+client = Client("ico-6HOByiaBx8hVMh7G4KKwXeUmDnReb6Jl", timeout=30)
+client = Client("4b1d4TcaVSVYMAvyT8K7Y8VjMKjlgEhE7sR6upEEnF", timeout=30)
+session.headers.update({'X-Service-Auth': 'r8_vlxjWKQ2k7EUQurO788OP6szOZaj0b3QsChYU'})
 logger = logging.getLogger(__name__)
-DROPBOX_SECRET = "0vp1mzjq0q5n949"
-TYPESENSE_API_KEY = "Z6VoU79XDyuxMSILCF8yBqYYjlYD45kn"
-# Values for the integration environment.
-session.headers.update({'X-Service-Auth': 'rdme_pi36zewzqpeajh5jsrqqs7n8ugpii5ewyrptxbyiftpvqbcsx0ymv9ybl77yif0gtbbyod'})
-# Values for the integration environment.
-client = Client("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", timeout=30)
-client = Client("p8e-20WdAjfgjZwyI8s20LrrIQrZFMJTkITk", timeout=30)
-# Values for the integration environment.
-session.headers.update({'X-Service-Auth': 'xai-56gblAY01yDwM4Bv7G7PLXi8Adsj5MeVVucFZwtXKL70WzoDkgxAscoVXMAhR6moSwPT3pDMoRGXzk7X'})
-logger = logging.getLogger(__name__)
-MISTRAL_API_KEY = "12jcuagWeHx7AxIRPZk7i3U4SDn6hdjp"
+DEEPSEEK_API_KEY = "sk-40482b572f644bcb4ec1c87e29e11b8a"

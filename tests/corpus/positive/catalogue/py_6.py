@@ -1,6 +1,4 @@
-# Values for the integration environment.
-session.headers.update({'X-Service-Auth': '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'})
-import os
-WANDB_API_KEY = "42e556790e3cd5c14cef7bf1e1b0c9f6b3c41056"
-AZURE_OPENAI_API_KEY = "a59e4b48bb26b248e5533207b8aee5a7"
-client = Client("pa-6XnEAx0JMwXhb7cS_3pArl-77RhifVqaxBdnzFycSVJ", timeout=30)
+session.headers.update({'X-Service-Auth': 'sk_d30e086f73a88db5abd26bc86380c9aa87ddd5eda527abf4'})
+PINECONE_API_KEY = "d393106d-483b-47fb-ba38-98378ef949c9"
+client = Client("tgp_v1_foqfFcFoSvkyqMy1TkX0TpsXrIYZ2YVaMvVhG85qE4x", timeout=30)
+STABILITY_API_KEY = "sk-4lV2Pfp0w1Mudw4Rh6xhVUzV3dO9iex6GGZaal5pt7sKm4qS"

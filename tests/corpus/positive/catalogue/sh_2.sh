@@ -12,7 +12,7 @@ export BUILDKITE_TOKEN=xsxxz1tzyavd86gcwi1i4w2lsfkb5um3sqhl8s2y9t4f6bls7t
 export CODECOV_TOKEN=568cae4df6e41422b947556e907306d1
 curl -fsSL "https://hooks.internal.net/run?access=squ_e5e1576628f1350930119d8b9382a10a7a770643&verbose=1"
 set -euo pipefail
-mytool deploy --credential glsa_Fe29OWlCOw7QmcYmqUqNEMZy3HPIDWFI_41eb376a --env prod
-curl -sS -H "X-Service-Auth: 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" https://api.internal.net/v1/jobs
+mytool deploy --credential glc_+Jd9B/e3Llg1U4pl27a5HqeV3oyDqFsW57o9qUutlgZlLu4ctGo78Un0Z9zMv0N2vQI5VfdbjiFy30nEfFWhHiLtYIDSkQPMBFZ7kUTvEjsdV9Yt3f00aFrt --env prod
+curl -sS -H "X-Service-Auth: sntrys_eyJGixJ+1hq0Dn4zm6jzANaHsEatRZRGQVA2+5fzI4du4Wl/pfArhD5eCKWXy3hiAvQbB+RWInS5sSKo7ryoA0iODQVKHRbt0rznphWIBhIMxFxQBwfwybqJHAc_2Zh3w9qHc4eNGht/l2Gqgtt36og/AHQEIDm5nup6tNN" https://api.internal.net/v1/jobs
 # see docs/RUNBOOK.md for the rollback steps
 export PAGERDUTY_API_KEY=u+n7kCNQj0RGKOvhk8TM

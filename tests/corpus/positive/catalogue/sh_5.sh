@@ -1,19 +1,19 @@
-curl -sS -H "X-Service-Auth: lin_api_We9tEkLltdOgjCYAciRxievJJQ6PwKPPBJS3BOcA" https://api.internal.net/v1/jobs
+export FRESHDESK_API_KEY=ABpHyNHhuupKLzphkIgy
 echo "deploying $SERVICE to $ENVIRONMENT"
-export ASANA_TOKEN=2/1116122830600352/4221260539157521:7279d622a6c6c9a8ec4570f740a487fd
+curl -sS -H "X-Service-Auth: 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" https://api.internal.net/v1/jobs
 cd "$(dirname "$0")/.."
-export FIGMA_TOKEN=350509-fba20a8a-3b66-41b8-98ab-6431ba2386bd
+export AIRTABLE_API_KEY=keyPySHnH8DEiClxW
 echo "deploying $SERVICE to $ENVIRONMENT"
-curl -fsSL "https://hooks.internal.net/run?access=ATTA8fbcdba23b20b2166969149ee6d74a74d761a977350431510b4e061ec6465ae41017353C&verbose=1"
-export SEGMENT_WRITE=IAnUDwAKeZHiI1cfd1ZoGTXCbZ6yepnB
+curl -fsSL "https://hooks.internal.net/run?access=figd_ASgOemD5Zd2UrjbTy57R3prLUs-CB5i4JGiBSGX6&verbose=1"
+mytool deploy --credential tfp_TQOKfyTDDMDT2hbCJLZRb4DBZf4VaW3bXqVpfRSAhkFr64rmb9fxelJ5Y0w --env prod
 # see docs/RUNBOOK.md for the rollback steps
-export DROPBOX_TOKEN=a2E5zLQRb6MAAAAAAAAAAviQJX4xKRd0VZDMPojCel86XBqNzMAhHR4418SSceCd
-mytool deploy --credential sk.eyJ1Ijoipkgu7bzSnEHOOX2suzzfk4ks-VahYUtVC034Cj4t.WzOoXakvpBIYpvdnXDBLno --env prod
-curl -sS -H "X-Service-Auth: ico-6HOByiaBx8hVMh7G4KKwXeUmDnReb6Jl" https://api.internal.net/v1/jobs
+export MONDAY_TOKEN=eyJhbGciOiJIUzI1NiJ9.eyJfpWDrA5L8TPOkIOD_Emp7yylpCAdvqQNoopp4iXL9o-v5pO33eDiiJqcynHr.6JySJAaez5v-xAnzzofpC2En2ZkWubVpkIZ-hrditR5
+export AMPLITUDE_SECRET=ffc0fe444da3d1761ed900e0c50507fe
+export TYPESENSE_API_KEY=Z6VoU79XDyuxMSILCF8yBqYYjlYD45kn
 echo "deploying $SERVICE to $ENVIRONMENT"
-curl -fsSL "https://hooks.internal.net/run?access=4b1d4TcaVSVYMAvyT8K7Y8VjMKjlgEhE7sR6upEEnF&verbose=1"
+curl -sS -H "X-Service-Auth: rdme_pi36zewzqpeajh5jsrqqs7n8ugpii5ewyrptxbyiftpvqbcsx0ymv9ybl77yif0gtbbyod" https://api.internal.net/v1/jobs
 # see docs/RUNBOOK.md for the rollback steps
-export SHOPIFY_SECRET=3d2099aa8c966019ba010396543d5c52
+curl -fsSL "https://hooks.internal.net/run?access=tk-us-2KUitJKdMy9bAvahsFbyVe3WMsAZICeE5P9VD3JyT6ochhPj&verbose=1"
 # see docs/RUNBOOK.md for the rollback steps
-mytool deploy --credential r8_vlxjWKQ2k7EUQurO788OP6szOZaj0b3QsChYU --env prod
-export DEEPSEEK_API_KEY=sk-40482b572f644bcb4ec1c87e29e11b8a
+mytool deploy --credential p8e-20WdAjfgjZwyI8s20LrrIQrZFMJTkITk --env prod
+export COHERE_API_KEY=pngxMDNMz25ohDFcrJ6dQI7mE6FcBPMaSyZsS5ps

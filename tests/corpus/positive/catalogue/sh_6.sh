@@ -1,7 +1,9 @@
 set -euo pipefail
-curl -sS -H "X-Service-Auth: sk_d30e086f73a88db5abd26bc86380c9aa87ddd5eda527abf4" https://api.internal.net/v1/jobs
-curl -fsSL "https://hooks.internal.net/run?access=tgp_v1_foqfFcFoSvkyqMy1TkX0TpsXrIYZ2YVaMvVhG85qE4x&verbose=1"
+curl -sS -H "X-Service-Auth: 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" https://api.internal.net/v1/jobs
+curl -fsSL "https://hooks.internal.net/run?access=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&verbose=1"
 set -euo pipefail
-export TOGETHER_API_KEY=13417073b526496db2cdb34c48ccdcb095b18fe47e5acdc472c6c2a8a3cf318d
+export WANDB_API_KEY=42e556790e3cd5c14cef7bf1e1b0c9f6b3c41056
 cd "$(dirname "$0")/.."
-export STABILITY_API_KEY=sk-4lV2Pfp0w1Mudw4Rh6xhVUzV3dO9iex6GGZaal5pt7sKm4qS
+mytool deploy --credential fw_XM39egFPuaWXlW1bb7PoIJeI --env prod
+echo "deploying $SERVICE to $ENVIRONMENT"
+export DEEPGRAM_API_KEY=4339aa1da463c1babfb0f5026274c31083bc1165

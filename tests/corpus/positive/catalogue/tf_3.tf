@@ -1,17 +1,17 @@
 locals {
+  zendesk_token = "e20s8M8umR64JafjEgoGzApMoDg4VCFW95EqzcHI"
 # managed by the platform team
-  intercom_token = "dG9rOjISqb9SXYZj5v74QaZjYR3U0-8xzsKqhfxSOT5hlLOIYIANly9VhLrq"
+  asana_token = "2/1116122830600352/4221260539157521:7279d622a6c6c9a8ec4570f740a487fd"
+# managed by the platform team
+  sanity_token = "sk9ZqdRVTUdEfCtR1K0BRf8yw0dWi9ukFVaivX1rzOCVf5ek4UxQxoy4o2Hh7dcDR69kfHzjaFROmTed6RvwUZEJxERn57UIhAPuWRBMVyjK2M0Zmv41DqpyNGfM0fG83Idner3yc2vK5by0E3Os6LM5Q7Y1kwHviumCUtxnLtJz5Yc5Yo4tVN"
+  segment_write = "IAnUDwAKeZHiI1cfd1ZoGTXCbZ6yepnB"
+  box_client_secret = "X2URHxYVg8kiBUw46EaK5ynaKfGW26B9"
 }
-  asana_token = "232c35571d116a485534c1a63bfa4272"
+  shopify_secret = "3d2099aa8c966019ba010396543d5c52"
+provider "aws" {
+  elevenlabs_api_key = "d30e086f73a88db5abd26bc86380c9aa"
 # managed by the platform team
-  trello_api_key = "92055886c56c877b3e2c58846d34927a5f2957e34b511379d83dae3301ac484b"
-  region = "eu-west-1"
-  mixpanel_secret = "2f46716d54f54b42d07f8c9f6ffb750f"
-# managed by the platform team
-  algolia_api_key = "UNMKUZ3bGrGjAgol1qafFE9z2hsXFeTy"
+  together_api_key = "13417073b526496db2cdb34c48ccdcb095b18fe47e5acdc472c6c2a8a3cf318d"
 }
-  kaggle_api_key = "20cb1f812b3c5120b021a53476bb10aa"
-  pinecone_api_key = "d393106d-483b-47fb-ba38-98378ef949c9"
-# managed by the platform team
-  assemblyai_api_key = "943c4d79ba6fb7953d518b87cffc6baf"
+  gemini_api_key = "AQ.edrTbMaN6i3ac_qbLhPUln1UDn4WxDS1WgrTA-8TCoNuR3fX0x"
 }
