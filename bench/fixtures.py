@@ -344,15 +344,17 @@ def run_secretlint(base: Path, rels: Sequence[str], where: Path | None) -> set[s
     config = base / '.secretlintrc.json'
     preset = '@secretlint/secretlint-rule-preset-recommend'
     config.write_text(json.dumps({'rules': [{'id': preset}]}))
+    # --output: node cuts a large report written to a pipe short at exit.
+    report = base.parent / 'secretlint.json'
     out = subprocess.run(
         [str(where / 'node_modules' / '.bin' / 'secretlint'), '--format', 'json',
-         '--secretlintrc', str(config), '--no-color', '**/*'],
+         '--secretlintrc', str(config), '--no-color', '--output', str(report), '**/*'],
         cwd=base, capture_output=True, text=True, check=False,
         env={**os.environ, 'NODE_PATH': str(where / 'node_modules')})
     config.unlink()
     try:
-        results = json.loads(out.stdout)
-    except ValueError:
+        results = json.loads(report.read_text())
+    except (OSError, ValueError):
         print(f'secretlint: {out.stderr.strip()[:300]}', file=sys.stderr)
         return None
     found = set()

@@ -232,6 +232,7 @@ class Scanner:
     def __init__(self, options: ScanOptions = ScanOptions()) -> None:
         self.options = options
         self._modules: dict[str, tuple[WardenPlugin, ...]] = {}
+        self._by_group: dict[str, list[WardenPlugin]] = {}
         self._public: PublicValues | None = None
         # Findings that matched a known public value, in scan order.
         self.public_matches: list[PublicMatch] = []
@@ -265,7 +266,15 @@ class Scanner:
                     )
                     for cls in module_plugin_classes(name)
                 )
-        return tuple(p for name in MODULES if name in wanted for p in self._modules[name])
+                for plugin in self._modules[name]:
+                    for group in plugin.keyword_groups():
+                        self._by_group.setdefault(group, []).append(plugin)
+        if groups is None:
+            return tuple(p for name in MODULES if name in wanted for p in self._modules[name])
+        # In report order (MODULES, then each module's own), only those a group needs.
+        needed = {id(p) for g in groups for p in self._by_group.get(g, ())}
+        return tuple(p for name in MODULES if name in wanted for p in self._modules[name]
+                     if id(p) in needed)
 
     def scan_text(self, path: str, text: str) -> list[Detection]:
         texts = text.split('\n')
@@ -300,31 +309,36 @@ class Scanner:
         elif kind == 'hcl':
             file = _join_hcl_defaults(file)
         detections: list[Detection] = []
-        for index in self._candidates(file):
+        candidates, structural = self._candidates(file)
+        for index in candidates:
             if _is_allowlisted(file, index):
                 continue
-            detections.extend(self._scan_line(path, kind, file, index))
+            detections.extend(self._scan_line(path, kind, file, index, structural.get(index)))
         detections.extend(self._scan_extra(path, file))
         detections.sort(key=lambda d: d.line)
         return detections
 
     @staticmethod
-    def _candidates(file: _File) -> list[int]:
-        """Indexes of the added lines the prefilter lets through, in order."""
+    def _candidates(file: _File) -> tuple[list[int], dict[int, set[str]]]:
+        """Indexes of the added lines the prefilter lets through, in order, and
+        the structural groups found on each (searched once, over the whole text)."""
         texts = file.texts
         short = [i for i, text in enumerate(texts) if file.added[i] and len(text) <= WINDOW]
         chosen: set[int] = set()
+        structural: dict[int, set[str]] = {}
         if short:
             joined = '\n'.join([texts[i] for i in short])
             starts = list(itertools.accumulate((len(texts[i]) + 1 for i in short), initial=0))
             keywords = _keywords()
-            searches = [(keywords.prefilter_regex(), _lower(joined))]
-            searches += [(regex, joined) for _, regex in keywords.structural_regexes()]
-            for regex, haystack in searches:
+            searches = [('', keywords.prefilter_regex(), _lower(joined))]
+            searches += [(group, regex, joined) for group, regex in keywords.structural_regexes()]
+            for group, regex, haystack in searches:
                 pos = 0
                 while (match := regex.search(haystack, pos)) is not None:
                     k = bisect.bisect_right(starts, match.start()) - 1
                     chosen.add(short[k])
+                    if group:
+                        structural.setdefault(short[k], set()).add(group)
                     pos = starts[k + 1]
         chosen.update(file.forced)
         for i, text in enumerate(texts):
@@ -336,9 +350,10 @@ class Scanner:
                           and file.added[i + 1] and file.numbers[i + 1] == file.numbers[i] + 1)
             if long_line or key_header:
                 chosen.add(i)
-        return sorted(chosen)
+        return sorted(chosen), structural
 
-    def _scan_line(self, path: str, kind: str, file: _File, index: int) -> list[Detection]:
+    def _scan_line(self, path: str, kind: str, file: _File, index: int,
+                   structural: set[str] | None = None) -> list[Detection]:
         text, number = file.texts[index], file.numbers[index]
         # The next few non-blank lines (a PEM header's body may follow blank lines),
         # looking no further than the lines we have without a gap.
@@ -359,7 +374,11 @@ class Scanner:
         for offset, chunk in _windows(text):
             lowered = _lower(chunk)
             keywords = _keywords()
-            groups = keywords.gated(keywords.groups_in(chunk, lowered), chunk, lowered, kind)
+            # Structural formats were searched over the whole text already; a long
+            # line (windows) is searched again, window by window.
+            found = keywords.groups_in(chunk, lowered, structural=len(text) > WINDOW)
+            found |= structural or set()
+            groups = keywords.gated(found, chunk, lowered, kind)
             groups |= file.forced.get(index, frozenset())
             if not groups:
                 continue
@@ -368,8 +387,6 @@ class Scanner:
             context = Context(path=path, kind=kind, line=chunk, following=following,
                               preceding=preceding, groups=frozenset(groups))
             for plugin in self.plugins(groups):
-                if not plugin.keyword_groups() & groups:
-                    continue
                 for hit in plugin.find(chunk, context):
                     if offset and hit.start < _WINDOW_EDGE:
                         # A window's first characters lie in the previous

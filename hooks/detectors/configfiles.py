@@ -39,6 +39,13 @@ def _real(value: str) -> bool:
     )
 
 
+def _real_netrc(value: str) -> bool:
+    # netrc parser tests spell "pass" every way they can (\\"pass, pa#ss, #pass);
+    # a value that is the word itself, escaped or split, is a fixture.
+    core = value.strip('\'"\\#')
+    return len(core) >= 6 and 'pas' not in core.lower() and '\\x' not in value
+
+
 def _decodes_to(value: str, needle: bytes) -> bool:
     try:
         return needle in base64.b64decode(value + '=' * (-len(value) % 4), validate=False)
@@ -116,7 +123,7 @@ class ConfigFileDetector(WardenPlugin):
     def _simple(self, rule: Rule, pattern: Regex, text: str) -> Iterator[Hit]:
         for match in pattern.finditer(text):
             secret = match.group('secret')
-            if _real(secret):
+            if _real(secret) and (rule.id != 'netrc-password' or _real_netrc(secret)):
                 yield self.hit(rule, secret, match.start('secret'))
 
 

@@ -292,7 +292,8 @@ class CommandLineDetector(WardenPlugin):
     rules = _CLI_RULES
 
 
-_SQL_STATEMENT_RE = re.compile(r'(?i)\b(?:CREATE|ALTER)\s+(?:ROLE|USER|LOGIN)\b|\bIDENTIFIED\b')
+_SQL_STATEMENT_RE = re.compile(
+    r'(?i)\b(?:CREATE|ALTER)\s+(?:ROLE|USER|LOGIN)\b|\bGRANT\b.*\bTO\b|\bSET\s+PASSWORD\b')
 _SQL_HASHED_RE = re.compile(r'^(?:\*[0-9A-Fa-f]{40}|md5[0-9a-f]{32}|SCRAM-SHA-256\$.*)$')
 
 
@@ -300,12 +301,11 @@ def _real_sql_password(match: re.Match[str], context: Context) -> bool:
     value = match.group('secret')
     if _SQL_HASHED_RE.match(value) or value[0] in ':$%?@{<&\\' or is_placeholder(value):
         return False  # a stored hash, a bind parameter or a template
-    if match.re is _SQL_PASSWORD_RE.compiled:
-        # `PASSWORD '…'` alone is a password only in a role or user statement,
-        # which may have started on one of the lines before (a multi-line string).
-        window = ' '.join((*context.preceding, context.line or match.string))
-        return _SQL_STATEMENT_RE.search(window) is not None
-    return True
+    # `PASSWORD '…'` or `IDENTIFIED BY …` set a password only in a user or role
+    # statement ("identified by its name" is prose), which may have started on
+    # one of the lines before (a multi-line string).
+    window = ' '.join((*context.preceding, context.line or match.string))
+    return _SQL_STATEMENT_RE.search(window) is not None
 
 
 _SQL_IDENTIFIED_RE = rx(

@@ -262,14 +262,15 @@ def _groups_of(word: str) -> frozenset[str]:
     return frozenset(g for g, kws in keyword_table().items() for k in kws if k and k in word)
 
 
-def groups_in(text: str, lowered: str) -> set[str]:
-    """The keyword groups whose keywords (or structural patterns) occur."""
+def groups_in(text: str, lowered: str, *, structural: bool = True) -> set[str]:
+    """The keyword groups whose keywords (or, if asked, structural patterns) occur."""
     found: set[str] = set()
     for match in prefilter_regex().finditer(lowered):
         found |= _groups_of(match.group(1))
-    for group, pattern in structural_regexes():
-        if group not in found and pattern.search(text):
-            found.add(group)
+    if structural:
+        for group, pattern in structural_regexes():
+            if group not in found and pattern.search(text):
+                found.add(group)
     return found
 
 

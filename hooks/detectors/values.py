@@ -15,6 +15,9 @@ from dataclasses import dataclass
 # detect-secrets' defaults for its high-entropy plugins.
 DEFAULT_BASE64_LIMIT = 4.5
 DEFAULT_HEX_LIMIT = 3.0
+# Share of the most entropy a value of its length could have that a random
+# one reaches (a 32-character random token of [a-z0-9] reaches ~4.2 of 5 bits).
+ROOM = 0.75
 HEX_CHARS = frozenset('0123456789abcdefABCDEF')
 
 
@@ -58,7 +61,7 @@ def entropy_threshold(value: str, *, base64_limit: float, hex_limit: float) -> f
     characters top out at 4 bits), so a short value needs a share of the most
     it could have instead, scaled by the configured limit.
     """
-    room = 0.8 * math.log2(max(len(value), 2))
+    room = ROOM * math.log2(max(len(value), 2))
     if is_hex(value):
         return min(hex_limit, room * hex_limit / DEFAULT_HEX_LIMIT)
     return min(base64_limit, room * base64_limit / DEFAULT_BASE64_LIMIT)
