@@ -60,6 +60,7 @@ _PROSE_PAIR_RE = rx(
     r'(?i)(?<![\w.-])(?<!public )(?<!ssh )(?:api[_-]?)?(?:key|token|secret)\s*[=:]\s*["\']?'
     r'(?P<value>[^\s\'"`,;<>()\[\]{}]{20,200})',
 )
+_PATH_LIKE_RE = re.compile(r'^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+$|\.[a-z]{2,4}$')
 _UUID_EXAMPLE = '123e4567-e89b-12d3-a456-426614174000'  # RFC 4122's, in every tutorial
 
 _VERSION_RE = re.compile(r'^v?\d+(?:\.\d+){1,3}(?:[-+._]\w+)?$')
@@ -151,6 +152,8 @@ class GenericSecretDetector(WardenPlugin):
             yield 'authorization-header', match.group('value'), match.start('value'), False
         if context.kind in _PROSE_KINDS:
             for match in _PROSE_PAIR_RE.finditer(text):
+                if _PATH_LIKE_RE.search(match.group('value')):
+                    continue  # key=orders/2026/02/summary.json: an object key, a path
                 yield 'generic-api-key', match.group('value'), match.start('value'), True
         for match in _XML_ELEMENT_RE.finditer(text):
             rule_id = classify_name(match.group('key').rsplit(':', 1)[-1])
@@ -310,7 +313,8 @@ def _real_sql_password(match: re.Match[str], context: Context) -> bool:
 
 _SQL_IDENTIFIED_RE = rx(
     r'(?i)\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?!PASSWORD\b|VALUES\b)'
-    r'(?P<q>[\'"`]?)(?P<secret>[^\'"`\s;]{4,128})(?P=q)',
+    # \" inside a string literal of the host language (Java, C#) quotes too
+    r'\\?(?P<q>[\'"`]?)(?P<secret>[^\'"`\s;\\]{4,128})\\?(?P=q)',
 )
 _SQL_PASSWORD_RE = rx(
     r'(?i)(?<![\w.-])(?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s*=?\s*(?:N?)'
