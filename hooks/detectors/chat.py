@@ -48,7 +48,7 @@ class SlackDetector(WardenPlugin):
         Rule(
             'slack-webhook-url', 'Slack', 'incoming webhook URL',
             rx(
-                r'https://hooks\.slack\.com/(?:services|workflows|triggers)/'
+                r'https?://hooks\.slack\.com/(?:services|workflows|triggers)/'
                 r'T[A-Za-z0-9_]{6,12}/[A-Za-z0-9_/]{8,}[A-Za-z0-9_]',
             ),
         ),

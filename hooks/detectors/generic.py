@@ -49,7 +49,8 @@ _APP_SETTING_RE = rx(
     r'(?i)\b(?:key|name)\s*=\s*"(?P<key>[^"]{1,64})"\s+value\s*=\s*"(?P<value>[^"]{1,256})"',
 )
 _AUTH_HEADER_RE = rx(
-    r'(?i)\bauthorization\\?["\']?\s*(?:=>|[:=])\s*\\?["\']?\s*'
+    # `:`/`=` in headers and maps; `, ` in setHeader("Authorization", "…") calls
+    r'(?i)\bauthorization\\?["\']?\s*(?:=>|[:=]|,(?=\s*\\?["\']))\s*\\?["\']?\s*'
     r'(?:(?:bearer|basic|token|apikey|api-key|key|sso-key|ssws|klaviyo-api-key)\s+)?'
     r'(?P<value>[A-Za-z0-9._~+/=-]{12,})',
 )
@@ -61,6 +62,10 @@ _PROSE_PAIR_RE = rx(
     r'(?P<value>[^\s\'"`,;<>()\[\]{}]{20,200})',
 )
 _PATH_LIKE_RE = re.compile(r'^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+$|\.[a-z]{2,4}$')
+_BUILT_ON_RE = re.compile(r'\s*(?:\+|%\s*[(\w]|\.(?:format|join|replace)\()')
+# The shortest token, key or secret judged (random 12 characters still carry ~40 bits).
+MIN_LENGTH = 12
+_SCHEME_RE = re.compile(r'(?i)(?:bearer|basic|token)\s+(?=\S{12,}$)')
 _UUID_EXAMPLE = '123e4567-e89b-12d3-a456-426614174000'  # RFC 4122's, in every tutorial
 
 _VERSION_RE = re.compile(r'^v?\d+(?:\.\d+){1,3}(?:[-+._]\w+)?$')
@@ -140,6 +145,10 @@ class GenericSecretDetector(WardenPlugin):
             text = text.replace('\\"', '"')
         seen: set[str] = set()
         for rule_id, value, start, strict in self._candidates(text, context):
+            scheme = _SCHEME_RE.match(value)
+            if scheme:
+                # token: "Bearer …": the credential is what follows the scheme.
+                value, start = value[scheme.end():], start + scheme.end()
             if value in seen or not self.looks_real(rule_id, value, strict=strict):
                 continue
             seen.add(value)
@@ -199,6 +208,8 @@ class GenericSecretDetector(WardenPlugin):
             value = text[pos:close]
             if quote.startswith('\\'):
                 value = value.rstrip('\\')
+            if _BUILT_ON_RE.match(text, close + len(quote.lstrip('\\'))):
+                return None  # 'prefix.' + str(x), '...{}'.format(x): a template, not a value
             return value, pos, op == ','
 
         if not _unquoted_value_allowed(text, start, op, unquoted_ok, context_kind):
@@ -241,7 +252,7 @@ class GenericSecretDetector(WardenPlugin):
             if len(value) < 6 or shannon_entropy(value) < 2.0:
                 return False
             return char_classes(value) >= 2 or (len(value) >= 12 and shannon_entropy(value) >= 3.0)
-        if len(value) < 16 or char_classes(value) < 2:
+        if len(value) < MIN_LENGTH or char_classes(value) < 2:
             return False
         return looks_random(value, base64_limit=self.base64_limit, hex_limit=self.hex_limit)
 

@@ -93,7 +93,7 @@ class DatabricksDetector(WardenPlugin):
     rules = (
         Rule(
             'databricks-token', 'Databricks', 'personal access token',
-            rx(r'\bdapi[a-f0-9]{32}(?:-\d)?\b'),
+            rx(r'\bdapi[a-fA-F0-9]{32}(?:-\d)?\b'),
             min_entropy=3.0,
         ),
         Rule(

@@ -31,7 +31,7 @@ class StripeDetector(WardenPlugin):
         ),
         Rule(
             'stripe-restricted-key', 'Stripe', 'restricted key',
-            rx(r'\brk_(?:live|test)_[0-9a-zA-Z]{24,247}' + _END),
+            rx(r'\brk_(?:live|test|prod)_[0-9a-zA-Z]{24,247}' + _END),
         ),
         Rule(
             'stripe-webhook-secret', 'Stripe', 'webhook signing secret',
@@ -67,19 +67,19 @@ class ShopifyDetector(WardenPlugin):
     rules = (
         Rule(
             'shopify-access-token', 'Shopify', 'Admin API access token',
-            rx(r'\bshpat_[a-fA-F0-9]{32}\b'),
+            rx(r'\bshpat_[a-zA-Z0-9]{32,64}\b'),
         ),
         Rule(
             'shopify-custom-app-token', 'Shopify', 'custom app access token',
-            rx(r'\bshpca_[a-fA-F0-9]{32}\b'),
+            rx(r'\bshpca_[a-zA-Z0-9]{32,64}\b'),
         ),
         Rule(
             'shopify-private-app-token', 'Shopify', 'private app access token',
-            rx(r'\bshppa_[a-fA-F0-9]{32}\b'),
+            rx(r'\bshppa_[a-zA-Z0-9]{32,64}\b'),
         ),
         Rule(
             'shopify-shared-secret', 'Shopify', 'app shared secret',
-            rx(r'\bshpss_[a-fA-F0-9]{32}\b'),
+            rx(r'\bshpss_[a-zA-Z0-9]{32,64}\b'),
         ),
     )
 

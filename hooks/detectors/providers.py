@@ -454,7 +454,10 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider('Sourcegraph', 'Sourcegraph > Settings > Access tokens',
              tokens=(_t('sourcegraph-token', 'access token',
                         r'\bsgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}\b', 'sgp_',
-                        sample='sgp_{h:16}_{h:40}'),),),
+                        sample='sgp_{h:16}_{h:40}'),),
+             named=(_n('sourcegraph-token', 'access token (legacy)', '[a-fA-F0-9]{40}',
+                       '{h:40}'),),
+             words=('sourcegraph', 'src_access_token')),
     Provider('RubyGems', 'rubygems.org/profile/api_keys',
              tokens=(_t('rubygems-api-key', 'API key', r'\brubygems_[a-f0-9]{48}\b', 'rubygems_',
                         sample='rubygems_{h:48}'),),),
@@ -530,9 +533,9 @@ PROVIDERS: tuple[Provider, ...] = (
                         sample='AAAA{w:7}:APA91b{w:134}'),),),
     Provider('Microsoft Teams', 'the channel > Connectors / Workflows (remove the webhook, add a new one)',
              tokens=(_t('microsoft-teams-webhook', 'incoming webhook URL',
-                        r'https://[a-z0-9-]+\.webhook\.office\.com/webhookb2/' + _UUID + '@' + _UUID
-                        + r'/IncomingWebhook/[a-f0-9]{32}/' + _UUID
-                        + r'(?:/[A-Za-z0-9_-]{20,60})?', 'webhook.office.com',
+                        r'https://[A-Za-z0-9-]+\.webhook\.office\.com/webhookb2/[A-Za-z0-9-]{30,40}'
+                        r'@[A-Za-z0-9-]{30,40}/IncomingWebhook/[A-Za-z0-9]{32}/[A-Za-z0-9-]{30,40}'
+                        r'(?:/[A-Za-z0-9_-]{20,60})?', 'webhook.office.com',
                         sample='https://acme.webhook.office.com/webhookb2/{uuid}@{uuid}'
                                '/IncomingWebhook/{h:32}/{uuid}'),
                      _t('microsoft-teams-webhook', 'Workflows webhook URL',

@@ -28,6 +28,11 @@ class GitHubDetector(WardenPlugin):
         ),
         Rule('github-token', 'GitHub', 'refresh token', rx(r'\bghr_[A-Za-z0-9]{36,251}\b')),
         Rule(
+            # Installation tokens issued as ghs_<app installation id>_<JWT>.
+            'github-token', 'GitHub', 'GitHub App installation (server-to-server) token',
+            rx(r'\bghs_\d{1,12}_eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}'),
+        ),
+        Rule(
             'github-fine-grained-pat', 'GitHub', 'fine-grained personal access token',
             rx(r'\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b'),
         ),
