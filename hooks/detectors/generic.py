@@ -7,6 +7,7 @@ identifier, hash or UUID, and random enough for its length.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -40,6 +41,8 @@ _ASSIGN_RE = rx(
     # before "=" tells it from a base64 value's padding ("key: abc=").
     # Rust's `&str` and `&'static str` too.
     r"(?::\s{0,4}&?(?:'\w+\s{1,4})?[A-Za-z_][\w.<>\[\]|?]{0,40}\s{1,4}(?==))?"
+    # Go: `const fastlyKey string = "…"`
+    r'(?:\s{1,4}(?:string|\[\]byte)\s{1,4}(?==))?'
     # `(`: a setter called with a literal, `setPassword("...")`.
     r'\s{0,8}(?P<op>:=|=>|<-|::|=|:|,|\(|\s)\s{0,8}'
     r'(?:[rbufRBUF]{1,2}(?=["\']))?(?P<q>\\?["\'`]?)',
@@ -244,7 +247,7 @@ class GenericSecretDetector(WardenPlugin):
             or is_sequential_string(value) or looks_like_identifier(value)
         ):
             return False
-        if value.isalpha() and len(value) < 40:
+        if value.isalpha() and len(value) < 40 and not _case_flips(value):
             return False  # a word or a name (HTTPPasswordMgr), not a secret
         if _REGEX_LIKE_RE.search(value):
             return False  # a regex or an expression held in a string
@@ -255,6 +258,13 @@ class GenericSecretDetector(WardenPlugin):
         if len(value) < MIN_LENGTH or char_classes(value) < 2:
             return False
         return looks_random(value, base64_limit=self.base64_limit, hex_limit=self.hex_limit)
+
+
+def _case_flips(value: str) -> bool:
+    """Letters whose case flips at a third of them or more (hfCnuVcYOgiRjlDEmAoRbN):
+    random, where a camelCase name flips once a word."""
+    flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value))
+    return len(value) >= 16 and flips * 3 >= len(value)
 
 
 def _real_cli_password(match: re.Match[str], context: Context) -> bool:

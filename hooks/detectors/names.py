@@ -67,7 +67,8 @@ _KEY_NOT_SECRET = frozenset((
 
 
 def split_name(name: str) -> list[str]:
-    return [s.lower() for s in _SEGMENT_RE.findall(name)]
+    # sumoKey1, typeform_token2: a number after the word does not change it.
+    return [s.lower().rstrip('0123456789') or s for s in _SEGMENT_RE.findall(name)]
 
 
 def classify_name(name: str) -> str | None:
@@ -90,7 +91,8 @@ def classify_name(name: str) -> str | None:
             return 'generic-api-key'
         if s.endswith('key') and s[:-3] in _KEY_QUALIFIERS:
             return 'generic-api-key'
-    if len(segments) > 1 and segments[-1] == 'key' and segments[-2] not in _KEY_NOT_SECRET:
+    last = segments[-1]
+    if len(segments) > 1 and last == 'key' and segments[-2] not in _KEY_NOT_SECRET:
         # stripeKey, BITFINEX_KEY: a service's key; its value must still look random.
         return 'generic-api-key'
     return None

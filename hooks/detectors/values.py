@@ -138,7 +138,7 @@ _IDENTIFIER_RES = (
     re.compile(r'^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$'),   # call(...) / lookup[...]
     re.compile(r'^(?:/|\./|\.\./|~/)[\w./-]*$'),         # a path
     re.compile(r'^[\w.+-]+@[\w-]+\.[\w.-]+$'),           # an e-mail address
-    re.compile(r'^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$'),      # module:attr (entry points)
+    re.compile(r'^[a-z_][\w.]*:[A-Za-z_][\w.]*$'),         # module:attr (entry points)
     re.compile(r'^[a-z]+://'),                           # a URL (the URL rules judge it)
 )
 
