@@ -94,7 +94,9 @@ def test_token_filler_is_not_reported(provider: Provider, token: Token) -> None:
 def test_at_least_150_providers() -> None:
     from hooks.detectors.listing import catalogue
 
-    providers = {entry.provider for entry in catalogue()}
+    # Kinds of secret rather than services (Generic, Private key...) do not count.
+    kinds = {'Generic', 'Private key', 'JWT', 'netrc', 'Git', 'Custom'}
+    providers = {entry.provider for entry in catalogue()} - kinds
     assert len(providers) >= 150, len(providers)
 
 
@@ -108,3 +110,25 @@ def test_every_provider_has_a_rotation_place_and_a_detector() -> None:
             assert t.sample and (t.keywords or t.structural), t.id
         for n in p.named:
             assert n.sample and p.words, n.id
+
+
+def test_readme_lists_every_provider_and_rule_id() -> None:
+    from hooks.detectors.listing import markdown_table
+
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    start = readme.index('<!-- rules-table -->\n') + len('<!-- rules-table -->\n')
+    end = readme.index('<!-- /rules-table -->')
+    assert readme[start:end] == markdown_table(), (
+        'regenerate the README table: python -c "from hooks.detectors.listing import '
+        'markdown_table; print(markdown_table(), end=\'\')"')
+
+
+def test_rules_listing_names_id_provider_kind_and_rotation() -> None:
+    from hooks.detectors.listing import catalogue
+    from hooks.detectors.listing import text_listing
+
+    entries = catalogue()
+    assert all(e.id and e.provider and e.kind and e.rotate for e in entries)
+    lines = text_listing().splitlines()
+    assert len(lines) == len(entries)
+    assert lines[0].split('\t')[0] == entries[0].id

@@ -57,6 +57,9 @@ class Provider(NamedTuple):
     named: tuple[Named, ...] = ()
     words: tuple[str, ...] = ()   # lowercase; key names that name the provider
     secret_type: str = ''         # detect-secrets type; default "<name> Token"
+    # Words that must reach the prefilter themselves: named rules are otherwise
+    # looked for only on lines the secret words (key, token, secret...) chose.
+    prefilter_words: tuple[str, ...] = ()
 
     @property
     def group(self) -> str:
@@ -65,16 +68,22 @@ class Provider(NamedTuple):
 
     @property
     def keywords(self) -> tuple[str, ...]:
+        """What the prefilter looks for: token prefixes and prefilter_words."""
         found: list[str] = []
         for token in self.tokens:
             found.extend(token.keywords)
-        if self.named:
-            for word in self.words:
-                core = word.strip('_.-')
-                # opConnect, op-connect, op_connect: the prefilter sees them all.
-                found += [word, core.replace('-', '_'), core.replace('_', '-'),
-                          core.replace('_', '.').replace('-', '.'),
-                          core.replace('_', '').replace('-', '').replace('.', '')]
+        return tuple(dict.fromkeys([*found, *self.prefilter_words]))
+
+    @property
+    def name_words(self) -> tuple[str, ...]:
+        """The words, however their parts are joined (opConnect, op-connect,
+        op_connect, op.connect), lowercased: looked for on candidate lines."""
+        found: list[str] = []
+        for word in self.words if self.named else ():
+            core = word.strip('_.-')
+            found += [word, core.replace('-', '_'), core.replace('_', '-'),
+                      core.replace('_', '.').replace('-', '.'),
+                      core.replace('_', '').replace('-', '').replace('.', '')]
         return tuple(dict.fromkeys(found))
 
 
@@ -121,7 +130,7 @@ PROVIDERS: tuple[Provider, ...] = (
                         'cfut_', 'cfat_', sample='cfut_{a:40}{h:8}')),
              named=(_n('cloudflare-global-api-key', 'global API key', '[a-f0-9]{37}', '{h:37}'),
                     _n('cloudflare-api-token', 'API token', '[A-Za-z0-9_-]{40}', '{w:40}')),
-             words=('cloudflare', 'cf_api', 'cf-api', 'cf_token')),
+             words=('cloudflare', 'cf_api', 'cf-api', 'cf_token'), prefilter_words=('cloudflare',)),
     Provider('Fastly', 'manage.fastly.com/account/personal/tokens',
              named=(_n('fastly-api-token', 'API token', '[A-Za-z0-9_-]{32}', '{w:32}'),),
              words=('fastly',)),
@@ -422,7 +431,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider('Sidekiq', 'contribsys.com (ask for new Sidekiq Pro/Enterprise credentials)',
              named=(_n('sidekiq-credentials', 'Pro/Enterprise gem credentials',
                        r'[a-f0-9]{8}:[a-f0-9]{8}', '{h:8}:{h:8}'),),
-             words=('contribsys',)),
+             words=('contribsys',), prefilter_words=('contribsys',)),
     Provider('Jenkins', 'Jenkins > user > Configure > API Token (revoke)',
              named=(_n('jenkins-api-token', 'API token', r'11[a-f0-9]{32}', '11{h:32}'),),
              words=('jenkins',)),
@@ -740,7 +749,7 @@ PROVIDERS: tuple[Provider, ...] = (
              words=('monday',)),
     Provider('Segment', 'app.segment.com > Sources > Settings > API keys (write key)',
              named=(_n('segment-write-key', 'write key', '[A-Za-z0-9]{32}', '{a:32}'),),
-             words=('segment_write', 'segment-write', 'segmentwrite', 'segment_key')),
+             words=('segment_write_key', 'segment-write-key', 'segment_key')),
     Provider('Mixpanel', 'mixpanel.com > Project settings > Service accounts / API secret',
              named=(_n('mixpanel-secret', 'API secret', HEX32, '{h:32}'),), words=('mixpanel',)),
     Provider('Amplitude', 'Amplitude > Organization settings > Projects > API keys',

@@ -10,10 +10,10 @@ import os
 JIRA_API_KEY = "MiAho3SoUKl6yalAbg3jbNJGcUCStavTgaAy8nf/MDdo"
 client = Client("CLOJARS_bgtp1rlqcih7bue8srktg2pcarl5npdmqg85z8dzl669cwnx7q81h2dqos5k", timeout=30)
 TIMEOUT = 30
-AUTH0_SECRET = "6Gr0dsxfzv-iyoi1QLKcSLLakSlH90PsWlQ8tkL57MaY6LwvNv4Z8jTLBlvb56zH"
-DUO_SKEY = "RdlB4wJBj00kDsRaN463EL7Cp1xur7n0gtOcOwQo"
+OKTA_TOKEN = "00FD3ueTXrPxJxXItDvvKjMDv4OnYz86QmA250cKxj"
+ONELOGIN_SECRET = "4960528add84ef79591db7777ee56de855c37f6b9ea002d927c81dac6d897d87"
 TIMEOUT = 30
 client = Client("AAAAAAAAAAAAAAAAAAAAAAg9je8Gbpr8PElOifajKUkVXVrxVegMca1L94KhV9xRhpPBQiD9QVlCprvhz6B2Od923KzMJfBdJ2rUqITRxRoeBxfL", timeout=30)
-TWITTER_API_KEY = "upbxk3SMCjLcUSEIZ94CQJoLI"
+TWITTER_SECRET = "r8G8YDMgnrZWtgLosAQzhlRugJWzQIVbV8X8LDWiqX6ji"
 # Values for the integration environment.
-session.headers.update({'X-Service-Auth': 'ya29.U3uEUq6zIRztoW3eNqHHwuQaT-5EGPZkn-iLNZnnrzVoFn3DAryxsLaa0i54bjg05ot1xHDAkq_GQ2EQIsp0-fFPFB_xqgglaXviJUv_caZxBXfZ68XQ3juS5dMieluCdUWK_sPPnW3p6qpFUZAuIw'})
+LINKEDIN_SECRET = "WraGxUXGCcVHIDTl"

@@ -13,8 +13,8 @@ curl -sS -H "X-Service-Auth: rubygems_a1fdbf2de10ca4a85c549a0c4459a05c24a686fab6
 set -euo pipefail
 curl -fsSL "https://hooks.internal.net/run?access=cioyt36ftbQvNoo2lPjNmbE0Do78euCuGAx&verbose=1"
 echo "deploying $SERVICE to $ENVIRONMENT"
-export OKTA_TOKEN=00FD3ueTXrPxJxXItDvvKjMDv4OnYz86QmA250cKxj
-export KEYCLOAK=lTBHVH6plcpjQnP27Nr6wCn3WajodzUA
-export TWITTER_SECRET=r8G8YDMgnrZWtgLosAQzhlRugJWzQIVbV8X8LDWiqX6ji
+export EXPO_TOKEN=3-MhqjoY6wsg0xSgOLCROJWqcPl1jZ-aSQs85eep
+export DUO_SKEY=RdlB4wJBj00kDsRaN463EL7Cp1xur7n0gtOcOwQo
+export TWITTER_SECRET=cx88uDLuGjUYBBuxdLDLqjUBobFwJTj8jZVKjVWcPEdYbp3NKg
 set -euo pipefail
 mytool deploy --credential WPL_AP1.WraGxUXGCcVHIDTl.5Bcswx1B== --env prod

@@ -4,20 +4,20 @@ locals {
   ngrok_token = "b2QQ7vIBl3chf07BpRjusfp93fA_N659P9jwXEjjYPhgZ2ij5"
 provider "aws" {
   bitbucket_secret = "UQCc2UUH3nGdwSvvmhLP3O5ozQMIrFh7"
-  cloudsmith_api_key = "3ddb72eb5746ea5669cc2ee7d5754a5f5d10c808"
-  onelogin_secret = "4960528add84ef79591db7777ee56de855c37f6b9ea002d927c81dac6d897d87"
+  sourcegraph_token = "316bb8488f712c394e59c7825ed35e416cfca274"
+  auth0_token = "eyJhbGciOiJSUzI1NiJ9.eyJyTLeUue2XHkAMARAPIbOvkGMLt-Bpk1gQZPWpgQB2kfBrfNecpBB8XYxhhLa.tFXpo3rOBuD58YP7nYQTCQ0KnyZUTVrINEGHXCsNtf9iSK94HUzQtdkih6NpbMjB0q0DHjfuqKqFoJh3"
   region = "eu-west-1"
-  twitter_token = "7610037233679616990-i1NrCCZL431h8MAwahci1C7z6oa9Ip"
+  keycloak = "lTBHVH6plcpjQnP27Nr6wCn3WajodzUA"
 # managed by the platform team
-  linkedin_secret = "WraGxUXGCcVHIDTl"
+  facebook_secret = "a5d627e685efee269cdb30235a0eef29"
 }
-  twitch_token = "fge8klp3phafxi79ggihzsjvm825dr"
+  zoom_secret = "ePrfWIUytAXyx44mSxxI9vIQAKHHxIyJ"
 # managed by the platform team
-  nexmo_secret = "u6zFB9KVBtS5XDAb"
+  sendbird_token = "ab5b3d64224aa84866f25ab27a83cf7c89654da7"
   region = "eu-west-1"
-  ifttt_api_key = "vstAjYM_C9m46ePzR8QCpX"
+  messagebird_api_key = "XtWj7PGwoH89w1fITW9ifGCgG"
 # managed by the platform team
-  loops_api_key = "9817297f795783710027a60195d669a2"
+  mandrill_api_key = "4NPFRCmSMGHBcsuzhAAjGK"
 }
-  razorpay_secret = "fcsgYTKS6E5LaN8MdFtvshz0"
+  plaid_secret = "48d2b8c926e2ba01997ea38e5e17a0"
 }

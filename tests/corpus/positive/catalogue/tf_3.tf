@@ -1,17 +1,17 @@
 locals {
-  zendesk_token = "e20s8M8umR64JafjEgoGzApMoDg4VCFW95EqzcHI"
+  hubspot_api_key = "cdc6c852-555a-4137-bdda-0dab3414bb6e"
 # managed by the platform team
-  asana_token = "2/1116122830600352/4221260539157521:7279d622a6c6c9a8ec4570f740a487fd"
+  freshdesk_api_key = "ABpHyNHhuupKLzphkIgy"
 # managed by the platform team
-  sanity_token = "sk9ZqdRVTUdEfCtR1K0BRf8yw0dWi9ukFVaivX1rzOCVf5ek4UxQxoy4o2Hh7dcDR69kfHzjaFROmTed6RvwUZEJxERn57UIhAPuWRBMVyjK2M0Zmv41DqpyNGfM0fG83Idner3yc2vK5by0E3Os6LM5Q7Y1kwHviumCUtxnLtJz5Yc5Yo4tVN"
-  segment_write = "IAnUDwAKeZHiI1cfd1ZoGTXCbZ6yepnB"
-  box_client_secret = "X2URHxYVg8kiBUw46EaK5ynaKfGW26B9"
+  contentful_token = "ShLi2Isb8doW2DO8vCt2hYtUlY9GCFsLkVG6AfwUvoN"
+  monday_token = "eyJhbGciOiJIUzI1NiJ9.eyJfpWDrA5L8TPOkIOD_Emp7yylpCAdvqQNoopp4iXL9o-v5pO33eDiiJqcynHr.6JySJAaez5v-xAnzzofpC2En2ZkWubVpkIZ-hrditR5"
+  dropbox_secret = "0vp1mzjq0q5n949"
 }
-  shopify_secret = "3d2099aa8c966019ba010396543d5c52"
+  typesense_api_key = "Z6VoU79XDyuxMSILCF8yBqYYjlYD45kn"
 provider "aws" {
-  elevenlabs_api_key = "d30e086f73a88db5abd26bc86380c9aa"
+  mistral_api_key = "12jcuagWeHx7AxIRPZk7i3U4SDn6hdjp"
 # managed by the platform team
-  together_api_key = "13417073b526496db2cdb34c48ccdcb095b18fe47e5acdc472c6c2a8a3cf318d"
+  wandb_api_key = "42e556790e3cd5c14cef7bf1e1b0c9f6b3c41056"
 }
-  gemini_api_key = "AQ.edrTbMaN6i3ac_qbLhPUln1UDn4WxDS1WgrTA-8TCoNuR3fX0x"
+  azure_openai_api_key = "a59e4b48bb26b248e5533207b8aee5a7"
 }
