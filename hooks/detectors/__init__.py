@@ -49,9 +49,9 @@ _STATIC_GROUP_MODULES = {
 def group_modules() -> dict[str, str]:
     # Every provider of the catalogue is a group of its own ('p-<name>'); the
     # catalogue is read on first need, not whenever hooks.detectors is imported.
-    from hooks.detectors.providers import provider_groups
+    from hooks.detectors.prefilter import CATALOGUE_GROUPS
 
-    return {**_STATIC_GROUP_MODULES, **{group: 'catalogue' for group in provider_groups()}}
+    return {**_STATIC_GROUP_MODULES, **{group: 'catalogue' for group in CATALOGUE_GROUPS}}
 
 
 def __getattr__(name: str) -> Any:
