@@ -258,23 +258,34 @@ class Scanner:
         modules_of = group_modules()
         wanted = set(MODULES) if groups is None else {modules_of[g] for g in groups}
         for name in MODULES:
-            if name in wanted and name not in self._modules:
-                self._modules[name] = tuple(
-                    cls.configure(
-                        base64_limit=self.options.entropy_base64_limit,
-                        hex_limit=self.options.entropy_hex_limit,
-                    )
-                    for cls in module_plugin_classes(name)
-                )
-                for plugin in self._modules[name]:
-                    for group in plugin.keyword_groups():
-                        self._by_group.setdefault(group, []).append(plugin)
+            if name not in wanted or name in self._modules:
+                continue
+            if name == 'catalogue' and groups is not None:
+                continue  # one provider at a time, below
+            self._modules[name] = tuple(self._configure(cls) for cls in module_plugin_classes(name))
+            for plugin in self._modules[name]:
+                for group in plugin.keyword_groups():
+                    self._by_group.setdefault(group, []).append(plugin)
         if groups is None:
             return tuple(p for name in MODULES if name in wanted for p in self._modules[name])
+        if 'catalogue' in wanted and 'catalogue' not in self._modules:
+            from hooks.detectors.catalogue import provider_class
+
+            for group in groups:
+                if modules_of[group] == 'catalogue' and group not in self._by_group:
+                    self._by_group[group] = [self._configure(provider_class(group))]
         # In report order (MODULES, then each module's own), only those a group needs.
-        needed = {id(p) for g in groups for p in self._by_group.get(g, ())}
-        return tuple(p for name in MODULES if name in wanted for p in self._modules[name]
-                     if id(p) in needed)
+        needed: dict[int, WardenPlugin] = {
+            id(p): p for g in groups for p in self._by_group.get(g, ())}
+        order = {id(p): i for i, p in enumerate(
+            p for name in MODULES if name in self._modules for p in self._modules[name])}
+        return tuple(sorted(needed.values(), key=lambda p: order.get(id(p), len(order))))
+
+    def _configure(self, cls: type[WardenPlugin]) -> WardenPlugin:
+        return cls.configure(
+            base64_limit=self.options.entropy_base64_limit,
+            hex_limit=self.options.entropy_hex_limit,
+        )
 
     def scan_text(self, path: str, text: str) -> list[Detection]:
         texts = text.split('\n')

@@ -97,6 +97,10 @@ def test_removing_a_detector_makes_the_corpus_fail(plugin_name: str) -> None:
         name: tuple(p for p in plugins if type(p).__name__ != plugin_name)
         for name, plugins in scanner._modules.items()
     }
+    scanner._by_group = {
+        group: [p for p in plugins if type(p).__name__ != plugin_name]
+        for group, plugins in scanner._by_group.items()
+    }
     rule_ids = dict(_rules_by_plugin())[plugin_name]
     relevant = [rel for rel, pairs in LABELS.items() if any(r in rule_ids for _, r in pairs)]
     assert relevant

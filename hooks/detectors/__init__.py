@@ -64,6 +64,10 @@ def __getattr__(name: str) -> Any:
 def module_plugin_classes(name: str) -> tuple[type[WardenPlugin], ...]:
     from hooks.detectors.base import WardenPlugin
 
+    if name == 'catalogue':
+        from hooks.detectors.catalogue import provider_classes
+
+        return provider_classes()
     module = importlib.import_module(f'{__name__}.{name}')
     return tuple(
         value for value in vars(module).values()

@@ -21,6 +21,7 @@ from hooks.detectors.generic import GenericSecretDetector
 from hooks.detectors.names import split_name
 from hooks.detectors.providers import PROVIDERS
 from hooks.detectors.providers import Provider
+from hooks.detectors.providers import by_group
 from hooks.detectors.values import UNQUOTED_KINDS
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_documented_example
@@ -161,9 +162,12 @@ def _build(provider: Provider) -> type[ProviderPlugin]:
     })
 
 
-_CLASSES = {_class_name(p): _build(p) for p in PROVIDERS}
-globals().update(_CLASSES)
+@functools.cache
+def provider_class(group: str) -> type[ProviderPlugin]:
+    """The detector of one provider, built on first need: a scan that meets one
+    provider's keyword does not build two hundred classes."""
+    return _build(by_group()[group])
 
 
 def provider_classes() -> tuple[type[ProviderPlugin], ...]:
-    return tuple(_CLASSES.values())
+    return tuple(provider_class(p.group) for p in PROVIDERS)

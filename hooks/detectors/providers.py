@@ -26,6 +26,7 @@ from other open-source scanners' published rules; the rules and words are ours.
 """
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 _END = r'(?![A-Za-z0-9_-])'
@@ -880,6 +881,7 @@ PROVIDERS: tuple[Provider, ...] = (
 )
 
 
+@functools.cache
 def by_group() -> dict[str, Provider]:
     return {p.group: p for p in PROVIDERS}
 
