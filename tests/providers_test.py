@@ -41,11 +41,22 @@ TOKEN_PLACES = {
 }
 
 
+def context_word(token: Token, value: str) -> str:
+    """The word a token needs beside it when its format has no prefix of its own
+    to find it by (the provider's name), or ''."""
+    lowered = value.lower()
+    if token.structural or any(k in lowered for k in token.keywords):
+        return ''
+    return token.keywords[0]
+
+
 @pytest.mark.parametrize(('provider', 'token'), TOKENS, ids=[t.id for _, t in TOKENS])
 @pytest.mark.parametrize('place', sorted(TOKEN_PLACES))
 def test_token_found_wherever_it_sits(provider: Provider, token: Token, place: str) -> None:
     value = fill(token.sample, token.id)
-    text = TOKEN_PLACES[place].format(v=value)
+    word = context_word(token, value)
+    # A format without a prefix needs its provider named on the line.
+    text = TOKEN_PLACES[place].format(v=f'{word} {value}' if word else value)
     found = _found(place, text)
     line = 3 if place == 'settings.yaml' else 1
     assert found == [(line, token.id)], (provider.name, place)
@@ -88,7 +99,8 @@ def test_token_filler_is_not_reported(provider: Provider, token: Token) -> None:
     # The format's shape filled with one repeated character is documentation.
     filler = re.sub(r'\{[a-zA-Z]+:(\d+)\}', lambda m: 'x' * int(m.group(1)), token.sample)
     filler = filler.replace('{uuid}', '00000000-0000-0000-0000-000000000000')
-    assert _found('app.py', f'token = "{filler}"\n') == []
+    word = context_word(token, fill(token.sample, token.id))
+    assert _found('app.py', f'{word}token = "{filler}"\n') == []
 
 
 def test_at_least_150_providers() -> None:

@@ -301,16 +301,12 @@ def groups_in(text: str, lowered: str, *, structural: bool = True) -> set[str]:
     found: set[str] = set()
     for word_match in _name_words().finditer(lowered):
         found.update(NAME_GROUPS[word_match.group(0)])
-    regex = prefilter_regex()
-    pos = 0
-    # search from one past each match: keywords may overlap ('xoxb-' in 'xxoxb-').
-    while (match := regex.search(lowered, pos)) is not None:
+    for match in prefilter_regex().finditer(lowered):
         start, word = match.start(), match.group(0)
         found.update(GROUPS[word])
         for extended in LONGER.get(word, ()):
             if lowered.startswith(extended, start):
                 found.update(GROUPS[extended])
-        pos = start + 1
     if structural:
         for group, pattern in structural_regexes():
             if group not in found and pattern.search(text):

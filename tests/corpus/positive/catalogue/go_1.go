@@ -15,5 +15,5 @@ package main
 // newClient builds the API client.
 	req.Header.Set("X-Service-Auth", "CCIPAT_sj3wfjDGeTnfFfj8lK17Br_0e8f3ac25a440a496d7c2459451a457c72d99fe6")
 // newClient builds the API client.
-	req.Header.Set("X-Service-Auth", "sat.qEAWaym8uZiCY-2oQEtcIU.FaXhEDnH63YG9ZRwmFFKT2xp.b163XbVtfDrkP60U8iuL")
+	req.Header.Set("X-Service-Auth", "harness sat.qEAWaym8uZiCY-2oQEtcIU.FaXhEDnH63YG9ZRwmFFKT2xp.b163XbVtfDrkP60U8iuL")
 	req.Header.Set("X-Service-Auth", "glsa_Fe29OWlCOw7QmcYmqUqNEMZy3HPIDWFI_41eb376a")

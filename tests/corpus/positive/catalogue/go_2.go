@@ -16,6 +16,6 @@ package main
 	req.Header.Set("X-Service-Auth", "AQEl-iUHrWC59Z9bUP8sdrLvmmDyXzRrWq7lI-snLue.tLcfDUjrmVDoiAn0dDBTZ4VWhLSWJgr12_pAfYJZIHLyePiGst-2pYnKukEx")
 	req.Header.Set("X-Service-Auth", "sk_live_9aefc4cbc2fe57ae1567dbfd7addc8711167a5e0")
 // newClient builds the API client.
-	req.Header.Set("X-Service-Auth", "cs_26b08d7aa3660eec649f13cf63f2087ab56c4638")
+	req.Header.Set("X-Service-Auth", "woocommerce cs_26b08d7aa3660eec649f13cf63f2087ab56c4638")
 package main
 	req.Header.Set("X-Service-Auth", "5Aep861jcFHG3GtLglEt5zvpFPKrKPBZJBEcbppMIKk7R7aIZyGrX1fOMIiz7QmchenwZz8QeS6PgRiWLg10AAIv1IwJDIIPM")

@@ -8,5 +8,5 @@ import "net/http"
 	req.Header.Set("X-Service-Auth", "4b1d4TcaVSVYMAvyT8K7Y8VjMKjlgEhE7sR6upEEnF")
 import "net/http"
 	req.Header.Set("X-Service-Auth", "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")
-	req.Header.Set("X-Service-Auth", "sk_d30e086f73a88db5abd26bc86380c9aa87ddd5eda527abf4")
+	req.Header.Set("X-Service-Auth", "elevenlabs sk_d30e086f73a88db5abd26bc86380c9aa87ddd5eda527abf4")
 	req.Header.Set("X-Service-Auth", "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")

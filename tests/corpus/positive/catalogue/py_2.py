@@ -11,7 +11,7 @@ TRAVIS_TOKEN = "zVvdSl2by_jwdda5g_oe3W"
 session.headers.update({'X-Service-Auth': 'bkua_89e980f01f1b94c7896e3cd1daec540d57a5f4fa'})
 SONAR_TOKEN = "e5e1576628f1350930119d8b9382a10a7a770643"
 import os
-session.headers.update({'X-Service-Auth': 'sat.qEAWaym8uZiCY-2oQEtcIU.FaXhEDnH63YG9ZRwmFFKT2xp.b163XbVtfDrkP60U8iuL'})
+session.headers.update({'X-Service-Auth': 'harness sat.qEAWaym8uZiCY-2oQEtcIU.FaXhEDnH63YG9ZRwmFFKT2xp.b163XbVtfDrkP60U8iuL'})
 TIMEOUT = 30
 client = Client("eyJrIjoi8pKg0qXNf1o7SVArzft82JvlY8wYHowKDQvDMTT9Nwvg4j59IIbB22BK8wdWYioYIOv8jzhEQ6EW1JIn", timeout=30)
 SENTRY_TOKEN = "6e824c9c89af96ca98cb86c631e68859a7c4c60c07cc28208c3188ab435a834f"

@@ -4,7 +4,7 @@ export HUAWEI_API_KEY=4XY0C5F04OIRL2E7BKUL
 export FASTLY_TOKEN=gDt_kisNe0q_wOxEYBx6E1vsClZNQRs5
 curl -fsSL "https://hooks.internal.net/run?access=akab-f4uivwngmdzhtje1-894btbd9rkerq0yy&verbose=1"
 # see docs/RUNBOOK.md for the rollback steps
-mytool deploy --credential t1.4r7XnjIv4GpmgmUdxLfY.rP5v2UK4TKwF0YWb9ParOBfIzQ2I0P0LOcmybZ2dQ6WW-Yiut9bIJYARelCD9WLTgemEXnv1lTY9tWDKK-enhk --env prod
+mytool deploy --credential yandex t1.4r7XnjIv4GpmgmUdxLfY.rP5v2UK4TKwF0YWb9ParOBfIzQ2I0P0LOcmybZ2dQ6WW-Yiut9bIJYARelCD9WLTgemEXnv1lTY9tWDKK-enhk --env prod
 export YANDEX_SECRET=YC88zLqFFF78JF8ntW3uMg0w5AkbTjFrLfyk_vgl
 echo "deploying $SERVICE to $ENVIRONMENT"
 export NETLIFY_TOKEN=H9Q-Mi-oy5nj14jEN6Xsz1YSqVw1IfvlYaUPmL00dx9

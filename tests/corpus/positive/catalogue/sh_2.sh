@@ -1,6 +1,6 @@
 cd "$(dirname "$0")/.."
 curl -sS -H "X-Service-Auth: cOSthqQRHU2FpJsIFF1i0PZIZcQwJSrfWPb6pYHstwAzSe0opIcK" https://api.internal.net/v1/jobs
-curl -fsSL "https://hooks.internal.net/run?access=st.af83477a294ca2fe118cf8c0.74768b24bf521a49e6bdeeffc2b2a3d4.8bb4d0918d6b11cd538a4c16c4eed698&verbose=1"
+curl -fsSL "https://hooks.internal.net/run?access=infisical st.af83477a294ca2fe118cf8c0.74768b24bf521a49e6bdeeffc2b2a3d4.8bb4d0918d6b11cd538a4c16c4eed698&verbose=1"
 export INFISICAL_SECRET=629af34d883a86bf54cdc9d694b318e6a5de9fca923cddfb75054dcc0cfbb5c9
 set -euo pipefail
 mytool deploy --credential AGE-SECRET-KEY-1FQUQLKJ3PS7UW3DQ9RM02Z42ZTGLFSF0NYSGGP5NCWMJLGQK7WH2T4CPCY --env prod

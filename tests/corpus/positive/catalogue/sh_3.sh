@@ -11,7 +11,7 @@ export GITEA_TOKEN=015739fe1322a02d74c0ba14bf48e2d69d57d85a
 # see docs/RUNBOOK.md for the rollback steps
 curl -sS -H "X-Service-Auth: rubygems_a1fdbf2de10ca4a85c549a0c4459a05c24a686fab6152b46" https://api.internal.net/v1/jobs
 set -euo pipefail
-curl -fsSL "https://hooks.internal.net/run?access=cioyt36ftbQvNoo2lPjNmbE0Do78euCuGAx&verbose=1"
+curl -fsSL "https://hooks.internal.net/run?access=crates cioyt36ftbQvNoo2lPjNmbE0Do78euCuGAx&verbose=1"
 echo "deploying $SERVICE to $ENVIRONMENT"
 export EXPO_TOKEN=3-MhqjoY6wsg0xSgOLCROJWqcPl1jZ-aSQs85eep
 export DUO_SKEY=RdlB4wJBj00kDsRaN463EL7Cp1xur7n0gtOcOwQo

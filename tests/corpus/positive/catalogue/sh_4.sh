@@ -7,7 +7,7 @@ export PLIVO_TOKEN=xurNMqlcFntAU6oGjbaFyHLAkS2aWRJ5v68MWuqB
 # see docs/RUNBOOK.md for the rollback steps
 curl -fsSL "https://hooks.internal.net/run?access=https://hooks.zapier.com/hooks/catch/4444496/atdwg6/&verbose=1"
 export POSTMARK_TOKEN=e24ffb1b-3722-44fc-9281-049f2711f00c
-mytool deploy --credential re_k2yZ0ql2_bHx570OEXEQ63zH2zcjajh0w --env prod
+mytool deploy --credential resend re_k2yZ0ql2_bHx570OEXEQ63zH2zcjajh0w --env prod
 export PAYPAL_SECRET=EqBKMyNjqdsjk1SoHMFcxZOFooz9rVk_r1z-c5S0Mu6zav4fF_G3RoTiRew5BZ245MPyCyCgSuZlytm5
 curl -sS -H "X-Service-Auth: FLWSECK-8cca06a5fbb2a8420281ac5dac99aa3e-X" https://api.internal.net/v1/jobs
 # see docs/RUNBOOK.md for the rollback steps
