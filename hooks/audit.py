@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from hooks import config as cfg
+from hooks.auditlog import audit_path
+from hooks.auditlog import read_audit
 from hooks.errors import FatalError
 from hooks.findings import boundary
 from hooks.git import Repo
-from hooks.report import audit_path
-from hooks.report import read_audit
 
 PROG = 'commit-warden audit'
 
@@ -61,6 +61,8 @@ def summarise(records: Iterable[dict[str, Any]],
     blocked: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
+    warned: Counter[str] = Counter()
+    would_block: dict[str, set[str]] = {}
     bypasses: dict[str, dict[str, Any]] = {}
     total = 0
     for rec in records:
@@ -77,6 +79,16 @@ def summarise(records: Iterable[dict[str, Any]],
             if isinstance(rules, dict):
                 for rule, n in rules.items():
                     by_rule[f'{hook}:{rule}' if hook != 'commit-warden-ci' else rule] += int(n)
+        rule_counts = rec.get('warned')
+        if isinstance(rule_counts, dict):
+            for rule, n in rule_counts.items():
+                warned[str(rule)] += int(n)
+        warned_commits = rec.get('warned_commits')
+        if isinstance(warned_commits, dict):
+            for commit, named in warned_commits.items():
+                if isinstance(named, list):
+                    would_block.setdefault(str(commit), set()).update(
+                        r for r in named if isinstance(r, str))
         if rec.get('mode') not in ('range', 'ci'):
             continue
         commits = rec.get('blocked_commits')
@@ -96,6 +108,10 @@ def summarise(records: Iterable[dict[str, Any]],
         'outcomes': dict(sorted(outcomes.items())),
         'blocked_by_hook': dict(sorted(blocked.items())),
         'findings_by_rule': dict(by_rule.most_common()),
+        # What `warn` let through: what switching those checks to `block` would stop.
+        'warned_by_rule': dict(warned.most_common()),
+        'would_have_blocked': [{'commit': c, 'rules': sorted(r)}
+                               for c, r in sorted(would_block.items())],
         'suspected_bypasses': [
             {**b, 'rules': sorted(b['rules'])} for b in bypasses.values()],
     }
@@ -108,6 +124,12 @@ def format_summary(summary: dict[str, Any], source: str) -> str:
     if summary['findings_by_rule']:
         lines.append('findings by rule:')
         lines += [f'  {rule}: {n}' for rule, n in summary['findings_by_rule'].items()]
+    if summary['warned_by_rule']:
+        lines.append('warned (would block with `block`):')
+        lines += [f'  {rule}: {n}' for rule, n in summary['warned_by_rule'].items()]
+    for entry in summary['would_have_blocked']:
+        lines.append(f'  {entry["commit"][:12]} ({", ".join(entry["rules"])}): passed only '
+                     'because the policy says warn')
     bypasses = summary['suspected_bypasses']
     lines.append(f'suspected bypasses: {len(bypasses)}')
     for b in bypasses:

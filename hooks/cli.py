@@ -1,4 +1,4 @@
-"""commit-warden: the command line around the hooks (config, version, ...)."""
+"""commit-warden: the command line around the hooks (config, ci, audit, ...)."""
 from __future__ import annotations
 
 import argparse
@@ -6,36 +6,99 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from hooks import config as cfg
-from hooks.errors import ConfigError
 from hooks.findings import USAGE
 from hooks.findings import boundary
-from hooks.git import Repo
+from hooks.hook import Command
+from hooks.hook import registered
 from hooks.version import version
 
+if TYPE_CHECKING:
+    from hooks.git import Repo
+
 PROG = 'commit-warden'
-_DELEGATED = {
-    'baseline': 'write or update the secrets baseline (no line numbers: no churn)',
-    'hotfix': 'hotfix records: `hotfix new INC-123`, `hotfix backport-status`',
-    'ci': 'run every check over a pull request, under the target branch\'s policy',
-    'audit': 'summarise the audit log: runs, blocks, suspected --no-verify bypasses',
-    'demo': 'show each hook block a bad commit and pass the fixed one, in a throw-away repo',
-}
-_MODULES = {'baseline': 'credentials', 'hotfix': 'hotfixes', 'ci': 'ci', 'audit': 'audit',
-            'demo': 'demo'}
+
+# The subcommands this package owns; each hook adds its own (HOOK.commands), so
+# `commit-warden baseline` and `hotfix` come from check-credentials and
+# check-hotfixes. A command's module is imported only when it runs.
+COMMANDS = (
+    Command('config', 'validate and print the effective policy', 'hooks.cli:config_main'),
+    Command('ci', 'run every check over a pull request, under the target branch\'s policy',
+            'hooks.ci:main'),
+    Command('audit', 'summarise the audit log: runs, blocks, warnings, suspected '
+                     '--no-verify bypasses', 'hooks.audit:main'),
+    Command('demo', 'show each hook block a bad commit and pass the fixed one, in a '
+                    'throw-away repo', 'hooks.demo:main'),
+    Command('run', 'run one hook by its id, as its console script would '
+                   '(`commit-warden run check-credentials --from A --to B`)',
+            'hooks.cli:run_main'),
+    Command('version', 'print the version', 'hooks.cli:version_main'),
+)
+
+
+def commands() -> dict[str, Command]:
+    found = {c.name: c for c in COMMANDS}
+    for hook in registered():
+        for c in hook.commands:
+            found.setdefault(c.name, c)
+    return found
+
+
+def _call(command: Command, argv: Sequence[str]) -> int:
+    module, _, function = command.target.partition(':')
+    return int(getattr(importlib.import_module(module), function)(list(argv)))
+
+
+def config_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog=f'{PROG} config',
+                                     description='validate and print the effective policy')
+    parser.add_argument('--config', metavar='PATH', help='policy file to read')
+    parser.add_argument('--policy-ref', metavar='REF',
+                        help='read the policy as committed at REF, never from disk')
+    parser.add_argument('--schema', action='store_true',
+                        help='print the JSON Schema of the policy file instead')
+    parser.add_argument('--reference', action='store_true',
+                        help='print the option reference as Markdown (the README section)')
+    parser.add_argument('--rules', action='store_true',
+                        help='list every credential rule: id, provider, kind, where to rotate '
+                             '(tab-separated)')
+    parser.add_argument('--public-values', action='store_true',
+                        help='list the values check-credentials knows to be public by design, '
+                             'with their sources')
+    args = parser.parse_args(argv)
+    return boundary(PROG, lambda: _config(args))
 
 
 def _config(args: argparse.Namespace) -> int:
+    from hooks import config as cfg
+    from hooks import options
+    from hooks.errors import ConfigError
+    from hooks.git import Repo
+    from hooks.runner import check_rule_ids
+
     if args.schema:
-        print(json.dumps(cfg.json_schema(), indent=2))
+        print(json.dumps(options.json_schema(), indent=2))
         return 0
     if args.reference:
-        sys.stdout.write(cfg.reference_markdown())
+        sys.stdout.write(options.reference_markdown())
+        return 0
+    if args.rules:
+        from hooks.detectors.listing import text_listing
+
+        sys.stdout.write(text_listing())
+        return 0
+    if args.public_values:
+        from hooks.detectors.public import builtin
+
+        for entry in builtin():
+            print(f'{entry.id}\t{entry.provider}\t{entry.what}\t{entry.source}')
         return 0
     repo = Repo.discover() if args.policy_ref or not args.config else _maybe_repo()
     try:
         config = cfg.load(repo, path=args.config, policy_ref=args.policy_ref)
+        for hook in registered():
+            check_rule_ids(hook, config)
     except ConfigError as e:
         for problem in e.problems:
             print(str(problem) if problem.source else problem.message, file=sys.stderr)
@@ -43,58 +106,50 @@ def _config(args: argparse.Namespace) -> int:
         print(f'{PROG}: the policy is invalid ({n} problem{"s" * (n != 1)}); nothing was '
               'checked', file=sys.stderr)
         return USAGE
-    sys.stdout.write(cfg.to_yaml(config))
+    sys.stdout.write(options.to_yaml(config))
     return 0
 
 
 def _maybe_repo() -> Repo | None:
+    from hooks.git import Repo
+
     try:
         return Repo.discover()
     except Exception:
         return None
 
 
-def _delegate(command: str, rest: Sequence[str]) -> int:
-    module = importlib.import_module(f'hooks.{_MODULES[command]}')
-    entry = 'main' if _MODULES[command] == command else f'{command}_main'
-    return int(getattr(module, entry)(list(rest)))
+def run_main(argv: Sequence[str]) -> int:
+    hooks = {h.id: h for h in registered()}
+    if not argv or argv[0] not in hooks:
+        print(f'usage: {PROG} run HOOK-ID [options] [files]; hooks: {", ".join(hooks)}',
+              file=sys.stderr)
+        return USAGE
+    from hooks.runner import main
+
+    return main(hooks[argv[0]], argv[1:])
+
+
+def version_main(argv: Sequence[str]) -> int:
+    argparse.ArgumentParser(prog=f'{PROG} version', description='print the version'
+                            ).parse_args(argv)
+    print(f'{PROG} {version()}')
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Subcommands owned by a module parse their own options (argparse's REMAINDER
-    # would swallow none that start with a dash).
-    if argv and argv[0] in _DELEGATED:
-        return _delegate(argv[0], argv[1:])
+    table = commands()
+    # Each subcommand parses its own options (argparse's REMAINDER would swallow
+    # none that start with a dash).
+    if argv and argv[0] in table:
+        return _call(table[argv[0]], argv[1:])
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     parser.add_argument('--version', action='version', version=f'%(prog)s {version()}')
     sub = parser.add_subparsers(dest='command', metavar='COMMAND')
-
-    p = sub.add_parser('config', help='validate and print the effective policy')
-    p.add_argument('--config', metavar='PATH', help='policy file to read')
-    p.add_argument('--policy-ref', metavar='REF',
-                   help='read the policy as committed at REF, never from disk')
-    p.add_argument('--schema', action='store_true',
-                   help='print the JSON Schema of the policy file instead')
-    p.add_argument('--reference', action='store_true',
-                   help='print the option reference as Markdown (the README section)')
-
-    sub.add_parser('version', help='print the version')
-
-    # Subcommands owned by a hook module: imported only when used, so that
-    # `commit-warden config` never pays for detect-secrets.
-    for name, helptext in _DELEGATED.items():
-        d = sub.add_parser(name, help=helptext, add_help=False)
-        d.add_argument('rest', nargs=argparse.REMAINDER)
-
-    args = parser.parse_args(argv)
-    if args.command in _DELEGATED:
-        return _delegate(args.command, args.rest)
-    if args.command == 'config':
-        return boundary(PROG, lambda: _config(args))
-    if args.command == 'version':
-        print(f'{PROG} {version()}')
-        return 0
+    for command in table.values():
+        sub.add_parser(command.name, help=command.help, add_help=False)
+    parser.parse_args(argv)
     parser.print_help()
     return USAGE
 

@@ -1,7 +1,9 @@
 """The typed errors library code raises; `hooks.findings.boundary` maps them to exit codes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
+REPORT_URL = 'https://github.com/commit-warden/commit-warden/issues'
 
 
 class FatalError(RuntimeError):
@@ -10,8 +12,7 @@ class FatalError(RuntimeError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     source: str        # the file as shown to the user (a path, or REF:path)
     line: int
     message: str       # starts with the key path where there is one
@@ -32,3 +33,26 @@ class ConfigError(FatalError):
 
 class GitError(FatalError):
     """git is missing, this is not a repository, or git refused a command."""
+
+
+class ShallowError(GitError):
+    """What is needed lies beyond a shallow clone's boundary; the message says how
+    to fetch it (`commit-warden ci` adds the fix for the CI it runs in)."""
+
+
+class InternalError(FatalError):
+    """commit-warden met something it does not understand, so nothing could be
+    judged (exit 3): fail closed, and say what to report. Never a pass, and never
+    exit 2, which would tell the user the fault is theirs."""
+
+    exit_code = 3
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f'{what}; the commit is blocked because it could not be checked. Please report '
+            f'this at {REPORT_URL} with this message, the output of `git --version` and '
+            '`commit-warden version`')
+
+
+class DiffParseError(InternalError):
+    """git produced diff output the parser does not understand."""

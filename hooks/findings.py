@@ -1,13 +1,10 @@
 """Findings, secret masking, fingerprints, and the one exit-code boundary."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import sys
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hooks.errors import FatalError
 
@@ -28,8 +25,7 @@ SEVERITIES: dict[str, tuple[str, str]] = {
 BLOCKING = frozenset(('critical', 'high', 'medium'))
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """What a rule id means; reports and SARIF rule metadata are built from it."""
 
     id: str
@@ -40,8 +36,7 @@ class Rule:
     severity: str = 'high'
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     hook: str
     rule: str
     severity: str
@@ -50,16 +45,25 @@ class Finding:
     message: str          # 'what is wrong' on the first line; the fix on the next lines
     commit: str | None = None
     fingerprint: str | None = None
+    # What the policy (`checks:`, `rules:`) makes of it: 'block', or 'warn': reported
+    # and audited without blocking. Findings of a rule that is 'off' are dropped.
+    action: str = 'block'
 
     @property
     def blocking(self) -> bool:
-        return self.severity in BLOCKING
+        return self.action == 'block' and self.severity in BLOCKING
+
+    @property
+    def warned(self) -> bool:
+        """Reported only because the policy says `warn`; `block` would have stopped it."""
+        return self.action == 'warn' and self.severity in BLOCKING
 
     def as_dict(self) -> dict[str, object]:
         return {
             'hook': self.hook, 'rule': self.rule, 'severity': self.severity,
             'path': self.path, 'line': self.line, 'commit': self.commit,
             'message': self.message, 'fingerprint': self.fingerprint,
+            'action': self.action,
         }
 
 
@@ -96,6 +100,9 @@ def redact(text: str) -> str:
 
 def fingerprint(secret: str, salt: str) -> str:
     """A salted hash: stable for one repository, useless for guessing the secret elsewhere."""
+    import hashlib
+    import hmac
+
     mac = hmac.new(salt.encode('utf-8', 'surrogateescape'),
                    secret.encode('utf-8', 'surrogateescape'), hashlib.sha256)
     return mac.hexdigest()[:32]
@@ -119,7 +126,17 @@ def boundary(prog: str, fn: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print(f'{prog}: interrupted', file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more can be said on stdout, and
+        # a verdict that was not read is not a pass.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f'{prog}: output closed before the report was written', file=sys.stderr)
+        return INTERNAL
     except Exception as e:
+        import traceback
+
         frames = traceback.extract_tb(e.__traceback__)
         print(f'{prog}: internal error ({type(e).__name__}); the commit is blocked '
               'because nothing could be checked.', file=sys.stderr)

@@ -1,36 +1,68 @@
-"""Writers for findings (text, JSON, SARIF 2.1.0) and the audit log."""
+"""Findings as people and tools read them: text and JSON, the format dispatch and
+where a report goes; the CI formats are in hooks.formats, the audit log in
+hooks.auditlog."""
 from __future__ import annotations
 
-import datetime
-import getpass
-import hashlib
-import json
 import os
+import re
 import sys
-from collections import Counter
-from collections.abc import Iterable
+import time
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
-from typing import TextIO
 
-from hooks.findings import SEVERITIES
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
+from hooks.state import write_atomic
 from hooks.version import version
 
-FORMATS = ('text', 'json', 'sarif')
+if TYPE_CHECKING:
+    from typing import TextIO
+
+FORMATS = ('text', 'json', 'sarif', 'github', 'gitlab')
 CI_FORMATS = (*FORMATS, 'junit')
 SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 INFO_URI = 'https://github.com/commit-warden/commit-warden'
 
+# Where each hook's rules are explained (README headings, as GitHub slugs them).
+HELP_ANCHORS = {
+    'check-credentials': 'check-credentials',
+    'check-signatures': 'check-signatures',
+    'check-hotfixes': 'check-hotfixes',
+    'check-warden-config': 'the-policy-commit-wardenyaml',
+    'commit-warden-ci': 'in-ci-commit-warden-ci',
+}
+
+# A finding about a commit rather than a file (an unsigned commit) still needs a
+# file in the reports that require one (SARIF, GitLab Code Quality): the policy that
+# asks for it.
+COMMIT_ANCHOR = '.commit-warden.yaml'
+
+# Time the run started, for the JUnit `time` attributes when the caller measured
+# nothing finer: hooks.report is imported as a run starts.
+_STARTED = time.monotonic()
+
+
+def help_uri(hook: str) -> str:
+    """The README section for a hook's rules, at the tag of the running version (so
+    the text matches the code that reported the finding)."""
+    v = version()
+    ref = f'v{v}' if re.fullmatch(r'\d+\.\d+\.\d+', v) else 'main'
+    return f'{INFO_URI}/blob/{ref}/README.md#{HELP_ANCHORS.get(hook, "readme")}'
+
+
+def report_path(f: Finding) -> str:
+    return f.path or COMMIT_ANCHOR
+
 
 def display_path(path: str) -> str:
-    """A path safe to print on one line: odd characters are escaped as git does."""
-    if path.isprintable() and '"' not in path and '\\' not in path:
+    """A path safe to print on one line: odd characters are escaped as git does, and
+    nothing in it can read as a CI runner's command (see `inert`)."""
+    if (path.isprintable() and '"' not in path and '\\' not in path
+            and '##[' not in path and not path.startswith('::')):
         return path
     raw = os.fsencode(path)
     out = []
@@ -42,7 +74,25 @@ def display_path(path: str) -> str:
             out.append(ch)
         else:
             out.append(f'\\{b:03o}')
-    return '"' + ''.join(out) + '"'
+    return '"' + ''.join(out).replace('##[', '##\\133') + '"'
+
+
+# Characters some reader may take for the end of a line (GitHub's runner splits on
+# \r as well as \n; str.splitlines on all of these).
+_LINE_BREAKS = re.compile('[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]')
+
+
+def inert(line: str) -> str:
+    """One line of text as it may reach a CI log. GitHub's runner executes a line that
+    starts with `::command` (after blanks) and, the older syntax, `##[command]`
+    anywhere in a line; a file name or a commit subject must form neither (it could
+    add annotations, mask output, or stop our own annotations with
+    `::stop-commands::`)."""
+    line = _LINE_BREAKS.sub(lambda m: ascii(m.group(0))[1:-1], line).replace('##[', '##\\[')
+    stripped = line.lstrip()
+    if stripped.startswith('::'):
+        line = line[:len(line) - len(stripped)] + '\\' + stripped
+    return line
 
 
 def use_color(stream: TextIO, setting: str = 'auto') -> bool:
@@ -72,7 +122,7 @@ def format_text(findings: Sequence[Finding], *, color: bool = False,
     lines = []
     for f in findings:
         first, *rest = f.message.split('\n')
-        tag = f'[{f.rule}]'
+        tag = f'[{f.rule}]' if f.action == 'block' else f'[{f.rule}, {f.action}]'
         if color:
             tag = f'{_COLORS.get(f.severity, "")}{tag}{_RESET}'
         commit = f'(commit {f.commit[:12]}) ' if f.commit else ''
@@ -80,7 +130,7 @@ def format_text(findings: Sequence[Finding], *, color: bool = False,
         lines.append(f'{where}{commit}{first} {tag}')
         lines.extend(f'    {r}' for r in rest if r)
     lines.extend(f'note: {n}' for n in notes)
-    return '\n'.join(lines) + ('\n' if lines else '')
+    return ''.join(inert(line) + '\n' for line in lines)
 
 
 def to_json(findings: Sequence[Finding], *, notes: Sequence[str] = ()) -> dict[str, Any]:
@@ -92,134 +142,37 @@ def to_json(findings: Sequence[Finding], *, notes: Sequence[str] = ()) -> dict[s
     }
 
 
-def line_hash(f: Finding) -> str:
-    """A location hash that survives moved code: it names the secret or the
-    commit, never the line number."""
-    basis = f.fingerprint or f'{f.message.split(chr(10), 1)[0]}|{f.commit or ""}'
-    digest = hashlib.sha256(f'{f.rule}|{f.path}|{basis}'.encode('utf-8', 'surrogateescape'))
-    return digest.hexdigest()[:32] + ':1'
-
-
-def _uri(path: str) -> str:
-    from urllib.parse import quote
-
-    return quote(path.encode('utf-8', 'surrogateescape'), safe='/')
-
-
-def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str, Any]:
-    used = sorted({f.rule for f in findings} | set(rules))
-    rule_index = {rid: i for i, rid in enumerate(used)}
-    rule_objs = []
-    for rid in used:
-        rule = rules.get(rid) or Rule(rid, '', rid, rid, 'See the finding message.')
-        level, score = SEVERITIES.get(rule.severity, ('error', '8.0'))
-        rule_objs.append({
-            'id': rid,
-            'name': ''.join(w.capitalize() for w in rid.replace(':', '-').split('-')),
-            'shortDescription': {'text': rule.name},
-            'fullDescription': {'text': rule.description},
-            'help': {'text': rule.help, 'markdown': rule.help},
-            'defaultConfiguration': {'level': level},
-            'properties': {'security-severity': score, 'tags': ['security', rule.hook],
-                           'precision': 'high'},
-        })
-    results = []
-    for f in findings:
-        level, _ = SEVERITIES.get(f.severity, ('error', '8.0'))
-        result: dict[str, Any] = {
-            'ruleId': f.rule,
-            'ruleIndex': rule_index[f.rule],
-            'level': level,
-            'message': {'text': f.message},
-            'locations': [{'physicalLocation': {
-                'artifactLocation': {'uri': _uri(f.path or '.commit-warden.yaml'),
-                                     'uriBaseId': '%SRCROOT%'},
-                'region': {'startLine': max(f.line or 1, 1)},
-            }}],
-            'partialFingerprints': {'primaryLocationLineHash': line_hash(f)},
-            'properties': {'hook': f.hook},
-        }
-        if f.commit:
-            result['properties']['commit'] = f.commit
-        results.append(result)
-    return {
-        '$schema': SARIF_SCHEMA,
-        'version': '2.1.0',
-        'runs': [{
-            'tool': {'driver': {
-                'name': 'commit-warden', 'version': version(),
-                'semanticVersion': version(), 'informationUri': INFO_URI,
-                'rules': rule_objs,
-            }},
-            'results': results,
-            'columnKind': 'unicodeCodePoints',
-        }],
-    }
-
-
-def to_junit(findings: Sequence[Finding], suites: Sequence[str]) -> str:
-    """JUnit XML: one test suite per hook, one failing test case per finding."""
-    from xml.sax.saxutils import quoteattr
-
-    by_hook: dict[str, list[Finding]] = {h: [] for h in suites}
-    for f in findings:
-        by_hook.setdefault(f.hook, []).append(f)
-    total = sum(1 for f in findings if f.blocking)
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<testsuites name="commit-warden" tests="{max(len(findings), len(by_hook))}" '
-           f'failures="{total}">']
-    for hook, items in by_hook.items():
-        failures = sum(1 for f in items if f.blocking)
-        out.append(f'  <testsuite name={quoteattr(hook)} tests="{max(len(items), 1)}" '
-                   f'failures="{failures}">')
-        if not items:
-            out.append(f'    <testcase classname={quoteattr(hook)} name="no findings"/>')
-        for f in items:
-            name = quoteattr(f'{f.rule} {location(f)}' + (f' {f.commit[:12]}' if f.commit else ''))
-            out.append(f'    <testcase classname={quoteattr(hook)} name={name}>')
-            first = f.message.split(chr(10), 1)[0]
-            tag = 'failure' if f.blocking else 'skipped'
-            out.append(f'      <{tag} message={quoteattr(first)} type={quoteattr(f.rule)}>'
-                       f'{_xml_text(f.message)}</{tag}>')
-            out.append('    </testcase>')
-        out.append('  </testsuite>')
-    out.append('</testsuites>')
-    return '\n'.join(out) + '\n'
-
-
-def _xml_text(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    # XML 1.0 cannot carry most control characters, even escaped.
-    clean = ''.join(c if c in '\t\n\r' or ord(c) >= 0x20 else '?' for c in text)
-    return escape(clean)
-
-
-def to_markdown(findings: Sequence[Finding], *, title: str = 'commit-warden') -> str:
-    """A summary for humans in CI ($GITHUB_STEP_SUMMARY)."""
-    verdict = 'blocked' if blocked(list(findings)) else 'passed'
-    lines = [f'## {title}: {verdict}', '']
-    if not findings:
-        lines.append('No findings.')
-        return '\n'.join(lines) + '\n'
-    lines += ['| hook | rule | where | commit | what |', '|---|---|---|---|---|']
-    for f in findings:
-        what = f.message.split(chr(10), 1)[0].replace('|', '\\|')
-        where = location(f).replace('|', '\\|')
-        commit = f.commit[:12] if f.commit else ''
-        lines.append(f'| {f.hook} | `{f.rule}` | `{where}` | {commit} | {what} |')
-    return '\n'.join(lines) + '\n'
-
-
 def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
-           color: bool = False, notes: Sequence[str] = ()) -> str:
+           color: bool = False, notes: Sequence[str] = (),
+           durations: Mapping[str, float] | None = None) -> str:
+    if fmt == 'text':
+        return format_text(findings, color=color, notes=notes)
+    import json
+
+    from hooks.formats import to_github
+    from hooks.formats import to_gitlab
+    from hooks.formats import to_junit
+    from hooks.formats import to_sarif
+
+    if fmt == 'github':
+        return to_github(findings, rules, notes=notes)
     if fmt == 'junit':
-        return to_junit(findings, sorted({r.hook for r in rules.values()}))
+        xml = to_junit(findings, sorted({r.hook for r in rules.values()}),
+                       durations=durations)
+        # The same characters, as references: a report printed to a CI log must not
+        # carry a runner command (see `inert`).
+        return '\n'.join(re.sub(r'^(\s*):', r'\1&#58;', line)
+                         for line in xml.split('\n')).replace('##[', '##&#91;')
     if fmt == 'json':
-        return json.dumps(to_json(findings, notes=notes), indent=2) + '\n'
-    if fmt == 'sarif':
-        return json.dumps(to_sarif(findings, rules), indent=2) + '\n'
-    return format_text(findings, color=color, notes=notes)
+        data: Any = to_json(findings, notes=notes)
+    elif fmt == 'sarif':
+        data = to_sarif(findings, rules)
+    elif fmt == 'gitlab':
+        data = to_gitlab(findings)
+    else:
+        raise ValueError(f'unknown report format {fmt!r}')
+    # `##[` only occurs inside JSON strings; \u005b is the same `[` to a JSON reader.
+    return json.dumps(data, indent=2).replace('##[', '##\\u005b') + '\n'
 
 
 def emit(findings: Sequence[Finding], rules: Mapping[str, Rule], *, fmt: str = 'text',
@@ -245,105 +198,3 @@ def write_report(output: str, text: str) -> None:
         from hooks.errors import FatalError
 
         raise FatalError(f'{output}: cannot write the report: {e.strerror or e}') from e
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(text, encoding='utf-8')
-    os.replace(tmp, path)
-
-
-# --- the audit log -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    hook: str
-    mode: str
-    repository: str
-    ref: str | None
-    commit_range: str | None
-    outcome: str                   # pass, blocked, error
-    findings: Sequence[Finding] = ()
-    exit_code: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        rules = Counter(f.rule for f in self.findings)
-        return {
-            'time': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
-            'hook': self.hook,
-            'mode': self.mode,
-            'repository': self.repository,
-            'ref': self.ref,
-            'range': self.commit_range,
-            'user': _user(),
-            'outcome': self.outcome,
-            'exit_code': self.exit_code,
-            'rules': dict(sorted(rules.items())),
-            'commits': sorted({f.commit for f in self.findings if f.commit}),
-            'blocked_commits': _blocked_commits(self.findings),
-            'fingerprints': sorted({f.fingerprint for f in self.findings if f.fingerprint}),
-            'ci': bool(os.environ.get('CI')),
-        }
-
-
-def _blocked_commits(findings: Sequence[Finding]) -> dict[str, list[str]]:
-    """commit -> the rules that blocked it (for spotting --no-verify bypasses)."""
-    out: dict[str, set[str]] = {}
-    for f in findings:
-        if f.commit and f.blocking:
-            out.setdefault(f.commit, set()).add(f'{f.hook}:{f.rule}')
-    return {c: sorted(r) for c, r in sorted(out.items())}
-
-
-def _user() -> str:
-    for var in ('GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_EMAIL'):
-        if os.environ.get(var):
-            return os.environ[var]
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name on some CI containers
-        return 'unknown'
-
-
-def audit_path(state_dir: Path, root: Path, configured: str | None) -> Path:
-    if configured:
-        p = Path(configured)
-        return p if p.is_absolute() else root / p
-    return state_dir / 'audit.jsonl'
-
-
-def try_append_audit(path: Path, record: AuditRecord, prog: str) -> None:
-    """Append the audit line; a log that cannot be written costs a warning on
-    stderr (never stdout, which may carry JSON), not the verdict."""
-    try:
-        append_audit(path, record)
-    except OSError as e:
-        print(f'{prog}: warning: could not append to the audit log {path}: '
-              f'{e.strerror or e}', file=sys.stderr)
-
-
-def append_audit(path: Path, record: AuditRecord) -> None:
-    """One JSON line per run; O_APPEND keeps concurrent hook runs from interleaving."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record.as_dict(), sort_keys=True) + '\n'
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, line.encode('utf-8', 'surrogateescape'))
-    finally:
-        os.close(fd)
-
-
-def read_audit(path: Path) -> Iterable[dict[str, Any]]:
-    try:
-        with open(path, encoding='utf-8', errors='replace') as f:
-            for line in f:
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a torn or hand-edited line must not hide the rest
-                if isinstance(rec, dict):
-                    yield rec
-    except FileNotFoundError:
-        return

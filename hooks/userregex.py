@@ -9,10 +9,10 @@ treated as "no match" where that would let something through.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
+from typing import NamedTuple
 
 from hooks.errors import FatalError
 
@@ -32,10 +32,9 @@ def _regex() -> Any:
     return regex
 
 
-@dataclass(frozen=True)
-class UserRegex:
+class UserRegex(NamedTuple):
     source: str
-    _compiled: Any = field(repr=False, compare=False)
+    compiled: Any
 
     @classmethod
     def compile(cls, source: str) -> UserRegex:
@@ -43,25 +42,58 @@ class UserRegex:
 
     @property
     def groups(self) -> int:
-        return int(self._compiled.groups)
+        return int(self.compiled.groups)
 
     def search(self, text: str) -> Any:
         try:
-            return self._compiled.search(text, timeout=TIMEOUT)
+            return self.compiled.search(text, timeout=TIMEOUT)
         except TimeoutError as e:
             raise PatternTimeout(f'the pattern {self.source!r} took too long') from e
 
     def finditer(self, text: str) -> Iterator[Any]:
         try:
-            yield from self._compiled.finditer(text, timeout=TIMEOUT)
+            yield from self.compiled.finditer(text, timeout=TIMEOUT)
         except TimeoutError as e:
             raise PatternTimeout(f'the pattern {self.source!r} took too long') from e
 
 
-def syntax_error(source: str) -> str | None:
-    """None if `regex` accepts the pattern; otherwise its complaint."""
+def _nested_repeat(items: Any, inside: bool) -> bool:
+    """Whether a parsed regex repeats something that itself repeats without bound.
+
+    Such patterns (`(a+)+`) backtrack exponentially on near-misses; rejecting them
+    at load is how a user pattern is kept from hanging a commit.
+    """
+    for op, arg in items:
+        name = str(op)
+        if name in ('MAX_REPEAT', 'MIN_REPEAT', 'POSSESSIVE_REPEAT'):
+            _lo, hi, sub = arg
+            unbounded = hi > 1000
+            if inside and unbounded:
+                return True
+            if _nested_repeat(sub, inside or unbounded):
+                return True
+        elif name == 'SUBPATTERN':
+            if _nested_repeat(arg[-1], inside):
+                return True
+        elif name == 'BRANCH':
+            if any(_nested_repeat(b, inside) for b in arg[1]):
+                return True
+        elif name in ('ASSERT', 'ASSERT_NOT') and _nested_repeat(arg[1], inside):
+            return True
+    return False
+
+
+def check_regex(pattern: str) -> str | None:
+    """None if `pattern` is safe to run on every line; otherwise what is wrong."""
     try:
-        _regex().compile(source, _regex().VERSION0)
-    except _regex().error as e:
-        return str(e)
+        re.compile(pattern)
+    except re.error as e:
+        return f'regex does not compile: {e}'
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # Python 3.10
+        import sre_parse
+    if _nested_repeat(sre_parse.parse(pattern), False):
+        return ('regex nests unbounded repeats (like `(a+)+`), which can take '
+                'exponential time on a near-miss; rewrite it without the nesting')
     return None

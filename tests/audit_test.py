@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from hooks import audit
+from hooks.auditlog import AuditRecord
+from hooks.auditlog import append_audit
 from hooks.findings import Finding
-from hooks.report import AuditRecord
-from hooks.report import append_audit
 from tests.conftest import git
 from tests.conftest import write
 

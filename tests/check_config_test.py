@@ -68,6 +68,7 @@ def test_run_is_audited(repo: Path) -> None:
         'check-warden-config', 'blocked', {'invalid-config': 1})
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_end_to_end_through_pre_commit(repo: Path, pre_commit: Callable[..., None]) -> None:
     pre_commit('  - id: check-warden-config\n')
     git('add', '.pre-commit-config.yaml', cwd=repo)

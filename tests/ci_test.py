@@ -6,15 +6,13 @@ import string
 import subprocess
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from hooks import ci
-from tests.conftest import ROOT
 from tests.conftest import git
 from tests.conftest import write
+from tests.schemas import validate_sarif
 
-SARIF_SCHEMA = ROOT.parent / 'shared' / 'sarif-schema-2.1.0.json'
 _rng = random.Random(7)
 TOKEN = 'ghp_' + ''.join(_rng.choice(string.ascii_letters + string.digits) for _ in range(36))
 POLICY = ('version: 1\n'
@@ -68,6 +66,14 @@ def bad_pull_request(repo: Path) -> dict[str, str]:
     return {'token': token_commit, 'unsigned': unsigned, 'hotfix': hotfix}
 
 
+def target_policy(repo: Path, text: str, branch: str) -> None:
+    """Commit `text` as the target's policy, then start the pull request `branch`."""
+    write(repo / '.commit-warden.yaml', text)
+    git('add', '.', cwd=repo)
+    commit(repo, 'policy')
+    git('switch', '-q', '-c', branch, cwd=repo)
+
+
 def run_ci(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = ci.main(list(argv))
     out, err = capsys.readouterr()
@@ -90,8 +96,7 @@ def test_bad_pull_request_into_production(signed_repo: Path, tmp_path: Path,
     text = sarif_path.read_text()
     assert TOKEN not in text and TOKEN[4:] not in text
     sarif = json.loads(text)
-    if SARIF_SCHEMA.exists():
-        jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text())).validate(sarif)
+    validate_sarif(sarif)
     results = sarif['runs'][0]['results']
     hooks = {r['properties']['hook'] for r in results}
     assert {'check-credentials', 'check-signatures', 'check-hotfixes'} <= hooks
@@ -122,10 +127,7 @@ def test_policy_relaxed_in_the_pull_request_is_still_judged_by_the_target(
 
 def test_policy_change_can_be_a_warning_by_the_targets_policy(
         signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(signed_repo / '.commit-warden.yaml', POLICY + 'report:\n  policy_changes: warn\n')
-    git('add', '.', cwd=signed_repo)
-    commit(signed_repo, 'warn on policy changes')
-    git('switch', '-q', '-c', 'tweak', cwd=signed_repo)
+    target_policy(signed_repo, POLICY + 'report:\n  policy_changes: warn\n', 'tweak')
     write(signed_repo / '.commit-warden.yaml', POLICY + 'report:\n  policy_changes: warn\n'
           'credentials:\n  max_file_bytes: 3000000\n')
     git('add', '.', cwd=signed_repo)
@@ -337,3 +339,45 @@ def test_github_push_after_a_force_push_falls_back_to_the_default_branch(
     code, out = run_ci(capsys)
     assert code == 1
     assert '[github-token]' in out
+
+
+def test_ci_runs_only_the_checks_the_targets_policy_has_on(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A team that wants credentials checked in CI, and no signatures yet (no trust
+    # source at all), is not blocked by check-signatures.
+    write(repo / '.commit-warden.yaml', 'version: 1\nchecks:\n  check-signatures: off\n')
+    write(repo / 'app.py', 'POOL = 20\n')
+    git('add', '.', cwd=repo)
+    commit(repo, 'initial', sign=False)
+    git('switch', '-q', '-c', 'topic', cwd=repo)
+    write(repo / 'app.py', 'POOL = 30\n')
+    git('add', '.', cwd=repo)
+    commit(repo, 'tune the pool', sign=False)
+    code, out = run_ci(capsys, '--base', 'main')
+    assert code == 0, out
+    assert 'unsigned' not in out
+    write(repo / 'notify.py', f'TOKEN = "{TOKEN}"\n')
+    git('add', '.', cwd=repo)
+    bad = commit(repo, 'add notifier', sign=False)
+    code, out = run_ci(capsys, '--base', 'main')
+    assert code == 1
+    assert out.splitlines()[0].startswith(f'notify.py:1: (commit {bad[:12]}) GitHub')
+
+
+def test_ci_warn_passes_and_the_audit_shows_what_block_would_stop(
+        signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hooks import audit
+
+    target_policy(signed_repo, POLICY + 'checks:\n  check-signatures: warn\n', 'topic')
+    unsigned = commit(signed_repo, 'tune the pool', sign=False)
+    code, out = run_ci(capsys, '--base', 'main')
+    assert code == 0
+    assert out.splitlines()[0] == (
+        f'(commit {unsigned[:12]}) {unsigned[:12]} "tune the pool": the commit is not signed '
+        '[unsigned, warn]')
+    assert audit.main(['--format', 'json']) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary['warned_by_rule'] == {'check-signatures:unsigned': 1}
+    assert summary['would_have_blocked'] == [
+        {'commit': unsigned, 'rules': ['check-signatures:unsigned']}]
+    assert summary['suspected_bypasses'] == []

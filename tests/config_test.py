@@ -11,8 +11,10 @@ import yaml
 
 from hooks import cli
 from hooks import config as cfg
+from hooks import options
 from hooks.errors import ConfigError
 from hooks.git import Repo
+from hooks.userregex import check_regex
 from tests.conftest import ROOT
 from tests.conftest import git
 from tests.conftest import git_commit
@@ -122,7 +124,7 @@ def test_regex_that_can_backtrack_forever_is_rejected(pattern: str) -> None:
 
 @pytest.mark.parametrize('pattern', ['a+b+', '(ab){2,4}', '[A-Z]{3}-\\d+', '(?:x+y)?z'])
 def test_ordinary_regexes_are_accepted(pattern: str) -> None:
-    assert cfg.check_regex(pattern) is None
+    assert check_regex(pattern) is None
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -356,7 +358,7 @@ def test_schema_is_valid_and_matches_the_loader(capsys: pytest.CaptureFixture[st
     schema = json.loads(capsys.readouterr().out)
     validator = jsonschema.Draft202012Validator
     validator.check_schema(schema)
-    defaults = yaml.safe_load(cfg.to_yaml(cfg.Config()))
+    defaults = yaml.safe_load(options.to_yaml(cfg.Config()))
     validator(schema).validate(defaults)
     assert list(validator(schema).iter_errors({**defaults, 'credentails': {}}))
     assert list(validator(schema).iter_errors(
@@ -367,13 +369,13 @@ def test_schema_is_valid_and_matches_the_loader(capsys: pytest.CaptureFixture[st
 
 def test_published_schema_is_current() -> None:
     published = json.loads((ROOT / 'hooks' / 'commit-warden.schema.json').read_text())
-    assert published == cfg.json_schema(), (
+    assert published == options.json_schema(), (
         'regenerate: commit-warden config --schema > hooks/commit-warden.schema.json')
 
 
 def test_readme_config_reference_matches_the_schema() -> None:
     readme = (ROOT / 'README.md').read_text()
-    assert cfg.reference_markdown() in readme, (
+    assert options.reference_markdown() in readme, (
         'README config reference is stale: paste `commit-warden config --reference`')
 
 

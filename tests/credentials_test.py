@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hooks import credentials
 from hooks.credentials import main
+from hooks.credentials.cache import CACHE_NAME
+from hooks.credentials.engine import PARALLEL_BYTES
 from tests.conftest import git
 from tests.conftest import git_commit
 from tests.conftest import write
@@ -230,6 +231,22 @@ def test_message_mode(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, str(msg)) == (0, '')
 
 
+def test_comment_char_auto_is_not_a_prefix(repo: Path, capsys: pytest.CaptureFixture[str],
+                                            ) -> None:
+    # With core.commentChar=auto git picks a comment character per message; the
+    # word `auto` is no prefix, so a line starting "automation" is scanned.
+    git('config', 'core.commentChar', 'auto', cwd=repo)
+    msg = repo / '.git' / 'COMMIT_EDITMSG'
+    msg.write_text(f'Rotate keys\n\nautomation token {GH_TOKEN}\n')
+    code, out = run(capsys, str(msg))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        '<commit message>:3: GitHub personal access token (classic) (ghp_…, 40 chars) '
+        '[github-token]')
+    msg.write_text('Rotate keys\n\nautomation token rotated\n')
+    assert run(capsys, str(msg)) == (0, '')
+
+
 def test_message_scanning_can_be_turned_off(repo: Path, capsys: pytest.CaptureFixture[str],
                                             ) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  scan_messages: false\n')
@@ -276,11 +293,11 @@ def test_range_scans_messages_and_env_vars(repo: Path, capsys: pytest.CaptureFix
 def test_range_corrupt_cache_is_rebuilt(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base, _, second = _add_then_delete(repo)
     assert run(capsys, '--from', base, '--to', second)[0] == 1
-    cache = repo / '.git' / 'commit-warden' / credentials.CACHE_NAME
+    cache = repo / '.git' / 'commit-warden' / CACHE_NAME
     cache.write_text('{"key": "x", "commits": [')
     assert run(capsys, '--from', base, '--to', second)[0] == 1
     data = json.loads(cache.read_text())
-    data['commits'] = {c: [] for c in data['commits']}  # tampered, but with the old key
+    data['data'] = {c: [] for c in data['data']}  # tampered, but with the old key
     data['key'] = 'forged'
     cache.write_text(json.dumps(data))
     assert run(capsys, '--from', base, '--to', second)[0] == 1
@@ -405,6 +422,7 @@ def _commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_end_to_end_pre_commit_commit_msg_pre_push_and_manual(
         repo: Path, remote: Path, pre_commit: Callable[..., None]) -> None:
     pre_commit('  - id: check-credentials\n',
@@ -472,7 +490,7 @@ def test_big_scans_use_every_core_and_find_the_same(
         names.append(f'mod{n}.py')
     git('add', '.', cwd=repo)
     git_commit(repo, 'base')  # committed: the files are read whole, > 1 MB in all
-    assert sum((repo / n).stat().st_size for n in names) > credentials.PARALLEL_BYTES
+    assert sum((repo / n).stat().st_size for n in names) > PARALLEL_BYTES
     code, out = run(capsys, '--format', 'json', *names)
     assert code == 1
     found = json.loads(out[:out.rindex('}') + 1])['findings']
@@ -502,9 +520,9 @@ def test_cache_with_the_right_key_but_a_wrong_shape_is_rescanned(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base, _, second = _add_then_delete(repo)
     assert run(capsys, '--from', base, '--to', second)[0] == 1
-    cache = repo / '.git' / 'commit-warden' / credentials.CACHE_NAME
+    cache = repo / '.git' / 'commit-warden' / CACHE_NAME
     data = json.loads(cache.read_text())
-    for hits in data['commits'].values():
+    for hits in data['data'].values():
         for h in hits:
             h['path'], h['preview'] = 1, None
     cache.write_text(json.dumps(data))

@@ -4,9 +4,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_demo_runs_every_step(tmp_path) -> None:
     proc = subprocess.run((sys.executable, '-m', 'hooks.cli', 'demo'), cwd=tmp_path,
                           capture_output=True, text=True, check=False,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from hooks.hotfixes import clean_message
-from hooks.hotfixes import hotfix_main
 from hooks.hotfixes import main
-from hooks.hotfixes import parse_record
+from hooks.hotfixes.commands import hotfix_main
+from hooks.hotfixes.records import parse_record
+from hooks.message import clean_message
 from tests.conftest import git
 from tests.conftest import git_commit
 from tests.conftest import write
@@ -251,7 +251,7 @@ def test_record_from_an_unpushed_commit_counts_but_a_pushed_one_does_not(prod, r
 def test_clean_message_drops_comments_and_verbose_diff():
     text = ('hotfix: INC-1 x\n\n# Please enter\n'
             '# ------------------------ >8 ------------------------\n+ INC-2\n')
-    assert clean_message(text) == 'hotfix: INC-1 x'
+    assert clean_message(text, '#') == 'hotfix: INC-1 x'
 
 
 def test_parse_record_reports_yaml_errors_with_the_line():
@@ -570,6 +570,7 @@ def commit(repo: Path, msg: str) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_end_to_end_commit_msg_and_pre_push(prod, remote, pre_commit):
     pre_commit('  - id: check-hotfixes\n', hook_types=('commit-msg', 'pre-push'))
     # The config stays untracked (and out of `git add -A`): there on every branch.
@@ -611,7 +612,7 @@ def test_end_to_end_commit_msg_and_pre_push(prod, remote, pre_commit):
 
 @pytest.mark.parametrize('front', ['summary: &s [*s]\n', 'summary: !!python/name:os.system x\n'])
 def test_records_with_aliases_or_tags_are_invalid_not_a_crash(front: str) -> None:
-    from hooks.hotfixes import parse_record
+    from hooks.hotfixes.records import parse_record
 
     record = parse_record('docs/hotfixes/INC-1.md', f'---\nincident: INC-1\n{front}---\n'.encode())
     assert record.data is None
@@ -626,6 +627,33 @@ def test_records_with_aliases_or_tags_are_invalid_not_a_crash(front: str) -> Non
 ])
 def test_default_ticket_patterns(message: str, tickets: tuple[str, ...]) -> None:
     from hooks import config as cfg
-    from hooks.hotfixes import Policy
+    from hooks.hotfixes.policy import Policy
 
     assert Policy.of(cfg.Config().hotfixes).find_tickets(message) == tickets
+
+
+# production_paths is matched like credentials.exclude (gitignore-style, hooks.globs):
+# `*` stays inside one directory and `**/` matches no directory at all.
+@pytest.mark.parametrize(('glob', 'path', 'is_hotfix'), [
+    ('prod/*.tf', 'prod/main.tf', True),
+    ('prod/*.tf', 'prod/a/b.tf', False),            # fnmatch's `*` crossed the `/`
+    ('deploy/**/*.yaml', 'deploy/a.yaml', True),    # fnmatch needed a directory there
+    ('deploy/**/*.yaml', 'deploy/x/y/a.yaml', True),
+    ('*.cfg', 'conf/app.cfg', True),                # no slash: any depth
+    ('infra/', 'infra/k8s/svc.yaml', True),         # a directory: everything below
+])
+def test_production_paths_are_gitignore_style_globs(prod, capsys, glob, path, is_hotfix):
+    write(prod / '.commit-warden.yaml', f'version: 1\nhotfixes:\n  production_paths: ["{glob}"]\n')
+    write(prod / path, 'x\n')
+    git('add', '-A', cwd=prod)
+    code, lines = run(capsys, msg_file(prod, 'tune it\n'))
+    assert code == (1 if is_hotfix else 0), lines
+    if is_hotfix:
+        assert f'touches {path} (production_paths: {glob})' in lines[0]
+
+
+def test_production_paths_and_credentials_exclude_share_one_matcher() -> None:
+    from hooks.credentials import plan
+    from hooks.hotfixes import policy
+
+    assert plan.matches is policy.matches

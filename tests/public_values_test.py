@@ -162,3 +162,79 @@ def test_a_policy_adds_its_own_public_values() -> None:
 def test_a_bad_entry_is_refused_with_the_reason(raw: dict[str, object], message: str) -> None:
     with pytest.raises(PublicValueError, match=message):
         parse_entry(raw, 'credentials.public_values[0]')
+
+
+# --- the policy's own public values, and what a run says of them ------------------
+
+def _stage(repo, name: str, text: str) -> None:
+    from tests.conftest import git
+    from tests.conftest import write
+
+    write(repo / name, text)
+    git('add', name, cwd=repo)
+
+
+def test_a_public_value_passes_and_the_run_says_why(repo, capsys) -> None:
+    from hooks.credentials import main
+
+    _stage(repo, 'local.settings.json',
+           f'{{"AccountName": "devstoreaccount1", "AccountKey": "{AZURITE}"}}\n')
+    assert main(['local.settings.json']) == 0
+    out = capsys.readouterr().out
+    assert 'local.settings.json:1: not reported:' in out
+    assert '[azurite-account-key; source: https://learn.microsoft.com/' in out
+    assert AZURITE not in out
+
+
+def test_the_policy_adds_public_values(repo, capsys) -> None:
+    from hooks.credentials import main
+    from tests.conftest import write
+
+    key = _other_storage_key()
+    _stage(repo, 'settings.py', f'STORAGE_ACCOUNT_KEY = "{key}"\n')
+    assert main(['settings.py']) == 1  # without the policy entry: blocked
+    capsys.readouterr()
+    write(repo / '.commit-warden.yaml', (
+        'version: 1\ncredentials:\n  public_values:\n'
+        '    - id: staging-emulator\n      what: the staging emulator key\n'
+        '      source: https://wiki.example.com/emulator\n'
+        f'      values: ["{key}"]\n'))
+    assert main(['settings.py']) == 0
+    out = capsys.readouterr().out
+    assert 'settings.py:1: not reported: the staging emulator key is public by design' in out
+    assert key not in out
+
+
+@pytest.mark.parametrize(('entry', 'message'), [
+    ('    - id: x\n      what: w\n      source: s\n', "public_values[0].values: required key"),
+    ('    - id: x\n      what: w\n      source: s\n      values: ["short"]\n',
+     'public_values[0].values[0]: expected a value of 8 characters or more'),
+    ('    - id: x\n      what: w\n      source: s\n      values: ["abcdefghij"]\n'
+     '      match: regex\n', 'public_values[0].match: expected one of'),
+    ('    - id: x\n      wat: w\n      source: s\n      values: ["abcdefghij"]\n',
+     "unknown key; did you mean 'what'?"),
+])
+def test_a_bad_public_value_entry_is_a_policy_error(repo, capsys, entry, message) -> None:
+    from hooks.credentials import main
+    from tests.conftest import write
+
+    write(repo / '.commit-warden.yaml',
+          'version: 1\ncredentials:\n  public_values:\n' + entry)
+    _stage(repo, 'a.txt', 'hello\n')
+    assert main(['a.txt']) == 2
+    err = capsys.readouterr().err
+    assert '.commit-warden.yaml:' in err and message in err
+
+
+def test_config_lists_rules_and_public_values(capsys) -> None:
+    from hooks.cli import main
+
+    assert main(['config', '--rules']) == 0
+    rows = [line.split('\t') for line in capsys.readouterr().out.splitlines()]
+    assert all(len(r) == 4 for r in rows)
+    assert len({r[1] for r in rows}) >= 150  # providers
+    assert rows[[r[0] for r in rows].index('age-secret-key')][:2] == ['age-secret-key', 'age']
+    assert main(['config', '--public-values']) == 0
+    listed = capsys.readouterr().out
+    assert listed.count('\n') == len(builtin())
+    assert 'azurite-account-key\tAzure\t' in listed

@@ -4,9 +4,11 @@ import io
 import json
 from pathlib import Path
 
-import jsonschema
 import pytest
 
+from hooks.auditlog import AuditRecord
+from hooks.auditlog import append_audit
+from hooks.auditlog import read_audit
 from hooks.errors import ConfigError
 from hooks.errors import FatalError
 from hooks.findings import Finding
@@ -14,19 +16,15 @@ from hooks.findings import Rule
 from hooks.findings import boundary
 from hooks.findings import fingerprint
 from hooks.findings import mask
-from hooks.report import AuditRecord
-from hooks.report import append_audit
+from hooks.formats import to_sarif
 from hooks.report import display_path
 from hooks.report import emit
 from hooks.report import format_text
-from hooks.report import read_audit
 from hooks.report import to_json
-from hooks.report import to_sarif
 from hooks.report import use_color
-from tests.conftest import ROOT
+from tests.schemas import validate_sarif
 
 SECRET = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
-SARIF_SCHEMA = ROOT.parent / 'shared' / 'sarif-schema-2.1.0.json'
 
 RULES = {
     'github-token': Rule('github-token', 'check-credentials', 'GitHub token',
@@ -102,7 +100,8 @@ def test_json_writer_shape() -> None:
     assert data['version'] == 1
     assert data['blocked'] is True
     assert [sorted(f) for f in data['findings']] == [sorted(
-        ['hook', 'rule', 'severity', 'path', 'line', 'commit', 'message', 'fingerprint'])] * 2
+        ['hook', 'rule', 'severity', 'path', 'line', 'commit', 'message', 'fingerprint',
+         'action'])] * 2
     assert data['findings'][0]['line'] == 12
     assert SECRET not in json.dumps(data)
 
@@ -140,9 +139,7 @@ def test_sarif_is_valid_and_github_ready() -> None:
     uri = sarif['runs'][0]['results'][0]['locations'][0]['physicalLocation'][
         'artifactLocation']['uri']
     assert uri == 'src/app%20config.py'
-    if SARIF_SCHEMA.exists():
-        schema = json.loads(SARIF_SCHEMA.read_text())
-        jsonschema.Draft7Validator(schema).validate(sarif)
+    validate_sarif(sarif)
 
 
 def test_sarif_fingerprint_survives_moved_lines() -> None:
@@ -211,7 +208,7 @@ def test_boundary_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
 def test_junit_report() -> None:
     import xml.etree.ElementTree as ET
 
-    from hooks.report import to_junit
+    from hooks.formats import to_junit
 
     root = ET.fromstring(to_junit(  # noqa: S314 (our own output)
         findings(), ['check-credentials', 'check-hotfixes',
@@ -229,7 +226,7 @@ def test_junit_report() -> None:
 
 
 def test_markdown_summary() -> None:
-    from hooks.report import to_markdown
+    from hooks.formats import to_markdown
 
     md = to_markdown(findings())
     assert md.startswith('## commit-warden: blocked\n')

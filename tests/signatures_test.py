@@ -14,6 +14,9 @@ import pytest
 from hooks import signatures
 from hooks.config import SignaturesConfig
 from hooks.git import Repo
+from hooks.signatures.range import check_range
+from hooks.signatures.ssh import parse_allowed_signers
+from hooks.signatures.trust import load_trust
 from tests.conftest import git
 from tests.conftest import git_commit
 from tests.conftest import write
@@ -251,7 +254,7 @@ def test_unsigned_and_not_signed_off_gives_both_findings(repo, keys, capsys):
     ('fix\n\nSigned-off-by: Alice Example <alice@example.com>\n\nmore body\n', False),
 ])
 def test_a_signoff_counts_only_in_the_trailer_block(message, ok):
-    from hooks.signatures import signoff_matches
+    from hooks.signatures.signoff import signoff_matches
 
     assert signoff_matches(message, 'Alice Example', 'alice@example.com')[0] is ok
 
@@ -566,27 +569,27 @@ def test_verdicts_are_cached_and_a_corrupt_cache_is_rebuilt(repo, keys, capsys):
     bad = git_commit(repo, 'unsigned')
     r = Repo.discover()
     config = SignaturesConfig(allowed_signers='.allowed_signers')
-    trust = signatures.load_trust(r, config, None)
-    first = signatures.check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
+    trust = load_trust(r, config, None)
+    first = check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
     assert (first.verified, len(first.findings)) == (4, 1)
-    again = signatures.check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
+    again = check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
     assert (again.verified, again.findings) == (0, first.findings)
     cache = r.state_dir / 'signatures-cache.json'
-    assert bad in json.loads(cache.read_text())['policies'][trust.digest]
+    assert bad in json.loads(cache.read_text())['data'][trust.digest]
     # A changed policy is a different cache key.
-    other = signatures.load_trust(r, SignaturesConfig(allowed_signers='.allowed_signers',
+    other = load_trust(r, SignaturesConfig(allowed_signers='.allowed_signers',
                                                       allow_unsigned_merges=True), None)
     assert other.digest != trust.digest
-    cache.write_text('{"version": 1, "policies": {"' + trust.digest + '": {"' + bad
+    cache.write_text('{"version": 2, "key": "", "data": {"' + trust.digest + '": {"' + bad
                      + '": ["", "forged"]}')  # truncated, not JSON
-    rebuilt = signatures.check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
+    rebuilt = check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
     assert (rebuilt.verified, rebuilt.findings) == (4, first.findings)
     json.loads(cache.read_text())
     # A well-formed but forged entry that does not fit the schema is not trusted.
     data = json.loads(cache.read_text())
-    data['policies'][trust.digest][bad] = ['no-such-rule', 'ssh', '', '', '']
+    data['data'][trust.digest][bad] = ['no-such-rule', 'ssh', '', '', '']
     cache.write_text(json.dumps(data))
-    again = signatures.check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
+    again = check_range(r, policy=config, trust=trust, from_ref=base, to_ref='HEAD')
     assert (again.verified, again.findings) == (1, first.findings)
 
 
@@ -600,7 +603,7 @@ def test_missing_allowed_signers_file_is_a_config_error(repo, capsys):
 
 
 def test_allowed_signers_parsing():
-    signers, problems = signatures.parse_allowed_signers(
+    signers, problems = parse_allowed_signers(
         b'# comment\n'
         b'a@x.example,*@y.example,!bad@y.example namespaces="git,file",valid-after="20200101",'
         b'valid-before="202101011200Z" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ7w9Zc7 c\n'
@@ -757,6 +760,21 @@ def test_commit_msg_requires_matching_signoff(repo, capsys):
     assert run(capsys, str(msg)) == (0, '')
 
 
+@pytest.mark.parametrize('setting', ['auto', ';'])
+def test_commit_msg_signoff_above_gits_comments_and_verbose_diff(repo, capsys, setting):
+    # What `git commit -s -v` leaves in the editor: the sign-off, git's comments and
+    # the scissors in the comment character (with `auto`, git's usual '#').
+    policy(repo, '  require: signoff\n')
+    git('config', 'core.commentChar', setting, cwd=repo)
+    c = '#' if setting == 'auto' else setting
+    msg = write(repo / '.git' / 'COMMIT_EDITMSG',
+                'subject\n\nSigned-off-by: Alice Example <alice@example.com>\n\n'
+                f'{c} Please enter the commit message for your changes.\n{c}\n'
+                f'{c} ------------------------ >8 ------------------------\n'
+                'diff --git a/x b/x\n+Signed-off-by: Mallory <m@example.com>\n')
+    assert run(capsys, str(msg)) == (0, '')
+
+
 def test_commit_msg_signoff_only_in_a_comment_does_not_count(repo, capsys):
     policy(repo, '  require: signoff\n')
     msg = write(repo / '.git' / 'COMMIT_EDITMSG',
@@ -790,6 +808,7 @@ def test_never_imports_detect_secrets():
 # --- end to end through the real pre-commit framework ------------------------------------
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_e2e_commit_and_push(repo, remote, keys, pre_commit):
     write(repo / '.allowed_signers', keys.signer_line('alice@example.com', 'alice'))
     policy(repo, '  allowed_signers: .allowed_signers\n  require: both\n')

@@ -1,0 +1,172 @@
+"""check-credentials' judgement at each stage: the staged change, the commit
+message, every commit of a range; hits the baseline accepts dropped, the rest
+turned into findings that say how to fix them."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Sequence
+
+from hooks import config as cfg
+from hooks.credentials import RULES as RULES_STATIC
+from hooks.credentials.baseline import load_baseline
+from hooks.credentials.baseline import read_baseline
+from hooks.credentials.cache import RangeCache
+from hooks.credentials.engine import ID
+from hooks.credentials.engine import MESSAGE_PATH
+from hooks.credentials.engine import Hit
+from hooks.credentials.engine import Salt
+from hooks.credentials.engine import Work
+from hooks.credentials.engine import scan_options
+from hooks.credentials.engine import scan_work
+from hooks.credentials.plan import plan_changes
+from hooks.credentials.plan import plan_staged
+from hooks.findings import Finding
+from hooks.findings import Rule
+from hooks.git import Repo
+from hooks.hook import Context
+from hooks.hook import Outcome
+from hooks.hook import Range
+from hooks.message import comment_setting
+from hooks.message import message_comment
+from hooks.message import message_lines
+from hooks.message import read_message_file
+from hooks.scan import Line
+
+
+def _lines(text: str, comment: str) -> tuple[Line, ...]:
+    return tuple(Line(n, t, True) for n, t in message_lines(text, comment))
+
+
+def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
+               public: list[str] | None = None,
+               ) -> tuple[list[Hit], list[Finding], int]:
+    """(hits, skipped, number of commits) for every commit of the range; values that
+    passed as public are described in `public` (commits scanned afresh only)."""
+    creds = config.credentials
+    commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
+    cache = RangeCache(repo, config.digest)
+    todo = [c for c in commits if cache.get(c) is None]
+    hits: list[Hit] = []
+    skipped: list[Finding] = []
+    if todo:
+        options = scan_options(creds)
+        work: list[Work] = []
+        for cc in repo.commit_changes(todo):
+            plan = plan_changes(repo, cc.files, creds, cc.commit)
+            work.extend(plan.work)
+            skipped.extend(plan.skipped)
+        if creds.scan_messages:
+            for info in repo.commit_infos(todo):
+                # A committed message has no comments left: every line is judged.
+                work.append(Work(MESSAGE_PATH, _lines(info.message, ''), info.commit))
+        fresh = scan_work(options, work, salt, public)
+        by_commit: dict[str, list[Hit]] = {c: [] for c in todo}
+        for h in fresh:
+            by_commit.setdefault(h.commit or '', []).append(h)
+        skipped_commits = {f.commit for f in skipped}
+        for c in todo:
+            if c not in skipped_commits:  # re-check skipped files next time too
+                cache.put(c, by_commit[c])
+        cache.save()
+        hits.extend(fresh)
+    for c in commits:
+        if c not in todo:
+            hits.extend(cache.get(c) or [])
+    return hits, skipped, len(commits)
+
+
+# Providers that name a kind of secret rather than a service to rotate it at.
+_NO_SERVICE = frozenset(('Generic', 'Private key', 'Custom'))
+
+
+def _fix(h: Hit, baseline: str) -> str:
+    where = 'the commit message' if h.path == MESSAGE_PATH else 'the file'
+    rewrite = ('rewrite the message (`git commit --amend`, or `git rebase -i` for older '
+               'commits)' if h.path == MESSAGE_PATH else
+               'remove it from the change, and from history if it was committed '
+               '(`git rebase -i`, or git-filter-repo)')
+    rotate = ('replace it wherever it is used' if h.provider in _NO_SERVICE
+              else f'rotate it at {h.provider}')
+    return (f'fix: treat it as leaked: {rotate}, then {rewrite}.\n'
+            f'not a secret? add `# pragma: allowlist secret` on the line in {where}, '
+            f'or record it with `commit-warden baseline` ({baseline})')
+
+
+def to_finding(h: Hit, baseline: str) -> Finding:
+    what = h.kind[0].upper() + h.kind[1:] if h.provider in _NO_SERVICE else (
+        f'{h.provider} {h.kind}')
+    return Finding(
+        hook=ID, rule=h.rule, severity='critical' if h.provider != 'Generic' else 'high',
+        path=h.path, line=h.line, commit=h.commit,
+        message=f'{what} ({h.preview})\n{_fix(h, baseline)}',
+        fingerprint=h.fingerprint,
+    )
+
+
+def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
+    rules = dict(RULES_STATIC)
+    for h in hits:
+        rules.setdefault(h.rule, Rule(
+            h.rule, ID, f'{h.provider} {h.kind}',
+            f'A {h.provider} {h.kind} was added to the repository or a commit message; '
+            'anyone who can read the history can use it.',
+            f'Treat it as leaked: rotate it ({h.provider}), then remove it from the change and '
+            'from history. If it is not a secret, mark the line with '
+            '`pragma: allowlist secret` or record it with `commit-warden baseline`.',
+            'critical' if h.provider != 'Generic' else 'high'))
+    return rules
+
+
+
+def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
+             public: Sequence[str] = ()) -> Outcome:
+    creds = ctx.config.credentials
+    known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
+    hits = [h for h in hits if (h.path, h.hashed_secret, h.secret_type) not in known]
+    hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
+    findings = [to_finding(h, creds.baseline) for h in hits] + list(skipped)
+    return Outcome(findings, notes=list(public), rules=rules_for(hits))
+
+
+def check_staged(ctx: Context) -> Outcome:
+    """What the index adds to each file pre-commit passes (untouched files: whole)."""
+    creds = ctx.config.credentials
+    plan = plan_staged(ctx.repo, ctx.filenames, creds)
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), plan.work, Salt(ctx.repo), public)
+    return _outcome(ctx, hits, plan.skipped, public)
+
+
+def check_message(ctx: Context) -> Outcome:
+    """The commit message being written, and .git/MERGE_MSG during a merge."""
+    creds = ctx.config.credentials
+    if not creds.scan_messages or ctx.message_file is None:
+        return _outcome(ctx, [], [])
+    setting = comment_setting(ctx.repo)
+    # Strict: a line git keeps is never skipped, even if that means scanning a comment.
+    text, comment = read_message_file(ctx.message_file, setting, strict=True)
+    work = [Work(MESSAGE_PATH, _lines(text, comment))]
+    merge_msg = ctx.repo.git_dir / 'MERGE_MSG'
+    if merge_msg.is_file():
+        merge_text = merge_msg.read_text(encoding='utf-8', errors='replace')
+        work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting, strict=True))))
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
+    return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [],
+                    list(dict.fromkeys(public)))
+
+
+def check_range(ctx: Context) -> Outcome:
+    """Every commit of the range: its added lines and its message."""
+    assert ctx.range is not None
+    public: list[str] = []
+    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo), public)
+    return _outcome(ctx, hits, skipped, public)
+
+
+def rule_ids(config: cfg.Config) -> set[str]:
+    """Every rule id the policy may name: one per detector, and each extra pattern."""
+    from hooks.detectors import plugin_classes
+
+    ids = {rule.id for plugin in plugin_classes() for rule in plugin.rules}
+    return ids | set(RULES_STATIC) | {f'extra:{n}' for n, _ in config.credentials.extra_patterns}

@@ -1,0 +1,63 @@
+"""What commit-warden keeps between runs, in `.git/commit-warden/`: the one atomic
+writer and the one cache format. A cache that is missing, corrupt or of another
+key is rebuilt, never trusted; one that cannot be written costs speed, not a verdict."""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` in one step: readers see the old file or the new one, never
+    half of one; a writer that fails leaves no temporary file behind."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class JsonCache:
+    """A JSON object in the state directory, under a format version and a key (what
+    the entries were computed with). Anything else found there reads as empty."""
+
+    def __init__(self, path: Path, *, version: int, key: str = '') -> None:
+        self.path = path
+        self.version = version
+        self.key = key
+        self.data: dict[str, Any] = {}
+        self.dirty = False
+        try:
+            import json
+
+            found = json.loads(path.read_text(encoding='utf-8'))
+        except (OSError, ValueError):
+            return  # missing or corrupt: start afresh
+        if (isinstance(found, dict) and found.get('version') == version
+                and found.get('key') == key and isinstance(found.get('data'), dict)):
+            self.data = found['data']
+
+    def put(self, name: str, value: Any) -> None:
+        self.data[name] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        import json
+
+        text = json.dumps({'version': self.version, 'key': self.key, 'data': self.data},
+                          separators=(',', ':'))
+        # A read-only .git costs the next run its speed, not this run its verdict.
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, text)
+        self.dirty = False
