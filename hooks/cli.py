@@ -60,6 +60,12 @@ def config_main(argv: Sequence[str]) -> int:
                         help='print the JSON Schema of the policy file instead')
     parser.add_argument('--reference', action='store_true',
                         help='print the option reference as Markdown (the README section)')
+    parser.add_argument('--rules', action='store_true',
+                        help='list every credential rule: id, provider, kind, where to rotate '
+                             '(tab-separated)')
+    parser.add_argument('--public-values', action='store_true',
+                        help='list the values check-credentials knows to be public by design, '
+                             'with their sources')
     args = parser.parse_args(argv)
     return boundary(PROG, lambda: _config(args))
 
@@ -76,6 +82,17 @@ def _config(args: argparse.Namespace) -> int:
         return 0
     if args.reference:
         sys.stdout.write(options.reference_markdown())
+        return 0
+    if args.rules:
+        from hooks.detectors.listing import text_listing
+
+        sys.stdout.write(text_listing())
+        return 0
+    if args.public_values:
+        from hooks.detectors.public import builtin
+
+        for entry in builtin():
+            print(f'{entry.id}\t{entry.provider}\t{entry.what}\t{entry.source}')
         return 0
     repo = Repo.discover() if args.policy_ref or not args.config else _maybe_repo()
     try:
