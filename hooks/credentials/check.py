@@ -39,10 +39,12 @@ def _lines(text: str, comment: str) -> tuple[Line, ...]:
 
 
 def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
+               public: list[str] | None = None,
                ) -> tuple[list[Hit], list[Finding], int]:
-    """(hits, skipped, number of commits) for every commit of the range."""
+    """(hits, skipped, number of commits) for every commit of the range; values that
+    passed as public are described in `public` (commits scanned afresh only)."""
     creds = config.credentials
-    commits = repo.commits_in_range(rng.from_ref, rng.to_ref)
+    commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
     cache = RangeCache(repo, config.digest)
     todo = [c for c in commits if cache.get(c) is None]
     hits: list[Hit] = []
@@ -58,7 +60,7 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
             for info in repo.commit_infos(todo):
                 # A committed message has no comments left: every line is judged.
                 work.append(Work(MESSAGE_PATH, _lines(info.message, ''), info.commit))
-        fresh = scan_work(options, work, salt)
+        fresh = scan_work(options, work, salt, public)
         by_commit: dict[str, list[Hit]] = {c: [] for c in todo}
         for h in fresh:
             by_commit.setdefault(h.commit or '', []).append(h)
@@ -117,7 +119,8 @@ def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
 
 
 
-def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding]) -> Outcome:
+def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
+             public: Sequence[str] = ()) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
     if hits and known:
@@ -127,15 +130,16 @@ def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding]) -> Outco
         hits = [h for h in hits if (h.path, h.baseline_key, h.secret_type) not in keys]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
     findings = [to_finding(h, creds.baseline) for h in hits] + list(skipped)
-    return Outcome(findings, rules=rules_for(hits))
+    return Outcome(findings, notes=list(public), rules=rules_for(hits))
 
 
 def check_staged(ctx: Context) -> Outcome:
     """What the index adds to each file pre-commit passes (untouched files: whole)."""
     creds = ctx.config.credentials
     plan = plan_staged(ctx.repo, ctx.filenames, creds)
-    return _outcome(ctx, scan_work(scan_options(creds), plan.work, Salt(ctx.repo)),
-                    plan.skipped)
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), plan.work, Salt(ctx.repo), public)
+    return _outcome(ctx, hits, plan.skipped, public)
 
 
 def check_message(ctx: Context) -> Outcome:
@@ -151,15 +155,18 @@ def check_message(ctx: Context) -> Outcome:
     if merge_msg.is_file():
         merge_text = merge_msg.read_text(encoding='utf-8', errors='replace')
         work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting, strict=True))))
-    hits = scan_work(scan_options(creds), work, Salt(ctx.repo))
-    return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [])
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
+    return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [],
+                    list(dict.fromkeys(public)))
 
 
 def check_range(ctx: Context) -> Outcome:
     """Every commit of the range: its added lines and its message."""
     assert ctx.range is not None
-    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo))
-    return _outcome(ctx, hits, skipped)
+    public: list[str] = []
+    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo), public)
+    return _outcome(ctx, hits, skipped, public)
 
 
 def rule_ids(config: cfg.Config) -> set[str]:
