@@ -74,9 +74,13 @@ def _github_event(env: Mapping[str, str]) -> dict[str, Any]:
     path = env.get('GITHUB_EVENT_PATH')
     if not path:
         return {}
+    import stat
+
     try:
-        event = json.loads(Path(path).read_text())
-    except (OSError, ValueError):
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return {}   # a FIFO would hang the read; the runner writes a regular file
+        event = json.loads(Path(path).read_text(encoding='utf-8', errors='replace'))
+    except (OSError, ValueError, RecursionError):   # nested too deep for json.loads
         return {}
     return event if isinstance(event, dict) else {}
 

@@ -78,11 +78,36 @@ class UserRegex(NamedTuple):
         return self._run(lambda t: list(self.compiled.finditer(text, timeout=t)))
 
 
-def _nested_repeat(items: Any, inside: bool) -> bool:
-    """Whether a parsed regex repeats something that itself repeats without bound.
+# A repeat of more than this many times multiplies the work of a repeat inside it
+# as an unbounded one does: `(.*a){20}` is polynomial of degree 20 on a near-miss.
+_MANY = 10
 
-    Such patterns (`(a+)+`) backtrack exponentially on near-misses; rejecting them
-    at load is how a user pattern is kept from hanging a commit.
+
+def _can_be_empty(items: Any) -> bool:
+    """Whether a parsed regex (a sequence) can match the empty string."""
+    for op, arg in items:
+        name = str(op)
+        if name in ('MAX_REPEAT', 'MIN_REPEAT', 'POSSESSIVE_REPEAT'):
+            if arg[0] > 0 and not _can_be_empty(arg[2]):
+                return False
+        elif name in ('SUBPATTERN', 'ATOMIC_GROUP'):
+            if not _can_be_empty(arg[-1]):
+                return False
+        elif name == 'BRANCH':
+            if not any(_can_be_empty(b) for b in arg[1]):
+                return False
+        elif name not in ('AT', 'ASSERT', 'ASSERT_NOT', 'GROUPREF', 'GROUPREF_EXISTS'):
+            return False   # a character, a class, `.`: at least one character
+    return True
+
+
+def _nested_repeat(items: Any, inside: bool) -> bool:
+    """Whether a parsed regex repeats, many times, something that itself repeats
+    without bound, or repeats without bound something that can match nothing.
+
+    Such patterns (`(a+)+`, `(.*a){20}`, `(a|a?)+`) backtrack exponentially (or to a
+    high power) on near-misses; rejecting them at load is how a user pattern is kept
+    from hanging a commit.
     """
     for op, arg in items:
         name = str(op)
@@ -91,9 +116,11 @@ def _nested_repeat(items: Any, inside: bool) -> bool:
             unbounded = hi > 1000
             if inside and unbounded:
                 return True
-            if _nested_repeat(sub, inside or unbounded):
+            if unbounded and _can_be_empty(sub):
                 return True
-        elif name == 'SUBPATTERN':
+            if _nested_repeat(sub, inside or unbounded or hi >= _MANY):
+                return True
+        elif name in ('SUBPATTERN', 'ATOMIC_GROUP'):
             if _nested_repeat(arg[-1], inside):
                 return True
         elif name == 'BRANCH':
@@ -115,6 +142,7 @@ def check_regex(pattern: str) -> str | None:
     except ImportError:  # Python 3.10
         import sre_parse
     if _nested_repeat(sre_parse.parse(pattern), False):
-        return ('regex nests unbounded repeats (like `(a+)+`), which can take '
-                'exponential time on a near-miss; rewrite it without the nesting')
+        return ('regex nests unbounded repeats (like `(a+)+`, `(.*a){20}` or `(a|a?)+`), '
+                'which can take exponential time on a near-miss; rewrite it without the '
+                'nesting')
     return None

@@ -38,8 +38,10 @@ def kind(node: yaml.Node) -> str:
     return f'{type(value).__name__} {redact(shown)}'
 
 
+# A date (`approved: 2026-11-28`) is a plain value too; the policy's own types say
+# where one is not wanted.
 _SAFE_TAGS = frozenset(f'tag:yaml.org,2002:{t}' for t in (
-    'str', 'int', 'float', 'bool', 'null', 'map', 'seq'))
+    'str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'timestamp'))
 
 
 def plain_problems(root: yaml.Node, source: str) -> list[Problem]:

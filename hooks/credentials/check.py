@@ -23,6 +23,7 @@ from hooks.credentials.plan import plan_staged
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import fingerprint
+from hooks.findings import redact_output
 from hooks.git import Repo
 from hooks.hook import Context
 from hooks.hook import Outcome
@@ -66,7 +67,10 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
             by_commit.setdefault(h.commit or '', []).append(h)
         skipped_commits = {f.commit for f in skipped}
         for c in todo:
-            if c not in skipped_commits:  # re-check skipped files next time too
+            # Skipped files are checked again next time; a hit in a file whose very
+            # name is a credential is not cached, as the cache would have to keep it.
+            if c not in skipped_commits and all(
+                    redact_output(h.path) == h.path for h in by_commit[c]):
                 cache.put(c, by_commit[c])
         cache.save()
         hits.extend(fresh)
