@@ -107,6 +107,11 @@ def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool,
     return lead.strip() in _UNQUOTED_LEADS or lead.rstrip().endswith(('{', ',', '&', '?', ';'))
 
 
+# What ends an unquoted value (`#` too, except in the kinds below).
+_VALUE_ENDS = ' \t\'"`,;)}]'
+# Kinds where a `#` inside a word is part of the value, not a comment's start.
+_HASH_IN_VALUE_KINDS = UNQUOTED_KINDS - {'hcl'}
+
 # File kinds where `--password value` is a command line.
 _FLAG_KINDS = frozenset(('shell', 'yaml', 'env', 'message', 'hcl'))
 
@@ -217,8 +222,14 @@ class GenericSecretDetector(WardenPlugin):
 
         if not _unquoted_value_allowed(text, start, op, unquoted_ok, context_kind):
             return None
+        # Where `#` ends an unquoted value is the format's own rule: YAML and .env
+        # start a comment only after a blank, the shell only at a word's start, and
+        # INI files have no inline comments; elsewhere (code) it ends the value.
+        ends = _VALUE_ENDS if context_kind in _HASH_IN_VALUE_KINDS else _VALUE_ENDS + '#'
+        if text.startswith('#', pos) and (pos == 0 or text[pos - 1] in ' \t'):
+            return None   # `password: # set in CI`: a comment, no value
         stop = pos
-        while stop < len(text) and stop - pos < 256 and text[stop] not in ' \t\'"`,;#)}]':
+        while stop < len(text) and stop - pos < 256 and text[stop] not in ends:
             stop += 1
         value = text[pos:stop]
         if not value or value[0] in '!&*|>([{$%@-\\' or '(' in value:
@@ -267,6 +278,13 @@ def _case_flips(value: str) -> bool:
     return len(value) >= 16 and flips * 3 >= len(value)
 
 
+def _cli_value(first: str = r'[^\s"\'`]') -> str:
+    """A password given as a command-line argument: quoted (anything but the quote,
+    blanks and `#` too, as the shell passes it) or bare (up to a blank or a quote)."""
+    return (r'(?P<q>["\'])?(?P<secret>(?(q)[^"\'\n]{4,128}|' + first
+            + r'[^\s"\'`]{3,127}))(?(q)(?P=q))')
+
+
 def _real_cli_password(match: re.Match[str], context: Context) -> bool:
     value = match.group('secret').rstrip('.,;:)')  # the end of a sentence, not the value
     return bool(value) and not (is_placeholder(value) or value[0] in '$%{<[(`\\'
@@ -279,7 +297,7 @@ _CLI_RULES = (
             r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'),
          group='secret', check=_real_cli_password, min_entropy=1.5),
     Rule('command-line-password', 'Generic', 'password given to sshpass',
-         rx(r'\bsshpass\s+-p\s*["\']?(?P<secret>[^\s"\'`]{4,128})'),
+         rx(r'\bsshpass\s+-p\s*' + _cli_value()),
          group='secret', check=_real_cli_password, min_entropy=1.5),
     Rule('command-line-password', 'Generic', 'password on an httpie command line',
          rx(r'\bhttps?\b[^\n]{0,200}?\s(?:-a|--auth)(?:\s+|=)["\']?'
@@ -298,7 +316,7 @@ _CLI_RULES = (
          group='secret', check=_real_cli_password, min_entropy=1.5),
     Rule('command-line-password', 'Generic', 'password on a mysql command line',
          rx(r'\b(?:mysql|mysqldump|mysqladmin|mysqlimport)\b[^\n]{0,300}?\s-p'
-            r'(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'),
+            + _cli_value(r'[^\s"\'`-]')),
          group='secret', check=_real_cli_password, min_entropy=1.5),
 )
 
