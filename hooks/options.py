@@ -144,10 +144,11 @@ def root() -> Record:
                        'Where hotfix records live (Markdown with front matter, or YAML); '
                        '`.` is the repository root.'),
         'record_fields': (ListOf(Str()),
-                          'Fields every hotfix record must fill in (empty, `TODO`, `TBD` or '
-                          '`<...>` count as missing). `incident` must name the ticket in the '
-                          'commit message; `backport` may be `pending` until the fix is on the '
-                          'mainline, then names the port\'s commit.'),
+                          'Fields every hotfix record must fill in with text, or a list of '
+                          'texts (empty, `TODO`, `TBD`, `<...>`, `{}`, `[]`, `["", ""]`, a '
+                          'mapping or `true` count as missing). `incident` must name the '
+                          'ticket in the commit message; `backport` may be `pending` until '
+                          'the fix is on the mainline, then names the port\'s commit.'),
     })
     report = Record(cfg.ReportConfig, 'Output and the audit log.', {
         'audit_log': (Optional(RepoPath(git_dir=True)),
