@@ -105,10 +105,10 @@ def _init_worker(options: ScanOptions) -> None:
 
 def _scan_chunk(chunk: list[Work], salt: Salt) -> list[Hit]:
     assert _worker_scanner is not None
-    return _scan_serial(_worker_scanner, chunk, salt)
+    return scan_serial(_worker_scanner, chunk, salt)
 
 
-def _scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt) -> list[Hit]:
+def scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt) -> list[Hit]:
     hits = []
     for w in work:
         for d in scanner.scan(w.path, w.lines):
@@ -120,7 +120,7 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
     size = sum(len(line.text) for w in work for line in w.lines)
     cores = os.cpu_count() or 1
     if size < PARALLEL_BYTES or cores < 2 or len(work) < 2:
-        return _scan_serial(Scanner(options), work, salt)
+        return scan_serial(Scanner(options), work, salt)
     # Interleave big and small files so every chunk costs about the same.
     ordered = sorted(work, key=lambda w: -sum(len(x.text) for x in w.lines))
     nchunks = cores * 4

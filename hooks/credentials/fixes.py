@@ -100,7 +100,8 @@ def _what_to_do(h: Hit, place: Place) -> str:
                 'shared')
     if place.kind == 'history':
         short = (h.commit or '')[:12]
-        where = (f'deleted at the head, but commit {short} and every clone still hold it'
+        where = (f'in the message of commit {short}, which every clone holds' if message else
+                 f'deleted at the head, but commit {short} and every clone still hold it'
                  if place.gone else f'still in {path} at the head')
         return (f'{where}: treat it as leaked: {rot}. Rewriting history (`git filter-repo '
                 '--replace-text`) removes it from new clones only; rotating it is what '
