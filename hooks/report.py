@@ -225,8 +225,8 @@ def summary_line(prog: str, findings: Sequence[Finding], output: str) -> str:
     verdict = 'blocked' if blocked(list(findings)) else 'passed'
     n = len(findings)
     rules = Counter(f.rule for f in findings)
-    which = f' ({", ".join(f"{r} ×{c}" if c > 1 else r for r, c in sorted(rules.items()))})' \
-        if rules else ''
+    which = (' (' + ', '.join(f'{c} {r}' if c > 1 else r for r, c in sorted(rules.items()))
+             + ')') if rules else ''
     return (f'{prog}: {verdict}: {n} finding{"s" * (n != 1)}{which}; report written to '
             f'{display_path(output)}')
 
