@@ -7,22 +7,23 @@ as committed at the merge base, so a pull request cannot relax what judges it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
-from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from pathlib import Path
-from typing import Any
 
 from hooks import config as cfg
 from hooks.auditlog import AuditRecord
 from hooks.auditlog import audit_path
 from hooks.auditlog import try_append_audit
+from hooks.cirange import CiRange
+from hooks.cirange import ci_fix
+from hooks.cirange import current_ci
+from hooks.cirange import find_range
 from hooks.errors import FatalError
+from hooks.errors import ShallowError
 from hooks.findings import BLOCKED
 from hooks.findings import INTERNAL
 from hooks.findings import PASS
@@ -34,11 +35,9 @@ from hooks.findings import boundary
 from hooks.formats import RunError
 from hooks.formats import to_markdown
 from hooks.git import Repo
-from hooks.git import is_null
 from hooks.hook import BRANCH_OPTIONS
 from hooks.hook import Context
 from hooks.hook import Hook
-from hooks.hook import Range
 from hooks.hook import registered
 from hooks.report import CI_FORMATS
 from hooks.report import render
@@ -58,113 +57,6 @@ RULES = {
         'Have the change reviewed by the policy owners and merge it on its own, before '
         'the changes that need it.'),
 }
-
-
-@dataclass(frozen=True)
-class CiRange:
-    base: str                  # the merge base: the trusted policy lives here
-    head: str
-    target_ref: str            # the target branch's tip (for the backport guard)
-    target_branch: str | None  # e.g. 'production', for the hotfix rules
-    source_branch: str | None  # the pull request's branch, when known
-
-    @property
-    def range(self) -> Range:
-        return Range(self.base, self.head)
-
-
-def _branch_name(ref: str | None) -> str | None:
-    if not ref:
-        return None
-    for prefix in ('refs/heads/', 'refs/remotes/origin/', 'remotes/origin/', 'origin/'):
-        if ref.startswith(prefix):
-            return ref[len(prefix):]
-    return ref
-
-
-def _github_event(env: Mapping[str, str]) -> dict[str, Any]:
-    path = env.get('GITHUB_EVENT_PATH')
-    if not path:
-        return {}
-    try:
-        event = json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return {}
-    return event if isinstance(event, dict) else {}
-
-
-def _dig(event: Mapping[str, Any], *keys: str) -> str | None:
-    value: Any = event
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value if isinstance(value, str) and value else None
-
-
-def _github_pr_head(repo: Repo, event: Mapping[str, Any], base: str) -> str | None:
-    """The pull request's own head. actions/checkout checks out GitHub's test merge
-    (refs/pull/N/merge), an unsigned merge commit nobody wrote: judging it would
-    block every pull request."""
-    sha = _dig(event, 'pull_request', 'head', 'sha')
-    if sha and repo.resolve(sha):
-        return sha
-    head = repo.commit_infos([repo.require('HEAD')])[0]
-    if len(head.parents) == 2 and head.parents[0] == repo.resolve(base):
-        return head.parents[1]  # the test merge: the base's tip first, the PR's head second
-    return None
-
-
-def find_range(repo: Repo, *, base: str | None, head: str | None,
-               target_branch: str | None = None, source_branch: str | None = None,
-               env: Mapping[str, str] | None = None) -> CiRange:
-    """The pull request's range from the arguments or the CI's environment."""
-    env = os.environ if env is None else env
-    head = head or 'HEAD'
-    base_ref: str | None = base
-    target = target_branch
-    source = source_branch
-    if base is None:
-        event = _github_event(env) if env.get('GITHUB_ACTIONS') else {}
-        default = (_dig(event, 'repository', 'default_branch')
-                   or env.get('CI_DEFAULT_BRANCH') or 'main')
-        if env.get('GITHUB_BASE_REF'):
-            base = f'origin/{env["GITHUB_BASE_REF"]}'
-            target = target or env['GITHUB_BASE_REF']
-            source = source or env.get('GITHUB_HEAD_REF')
-            if head == 'HEAD':
-                head = _github_pr_head(repo, event, base) or head
-        elif env.get('CI_MERGE_REQUEST_DIFF_BASE_SHA'):
-            base = env['CI_MERGE_REQUEST_DIFF_BASE_SHA']
-            target = target or env.get('CI_MERGE_REQUEST_TARGET_BRANCH_NAME')
-            source = source or env.get('CI_MERGE_REQUEST_SOURCE_BRANCH_NAME')
-        elif env.get('GITHUB_ACTIONS') and _dig(event, 'before'):
-            base = _dig(event, 'before')
-            target = target or env.get('GITHUB_REF_NAME')
-        elif env.get('CI_COMMIT_BEFORE_SHA'):
-            base = env['CI_COMMIT_BEFORE_SHA']
-            target = target or env.get('CI_COMMIT_BRANCH')
-        else:
-            raise FatalError(
-                'cannot tell which commits to check: pass --base REF (the branch the pull '
-                'request targets, e.g. --base origin/main)')
-        if base is not None and (is_null(base) or repo.resolve(base) is None):
-            # A push that creates a branch, or one whose `before` a force-push made
-            # unreachable (no fetch brings it back): judge it against the default
-            # branch.
-            base = f'origin/{default}'
-        base_ref = base
-    else:
-        target = target or _branch_name(base)
-    assert base_ref is not None
-    head_sha = repo.require(head)
-    base_sha = repo.require(base_ref)
-    merge_base = repo.merge_base(base_sha, head_sha)
-    if merge_base is None:
-        hint = (' This clone is shallow: fetch the history with `git fetch --unshallow` '
-                '(GitHub Actions: `fetch-depth: 0` in actions/checkout).'
-                if repo.is_shallow() else '')
-        raise FatalError(f'{base} and {head} have no common ancestor, so the pull request '
-                         f'cannot be told apart from the target.{hint}')
-    return CiRange(merge_base, head_sha, base_sha, target, source)
 
 
 def policy_changes(repo: Repo, rng: CiRange, trusted: cfg.Config,
@@ -234,7 +126,7 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiRes
         notes.extend(f'{hook.id}: {n}' for n in outcome.notes)
         durations[hook.id] = time.monotonic() - started
     findings.sort(key=lambda f: (f.hook, f.commit or '', f.path, f.line or 0))
-    commits = len(repo.rev_list(f'{rng.base}..{rng.head}'))
+    commits = len(repo.commits_in_range(rng.range.from_ref, rng.head, rng.range.exclude))
     return CiResult(findings, rules, trusted, commits, notes, durations)
 
 
@@ -268,7 +160,12 @@ def main(argv: Sequence[str]) -> int:
 
     def run() -> int:
         try:
-            return _run(args, formats, outputs)
+            try:
+                return _run(args, formats, outputs)
+            except ShallowError as e:
+                # Wherever the history ran out (the range, a hook's walk), the fix is
+                # said in the terms of the CI this runs in.
+                raise FatalError(ci_fix(e, current_ci())) from e
         except FatalError as e:
             _error_reports(formats, outputs, _run_error(e, e.exit_code))
             raise

@@ -5,6 +5,7 @@ file name holds round-trips back to git through `os.fsencode`.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -15,9 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from hooks.errors import DiffParseError
 from hooks.errors import GitError
+from hooks.errors import ShallowError
 
 EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+EMPTY_TREES = {
+    'sha1': EMPTY_TREE,
+    'sha256': '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
+}
 
 # Options that make diff output independent of the user's git config: no colour,
 # no external or textconv drivers (a repository's .gitattributes could otherwise
@@ -25,9 +32,23 @@ EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
 _DIFF_OPTS = (
     '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--text',
     '--no-relative', '--src-prefix=a/', '--dst-prefix=b/', '--no-abbrev',
-    '--submodule=short', '-O/dev/null', '--raw', '-p', '-z', '-U1',
+    '--submodule=short', '--ignore-submodules=none', '-O/dev/null', '--raw', '-p', '-z',
+    '-U1',
 )
-_CONFIG_OPTS = ('-c', 'core.quotepath=on', '-c', 'diff.noprefix=false')
+# diff.suppressBlankEmpty would print an empty context line without its prefix.
+_CONFIG_OPTS = ('-c', 'core.quotepath=on', '-c', 'diff.noprefix=false',
+                '-c', 'diff.suppressBlankEmpty=false')
+
+# A repository can rewrite its own history for git: `git replace` (refs/replace/*)
+# and the grafts file ($GIT_DIR/info/grafts) make git read other objects or other
+# parents than the ones stored, and those are not what is pushed. Every git
+# process commit-warden starts runs with both off. A graft file path under a
+# non-directory is ignored silently by git (ENOTDIR), unlike /dev/null itself,
+# which git would read and then warn that grafts are deprecated.
+_NO_HISTORY_REWRITES = {
+    'GIT_NO_REPLACE_OBJECTS': '1',
+    'GIT_GRAFT_FILE': os.path.join(os.devnull, 'commit-warden-no-grafts'),
+}
 
 # Variables git exports to hooks; they point at *this* repository and must not
 # leak into git calls made on another directory (tests, the demo).
@@ -51,6 +72,21 @@ def no_git_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     }
 
 
+def git_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a git process: `env` (default: ours) with replace refs
+    and grafts turned off, so git reads the objects as they are stored."""
+    return {**(os.environ if env is None else env), **_NO_HISTORY_REWRITES}
+
+
+def is_first_push(from_ref: str, to_ref: str, env: Mapping[str, str]) -> bool:
+    """At pre-push: whether pre-commit's FROM..TO is its guess for a push whose
+    remote branch it could not find (see `Repo.first_push_range`)."""
+    remote, branch = env.get('PRE_COMMIT_REMOTE_NAME'), env.get('PRE_COMMIT_REMOTE_BRANCH')
+    if not (remote and branch) or is_null(from_ref):
+        return False
+    return Repo.discover().first_push_range(from_ref, to_ref, remote, branch)
+
+
 def is_null(ref: str) -> bool:
     """pre-commit and git use an all-zero object id for 'no commit' (a new branch)."""
     return bool(ref) and set(ref) == {'0'}
@@ -66,7 +102,7 @@ def run_git(
     cmd = ('git', *args)
     try:
         proc = subprocess.run(
-            cmd, cwd=cwd, input=stdin, capture_output=True, env=env, check=False,
+            cmd, cwd=cwd, input=stdin, capture_output=True, env=git_env(env), check=False,
         )
     except FileNotFoundError as e:
         raise GitError(
@@ -164,107 +200,247 @@ def unquote_c(s: bytes) -> bytes:
     return bytes(out)
 
 
-def _parse_raw(data: bytes, pos: int) -> tuple[list[tuple[str, str, str, str, str, str]], int]:
-    """Parse `--raw -z` entries starting at `pos`; returns entries and the new pos."""
+_MODE = re.compile(rb'^[0-7]{6}$')
+_OID = re.compile(rb'^[0-9a-f]{40}(?:[0-9a-f]{24})?$')
+# The lines git writes between a patch's `diff` line and its first hunk. Anything
+# else there is output this parser was not written for: an internal error.
+_EXTENDED_HEADERS = (
+    b'old mode ', b'new mode ', b'deleted file mode ', b'new file mode ', b'index ',
+    b'mode ', b'--- ', b'+++ ', b'Binary files ',
+)
+
+
+class _RawEntry(NamedTuple):
+    path: str
+    statuses: str             # one letter per parent
+    modes: tuple[str, ...]    # each parent's mode, then the result's
+    oids: tuple[str, ...]     # each parent's object, then the result's
+
+    @property
+    def parents(self) -> int:
+        return len(self.statuses)
+
+    @property
+    def status(self) -> str:
+        """git's letter against the first parent; for a merge, what the merge did."""
+        if self.parents == 1:
+            return self.statuses
+        if self.modes[-1] == '000000':
+            return 'D'
+        if all(m == '000000' for m in self.modes[:-1]):
+            return 'A'
+        if _kind(self.modes[-1]) != _kind(self.modes[0]) and self.modes[0] != '000000':
+            return 'T'
+        return 'M'
+
+
+def _kind(mode: str) -> str:
+    return mode[:2] if mode[:2] in ('12', '16') else '10'
+
+
+def _bad(what: str) -> DiffParseError:
+    return DiffParseError(f'could not parse git diff output: {what}')
+
+
+def _parse_raw(data: bytes, pos: int) -> tuple[list[_RawEntry], int]:
+    """Parse `--raw -z` entries starting at `pos`; returns entries and the new pos.
+
+    One parent: `:old new oid oid S`, NUL, the path, NUL; a merge with n parents writes n
+    colons, n+1 modes and oids, and n status letters.
+    """
     entries = []
     while pos < len(data) and data[pos:pos + 1] == b':':
-        end = data.index(b'\0', pos)
-        meta = data[pos:end].lstrip(b':').split(b' ')
+        end = data.find(b'\0', pos)
+        if end < 0:
+            raise _bad('a raw entry without its path')
+        head = data[pos:end]
+        colons = len(head) - len(head.lstrip(b':'))
+        meta = head[colons:].split(b' ')
         pos = end + 1
-        end = data.index(b'\0', pos)
+        end = data.find(b'\0', pos)
+        if end < 0 or end == pos:
+            raise _bad('a raw entry without its path')
         path = os.fsdecode(data[pos:end])
         pos = end + 1
-        # n parents: n+1 modes, n+1 oids, then the status (5 fields for one parent).
-        n = (len(meta) - 3) // 2
-        modes = meta[:n + 1]
-        oids = meta[n + 1:2 * n + 2]
-        status = meta[-1].decode()[:1]
-        entries.append((
-            path, status, modes[0].decode(), modes[-1].decode(),
-            oids[0].decode(), oids[-1].decode(),
-        ))
+        n = colons
+        modes, oids, status = meta[:n + 1], meta[n + 1:2 * n + 2], meta[2 * n + 2:]
+        if (len(meta) != 2 * n + 3 or not all(_MODE.match(m) for m in modes)
+                or not all(_OID.match(o) for o in oids)
+                or len({len(o) for o in oids}) != 1):
+            raise _bad(f'unexpected raw entry {head[:200]!r}')
+        letters = status[0].decode('ascii', 'replace')
+        if n == 1:
+            letters = letters[:1]  # a one-parent status may carry a score (R100)
+        if len(letters) != n or not all(c in 'ADMTU' for c in letters):
+            raise _bad(f'unexpected status {letters!r} for {path!r}')
+        entries.append(_RawEntry(
+            path, letters, tuple(m.decode() for m in modes), tuple(o.decode() for o in oids)))
     return entries, pos
 
 
-def _split_patches(patch: bytes) -> list[bytes]:
-    sections: list[bytes] = []
-    start = None
-    for m in re.finditer(rb'^diff --(?:git|cc|combined) ', patch, re.M):
-        if start is not None:
-            sections.append(patch[start:m.start()])
-        start = m.start()
-    if start is not None:
-        sections.append(patch[start:])
-    return sections
+_SECTION = re.compile(rb'^(?:diff --git |diff --cc |diff --combined |\* Unmerged path )', re.M)
 
 
-def _combined_path(section: bytes) -> str:
-    header = section.split(b'\n', 1)[0]
-    name = header.split(b' ', 2)[2]
-    return os.fsdecode(unquote_c(name))
+def _header_path(line: bytes) -> str:
+    """The path a patch section's first line names.
+
+    Without rename detection both names of `diff --git a/P b/P` are the same path,
+    quoted alike, so P is read from the line's shape rather than split on a space
+    (a name may hold ` b/`).
+    """
+    for lead in (b'diff --cc ', b'diff --combined ', b'* Unmerged path '):
+        if line.startswith(lead):
+            return os.fsdecode(unquote_c(line[len(lead):]))
+    rest = line[len(b'diff --git '):]
+    if rest.startswith(b'"'):
+        m = re.fullmatch(rb'("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")', rest)
+        if m is None:
+            raise _bad(f'unexpected patch header {line[:200]!r}')
+        a, b = unquote_c(m.group(1)), unquote_c(m.group(2))
+        if a.startswith(b'a/') and b.startswith(b'b/') and a[2:] == b[2:]:
+            return os.fsdecode(b[2:])
+        raise _bad(f'unexpected patch header {line[:200]!r}')
+    n = (len(rest) - 5) // 2
+    if (len(rest) == 2 * n + 5 and rest.startswith(b'a/') and rest[2 + n:5 + n] == b' b/'
+            and rest[2:2 + n] == rest[5 + n:]):
+        return os.fsdecode(rest[5 + n:])
+    raise _bad(f'unexpected patch header {line[:200]!r}')
 
 
-def _parse_hunks(section: bytes) -> tuple[tuple[DiffLine, ...], bool]:
-    """The added and context lines of one file's patch, and whether it holds NUL bytes."""
+def _split_patches(patch: bytes) -> list[tuple[str, bytes]]:
+    """(path, section) for each file's patch, in git's order.
+
+    Only git-written lines can start with `diff ` or `* `: every line of file
+    content in a hunk carries a one-character prefix per parent.
+    """
+    starts = [m.start() for m in _SECTION.finditer(patch)]
+    if patch[:starts[0] if starts else len(patch)].strip(b'\0\n'):
+        raise _bad('text before the first patch')
+    out = []
+    for i, start in enumerate(starts):
+        section = patch[start:starts[i + 1] if i + 1 < len(starts) else len(patch)]
+        out.append((_header_path(section.split(b'\n', 1)[0]), section))
+    return out
+
+
+def _hunk_header(parents: int) -> re.Pattern[bytes]:
+    at = b'@' * (parents + 1)
+    return re.compile(rb'^' + at + rb' (?:-\d+(?:,\d+)? ){' + str(parents).encode()
+                      + rb'}\+\d+(?:,(\d+))? ' + at + rb'(?: |$)')
+
+
+_HUNK_HEADERS: dict[int, re.Pattern[bytes]] = {}
+
+
+def _parse_hunks(section: bytes, parents: int = 1) -> tuple[tuple[DiffLine, ...], bool]:
+    """The added and context lines of one file's patch, and whether it holds NUL bytes.
+
+    Strict: a header line git does not write, a malformed hunk header, a line
+    without a valid prefix or a hunk whose length disagrees with its header is an
+    internal error, never a guess.
+    """
+    header = _HUNK_HEADERS.get(parents)
+    if header is None:
+        header = _HUNK_HEADERS[parents] = _hunk_header(parents)
+    at = b'@' * (parents + 1) + b' '
     lines: list[DiffLine] = []
     binary = False
-    number = 0
-    ncols = 1
-    in_hunk = False
     raws = section.split(b'\n')
-    if raws and raws[-1] == b'':
+    if raws and raws[-1] in (b'', b'\0'):
         raws.pop()
-    for raw in raws:
-        if raw.startswith(b'@@'):
+    number = 0
+    left = 0          # lines of the new file the current hunk still owes
+    in_hunk = False
+    for raw in raws[1:]:
+        if raw.startswith(at):
+            if left:
+                raise _bad(f'a hunk {left} line(s) shorter than its header says')
             m = _HUNK.match(raw)
-            if m is None:
-                continue
-            ncols = len(raw) - len(raw.lstrip(b'@')) - 1
+            shape = header.match(raw)
+            if m is None or shape is None:
+                raise _bad(f'unexpected hunk header {raw[:200]!r}')
             number = int(m.group(1))
+            left = 1 if shape.group(1) is None else int(shape.group(1))
             in_hunk = True
             continue
         if not in_hunk:
             if raw.startswith(b'Binary files '):
                 binary = True
+            elif not raw.startswith(_EXTENDED_HEADERS):
+                raise _bad(f'unexpected patch header line {raw[:200]!r}')
             continue
         if raw.startswith(b'\\'):
             continue  # "\ No newline at end of file"
-        prefix, text = raw[:ncols], raw[ncols:]
+        prefix, text = raw[:parents], raw[parents:]
+        if len(prefix) != parents or prefix.strip(b' +-'):
+            raise _bad(f'a patch line without a valid prefix {raw[:40]!r}')
         if b'-' in prefix:
             continue  # a removed line: not in the new file
+        if not left:
+            raise _bad('a hunk longer than its header says')
+        left -= 1
         if b'\0' in text:
             binary = True
-        added = bool(prefix) and prefix.strip(b'+') == b''
+        added = prefix.strip(b'+') == b''
         lines.append(DiffLine(number, _decode(text), added))
         number += 1
+    if left:
+        raise _bad(f'a hunk {left} line(s) shorter than its header says')
     return tuple(lines), binary
 
 
 def parse_diff(data: bytes, pos: int = 0, end: int | None = None) -> list[FileChange]:
-    """Parse the output of `git diff --raw -p -z` (or one commit of diff-tree)."""
+    """Parse the output of `git diff --raw -p -z` (or one commit of `diff-tree --cc`).
+
+    Raw entries and patches are matched by path, never by count. What git writes
+    for each entry is known, and anything else is an internal error:
+    - one patch per file; two for a type change (the old kind deleted, the new one
+      added), whose added lines are those of the new kind;
+    - a merge (`--cc`) has a patch only where the merge itself wrote lines that no
+      parent had (or removed lines every parent had, or changed a mode). A file
+      that differs from every parent but has no patch took each hunk from one
+      parent or another: the merge added nothing there, so it is not a change of
+      the merge's own and is left out;
+    - an unmerged path (a conflict still in the index) has a `* Unmerged path`
+      line and no patch: it is returned with status U and no lines, and
+      `Repo.staged_changes` fills in what the conflict would bring in.
+    """
     end = len(data) if end is None else end
     chunk = data[pos:end]
     entries, p = _parse_raw(chunk, 0)
-    if p < len(chunk) and chunk[p:p + 1] == b'\0':
-        p += 1
-    sections = _split_patches(chunk[p:])
-    combined = bool(sections) and sections[0].startswith(b'diff --cc')
-    by_path: dict[str, bytes] = {}
-    if combined:
-        by_path = {_combined_path(s): s for s in sections}
-    elif len(sections) != len(entries):
-        raise GitError(
-            f'could not match {len(sections)} patches to {len(entries)} files in git diff '
-            'output; please report this with your git version',
-        )
+    sections: dict[str, list[bytes]] = {}
+    # Every patch ends with a newline; NULs around the patches only separate records.
+    for path, section in _split_patches(chunk[p:].strip(b'\0')):
+        sections.setdefault(path, []).append(section)
     changes = []
-    for i, (path, status, old_mode, new_mode, old_oid, new_oid) in enumerate(entries):
-        section = by_path.get(path, b'') if combined else sections[i]
-        lines, binary = _parse_hunks(section) if section else ((), False)
+    for e in entries:
+        got = sections.pop(e.path, [])
+        unmerged = [s for s in got if s.startswith(b'* Unmerged path ')]
+        patches = [s for s in got if not s.startswith(b'* Unmerged path ')]
+        if e.status == 'U':
+            if unmerged and not patches:
+                changes.append(FileChange(e.path, 'U', e.modes[0], e.modes[-1],
+                                          e.oids[0], e.oids[-1]))
+                continue
+            raise _bad(f'unmerged path {e.path!r} without its marker')
+        if unmerged:
+            raise _bad(f'an unmerged marker for {e.path!r}, which git lists as merged')
+        if e.parents > 1 and not patches:
+            continue  # the merge took this file's every hunk from a parent
+        if not (len(patches) == 1 or (len(patches) == 2 and e.statuses[0] == 'T')):
+            raise _bad(f'{len(patches)} patches for {e.path!r} (status {e.statuses})')
+        lines: tuple[DiffLine, ...] = ()
+        binary = False
+        for section in patches:
+            got_lines, got_binary = _parse_hunks(section, e.parents)
+            lines += got_lines
+            binary = binary or got_binary
         changes.append(FileChange(
-            path=path, status=status, old_mode=old_mode, new_mode=new_mode,
-            old_oid=old_oid, new_oid=new_oid, lines=lines, binary=binary,
+            path=e.path, status=e.status, old_mode=e.modes[0], new_mode=e.modes[-1],
+            old_oid=e.oids[0], new_oid=e.oids[-1], lines=lines, binary=binary,
         ))
+    if sections:
+        raise _bad(f'a patch for {sorted(sections)[0]!r}, which the raw entries do not list')
     return changes
 
 
@@ -292,7 +468,7 @@ class CatFile:
         if self._proc is None:
             self._proc = subprocess.Popen(
                 ('git', 'cat-file', '--batch'), cwd=self._repo.root,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=git_env(),
             )
         return self._proc
 
@@ -316,6 +492,17 @@ class CatFile:
         return parts[0].decode(), parts[1].decode(), content
 
 
+
+@functools.lru_cache(maxsize=16)
+def _empty_tree(root: Path) -> str:
+    # Asked once per repository and run: a NamedTuple cannot cache on itself.
+    fmt = run_git('rev-parse', '--show-object-format', cwd=root).stdout.decode().strip()
+    tree = EMPTY_TREES.get(fmt)
+    if tree is None:
+        raise GitError(f'this repository uses the {fmt!r} object format, which '
+                       'commit-warden does not know')
+    return tree
+
 class Repo(NamedTuple):
     root: Path          # the work tree's top level
     git_dir: Path       # this work tree's git dir (differs from common_dir in a linked worktree)
@@ -337,6 +524,11 @@ class Repo(NamedTuple):
         if len(out) < 3 or not out[0]:
             raise GitError('commit-warden needs a work tree; bare repositories are not supported')
         return cls(Path(out[0]), Path(out[1]), Path(out[2]))
+
+    @property
+    def empty_tree(self) -> str:
+        """The empty tree's id in this repository's object format (SHA-1 or SHA-256)."""
+        return _empty_tree(self.root)
 
     @property
     def state_dir(self) -> Path:
@@ -365,11 +557,10 @@ class Repo(NamedTuple):
     def require(self, ref: str) -> str:
         sha = self.resolve(ref)
         if sha is None:
-            hint = ''
             if self.is_shallow():
-                hint = (' (this is a shallow clone: `git fetch --unshallow`, or '
-                        '`fetch-depth: 0` in actions/checkout)')
-            raise GitError(f'{ref!r} does not name a commit in this repository{hint}; '
+                raise ShallowError(f'{ref!r} does not name a commit in this shallow clone',
+                                   'Fetch the history: `git fetch --unshallow`')
+            raise GitError(f'{ref!r} does not name a commit in this repository; '
                            'fetch it first, e.g. `git fetch origin`')
         return sha
 
@@ -424,35 +615,86 @@ class Repo(NamedTuple):
     def rev_list(self, *args: str) -> list[str]:
         return self.out('rev-list', *args).split()
 
-    def commits_in_range(self, from_ref: str | None, to_ref: str) -> list[str]:
+    def commits_in_range(self, from_ref: str | None, to_ref: str,
+                         exclude: Sequence[str] | None = None) -> list[str]:
         """Commits of FROM..TO, oldest first.
 
         No FROM (or an all-zero one, a new branch): the commits on no remote-tracking
-        ref. A range that walks past a shallow clone's boundary is an error, never a
-        silent pass over the commits we cannot see.
+        ref. `exclude` replaces that default with exactly these commits: the range
+        is then TO minus everything reachable from FROM (if any) or from `exclude`
+        (how `commit-warden ci` states what a push event adds). A range that walks
+        past a shallow clone's boundary is an error, never a silent pass over the
+        commits we cannot see.
         """
-        if from_ref is None or is_null(from_ref):
-            to_sha = self.require(to_ref)
+        from_sha = None if from_ref is None or is_null(from_ref) else from_ref
+        shas = self.require_all(*((from_sha, to_ref) if from_sha else (to_ref,)))
+        to_sha = shas[-1]
+        if exclude is not None:
+            bottoms = [*shas[:-1], *exclude]
+            commits = self.rev_list('--reverse', '--topo-order', to_sha,
+                                    *(('--not', *bottoms) if bottoms else ()))
+        elif from_sha is None:
             commits = self.rev_list('--reverse', '--topo-order', to_sha, '--not', '--remotes')
         else:
-            from_sha, to_sha = self.require_all(from_ref, to_ref)
-            commits = self.rev_list('--reverse', '--topo-order', f'{from_sha}..{to_sha}')
-        if commits:
-            boundary = self.shallow_boundary() & set(commits)
-            if boundary:
-                raise GitError(
-                    f'the range reaches past this shallow clone\'s boundary '
-                    f'(commit {sorted(boundary)[0][:12]}): its history is missing, so it '
-                    'cannot be checked. Fetch it: `git fetch --unshallow` (GitHub Actions: '
-                    '`fetch-depth: 0` in actions/checkout)',
-                )
+            commits = self.rev_list('--reverse', '--topo-order', f'{shas[0]}..{to_sha}')
+        self.check_not_shallow(commits)
         return commits
+
+    def check_not_shallow(self, commits: Sequence[str]) -> None:
+        """Refuse a list of commits that reaches a shallow clone's boundary: a
+        boundary commit's parents are missing, so what it changed cannot be told."""
+        if not commits:
+            return
+        boundary = self.shallow_boundary() & set(commits)
+        if boundary:
+            raise ShallowError(
+                f'the range reaches past this shallow clone\'s boundary '
+                f'(commit {sorted(boundary)[0][:12]}): its history is missing, so it '
+                'cannot be checked', 'Fetch it: `git fetch --unshallow` (GitHub Actions: '
+                '`fetch-depth: 0` in actions/checkout; GitLab CI: `GIT_DEPTH: 0`)',
+            )
+
+    def remote_branches(self) -> dict[str, str]:
+        """refs/remotes/* branch name -> commit, symbolic refs (origin/HEAD) left out."""
+        proc = self.git('for-each-ref', '--format=%(objectname) %(symref) %(refname)',
+                        'refs/remotes/')
+        out = {}
+        for line in proc.stdout.decode('utf-8', 'surrogateescape').splitlines():
+            sha, symref, name = line.split(' ', 2)
+            if not symref:
+                out[name] = sha
+        return out
+
+    def first_push_range(self, from_ref: str, to_ref: str, remote: str,
+                         remote_branch: str) -> bool:
+        """Whether pre-commit's pre-push range FROM..TO is its first-push guess.
+
+        On a push that creates a branch (or whose remote tip is not here),
+        pre-commit passes the parent of the oldest commit `--remotes=<remote>` lacks
+        as FROM. Through a merge, FROM..TO then reaches commits the remote already
+        has (the other side of a merge from origin/main); the pushed commits are
+        exactly those no remote-tracking ref has.
+        """
+        from_sha = self.resolve(from_ref)
+        to_sha = self.resolve(to_ref)
+        if from_sha is None or to_sha is None:
+            return False
+        short = remote_branch.removeprefix('refs/heads/')
+        if self.resolve(f'refs/remotes/{remote}/{short}') == from_sha:
+            return False  # FROM is the remote branch's tip: an ordinary push
+        new = self.rev_list('--topo-order', '--reverse', to_sha, '--not',
+                            f'--remotes={remote}')
+        if not new:
+            return False
+        first = self.commit_infos(new[:1])[0]
+        return bool(first.parents) and first.parents[0] == from_sha
 
     def commit_infos(self, commits: Sequence[str]) -> list[CommitInfo]:
         if not commits:
             return []
         fmt = '%H%x1f%P%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%ct%x1f%B'
-        proc = self.git('log', '--no-walk=unsorted', '-z', f'--format={fmt}',
+        proc = self.git('log', '--no-walk=unsorted', '--no-show-signature', '-z',
+                        f'--format={fmt}',
                         '--stdin', stdin='\n'.join(commits).encode() + b'\n')
         infos = []
         for record in proc.stdout.split(b'\0'):
@@ -470,35 +712,91 @@ class Repo(NamedTuple):
     def commit_changes(self, commits: Sequence[str]) -> list[CommitChanges]:
         """What each commit adds: one `git diff-tree --stdin` for the whole list.
 
-        A merge shows what it adds against all of its parents (`--cc`), so lines
-        that came from one side are judged in the commit that wrote them.
+        A root commit shows its whole tree. A merge shows what it adds against all
+        of its parents (`--cc`), so lines that came from one side are judged in the
+        commit that wrote them (see `parse_diff`). Every commit asked for must come
+        back (`--always` writes a header even for an empty commit); one that does
+        not is an internal error, never an empty change.
         """
-        if not commits:
+        wanted = list(dict.fromkeys(commits))
+        if not wanted:
             return []
         # Each commit's section starts with a header carrying a random nonce: the
         # diff itself is attacker-controlled text, so a header that any file
         # could contain (a bare commit id between NULs) could hide a commit.
         nonce = os.urandom(16).hex()
         marker = f'\0cw-{nonce} '.encode()
-        proc = self.git(*_CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc',
+        proc = self.git(*_CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc', '--always',
                         '-r', *_DIFF_OPTS, f'--format=%x00cw-{nonce} %H%x00',
-                        stdin='\n'.join(commits).encode() + b'\n')
+                        stdin='\n'.join(wanted).encode() + b'\n')
         found: dict[str, list[FileChange]] = {}
-        for section in proc.stdout.split(marker)[1:]:
-            sha, _, rest = section.partition(b'\0')
-            body = rest.lstrip(b'\0\n')
-            found[sha.decode()] = parse_diff(body) if body else []
-        return [CommitChanges(c, tuple(found.get(c, ()))) for c in commits]
+        sections = proc.stdout.split(marker)
+        if sections[0].strip(b'\0\n'):
+            raise _bad('output before the first commit')
+        for section in sections[1:]:
+            sha_b, _, rest = section.partition(b'\0')
+            sha = sha_b.decode('ascii', 'replace')
+            if sha in found or sha not in wanted:
+                raise _bad(f'an unexpected commit {sha[:64]!r} in git diff-tree output')
+            body = rest.lstrip(b'\0\n')  # the header's terminators
+            found[sha] = parse_diff(body) if body else []
+        missing = [c for c in wanted if c not in found]
+        if missing:
+            raise _bad(f'git diff-tree said nothing about commit {missing[0]}')
+        return [CommitChanges(c, tuple(found[c])) for c in commits]
 
     # --- the index and trees ---------------------------------------------
 
     def staged_changes(self, paths: Sequence[str] | None = None) -> list[FileChange]:
-        """What the index adds against HEAD (or against nothing in an empty repo)."""
-        base = 'HEAD' if self.head() else EMPTY_TREE
+        """What the index adds against HEAD (or against nothing in an empty repo).
+
+        A path with an unresolved conflict has no staged content yet: what it would
+        bring in is what the incoming side (stage 3) has that ours (stage 2) lacks.
+        """
+        base = 'HEAD' if self.head() else self.empty_tree
         spec = ('--', *paths) if paths else ()
         proc = self.git(*_CONFIG_OPTS, '--literal-pathspecs', 'diff-index', '--cached',
                         '-r', *_DIFF_OPTS, base, *spec)
-        return parse_diff(proc.stdout)
+        changes = parse_diff(proc.stdout)
+        if any(c.status == 'U' for c in changes):
+            changes = [self._conflict_change(c) if c.status == 'U' else c for c in changes]
+        return changes
+
+    def _conflict_change(self, change: FileChange) -> FileChange:
+        stages = self.ls_stages([change.path]).get(change.path, {})
+        ours, theirs = stages.get(2), stages.get(3)
+        old_mode, old_oid = ours or ('000000', '')
+        if theirs is None or theirs[0] == '160000':
+            # Deleted (or a submodule) on the incoming side: it brings no lines.
+            new_mode, new_oid = theirs or ('000000', '')
+            return FileChange(change.path, 'U', old_mode, new_mode, old_oid, new_oid)
+        if ours is None or ours[0] == '160000':
+            data = dict(self.read_blobs([theirs[1]])).get(theirs[1], b'')
+            texts = data.split(b'\n')
+            if texts[-1] == b'':
+                texts.pop()
+            lines = tuple(DiffLine(i, _decode(t), True) for i, t in enumerate(texts, 1))
+            binary = b'\0' in data
+        else:
+            proc = self.git(*_CONFIG_OPTS, 'diff', '--no-color', '--no-ext-diff',
+                            '--no-textconv', '--text', '-U1', '--end-of-options',
+                            ours[1], theirs[1])
+            # Two blobs: the header names them by id, not by path; only the hunks matter.
+            lines, binary = _parse_hunks(proc.stdout) if proc.stdout else ((), False)
+        return FileChange(change.path, 'U', old_mode, theirs[0], old_oid, theirs[1], lines,
+                          binary)
+
+    def ls_stages(self, paths: Sequence[str]) -> dict[str, dict[int, tuple[str, str]]]:
+        """path -> {stage: (mode, oid)} for index entries, conflict stages included."""
+        proc = self.git('--literal-pathspecs', 'ls-files', '-s', '-z', '--', *paths)
+        entries: dict[str, dict[int, tuple[str, str]]] = {}
+        for rec in proc.stdout.split(b'\0'):
+            if not rec:
+                continue
+            meta, path = rec.split(b'\t', 1)
+            mode, oid, stage = meta.decode().split()
+            entries.setdefault(os.fsdecode(path), {})[int(stage)] = (mode, oid)
+        return entries
 
     def ls_files(self, paths: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
         """path -> (mode, oid) for index entries (stage 0, or the 'ours' stage of a conflict)."""

@@ -32,6 +32,7 @@ class Range(NamedTuple):
     from_ref: str | None   # None: a new branch, every commit on no remote-tracking ref
     to_ref: str
     remote: str | None = None
+    exclude: tuple[str, ...] | None = None  # set: TO minus FROM and these, not the remotes
 
     def __str__(self) -> str:
         return f'{self.from_ref or "(new branch)"}..{self.to_ref}'

@@ -124,6 +124,11 @@ def range_from(args: argparse.Namespace, env: Mapping[str, str] | None = None) -
     from_ref = getattr(args, 'from_ref', None) or env.get('PRE_COMMIT_FROM_REF') or None
     to_ref = getattr(args, 'to_ref', None) or env.get('PRE_COMMIT_TO_REF') or None
     if from_ref or to_ref:
+        if from_ref and not getattr(args, 'from_ref', None):
+            from hooks.git import is_first_push
+
+            if is_first_push(from_ref, to_ref or 'HEAD', env):
+                return Range(None, to_ref or 'HEAD', env.get('PRE_COMMIT_REMOTE_NAME'))
         return Range(from_ref, to_ref or 'HEAD')
     if env.get('PRE_COMMIT_REMOTE_BRANCH') or env.get('PRE_COMMIT_REMOTE_NAME'):
         local = env.get('PRE_COMMIT_LOCAL_BRANCH') or 'HEAD'

@@ -556,3 +556,26 @@ def test_on_block_does_not_run_when_nothing_blocks_and_a_missing_command_is_logg
     code, out = run_ci(capsys, '--base', 'main', '--on-block', str(tmp_path / 'no-such'))
     assert code == 1
     assert '--on-block not run: No such file or directory; the verdict stands' in out
+
+
+@pytest.mark.parametrize(('env', 'fix'), [
+    ({'GITHUB_ACTIONS': 'true'}, 'set `fetch-depth: 0` in the actions/checkout step'),
+    ({'GITLAB_CI': 'true'}, 'set `GIT_DEPTH: 0` in the job\'s variables'),
+    ({}, 'run `git fetch --unshallow` (or clone with the full history)'),
+])
+@pytest.mark.parametrize('fetch_base', [True, False])
+def test_shallow_clone_errors_name_the_fix_in_the_cis_terms(
+        signed_repo: Path, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], env: dict[str, str], fix: str,
+        fetch_base: bool) -> None:
+    clone = _shallow_pull_request(signed_repo, remote, tmp_path)
+    if not fetch_base:
+        git('update-ref', '-d', 'refs/remotes/origin/main', cwd=clone)
+    monkeypatch.chdir(clone)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    code, out = run_ci(capsys, '--base', 'origin/main')
+    assert code == 2
+    assert fix in out
+    others = {'fetch-depth', 'GIT_DEPTH'} - {w for w in ('fetch-depth', 'GIT_DEPTH') if w in fix}
+    assert not any(o in out for o in others)

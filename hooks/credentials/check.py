@@ -47,7 +47,7 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
                ) -> tuple[list[Hit], list[Finding], int]:
     """(hits, skipped, number of commits) for every commit of the range."""
     creds = config.credentials
-    commits = repo.commits_in_range(rng.from_ref, rng.to_ref)
+    commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
     cache = RangeCache(repo, config.digest)
     todo = [c for c in commits if cache.get(c) is None]
     hits: list[Hit] = []

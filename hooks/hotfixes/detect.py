@@ -107,7 +107,7 @@ def check_range(
     """Judge every commit of a range (pre-push, CI): messages, branches and records."""
     policy = Policy.of(config)
     notes: list[str] = []
-    commits = repo.commits_in_range(rng.from_ref, rng.to_ref)
+    commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
     to_sha = repo.require(rng.to_ref)
     findings: list[Finding] = []
     names = remotes(repo)
@@ -130,8 +130,8 @@ def check_range(
                          f'fetch it: `git fetch origin {config.mainline}`')
         else:
             exclude = [repo.require(rng.from_ref)] if rng.from_ref and not is_null(
-                rng.from_ref) else ['--remotes']
-            off = set(repo.rev_list(to_sha, '--not', main_sha, *exclude))
+                rng.from_ref) else ([] if rng.exclude is not None else ['--remotes'])
+            off = set(repo.rev_list(to_sha, '--not', main_sha, *exclude, *(rng.exclude or ())))
             on_mainline = set(commits) - off
 
     infos = {i.commit: i for i in repo.commit_infos(commits)}

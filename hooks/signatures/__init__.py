@@ -115,7 +115,8 @@ def check_range(ctx: Context) -> Outcome:
     policy = ctx.config.signatures
     trust = load_trust(ctx.repo, policy, ctx.policy_ref)
     result = check(ctx.repo, policy=policy, trust=trust, from_ref=ctx.range.from_ref,
-                   to_ref=ctx.range.to_ref, use_cache=ctx.use_cache)
+                   to_ref=ctx.range.to_ref, use_cache=ctx.use_cache,
+                   exclude=ctx.range.exclude)
     return Outcome(result.findings, notes=result.notes)
 
 

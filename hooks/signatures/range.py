@@ -47,14 +47,14 @@ class RangeResult:
 
 def check_range(
         repo: Repo, *, policy: SignaturesConfig, trust: Trust, from_ref: str | None,
-        to_ref: str, use_cache: bool = True,
+        to_ref: str, use_cache: bool = True, exclude: tuple[str, ...] | None = None,
 ) -> RangeResult:
     """One verdict per commit of FROM..TO."""
     result = RangeResult()
     if is_null(to_ref):
         return result  # a branch deletion: nothing new to check
     to_sha = repo.require(to_ref)
-    commits = repo.commits_in_range(from_ref, to_sha)
+    commits = repo.commits_in_range(from_ref, to_sha, exclude)
     if not commits:
         return result
     if policy.exempt_before:
