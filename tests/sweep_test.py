@@ -112,6 +112,10 @@ def test_reports_in_every_format(repo: Path, planted: dict[str, str], tmp_path: 
     validate_sarif(sarif)
     results = sarif['runs'][0]['results']
     assert len(results) == 4
+    uris = {r['locations'][0]['physicalLocation']['artifactLocation']['uri'] for r in results}
+    # deploy.py and ops/notify.py are gone at the head: those findings sit on README
+    # (what their commits changed is gone too), naming the commit.
+    assert uris == {'README', 'notify.py'}
     data = json.loads(paths['json'].read_text())
     by_path = {f['path']: f for f in data['findings']}
     assert by_path['deploy.py']['commit'] == planted['gh']

@@ -419,6 +419,11 @@ def _run(args: argparse.Namespace, formats: list[str], outputs: list[str]) -> in
                                     gone=(h.path, h.hashed_secret) not in held))
                 for h in fresh] + list(skipped)
     findings = apply_policy(ID, config, findings)
+    if head is not None and history:
+        from hooks.anchors import anchor_findings
+
+        # A secret in a file the head no longer has is shown on one it has.
+        findings = anchor_findings(repo, head, findings)
     rules = rules_for(hits)
     for fmt, path in zip(formats, outputs, strict=False):
         write_report(path, render(fmt, findings, rules, notes=notes))
