@@ -131,6 +131,14 @@ def boundary(prog: str, fn: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print(f'{prog}: interrupted', file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more can be said on stdout, and
+        # a verdict that was not read is not a pass.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f'{prog}: output closed before the report was written', file=sys.stderr)
+        return INTERNAL
     except Exception as e:
         import traceback
 

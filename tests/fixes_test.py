@@ -52,7 +52,8 @@ def test_staged_file_is_not_committed_yet(repo: Path, capsys: pytest.CaptureFixt
     assert code == 1
     assert ('fix: take it out of app.py (read it from the environment or a secret store), '
             'then `git add -- app.py`; it is not committed yet, so no history needs '
-            'rewriting. If it was ever shared or pushed elsewhere, rotate it at GitHub') in out
+            'rewriting. If it was ever shared or pushed elsewhere, '
+            'rotate it at GitHub: github.com/settings/tokens (or the app\'s settings)') in out
     assert 'not a secret? `# pragma: allowlist secret` on the line (any comment style), or '\
            'record it with `commit-warden baseline` (.secrets.baseline)' in out
     assert 'rebase' not in out and 'amend' not in out
@@ -63,7 +64,8 @@ def test_file_the_commit_does_not_touch_is_already_committed(
     commit_file(repo, 'app.py', f'T = "{GH_TOKEN}"\n')
     code, out = run(capsys, 'app.py')   # as `pre-commit run --all-files` passes it
     assert code == 1
-    assert ('fix: it is already committed: treat it as leaked: rotate it at GitHub; then '
+    assert ('fix: it is already committed: treat it as leaked: '
+            'rotate it at GitHub: github.com/settings/tokens (or the app\'s settings); then '
             'take it out of app.py, and out of the history') in out
     assert 'not committed yet' not in out
 
@@ -197,8 +199,9 @@ def test_ci_says_it_is_pushed_and_the_baseline_counts_on_the_target(
     code = ci.main(['--base', 'target'])
     out = capsys.readouterr().out
     assert code == 1
-    assert ('fix: it is pushed: treat it as leaked: rotate it at GitHub; then rewrite the '
-            'branch: take it out of a.py') in out
+    assert ('fix: it is pushed: treat it as leaked: '
+            'rotate it at GitHub: github.com/settings/tokens (or the app\'s settings); then '
+            'rewrite the branch: take it out of a.py') in out
     assert ', and force-push' in out
     assert ('a policy or baseline change counts once it is on the target branch (a pull '
             'request cannot change what judges it)') in out

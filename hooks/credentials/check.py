@@ -44,8 +44,10 @@ def _lines(text: str, comment: str) -> tuple[Line, ...]:
 
 
 def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
+               public: list[str] | None = None,
                ) -> tuple[list[Hit], list[Finding], int]:
-    """(hits, skipped, number of commits) for every commit of the range."""
+    """(hits, skipped, number of commits) for every commit of the range; values that
+    passed as public are described in `public` (commits scanned afresh only)."""
     creds = config.credentials
     commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
     cache = RangeCache(repo, config.digest)
@@ -62,7 +64,7 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
             for info in repo.commit_infos(todo):
                 # A committed message has no comments left: every line is judged.
                 work.append(Work(MESSAGE_PATH, _lines(info.message, ''), info.commit))
-        fresh = scan_work(options, work, salt)
+        fresh = scan_work(options, work, salt, public)
         by_commit: dict[str, list[Hit]] = {c: [] for c in todo}
         for h in fresh:
             by_commit.setdefault(h.commit or '', []).append(h)
@@ -101,8 +103,8 @@ def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
             h.rule, ID, f'{h.provider} {h.kind}',
             f'A {h.provider} {h.kind} was added to the repository or a commit message; '
             'anyone who can read the history can use it.',
-            f'Treat it as leaked: {rotate(h.provider)}, then remove it from the change and '
-            'from history. Each finding says how, for where it was found.',
+            f'Treat it as leaked: {rotate(h.provider, h.rotate)}, then remove it from the '
+            'change and from history. Each finding says how, for where it was found.',
             'critical' if h.provider != 'Generic' else 'high'))
     return rules
 
@@ -128,13 +130,13 @@ def _blobs(repo: Repo, entries: dict[str, tuple[str, str]]) -> list[tuple[str, b
 
 
 def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
-             place: Callable[[Hit], Place]) -> Outcome:
+             place: Callable[[Hit], Place], public: Sequence[str] = ()) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
     hits = [h for h in hits if (h.path, h.hashed_secret, h.secret_type) not in known]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
     findings = [to_finding(h, place(h)) for h in hits] + list(skipped)
-    return Outcome(findings, rules=rules_for(hits))
+    return Outcome(findings, notes=list(public), rules=rules_for(hits))
 
 
 def check_staged(ctx: Context) -> Outcome:
@@ -143,9 +145,11 @@ def check_staged(ctx: Context) -> Outcome:
     plan = plan_staged(ctx.repo, ctx.filenames, creds)
     staged = Place('staged', ctx.stage, creds.baseline)
     committed = Place('committed', ctx.stage, creds.baseline)
-    outcome = _outcome(ctx, scan_work(scan_options(creds), plan.work, Salt(ctx.repo)),
-                       plan.skipped, lambda h: committed if h.path in plan.whole else staged)
-    return outcome._replace(notes=plan.notes)
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), plan.work, Salt(ctx.repo), public)
+    outcome = _outcome(ctx, hits, plan.skipped,
+                       lambda h: committed if h.path in plan.whole else staged, public)
+    return outcome._replace(notes=[*plan.notes, *outcome.notes])
 
 
 def check_message(ctx: Context) -> Outcome:
@@ -162,15 +166,17 @@ def check_message(ctx: Context) -> Outcome:
     if merge_msg.is_file():
         merge_text = merge_msg.read_text(encoding='utf-8', errors='replace')
         work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting, strict=True))))
-    hits = scan_work(scan_options(creds), work, Salt(ctx.repo))
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
     return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [],
-                    lambda h: place)
+                    lambda h: place, list(dict.fromkeys(public)))
 
 
 def check_range(ctx: Context) -> Outcome:
     """Every commit of the range: its added lines and its message."""
     assert ctx.range is not None
-    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo))
+    public: list[str] = []
+    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo), public)
     creds = ctx.config.credentials
     tip = ctx.repo.resolve(ctx.range.to_ref) if hits else None
     held = held_at(ctx.repo, tip, hits, creds) if tip else set()
@@ -179,7 +185,7 @@ def check_range(ctx: Context) -> Outcome:
         gone = h.path != MESSAGE_PATH and (h.path, h.hashed_secret) not in held
         return Place('range', ctx.stage, creds.baseline, tip, gone)
 
-    return _outcome(ctx, hits, skipped, place)
+    return _outcome(ctx, hits, skipped, place, public)
 
 
 def rule_ids(config: cfg.Config) -> set[str]:

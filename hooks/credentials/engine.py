@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import NamedTuple
 
@@ -17,6 +18,10 @@ from hooks.scan import Line
 from hooks.scan import Scanner
 from hooks.scan import ScanOptions
 from hooks.userregex import UserRegex
+
+if TYPE_CHECKING:
+    from hooks.detectors.public import PublicValue
+    from hooks.scan import PublicMatch
 
 ID = 'check-credentials'
 MESSAGE_PATH = '<commit message>'
@@ -45,6 +50,7 @@ class Hit(NamedTuple):
     hashed_secret: str   # sha1, detect-secrets' baseline key
     fingerprint: str     # salted, for reports and the audit log
     preview: str         # mask(secret)
+    rotate: str = ''     # where the provider revokes and reissues it, when known
 
     def as_dict(self) -> dict[str, Any]:
         return self._asdict()
@@ -56,7 +62,20 @@ def scan_options(config: cfg.CredentialsConfig) -> ScanOptions:
         entropy_hex_limit=config.entropy_hex_limit,
         allowed_patterns=tuple(UserRegex.compile(p) for p in config.allowed_patterns),
         extra_patterns=tuple((n, UserRegex.compile(p)) for n, p in config.extra_patterns),
+        public_values=_public_values(config),
     )
+
+
+def _public_values(config: cfg.CredentialsConfig) -> tuple[PublicValue, ...]:
+    if not config.public_values:
+        return ()
+    from hooks.detectors.public import parse_entry
+
+    return tuple(
+        parse_entry({'id': e.id, 'what': e.what, 'source': e.source, 'values': list(e.values),
+                     'match': e.match, 'provider': e.provider},
+                    f'credentials.public_values[{i}]')
+        for i, e in enumerate(config.public_values))
 
 
 class Salt:
@@ -90,6 +109,7 @@ def _to_hit(d: Detection, path: str, commit: str | None, salt: Salt) -> Hit:
         hashed_secret=hashlib.sha1(d.secret.encode('utf-8', 'surrogateescape'),
                                    usedforsecurity=False).hexdigest(),
         fingerprint=fingerprint(d.secret, str(salt)), preview=mask(d.secret),
+        rotate=d.rotate,
     )
 
 
@@ -103,24 +123,38 @@ def _init_worker(options: ScanOptions) -> None:
     _worker_scanner = Scanner(options)
 
 
-def _scan_chunk(chunk: list[Work], salt: Salt) -> list[Hit]:
+def _scan_chunk(chunk: list[Work], salt: Salt) -> tuple[list[Hit], list[str]]:
     assert _worker_scanner is not None
-    return scan_serial(_worker_scanner, chunk, salt)
+    public: list[str] = []
+    return scan_serial(_worker_scanner, chunk, salt, public), public
 
 
-def scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt) -> list[Hit]:
+def public_note(m: PublicMatch, commit: str | None = None) -> str:
+    """What a verbose run says of a value that passed because it is public."""
+    at = f' (commit {commit[:12]})' if commit else ''
+    return (f'{m.path}:{m.line}{at}: not reported: {m.entry.what} is public by design '
+            f'[{m.entry.id}; source: {m.entry.source}]')
+
+
+def scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt,
+                public: list[str] | None = None) -> list[Hit]:
     hits = []
     for w in work:
         for d in scanner.scan(w.path, w.lines):
             hits.append(_to_hit(d, w.path, w.commit, salt))
+        if public is not None and scanner.public_matches:
+            public.extend(public_note(m, w.commit) for m in scanner.public_matches)
+        scanner.public_matches.clear()
     return hits
 
 
-def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
+def scan_work(options: ScanOptions, work: list[Work], salt: Salt,
+              public: list[str] | None = None) -> list[Hit]:
+    """Every hit in `work`; values passed as public are described in `public`."""
     size = sum(len(line.text) for w in work for line in w.lines)
     cores = os.cpu_count() or 1
     if size < PARALLEL_BYTES or cores < 2 or len(work) < 2:
-        return scan_serial(Scanner(options), work, salt)
+        return scan_serial(Scanner(options), work, salt, public)
     # Interleave big and small files so every chunk costs about the same.
     ordered = sorted(work, key=lambda w: -sum(len(x.text) for x in w.lines))
     nchunks = cores * 4
@@ -135,9 +169,11 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
     hits: list[Hit] = []
     with ProcessPoolExecutor(cores, mp_context=ctx, initializer=_init_worker,
                              initargs=(options,)) as pool:
-        for chunk, found in zip(todo, pool.map(_scan_chunk, todo, [salt] * len(todo)),
-                                strict=True):
+        for chunk, (found, passed) in zip(
+                todo, pool.map(_scan_chunk, todo, [salt] * len(todo)), strict=True):
             hits.extend(found)
+            if public is not None:
+                public.extend(passed)
             progress.advance(len(chunk))
     progress.done()
     return hits

@@ -55,13 +55,14 @@ _KEY_FILE_NAMES = frozenset(('id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_e
                              'id_ed25519_sk'))
 
 
-def rotate(provider: str) -> str:
-    """Where to rotate a secret of this provider, as an imperative."""
+def rotate(provider: str, where: str = '') -> str:
+    """Where to rotate a secret of this provider, as an imperative; `where` is the
+    place the provider's catalogue entry names (a URL or a console path)."""
     if provider in _ROTATE:
         return _ROTATE[provider]
     if provider[:1].islower():  # a file format (npmrc-like), not a service name
         return 'change it at the service it belongs to'
-    return f'rotate it at {provider}'
+    return f'rotate it at {provider}: {where}' if where else f'rotate it at {provider}'
 
 
 def has_comments(path: str) -> bool:
@@ -84,7 +85,7 @@ def fix_text(h: Hit, place: Place) -> str:
 
 def _what_to_do(h: Hit, place: Place) -> str:
     path = _quoted(h.path)
-    rot = rotate(h.provider)
+    rot = rotate(h.provider, h.rotate)
     message = h.path == MESSAGE_PATH
     if place.kind == 'message':
         return ('the commit was not made: run `git commit` again and leave it out of the '

@@ -68,6 +68,7 @@ class Item(NamedTuple):
     last_time: int | None
     held_at_head: tuple[str, ...]  # files of the head that still hold it
     accepted: bool                 # the baseline already held it before this run
+    rotate: str = ''               # where the provider revokes it, when known
 
 
 # --- the history, on every core ----------------------------------------------
@@ -262,6 +263,7 @@ def todo_items(repo: Repo, hits: Sequence[Hit], order: dict[str, int],
             last_time=times.get(ordered[-1]) if ordered else None,
             held_at_head=tuple(sorted({h.path for h in group if (h.path, secret) in held})),
             accepted=all((h.path, h.hashed_secret, h.secret_type) in accepted for h in group),
+            rotate=first.rotate,
         ))
     items.sort(key=lambda i: (i.provider.lower(), order.get(i.commits[0], 0)
                               if i.commits else 0, i.paths))
@@ -304,7 +306,7 @@ def todo_text(items: Sequence[Item], *, markdown: bool = False, history: bool = 
                            'history holds it')
             from hooks.credentials.fixes import rotate
 
-            out.append(f'{pad}to do: {rotate(item.provider)}')
+            out.append(f'{pad}to do: {rotate(item.provider, item.rotate)}')
         out.append('')
     # Paths and kinds are repository text: nothing in them may read as a CI command.
     return ''.join(inert(line) + '\n' for line in out)
