@@ -52,6 +52,7 @@ class Hit(NamedTuple):
     hashed_secret: str
     fingerprint: str     # salted, for reports and the audit log
     preview: str         # mask(secret)
+    rotate: str = ''     # where the provider revokes and reissues it, when known
     # The baseline key, salted as the fingerprint is: what the cache keeps instead.
     baseline_key: str = ''
 
@@ -109,7 +110,7 @@ def _to_hit(d: Detection, path: str, commit: str | None, salt: Salt) -> Hit:
         path=path, line=d.line, commit=commit, rule=d.rule, provider=d.provider,
         kind=d.kind, secret_type=d.secret_type, hashed_secret=hashed,
         fingerprint=fingerprint(d.secret, str(salt)), preview=mask(d.secret),
-        baseline_key=fingerprint(hashed, str(salt)),
+        rotate=d.rotate, baseline_key=fingerprint(hashed, str(salt)),
     )
 
 
@@ -134,7 +135,7 @@ def _init_worker(options: ScanOptions) -> None:
 def _scan_chunk(chunk: list[Work], salt: Salt) -> tuple[list[Hit], list[str]]:
     assert _worker_scanner is not None
     public: list[str] = []
-    return _scan_serial(_worker_scanner, chunk, salt, public), public
+    return scan_serial(_worker_scanner, chunk, salt, public), public
 
 
 def public_note(m: PublicMatch, commit: str | None = None) -> str:
@@ -144,8 +145,8 @@ def public_note(m: PublicMatch, commit: str | None = None) -> str:
             f'[{m.entry.id}; source: {m.entry.source}]')
 
 
-def _scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt,
-                 public: list[str] | None = None) -> list[Hit]:
+def scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt,
+                public: list[str] | None = None) -> list[Hit]:
     hits = []
     for w in work:
         for d in scanner.scan(w.path, w.lines):
@@ -162,7 +163,7 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt,
     size = sum(len(line.text) for w in work for line in w.lines)
     cores = os.cpu_count() or 1
     if size < PARALLEL_BYTES or cores < 2 or len(work) < 2:
-        return _scan_serial(Scanner(options), work, salt, public)
+        return scan_serial(Scanner(options), work, salt, public)
     # Interleave big and small files so every chunk costs about the same.
     ordered = sorted(work, key=lambda w: -sum(len(x.text) for x in w.lines))
     nchunks = cores * 4
