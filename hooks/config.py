@@ -282,9 +282,7 @@ def _shown(repo: Repo | None, found: str) -> str:
 def repo_relative(repo: Repo, path: str, why: str = 'only files of the repository are '
                   'checked') -> str:
     """A path named on the command line, relative to the repository root; one
-    outside the repository is an error saying `why` it must be inside."""
-    from hooks.errors import FatalError
-
+    outside the repository is a ConfigError saying `why` it must be inside."""
     full = os.path.abspath(path)
     try:
         rel = os.path.relpath(full, os.path.realpath(repo.root))
@@ -293,7 +291,7 @@ def repo_relative(repo: Repo, path: str, why: str = 'only files of the repositor
     except ValueError:   # another drive
         rel = full
     if rel == '..' or rel.startswith('..' + os.sep) or os.path.isabs(rel):
-        raise FatalError(f'{path}: is outside the repository ({repo.root}); {why}')
+        raise ConfigError([f'{path}: is outside the repository ({repo.root}); {why}'])
     return rel.replace(os.sep, '/')
 
 

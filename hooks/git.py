@@ -101,8 +101,10 @@ def run_git(
 ) -> subprocess.CompletedProcess[bytes]:
     cmd = ('git', *args)
     try:
+        # Never the hook's own stdin (pre-push's ref lines): git must not read it.
         proc = subprocess.run(
             cmd, cwd=cwd, input=stdin, capture_output=True, env=git_env(env), check=False,
+            stdin=subprocess.DEVNULL if stdin is None else None,
         )
     except FileNotFoundError as e:
         raise GitError(

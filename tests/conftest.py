@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def git(*args: str, cwd: str | os.PathLike[str], check: bool = True,
         input: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """Run git in `cwd`; output as text (failures show stderr)."""
+    # Never the test process's stdin: under xdist it is the worker's channel, and a
+    # git command that reads revisions from stdin (gc's repack) would eat it.
     proc = subprocess.run(('git', *args), cwd=cwd, capture_output=True, input=input,
-                          check=False)
+                          stdin=subprocess.DEVNULL if input is None else None, check=False)
     out = subprocess.CompletedProcess(
         proc.args, proc.returncode, proc.stdout.decode('utf-8', 'replace'),
         proc.stderr.decode('utf-8', 'replace'))

@@ -298,13 +298,16 @@ def test_a_policy_name_that_is_not_a_file_is_an_error_not_the_defaults(
     assert '.commit-warden.yaml' in run.out
 
 
-@pytest.mark.parametrize('target', ['/dev/zero', 'fifo', 'dir', 'missing'])
+@pytest.mark.parametrize('target', ['device', 'fifo', 'dir', 'missing'])
 def test_a_named_policy_that_is_not_a_regular_file_is_an_error(
         repo: Path, tmp_path: Path, capsys, target: str) -> None:
     path = {'fifo': tmp_path / 'fifo', 'dir': tmp_path, 'missing': tmp_path / 'nope.yaml',
-            '/dev/zero': Path('/dev/zero')}[target]
+            'device': tmp_path}[target]
     if target == 'fifo':
         os.mkfifo(path)
+    if target == 'device':   # a terminal (reading /dev/zero would never end)
+        _, slave = os.openpty()
+        path = Path(f'/proc/self/fd/{slave}')
     for how in ('option', 'env'):
         if how == 'env':
             os.environ['COMMIT_WARDEN_CONFIG'] = str(path)
@@ -315,16 +318,18 @@ def test_a_named_policy_that_is_not_a_regular_file_is_an_error(
         error(run, str(path))
 
 
-@pytest.mark.parametrize(('value', 'says'), [
-    ('/tmp/audit.jsonl', 'expected a path inside the repository'),
-    ('../audit.jsonl', 'expected a path inside the repository'),
-    ('.git/../../audit.jsonl', 'expected a path inside the repository'),
-    ('/home/user/.bashrc', 'expected a path inside the repository'),
-])
-def test_the_audit_log_cannot_be_pointed_outside(repo: Path, capsys, value: str,
-                                                 says: str) -> None:
+@pytest.mark.parametrize('value', ['{tmp}/audit.jsonl', '../audit.jsonl',
+                                   '.git/../../audit.jsonl', '{tmp}/home/.bashrc',
+                                   'logs/../../audit.jsonl'])
+def test_the_audit_log_cannot_be_pointed_outside(repo: Path, tmp_path: Path, capsys,
+                                                 value: str) -> None:
+    # (Outside the repository, but inside the test's own directory: a hook that got
+    # this wrong must not write to the machine's real ~/.bashrc.)
+    value = value.format(tmp=tmp_path)
     policy(repo, f'report:\n  audit_log: "{value}"\n')
-    error(call(capsys, check_credentials), 'report.audit_log', says)
+    error(call(capsys, check_credentials), 'report.audit_log',
+          'expected a path inside the repository')
+    assert not list(tmp_path.glob('**/audit.jsonl')) and not list(tmp_path.glob('**/.bashrc'))
 
 
 @pytest.mark.parametrize('kind', ['symlinked-dir', 'symlink-file', 'fifo', 'directory'])
@@ -781,7 +786,7 @@ def test_a_branch_variable_holding_a_secret_is_never_repeated(pr: Path, capsys, 
 # --- outputs ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize('target', ['symlink-to-file', 'dangling-symlink', 'directory',
-                                    'fifo-no-reader', 'new-dir', '/dev/null', 'fifo-reader'])
+                                    'fifo-no-reader', 'new-dir', 'terminal', 'fifo-reader'])
 def test_output_paths_of_every_kind(repo: Path, tmp_path: Path, capsys, target: str) -> None:
     stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n')
     victim = write(tmp_path / 'victim.txt', 'keep me\n')
@@ -797,14 +802,24 @@ def test_output_paths_of_every_kind(repo: Path, tmp_path: Path, capsys, target: 
     elif target == 'new-dir':
         path = tmp_path / 'out' / 'a' / 'b' / 'report.json'
     else:
-        path = Path('/dev/null')
+        # A character device: a terminal's (not /dev/null, which a writer that replaces
+        # what it finds would turn into a regular file for the whole machine).
+        # Named through /proc/self/fd, as /dev/stdout is: a symlink to the device.
+        terminal, slave = os.openpty()
+        path = Path(f'/proc/self/fd/{slave}')
     reader = None
     if target == 'fifo-reader':
         # A reader that is there before the writer; the pipe holds the small report.
         reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     run = call(capsys, check_credentials, '--format', 'json', '--output', str(path))
-    if target in ('new-dir', '/dev/null', 'fifo-reader'):
+    if target in ('new-dir', 'terminal', 'fifo-reader'):
         assert run.code == 1, run.out
+        if target == 'terminal':
+            got = os.read(terminal, 1 << 16)
+            assert stat.S_ISCHR(path.stat().st_mode)    # still the terminal
+            os.close(terminal)
+            os.close(slave)
+            assert b'"blocked": true' in got
         if reader is not None:
             got = os.read(reader, 1 << 20)
             os.close(reader)
@@ -826,6 +841,31 @@ def test_a_finding_prints_on_any_stdout_encoding(repo: Path, encoding: str) -> N
     run = process(['check-credentials'], cwd=repo, env={'PYTHONIOENCODING': encoding})
     blocked_by(run, 'github-token')
     assert ('ghp_...' if encoding == 'ascii' else 'ghp_') in run.out
+
+
+@pytest.mark.parametrize('encoding', ['ascii', 'latin-1'])
+@pytest.mark.parametrize('fmt', ['text', 'github', 'json'])
+def test_a_stream_that_cannot_encode_the_mask_gets_plain_text(repo: Path, monkeypatch,
+                                                              encoding: str, fmt: str) -> None:
+    # In-process, as the console scripts run (they crashed with UnicodeEncodeError on
+    # the mask's `…`, exit 3, after the verdict).
+    import io
+
+    stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n')
+    (repo / os.fsdecode(b'b\xff.py')).write_text(f'TOKEN = "{GITHUB}"\n')
+    git('add', '-A', cwd=repo)
+    out, err = io.BytesIO(), io.BytesIO()
+    monkeypatch.setattr(sys, 'stdout', io.TextIOWrapper(out, encoding=encoding))
+    monkeypatch.setattr(sys, 'stderr', io.TextIOWrapper(err, encoding=encoding))
+    code = check_credentials(['--format', fmt])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    text = (out.getvalue() + err.getvalue()).decode(encoding)
+    print(text)
+    sane(Run(code, text), commands=fmt == 'github')
+    assert code == 1, text
+    assert ('"rule": "github-token"' if fmt == 'json' else '[github-token]') in text, text
+    assert 'ghp_' in text
 
 
 def test_a_closed_pipe_is_no_traceback(repo: Path) -> None:

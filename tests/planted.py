@@ -28,7 +28,8 @@ STRIPE = 'sk_live_' + _pick(_ALNUM, 24)
 GITLAB = 'glpat-' + _pick(_ALNUM, 20)
 # Generic: found by their name (password=, -p, user:password@), not by a prefix.
 PASSWORD = _pick(_ALNUM, 7) + '#' + _pick(_ALNUM, 7)
-MYSQL = _pick(_ALNUM, 16)
+# Short: a mixed word under 16 characters is no token to the old word heuristic.
+MYSQL = _pick(_ALNUM, 11)
 URL_PASSWORD = _pick(_ALNUM, 18)
 # A bare token with no name or prefix: no credential to the engine; quoted text
 # (commit subjects, tickets, policy errors) masks it too.
