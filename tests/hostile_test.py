@@ -588,7 +588,7 @@ def test_a_file_outside_the_repository_is_named_as_such(repo: Path, tmp_path: Pa
                                                         capsys) -> None:
     outside = write(tmp_path / 'elsewhere.py', 'x = 1\n')
     run = call(capsys, check_credentials, '--', str(outside))
-    error(run, 'is outside the repository')
+    error(run, 'outside the repository')
     assert '--policy-ref' not in run.out
 
 
@@ -1015,3 +1015,24 @@ def test_a_token_in_a_ticket_url_is_never_repeated(hotfix_branch: Path, capsys,
     run = call(capsys, hotfix_main, 'backport-status', '--production', 'production',
                '--mainline', 'main')
     assert run.code == 1 and 'NOT PORTED' in run.out, run.out
+
+
+# --- the redaction stays cheap -----------------------------------------------------------
+
+@pytest.mark.parametrize('hook', ['signatures', 'hotfixes'])
+def test_a_blocked_run_redacts_its_output_without_loading_detect_secrets(
+        committed: Path, hook: str) -> None:
+    """check-signatures and check-hotfixes never import detect_secrets: what they
+    print passes the engine's keyword prefilter, and their own words never reach
+    its plugins."""
+    git('switch', '-q', '-c', 'hotfix/pool', cwd=committed)
+    msg = write(committed / '.git' / 'COMMIT_EDITMSG', 'hotfix: raise the pool size\n')
+    argv = [] if hook == 'signatures' else ['--', str(msg)]
+    code = (f'import sys\nfrom hooks.{hook} import main\ncode = main({argv!r})\n'
+            'sys.stdout.flush()\nassert code == 1, code\n'
+            'assert "hooks.scan" in sys.modules, "the output was not redacted"\n'
+            'assert "detect_secrets" not in sys.modules, "detect_secrets was loaded"\n')
+    proc = subprocess.run([sys.executable, '-c', code], cwd=committed, capture_output=True,
+                          text=True, check=False)
+    print(proc.stdout + proc.stderr)
+    assert proc.returncode == 0, proc.stderr
