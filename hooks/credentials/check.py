@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from hooks import config as cfg
 from hooks.credentials import RULES as RULES_STATIC
+from hooks.credentials.baseline import DS_GITHUB_PREFIX_HASHES
+from hooks.credentials.baseline import GITHUB_TYPE
 from hooks.credentials.baseline import load_baseline
 from hooks.credentials.baseline import read_baseline
 from hooks.credentials.cache import RangeCache
@@ -118,13 +120,28 @@ def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
 
 
 
+def _prefix_note(f: Finding, h: Hit, known: set[tuple[str, str, str]]) -> Finding:
+    """Why a detect-secrets entry for a GitHub token in the same file does not cover
+    this one: detect-secrets hashes only the token's prefix, so its entry accepts
+    every token of that kind in the file, and commit-warden will not."""
+    if h.secret_type != GITHUB_TYPE or not any(
+            (h.path, p, GITHUB_TYPE) in known for p in DS_GITHUB_PREFIX_HASHES):
+        return f
+    return f._replace(message=(
+        f'{f.message}\nthe baseline\'s detect-secrets entry for a GitHub token in this file '
+        'does not cover it: detect-secrets hashes only the prefix (`ghp`), so its entry '
+        'cannot say which token was accepted; if this one is known, record it with '
+        '`commit-warden baseline`'))
+
+
 def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
              public: Sequence[str] = ()) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
     hits = [h for h in hits if (h.path, h.hashed_secret, h.secret_type) not in known]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
-    findings = [to_finding(h, creds.baseline) for h in hits] + list(skipped)
+    findings = [_prefix_note(to_finding(h, creds.baseline), h, known) for h in hits]
+    findings += skipped
     return Outcome(findings, notes=list(public), rules=rules_for(hits))
 
 

@@ -49,6 +49,11 @@ def _lines_of(data: bytes) -> tuple[Line, ...]:
     return tuple(Line(i, t, True) for i, t in enumerate(text.splitlines(), 1))
 
 
+def text_lines(data: bytes) -> tuple[Line, ...] | None:
+    """A whole file's lines as the scan reads them; None for a binary file."""
+    return None if _is_binary(data) else _lines_of(data)
+
+
 class Plan(NamedTuple):
     work: list[Work]
     skipped: list[Finding]
@@ -61,7 +66,8 @@ def _skip_finding(path: str, size: int, limit: int, commit: str | None) -> Findi
                 f'({limit:,})\nraise the limit or exclude the file if it cannot hold secrets')
 
 
-def _excluded(path: str, config: cfg.CredentialsConfig) -> bool:
+def excluded(path: str, config: cfg.CredentialsConfig) -> bool:
+    """Whether the policy leaves this path out of every scan."""
     # The baseline is scanned like any file: it holds only hashes, and a pull
     # request must not be able to smuggle a secret in beside them.
     return matches(path, config.exclude)
@@ -80,7 +86,7 @@ def plan_changes(repo: Repo, changes: Sequence[FileChange], config: cfg.Credenti
     skipped: list[Finding] = []
     sniff: list[FileChange] = []
     for c in changes:
-        if c.status == 'D' or c.is_submodule or not c.added_lines or _excluded(c.path, config):
+        if c.status == 'D' or c.is_submodule or not c.added_lines or excluded(c.path, config):
             continue
         size = sum(len(x.text) + 1 for x in c.added_lines)
         if size > config.max_file_bytes:
@@ -118,7 +124,7 @@ def plan_staged(repo: Repo, filenames: Sequence[str],
 def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) -> Plan:
     """Files as they are in the index, whole: text files within the size limit."""
     plan = Plan([], [])
-    wanted = [p for p in paths if not _excluded(p, config)]
+    wanted = [p for p in paths if not excluded(p, config)]
     if not wanted:
         return plan
     entries = {p: e for p, e in repo.ls_files(wanted).items()
