@@ -350,10 +350,12 @@ def _has_line_numbers(old: dict[str, Any] | None) -> bool:
                for e in entries)
 
 
-def _write(target: Path, version: str, plugins: list[Entry], filters: list[Entry],
-           results: dict[str, list[Entry]]) -> None:
+def _write(target: Path, old: dict[str, Any] | None, version: str, plugins: list[Entry],
+           filters: list[Entry], results: dict[str, list[Entry]]) -> None:
     doc = {'version': version, 'plugins_used': plugins, 'filters_used': filters,
            'results': results}
+    # Whatever else the old file held (detect-secrets' `generated_at`) stays as it was.
+    doc.update({k: v for k, v in (old or {}).items() if k not in doc})
     write_atomic(target, json.dumps(doc, indent=2) + '\n')
 
 
@@ -467,7 +469,7 @@ def update_baseline(repo: Repo, config: cfg.Config, output: str | None = None, *
                            looked_for=scope.looked_for, prune=prune,
                            line_numbers=_has_line_numbers(old) if line_numbers is None
                            else line_numbers)
-    _write(target, version, plugins, filters, merged.results)
+    _write(target, old, version, plugins, filters, merged.results)
     notes = [note] if note else []
     if not detect_secrets:
         notes.append('detect-secrets was not run (--no-detect-secrets): its hook will still '
@@ -501,7 +503,7 @@ def save_baseline(target: Path, hits: Iterable[Hit], *, keep: Literal[True] = Tr
     merged = merge_results(old['results'] if old else None, hit_entries(hits),
                            looked_for=lambda path, secret_type: False,
                            line_numbers=_has_line_numbers(old))
-    _write(target, version, plugins, filters, merged.results)
+    _write(target, old, version, plugins, filters, merged.results)
     return sum(len(v) for v in merged.results.values())
 
 
@@ -533,11 +535,27 @@ def baseline_main(argv: Sequence[str]) -> int:
     parser.add_argument('--no-detect-secrets', dest='detect_secrets', action='store_false',
                         help='do not run detect-secrets\' own plugins over the index (then '
                              'its hook blocks what they find)')
+    audit = parser.add_argument_group(
+        'audit', 'label the entries with detect-secrets\' own audit, which cannot read '
+                 'commit-warden\'s entries by itself (Yelp/detect-secrets#611)')
+    audit.add_argument('--audit', action='store_true',
+                       help='label each entry interactively (detect-secrets saves the labels; '
+                            'needs a baseline with line numbers); nothing else is written')
+    audit.add_argument('--stats', action='store_true',
+                       help='with --audit: print the statistics of the labels instead')
+    audit.add_argument('--json', action='store_true', help='with --stats: as JSON')
     args = parser.parse_args(argv)
+    if (args.stats or args.json) and not args.audit:
+        parser.error('--stats and --json go with --audit')
 
     def run() -> int:
         repo = Repo.discover()
         config = cfg.load(repo, path=args.config)
+        if args.audit:
+            from hooks.credentials.audit_baseline import audit as audit_entries
+
+            return audit_entries(str(repo.root / (args.output or config.credentials.baseline)),
+                                 stats=args.stats, as_json=args.json)
         change = update_baseline(repo, config, args.output, prune=args.prune,
                                  line_numbers=args.line_numbers,
                                  plugin_file=args.plugin_path,

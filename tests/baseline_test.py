@@ -1,0 +1,364 @@
+"""`commit-warden baseline` and detect-secrets, both ways, through detect-secrets'
+own command lines (`detect-secrets scan`, `detect-secrets-hook`, `detect-secrets
+audit`): what one writes the other accepts, keeps and honours."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hooks import cli
+from hooks.credentials import main as check
+from hooks.credentials.baseline import PLUGIN_FILE
+from hooks.credentials.baseline import PLUGIN_NAME
+from hooks.credentials.baseline import merge_results
+from hooks.credentials.baseline import plugin_path
+from hooks.credentials.baseline import save_baseline
+from hooks.credentials.engine import Hit
+from tests.conftest import ROOT
+from tests.conftest import git
+from tests.conftest import git_commit
+from tests.conftest import write
+from tests.provider_samples import fill
+
+BIN = Path(sys.executable).parent
+GH = fill('ghp_{a:36}', 'baseline-gh')
+GH_OTHER = fill('ghp_{a:36}', 'baseline-gh-other')
+AWS = fill('AKIA{u:16}', 'baseline-aws')
+SENTRY = fill('sntryu_{h:64}', 'baseline-sentry')
+SENTRY_OTHER = fill('sntryu_{h:64}', 'baseline-sentry-other')
+PASSWORD = fill('{a:18}', 'baseline-password')
+HEX = fill('{h:40}', 'baseline-hex')
+SECRETS = (GH, GH_OTHER, AWS, SENTRY, SENTRY_OTHER, PASSWORD, HEX)
+
+
+def sha1(value: str) -> str:
+    return hashlib.sha1(value.encode(), usedforsecurity=False).hexdigest()
+
+
+def tool(*argv: str, cwd: Path, shows_secrets: bool = False,
+         ) -> subprocess.CompletedProcess[str]:
+    """One of detect-secrets' own commands, installed beside this Python."""
+    proc = subprocess.run([str(BIN / argv[0]), *argv[1:]], cwd=cwd, capture_output=True,
+                          text=True, timeout=600, check=False)
+    if not shows_secrets:
+        assert not any(s in proc.stdout + proc.stderr for s in SECRETS), 'a secret was printed'
+    return proc
+
+
+def hook(repo: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    return tool('detect-secrets-hook', '--baseline', '.secrets.baseline', *files, cwd=repo)
+
+
+def warden(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert not any(s in out + err for s in SECRETS)
+    return code, out + err
+
+
+def checked(capsys: pytest.CaptureFixture[str], *files: str) -> tuple[int, str]:
+    code = check(list(files))
+    out, err = capsys.readouterr()
+    assert not any(s in out + err for s in SECRETS)
+    return code, out + err
+
+
+def entries(repo: Path) -> dict[tuple[str, str, str], dict[str, object]]:
+    doc = json.loads((repo / '.secrets.baseline').read_text())
+    return {(path, e['hashed_secret'], e['type']): e
+            for path, es in doc['results'].items() for e in es}
+
+
+CONF = f'TOKEN = "{GH}"\nAWS_KEY = "{AWS}"\npassword = "{PASSWORD}"\n'
+# The same secrets on lines that are all new to git, one line lower.
+EDITED = (f'# settings\nTOKEN = "{GH}"  # ci\nAWS_KEY = "{AWS}"  # ci\n'
+          f'password = "{PASSWORD}"  # ci\n')
+
+
+def flagged(out: str) -> list[str]:
+    """The `path:line:` of each finding in a hook's text output."""
+    return [line.split(' ')[0] for line in out.splitlines()
+            if line[:1] not in (' ', '') and line.split(' ')[0].count(':') == 2]
+
+
+def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / 'conf.py', CONF)
+    write(repo / 'sentry.py', f'import os\n\nDSN = os.environ["DSN"]\nauth = "{SENTRY}"\n')
+    git('add', '.', cwd=repo)
+    code, out = warden(capsys, 'baseline')
+    assert code == 0
+    assert out.startswith('.secrets.baseline: 6 known findings recorded (6 new, 0 found again)')
+    doc = json.loads((repo / '.secrets.baseline').read_text())
+    assert list(doc)[:4] == ['version', 'plugins_used', 'filters_used', 'results']
+    names = [p['name'] for p in doc['plugins_used']]
+    assert {'AWSKeyDetector', 'GitHubTokenDetector', 'KeywordDetector',
+            'Base64HighEntropyString', PLUGIN_NAME} <= set(names)
+    (ours,) = [p for p in doc['plugins_used'] if 'path' in p]
+    assert ours == {'name': PLUGIN_NAME, 'path': f'file://{PLUGIN_FILE.resolve()}'}
+    assert 'detect_secrets.filters.heuristic.is_potential_uuid' in {
+        f['path'] for f in doc['filters_used']}
+    known = entries(repo)
+    assert ('sentry.py', sha1(SENTRY), 'Sentry Token') in known      # commit-warden's alone
+    assert ('conf.py', sha1(GH), 'GitHub Token') in known             # commit-warden's hash
+    assert ('conf.py', sha1('ghp'), 'GitHub Token') in known          # detect-secrets' hash
+    assert ('conf.py', sha1(AWS), 'AWS Access Key') in known          # both, one entry
+    assert not any('line_number' in e for e in known.values())
+    git('add', '.', cwd=repo)
+    written = (repo / '.secrets.baseline').read_bytes()
+
+    # detect-secrets' hook passes and leaves every entry, commit-warden's too...
+    proc = hook(repo, 'conf.py', 'sentry.py')
+    assert (proc.returncode, proc.stdout) == (0, '')
+    assert (repo / '.secrets.baseline').read_bytes() == written
+    # ...when the code moves...
+    write(repo / 'conf.py', '"""Settings."""\n\n\n' + CONF)
+    git('add', '.', cwd=repo)
+    proc = hook(repo, 'conf.py', 'sentry.py')
+    assert (proc.returncode, proc.stdout) == (0, '')
+    assert (repo / '.secrets.baseline').read_bytes() == written
+    assert checked(capsys, 'conf.py', 'sentry.py') == (0, '')
+    # ...and it runs commit-warden: a new token of a kind only commit-warden knows blocks.
+    write(repo / 'sentry.py', f'auth = "{SENTRY}"\nbackup = "{SENTRY_OTHER}"\n')
+    git('add', '.', cwd=repo)
+    proc = hook(repo, 'sentry.py')
+    assert proc.returncode == 1
+    assert 'Secret Type: Sentry Token\nLocation:    sentry.py:2\n' in proc.stdout
+    assert (repo / '.secrets.baseline').read_bytes() == written
+    code, out = checked(capsys, 'sentry.py')
+    assert code == 1
+    assert out.startswith('sentry.py:2: Sentry')
+
+
+def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / 'conf.py', CONF)
+    git('add', '.', cwd=repo)
+    assert warden(capsys, 'baseline')[0] == 0
+    stats = tool('detect-secrets', 'audit', '--stats', '--json', '.secrets.baseline', cwd=repo)
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)['GitHubTokenDetector']['stats']['raw']['unknown'] == 2
+    # Its report shows each secret's value (that is what it is for): not printed here.
+    report = tool('detect-secrets', 'audit', '--report', '.secrets.baseline', cwd=repo,
+                  shows_secrets=True)
+    assert report.returncode == 0, 'detect-secrets audit --report failed'
+    # (Alone, it cannot find commit-warden's GitHub entry again: its own GitHub plugin
+    # hashes the prefix. `commit-warden baseline --audit` can, below.)
+    assert sorted(t for r in json.loads(report.stdout)['results'] for t in r['types']) == [
+        'AWS Access Key', 'Base64 High Entropy String', 'GitHub Token', 'Secret Keyword']
+
+    # A type only commit-warden reports stops detect-secrets' audit (Yelp/detect-secrets#611:
+    # it maps types to plugins before reading the baseline that names its plugins);
+    # `commit-warden baseline --audit` runs the same audit with that map rebuilt.
+    write(repo / 'sentry.py', f'auth = "{SENTRY}"\n')
+    git('add', '.', cwd=repo)
+    assert warden(capsys, 'baseline', '--line-numbers')[0] == 0
+    stats = tool('detect-secrets', 'audit', '--stats', '--json', '.secrets.baseline', cwd=repo)
+    assert stats.returncode != 0
+    assert "KeyError: 'Sentry Token'" in stats.stderr
+    code, out = warden(capsys, 'baseline', '--audit', '--stats', '--json')
+    assert code == 0
+    assert json.loads(out)[PLUGIN_NAME]['stats']['raw']['unknown'] == 1
+
+    # Labelling every entry, commit-warden's GitHub and Sentry ones included: "should
+    # this string be committed?" yes = a false positive, no = a real secret.
+    known = entries(repo)
+    order = sorted(known, key=lambda k: (k[0], known[k]['line_number'], k[1], k[2]))
+    answers = ['y' if t in ('Sentry Token', 'GitHub Token') else 'n' for _, _, t in order]
+    proc = subprocess.run([sys.executable, '-m', 'hooks.cli', 'baseline', '--audit'],
+                          cwd=repo, input='\n'.join(answers) + '\n', capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert 'Saving progress...' in proc.stdout
+    labels = {k: e.get('is_secret') for k, e in entries(repo).items()}
+    assert None not in labels.values()
+    assert labels[('sentry.py', sha1(SENTRY), 'Sentry Token')] is False
+    assert labels[('conf.py', sha1(GH), 'GitHub Token')] is False
+    assert labels[('conf.py', sha1(AWS), 'AWS Access Key')] is True
+    # commit-warden honours them: a false positive passes, a real secret blocks.
+    git('add', '.', cwd=repo)
+    code, out = checked(capsys, 'conf.py', 'sentry.py')
+    assert code == 1
+    assert flagged(out) == ['conf.py:2:', 'conf.py:3:']  # the AWS key and the password
+
+
+def test_detect_secrets_baseline_is_merged_never_replaced(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / 'conf.py', CONF)
+    write(repo / 'data.py', f'CHECKSUM = "{HEX}"\n')
+    write(repo / 'old.py', f'password = "{PASSWORD}x"\n')
+    write(repo / 'vendor.py', 'import os\n')
+    git('add', '.', cwd=repo)
+    scan = tool('detect-secrets', 'scan', '--no-verify', cwd=repo)
+    assert scan.returncode == 0, scan.stderr
+    doc = json.loads(scan.stdout)
+    # Labels as `detect-secrets audit` writes them, and an entry of a type only some
+    # plugin of someone else's reports.
+    for es in doc['results'].values():
+        for e in es:
+            if e['type'] == 'Hex High Entropy String':   # a type commit-warden lacks
+                e['is_secret'] = False
+            if e['type'] == 'AWS Access Key':
+                e['is_secret'] = True
+                e['is_verified'] = True
+    doc['results']['vendor.py'] = [{'type': 'Internal Service Token', 'filename': 'vendor.py',
+                                    'hashed_secret': sha1('internal'), 'is_verified': False,
+                                    'line_number': 4, 'is_secret': False}]
+    write(repo / '.secrets.baseline', json.dumps(doc, indent=2) + '\n')
+    before = entries(repo)
+    assert ('conf.py', sha1('ghp'), 'GitHub Token') in before   # detect-secrets' GitHub hash
+    assert len(before) == 7
+    write(repo / 'old.py', 'import os\npassword = os.environ["PASSWORD"]\n')
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'detect-secrets baseline')
+
+    # A detect-secrets entry for a GitHub token covers any token of the kind in the file:
+    # commit-warden does not take it, and says why.
+    write(repo / 'conf.py', EDITED)
+    git('add', 'conf.py', cwd=repo)
+    code, out = checked(capsys, 'conf.py')
+    assert code == 1
+    assert flagged(out) == ['conf.py:2:', 'conf.py:3:']   # and the AWS key, audited as real
+    assert out.startswith('conf.py:2: GitHub')
+    assert 'detect-secrets hashes only the prefix (`ghp`)' in out
+
+    code, out = warden(capsys, 'baseline')
+    assert code == 0
+    assert out.splitlines()[:4] == [
+        '.secrets.baseline: 8 known findings recorded (1 new, 5 found again); review them, '
+        'then `git add .secrets.baseline`',
+        '.secrets.baseline: 1 entry of types neither commit-warden nor detect-secrets looked '
+        'for, kept as they are',
+        '.secrets.baseline: 1 entry not found again in the index (the secret was removed, or a '
+        'plugin or filter changed): kept; `--prune` removes them',
+        '  old.py: Secret Keyword',
+    ]
+    after = entries(repo)
+    for key, e in before.items():   # every entry kept, labels and all
+        assert {k: v for k, v in after[key].items() if k != 'line_number'} == {
+            k: v for k, v in e.items() if k != 'line_number'}
+    assert set(after) - set(before) == {('conf.py', sha1(GH), 'GitHub Token')}
+    assert after[('conf.py', sha1(AWS), 'AWS Access Key')]['line_number'] == 3  # moved: updated
+    new_doc = json.loads((repo / '.secrets.baseline').read_text())
+    assert new_doc['filters_used'] == doc['filters_used']
+    assert new_doc['version'] == doc['version']
+    assert new_doc['generated_at'] == doc['generated_at']
+    assert [p for p in new_doc['plugins_used'] if p['name'] != PLUGIN_NAME] == doc['plugins_used']
+
+    # The hooks honour it: known secrets pass, a new one blocks, in both.
+    git('add', '.', cwd=repo)
+    merged = (repo / '.secrets.baseline').read_bytes()
+    proc = hook(repo, 'conf.py', 'data.py')
+    assert (proc.returncode, proc.stdout) == (0, '')
+    assert (repo / '.secrets.baseline').read_bytes() == merged
+    code, out = checked(capsys, 'conf.py')
+    assert flagged(out) == ['conf.py:3:']   # the AWS key, audited as real, only
+    write(repo / 'conf.py', EDITED + f'OTHER = "{GH_OTHER}"\n')
+    git('add', 'conf.py', cwd=repo)
+    code, out = checked(capsys, 'conf.py')
+    assert code == 1
+    assert flagged(out) == ['conf.py:3:', 'conf.py:5:']
+    proc = hook(repo, 'conf.py')
+    assert proc.returncode == 1
+    assert 'Secret Type: GitHub Token\nLocation:    conf.py:5\n' in proc.stdout
+
+    code, out = warden(capsys, 'baseline', '--prune')
+    assert code == 0
+    assert 'removed (--prune)' in out
+    assert ('old.py', sha1(f'{PASSWORD}x'), 'Secret Keyword') not in entries(repo)
+
+
+def test_prune_and_the_merge_rules() -> None:
+    old = {'a.py': [
+        {'type': 'T', 'filename': 'a.py', 'hashed_secret': '1', 'is_verified': True,
+         'line_number': 9, 'is_secret': False},
+        {'type': 'T', 'filename': 'a.py', 'hashed_secret': '2', 'is_verified': False},
+        {'type': 'Other', 'filename': 'a.py', 'hashed_secret': '3', 'is_verified': False},
+    ]}
+    found = [{'type': 'T', 'filename': 'a.py', 'hashed_secret': '1', 'is_verified': False,
+              'line_number': 2},
+             {'type': 'T', 'filename': 'b.py', 'hashed_secret': '4', 'is_verified': False,
+              'line_number': 5}]
+    merged = merge_results(old, found, looked_for=lambda path, t: t == 'T', line_numbers=True)
+    assert merged.results == {
+        'a.py': [{'type': 'T', 'filename': 'a.py', 'hashed_secret': '2', 'is_verified': False},
+                 {'type': 'Other', 'filename': 'a.py', 'hashed_secret': '3',
+                  'is_verified': False},
+                 {'type': 'T', 'filename': 'a.py', 'hashed_secret': '1', 'is_verified': True,
+                  'line_number': 2, 'is_secret': False}],
+        'b.py': [{'type': 'T', 'filename': 'b.py', 'hashed_secret': '4', 'is_verified': False,
+                  'line_number': 5}]}
+    assert (merged.added, merged.found_again, merged.stale, merged.foreign) == (
+        1, 1, ('a.py: T',), 1)
+    pruned = merge_results(old, found, looked_for=lambda path, t: t == 'T',
+                           line_numbers=False, prune=True)
+    assert [e['hashed_secret'] for e in pruned.results['a.py']] == ['1', '3']
+    assert pruned.stale == ('a.py: T',)
+    assert not any('line_number' in e for es in pruned.results.values() for e in es)
+
+
+def test_a_broken_baseline_is_not_overwritten(repo: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / '.secrets.baseline', '{"results": {"a.py": [{"type": "T"}]}}\n')
+    write(repo / 'conf.py', CONF)
+    git('add', '.', cwd=repo)
+    code, out = warden(capsys, 'baseline')
+    assert code == 2
+    assert 'not a secrets baseline' in out
+    assert 'nothing was written' in out
+    assert (repo / '.secrets.baseline').read_text() == (
+        '{"results": {"a.py": [{"type": "T"}]}}\n')
+
+
+def test_without_detect_secrets_only_commit_warden_entries(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / 'conf.py', CONF)
+    git('add', '.', cwd=repo)
+    code, out = warden(capsys, 'baseline', '--no-detect-secrets')
+    assert code == 0
+    assert 'detect-secrets was not run (--no-detect-secrets)' in out
+    assert set(entries(repo)) == {('conf.py', sha1(GH), 'GitHub Token'),
+                                  ('conf.py', sha1(AWS), 'AWS Access Key'),
+                                  ('conf.py', sha1(PASSWORD), 'Secret Keyword')}
+    assert checked(capsys, 'conf.py') == (0, '')
+
+
+def test_save_baseline_adds_and_keeps(tmp_path: Path) -> None:
+    target = tmp_path / '.secrets.baseline'
+    target.write_text(json.dumps({'version': '1.4.0', 'results': {'x.py': [
+        {'type': 'T', 'filename': 'x.py', 'hashed_secret': '1', 'is_secret': False,
+         'is_verified': False}]}}))
+    hit = Hit(path='y.py', line=3, commit='c' * 40, rule='github-token', provider='GitHub',
+              kind='token', secret_type='GitHub Token', hashed_secret=sha1(GH),
+              fingerprint='f', preview='ghp_…')
+    assert save_baseline(target, [hit, hit._replace(line=1)], keep=True) == 2
+    doc = json.loads(target.read_text())
+    assert doc['version'] == '1.4.0'
+    assert doc['results'] == {
+        'x.py': [{'type': 'T', 'filename': 'x.py', 'hashed_secret': '1', 'is_secret': False,
+                  'is_verified': False}],
+        'y.py': [{'type': 'GitHub Token', 'filename': 'y.py', 'hashed_secret': sha1(GH),
+                  'is_verified': False}]}
+    assert PLUGIN_NAME in [p['name'] for p in doc['plugins_used']]
+    assert doc['filters_used']
+
+
+def test_where_detect_secrets_loads_commit_warden_from(tmp_path: Path) -> None:
+    # Inside the repository (a vendored copy, a virtual environment in it): relative,
+    # the same on every machine that runs detect-secrets at the top level.
+    assert plugin_path(ROOT, []) == (
+        'file://hooks/credentials/detect_secrets_plugin.py', None)
+    path, note = plugin_path(tmp_path, [])
+    assert path == f'file://{PLUGIN_FILE.resolve()}'
+    assert note is not None and '--plugin-path' in note
+    # A path someone chose is kept while its file is there, and replaced when it is not.
+    write(tmp_path / 'tools' / 'warden.py', '')
+    chosen = [{'name': PLUGIN_NAME, 'path': 'file://tools/warden.py'}]
+    assert plugin_path(tmp_path, chosen) == ('file://tools/warden.py', None)
+    gone = [{'name': PLUGIN_NAME, 'path': 'file:///nowhere/warden.py'}]
+    assert plugin_path(tmp_path, gone)[0] == f'file://{PLUGIN_FILE.resolve()}'
+    assert plugin_path(tmp_path, gone, 'shared/warden.py') == ('file://shared/warden.py', None)
