@@ -135,6 +135,30 @@ def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
     assert out.startswith('sentry.py:2: Sentry')
 
 
+def test_detect_secrets_without_commit_warden_installed_loads_it_from_the_path(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # pre-commit runs detect-secrets in an environment of its own: the plugin file,
+    # named by its path, finds commit-warden's package beside itself.
+    import os
+
+    import detect_secrets
+
+    write(repo / 'sentry.py', f'auth = "{SENTRY}"\n')
+    git('add', '.', cwd=repo)
+    assert warden(capsys, 'baseline')[0] == 0
+    write(repo / 'sentry.py', f'auth = "{SENTRY}"\nbackup = "{SENTRY_OTHER}"\n')
+    git('add', '.', cwd=repo)
+    alone = {**os.environ, 'PYTHONPATH': str(Path(detect_secrets.__file__).parent.parent)}
+    probe = [sys.executable, '-S', '-c', 'import hooks']   # -S: no .pth, no commit-warden
+    assert subprocess.run(probe, env=alone, capture_output=True, check=False).returncode == 1
+    proc = subprocess.run(
+        [sys.executable, '-S', '-m', 'detect_secrets.pre_commit_hook', '--baseline',
+         '.secrets.baseline', 'sentry.py'],
+        cwd=repo, env=alone, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 1, proc.stderr[-300:]
+    assert 'Secret Type: Sentry Token\nLocation:    sentry.py:2\n' in proc.stdout
+
+
 def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / 'conf.py', CONF)
     git('add', '.', cwd=repo)
@@ -169,12 +193,22 @@ def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture
     known = entries(repo)
     order = sorted(known, key=lambda k: (k[0], known[k]['line_number'], k[1], k[2]))
     answers = ['y' if t in ('Sentry Token', 'GitHub Token') else 'n' for _, _, t in order]
+    # An entry of a file that is gone (as a sweep of the history records) is left out
+    # of the session and kept; detect-secrets' own audit would drop it.
+    doc = json.loads((repo / '.secrets.baseline').read_text())
+    gone = {'type': 'Secret Keyword', 'filename': 'gone.py', 'hashed_secret': sha1('gone'),
+            'is_verified': False, 'line_number': 3}
+    doc['results']['gone.py'] = [gone]
+    write(repo / '.secrets.baseline', json.dumps(doc, indent=2) + '\n')
     proc = subprocess.run([sys.executable, '-m', 'hooks.cli', 'baseline', '--audit'],
                           cwd=repo, input='\n'.join(answers) + '\n', capture_output=True,
                           text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
     assert 'Saving progress...' in proc.stdout
+    assert '1 entry of files not in the work tree left as they were' in proc.stdout
     labels = {k: e.get('is_secret') for k, e in entries(repo).items()}
+    assert entries(repo)[('gone.py', sha1('gone'), 'Secret Keyword')] == gone
+    del labels[('gone.py', sha1('gone'), 'Secret Keyword')]
     assert None not in labels.values()
     assert labels[('sentry.py', sha1(SENTRY), 'Sentry Token')] is False
     assert labels[('conf.py', sha1(GH), 'GitHub Token')] is False

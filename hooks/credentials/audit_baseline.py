@@ -10,6 +10,7 @@ with that map rebuilt and commit-warden's types pointing at its plugin.
 """
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -79,12 +80,31 @@ def audit(path: str, *, stats: bool = False, as_json: bool = False) -> int:
         result = ds_audit.analytics.calculate_statistics_for_baseline(path)
         print(json.dumps(result.json(), indent=2) if as_json else str(result).rstrip())
         return 0
-    if any(not s.line_number for _, s in secrets):
+    from detect_secrets.audit.audit import _classify_secrets
+    from detect_secrets.audit.iterator import get_secret_iterator
+    from detect_secrets.core.baseline import save_to_file
+    from detect_secrets.core.secrets_collection import SecretsCollection
+
+    # detect-secrets' audit_baseline() first drops every entry of a file that is not
+    # in the work tree (a deleted file, a commit message: what a history sweep
+    # records). Those are left out of the session instead, and saved as they were.
+    present = SecretsCollection()
+    for filename in secrets.files:
+        if os.path.isfile(filename):
+            present[filename] = secrets[filename]
+    if any(not s.line_number for _, s in present):
         raise FatalError(f'{path}: detect-secrets\' interactive audit needs line numbers: '
                          'write them with `commit-warden baseline --line-numbers` first')
     try:
-        ds_audit.audit_baseline(path)
+        changed = _classify_secrets(get_secret_iterator(present))
     except EOFError as e:
         raise FatalError('the input ended before the audit did: no label was saved') from e
+    if changed:
+        print('Saving progress...')
+        save_to_file(secrets, path)
+    skipped = sum(len(secrets[f]) for f in secrets.files - present.files)
+    if skipped:
+        print(f'{skipped} entr{"ies" if skipped != 1 else "y"} of files not in the work tree '
+              'left as they were')
     sys.stdout.flush()
     return 0
