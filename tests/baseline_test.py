@@ -32,8 +32,9 @@ AWS = fill('AKIA{u:16}', 'baseline-aws')
 SENTRY = fill('sntryu_{h:64}', 'baseline-sentry')
 SENTRY_OTHER = fill('sntryu_{h:64}', 'baseline-sentry-other')
 PASSWORD = fill('{a:18}', 'baseline-password')
+HEROKU = fill('{uuid}', 'baseline-heroku')   # a UUID: detect-secrets' own filters drop those
 HEX = fill('{h:40}', 'baseline-hex')
-SECRETS = (GH, GH_OTHER, AWS, SENTRY, SENTRY_OTHER, PASSWORD, HEX)
+SECRETS = (GH, GH_OTHER, AWS, SENTRY, SENTRY_OTHER, PASSWORD, HEX, HEROKU)
 
 
 def sha1(value: str) -> str:
@@ -89,11 +90,12 @@ def flagged(out: str) -> list[str]:
 def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / 'conf.py', CONF)
-    write(repo / 'sentry.py', f'import os\n\nDSN = os.environ["DSN"]\nauth = "{SENTRY}"\n')
+    write(repo / 'sentry.py', f'import os\n\nDSN = os.environ["DSN"]\nauth = "{SENTRY}"\n'
+                              f'HEROKU_API_KEY = "{HEROKU}"\n')
     git('add', '.', cwd=repo)
     code, out = warden(capsys, 'baseline')
     assert code == 0
-    assert out.startswith('.secrets.baseline: 6 known findings recorded (6 new, 0 found again)')
+    assert out.startswith('.secrets.baseline: 7 known findings recorded (7 new, 0 found again)')
     doc = json.loads((repo / '.secrets.baseline').read_text())
     assert list(doc)[:4] == ['version', 'plugins_used', 'filters_used', 'results']
     names = [p['name'] for p in doc['plugins_used']]
@@ -105,10 +107,19 @@ def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
         f['path'] for f in doc['filters_used']}
     known = entries(repo)
     assert ('sentry.py', sha1(SENTRY), 'Sentry Token') in known      # commit-warden's alone
+    assert ('sentry.py', sha1(HEROKU), 'Heroku API Key') in known
     assert ('conf.py', sha1(GH), 'GitHub Token') in known             # commit-warden's hash
     assert ('conf.py', sha1('ghp'), 'GitHub Token') in known          # detect-secrets' hash
     assert ('conf.py', sha1(AWS), 'AWS Access Key') in known          # both, one entry
     assert not any('line_number' in e for e in known.values())
+    # Its settings are what `detect-secrets scan --no-verify` writes, and everything that
+    # finds is an entry.
+    scan = json.loads(tool('detect-secrets', 'scan', '--no-verify', cwd=repo).stdout)
+    assert doc['version'] == scan['version']
+    assert doc['filters_used'] == scan['filters_used']
+    assert [p for p in doc['plugins_used'] if 'path' not in p] == scan['plugins_used']
+    assert {(path, e['hashed_secret'], e['type'])
+            for path, es in scan['results'].items() for e in es} <= set(known)
     git('add', '.', cwd=repo)
     written = (repo / '.secrets.baseline').read_bytes()
 
@@ -124,7 +135,8 @@ def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
     assert (repo / '.secrets.baseline').read_bytes() == written
     assert checked(capsys, 'conf.py', 'sentry.py') == (0, '')
     # ...and it runs commit-warden: a new token of a kind only commit-warden knows blocks.
-    write(repo / 'sentry.py', f'auth = "{SENTRY}"\nbackup = "{SENTRY_OTHER}"\n')
+    write(repo / 'sentry.py', f'auth = "{SENTRY}"\nbackup = "{SENTRY_OTHER}"\n'
+                              f'HEROKU_API_KEY = "{HEROKU}"\n')
     git('add', '.', cwd=repo)
     proc = hook(repo, 'sentry.py')
     assert proc.returncode == 1

@@ -7,8 +7,10 @@ deleted in the next is still caught.
 
 The package: `engine` (the scan, on every core), `plan` (what to scan of a
 change), `check` (each stage's judgement and its findings), `cache` (per-commit
-results), `baseline` (known findings; `commit-warden baseline`). The detectors
-are hooks/detectors and the prefilter hooks/scan.py.
+results), `baseline` (known findings; `commit-warden baseline`),
+`detect_secrets_plugin` (the engine as one detect-secrets plugin, so detect-secrets
+keeps the baseline's entries) and `audit_baseline` (`commit-warden baseline
+--audit`). The detectors are hooks/detectors and the prefilter hooks/scan.py.
 """
 from __future__ import annotations
 
@@ -65,8 +67,9 @@ HOOK = Hook(
     id=ID, description=__doc__.split('\n', 1)[0], rules=RULES,
     check_staged=check_staged, check_message=check_message, check_range=check_range,
     rule_ids=rule_ids,
-    commands=(Command('baseline', 'write or update the secrets baseline (no line numbers: '
-                                  'no churn)', 'hooks.credentials.baseline:baseline_main'),),
+    commands=(Command('baseline', 'write or merge the secrets baseline (detect-secrets\' '
+                                  'format; matched without line numbers)',
+                      'hooks.credentials.baseline:baseline_main'),),
 )
 
 
