@@ -4,9 +4,11 @@ audit`): what one writes the other accepts, keeps and honours."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,69 @@ def flagged(out: str) -> list[str]:
     """The `path:line:` of each finding in a hook's text output."""
     return [line.split(' ')[0] for line in out.splitlines()
             if line[:1] not in (' ', '') and line.split(' ')[0].count(':') == 2]
+
+
+@pytest.fixture
+def detect_secrets_state() -> Iterator[None]:
+    """detect-secrets keeps its settings and its map of plugins in module globals, and
+    the plugin its policy: each test that runs them in this process starts afresh."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.settings import cache_bust
+
+    from hooks.credentials import detect_secrets_plugin
+
+    def reset() -> None:
+        cache_bust()
+        get_mapping_from_secret_type_to_class.cache_clear()
+        detect_secrets_plugin._policy.cache_clear()
+        detect_secrets_plugin._scan.cache_clear()
+
+    reset()
+    yield
+    reset()
+
+
+def test_the_plugin_is_commit_warden_inside_detect_secrets(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        detect_secrets_state: None) -> None:
+    from detect_secrets.core.secrets_collection import SecretsCollection
+    from detect_secrets.settings import transient_settings
+
+    from hooks.credentials.detect_secrets_plugin import CommitWardenDetector
+
+    write(repo / 'conf.py', CONF + f'HEROKU_API_KEY = "{HEROKU}"\n')
+    write(repo / 'vendor' / 'conf.py', CONF)
+    write(repo / 'big.py', f'TOKEN = "{GH}"\n' + '#' * 300)
+    write(repo / 'blob.bin', b'\0\x01\x02\x03' * 50 + GH.encode())
+    write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  exclude: ["vendor/**"]\n'
+                                        '  max_file_bytes: 200\n')
+    # Loaded by path as detect-secrets loads it, with its default filters (which drop
+    # UUID-shaped values): every finding of the file, each on its own line.
+    ours = {'name': PLUGIN_NAME, 'path': f'file://{PLUGIN_FILE}'}
+    with transient_settings({'plugins_used': [ours]}):
+        found = SecretsCollection()
+        for name in ('conf.py', 'vendor/conf.py', 'big.py', 'blob.bin'):
+            found.scan_file(name)
+    assert sorted((f, s.type, s.secret_hash, s.line_number) for f, s in found) == sorted([
+        ('conf.py', 'GitHub Token', sha1(GH), 1), ('conf.py', 'AWS Access Key', sha1(AWS), 2),
+        ('conf.py', 'Secret Keyword', sha1(PASSWORD), 3),
+        ('conf.py', 'Heroku API Key', sha1(HEROKU), 4)])
+    # detect-secrets' filters see a preview, never the value...
+    assert all(s.secret_value.endswith(' chars') for _, s in found)
+    # ...and its audit (which passes enable_eager_search) the value, to show it.
+    plugin = CommitWardenDetector()
+    audited = plugin.analyze_line('conf.py', 'x = 1', 7, enable_eager_search=True)
+    assert sorted(sha1(s.secret_value) for s in audited) == sorted(
+        sha1(v) for v in (GH, AWS, PASSWORD, HEROKU))
+    assert plugin.analyze_line('conf.py', 'x = 1', 8) == set()   # the rest of the file
+    assert plugin.analyze_line('gone.py', 'x = 1', 1) == set()
+    # Outside a repository: the defaults.
+    write(tmp_path / 'else' / 'conf.py', CONF)
+    monkeypatch.chdir(tmp_path / 'else')
+    from hooks.credentials import detect_secrets_plugin
+
+    detect_secrets_plugin._policy.cache_clear()
+    assert len(CommitWardenDetector().analyze_line('conf.py', '', 1)) == 3
 
 
 def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
@@ -171,7 +236,9 @@ def test_detect_secrets_without_commit_warden_installed_loads_it_from_the_path(
     assert 'Secret Type: Sentry Token\nLocation:    sentry.py:2\n' in proc.stdout
 
 
-def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      detect_secrets_state: None) -> None:
     write(repo / 'conf.py', CONF)
     git('add', '.', cwd=repo)
     assert warden(capsys, 'baseline')[0] == 0
@@ -212,12 +279,14 @@ def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture
             'is_verified': False, 'line_number': 3}
     doc['results']['gone.py'] = [gone]
     write(repo / '.secrets.baseline', json.dumps(doc, indent=2) + '\n')
-    proc = subprocess.run([sys.executable, '-m', 'hooks.cli', 'baseline', '--audit'],
-                          cwd=repo, input='\n'.join(answers) + '\n', capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert 'Saving progress...' in proc.stdout
-    assert '1 entry of files not in the work tree left as they were' in proc.stdout
+    # (It shows each secret in its line, to the person auditing: not printed here.)
+    monkeypatch.setattr('sys.stdin', io.StringIO('\n'.join(answers) + '\n'))
+    monkeypatch.setattr('detect_secrets.audit.io.clear_screen', lambda: None)
+    monkeypatch.setenv('CLICOLOR', '0')   # its colour test holds the stdout of its import
+    assert cli.main(['baseline', '--audit']) == 0
+    out = capsys.readouterr().out
+    assert 'Saving progress...' in out
+    assert '1 entry of files not in the work tree left as they were' in out
     labels = {k: e.get('is_secret') for k, e in entries(repo).items()}
     assert entries(repo)[('gone.py', sha1('gone'), 'Secret Keyword')] == gone
     del labels[('gone.py', sha1('gone'), 'Secret Keyword')]
@@ -408,3 +477,39 @@ def test_where_detect_secrets_loads_commit_warden_from(tmp_path: Path) -> None:
     gone = [{'name': PLUGIN_NAME, 'path': 'file:///nowhere/warden.py'}]
     assert plugin_path(tmp_path, gone)[0] == f'file://{PLUGIN_FILE.resolve()}'
     assert plugin_path(tmp_path, gone, 'shared/warden.py') == ('file://shared/warden.py', None)
+
+
+def test_audit_says_what_it_cannot_do(repo: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      detect_secrets_state: None) -> None:
+    write(repo / 'conf.py', CONF)
+    git('add', '.', cwd=repo)
+    assert warden(capsys, 'baseline', '--no-detect-secrets')[0] == 0
+    code, out = warden(capsys, 'baseline', '--audit')
+    assert code == 2
+    assert 'interactive audit needs line numbers: write them with `commit-warden baseline ' \
+           '--line-numbers` first' in out
+    assert warden(capsys, 'baseline', '--no-detect-secrets', '--line-numbers')[0] == 0
+    monkeypatch.setattr('sys.stdin', io.StringIO('y\n'))   # then the input ends
+    monkeypatch.setattr('detect_secrets.audit.io.clear_screen', lambda: None)
+    monkeypatch.setenv('CLICOLOR', '0')   # its colour test holds the stdout of its import
+    before = (repo / '.secrets.baseline').read_text()
+    assert cli.main(['baseline', '--audit']) == 2
+    assert 'the input ended before the audit did: no label was saved' in capsys.readouterr().err
+    assert (repo / '.secrets.baseline').read_text() == before
+    doc = json.loads(before)
+    doc['results']['conf.py'].append({'type': 'Internal Service Token', 'filename': 'conf.py',
+                                      'hashed_secret': sha1('x'), 'is_verified': False,
+                                      'line_number': 1})
+    write(repo / '.secrets.baseline', json.dumps(doc))
+    code, out = warden(capsys, 'baseline', '--audit', '--stats')
+    assert code == 0   # statistics need no plugin...
+    assert 'Plugin: CommitWardenDetector' in out
+    doc['plugins_used'] = [p for p in doc['plugins_used'] if p['name'] != PLUGIN_NAME]
+    write(repo / '.secrets.baseline', json.dumps(doc))
+    code, out = warden(capsys, 'baseline', '--audit', '--stats')
+    assert code == 2   # ...but a type no plugin it names reports has no name to show
+    assert 'no plugin it names reports Internal Service Token' in out
+    with pytest.raises(SystemExit):
+        cli.main(['baseline', '--stats'])
+    assert '--stats and --json go with --audit' in capsys.readouterr().err

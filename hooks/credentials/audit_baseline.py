@@ -45,9 +45,11 @@ def _prepare(path: str) -> Any:
     from detect_secrets.core import baseline
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.exceptions import UnableToReadBaselineError
+    from detect_secrets.settings import get_settings
 
     from hooks.credentials.baseline import PLUGIN_NAME
 
+    get_settings().clear()   # the file's settings alone (in a process that ran others)
     try:
         secrets = baseline.load(baseline.load_from_file(path), path)
     except (UnableToReadBaselineError, KeyError) as e:
