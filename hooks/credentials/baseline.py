@@ -179,6 +179,8 @@ def default_settings(creds: cfg.CredentialsConfig) -> tuple[list[Entry], list[En
     plugins = []
     plugin_class: Any
     for plugin_class in get_mapping_from_secret_type_to_class().values():
+        if not plugin_class.__module__.startswith('detect_secrets.plugins.'):
+            continue   # only its own: a custom plugin is listed where a person put it
         entry = dict(plugin_class().json())
         if entry['name'] == 'Base64HighEntropyString':
             entry['limit'] = creds.entropy_base64_limit
