@@ -18,7 +18,7 @@ from hooks.credentials.engine import Salt
 from hooks.credentials.engine import Work
 from hooks.credentials.engine import scan_options
 from hooks.credentials.engine import scan_work
-from hooks.credentials.plan import plan_changes
+from hooks.credentials.plan import plan_commits
 from hooks.credentials.plan import plan_staged
 from hooks.findings import Finding
 from hooks.findings import Rule
@@ -48,11 +48,8 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     skipped: list[Finding] = []
     if todo:
         options = scan_options(creds)
-        work: list[Work] = []
-        for cc in repo.commit_changes(todo):
-            plan = plan_changes(repo, cc.files, creds, cc.commit)
-            work.extend(plan.work)
-            skipped.extend(plan.skipped)
+        # `skipped` fills in as the plan's streams are scanned, too.
+        work, skipped = plan_commits(repo, todo, creds)
         if creds.scan_messages:
             for info in repo.commit_infos(todo):
                 # A committed message has no comments left: every line is judged.

@@ -1,64 +1,68 @@
-"""What to scan of a change: the lines it adds to text files (a file read whole
-when it has no staged change), binary files told by content, and files over the
-size limit reported as skipped, never silently passed."""
+"""What to scan of a change: the lines it adds (a file with no staged change: all
+of it), in bounded memory.
+
+git diffs ordinary text files; a file git would not diff as text (a NUL early
+on, an attribute saying binary) or bigger than STREAM_BYTES comes without lines,
+and is read here by its content (hooks.credentials.content): text in any UTF
+encoding is scanned line by line, binary content by its printable runs, and a
+blob bigger than STREAM_BYTES as a stream. Only `credentials.exclude` skips a
+file's content silently; a file not scanned because it is over
+`credentials.max_file_bytes`, or because its content is not in the clone, is a
+`file-skipped` finding.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from hooks import config as cfg
+from hooks.credentials.content import BINARY
+from hooks.credentials.content import SAMPLE
+from hooks.credentials.content import Skip
+from hooks.credentials.content import Source
+from hooks.credentials.content import classify
+from hooks.credentials.content import lines_of
 from hooks.credentials.engine import ID
 from hooks.credentials.engine import Work
 from hooks.findings import Finding
+from hooks.git import DiffLine
 from hooks.git import FileChange
 from hooks.git import Repo
 from hooks.globs import matches
-from hooks.scan import Line
 
-BINARY_SNIFF = 8000
-
-
-_UTF16_BOMS = (b'\xff\xfe', b'\xfe\xff')
-
-
-_CONTROL = bytes(b for b in range(32) if b not in b'\t\n\r\f\b\x1b')
-
-
-def _is_binary(data: bytes) -> bool:
-    """Binary by content: its first 8000 bytes hold a NUL (git's rule) *and* are
-    mostly not text. One stray NUL in a source file must not hide the file (a
-    cheap way to smuggle a secret past a scanner), and UTF-16 text (with its
-    byte-order mark) is decoded, not skipped."""
-    head = data[:BINARY_SNIFF]
-    if b'\0' not in head or data.startswith(_UTF16_BOMS):
-        return False
-    # Compressed or machine data has ~10% control bytes (26 of 256 values);
-    # text with a stray NUL has next to none.
-    control = len(head) - len(head.translate(None, _CONTROL))
-    return control * 32 > len(head)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(_UTF16_BOMS):
-        return data.decode('utf-16', 'replace')
-    return data.decode('utf-8', 'replace')
-
-
-def _lines_of(data: bytes) -> tuple[Line, ...]:
-    text = _decode(data)
-    return tuple(Line(i, t, True) for i, t in enumerate(text.splitlines(), 1))
+# A blob bigger than this is never held whole: git gives no patch for it, and it
+# is read as a stream.
+STREAM_BYTES = 1 << 22
 
 
 class Plan(NamedTuple):
     work: list[Work]
+    # Filled in as files are planned, and as streams are scanned: a stream that
+    # turns out to add more than the limit is reported when it gets there.
     skipped: list[Finding]
 
 
-def _skip_finding(path: str, size: int, limit: int, commit: str | None) -> Finding:
+_FIX = ('exclude it in credentials.exclude if it cannot hold secrets, '
+        'or raise credentials.max_file_bytes')
+
+
+def _skip_finding(path: str, why: str, fix: str, commit: str | None) -> Finding:
     return Finding(
-        hook=ID, rule='file-skipped', severity='low', path=path, line=None, commit=commit,
-        message=f'not scanned: {size:,} bytes is over credentials.max_file_bytes '
-                f'({limit:,})\nraise the limit or exclude the file if it cannot hold secrets')
+        hook=ID, rule='file-skipped', severity='medium', path=path, line=None, commit=commit,
+        message=f'not scanned: {why}\n{fix}')
+
+
+def _too_big(path: str, size: int, limit: int, commit: str | None) -> Finding:
+    return _skip_finding(
+        path, f'{size:,} bytes is over credentials.max_file_bytes ({limit:,})', _FIX, commit)
+
+
+def _unreadable(path: str, oid: str, commit: str | None) -> Finding:
+    return _skip_finding(
+        path, f'its content (blob {oid[:12]}) is not in this clone',
+        'fetch it (a partial or shallow clone may lack it: `git fetch --unshallow`, or '
+        '`git fetch --refetch` for a partial clone) and run the check again', commit)
 
 
 def _excluded(path: str, config: cfg.CredentialsConfig) -> bool:
@@ -67,73 +71,142 @@ def _excluded(path: str, config: cfg.CredentialsConfig) -> bool:
     return matches(path, config.exclude)
 
 
-def plan_changes(repo: Repo, changes: Sequence[FileChange], config: cfg.CredentialsConfig,
-                 commit: str | None = None) -> Plan:
-    """What to scan of a set of file changes: the added lines of text files.
+class _Reader(NamedTuple):
+    """Reads the files git gave no usable lines for, one blob at a time."""
 
-    The size limit applies to what the change adds, not to the file: one line added
-    to a huge file is still checked. A change whose lines hold a NUL byte is judged
-    by its blob's first bytes, as git does: one stray NUL does not make a file
-    binary, and a UTF-16 file is decoded and checked whole.
+    repo: Repo
+    plan: Plan
+    limit: int
+    commit: str | None
+
+    def whole(self, path: str, oid: str, size: int, data: bytes, kind: str) -> None:
+        """All of a blob, held (`data` is all of it) or streamed."""
+        if size > self.limit:
+            self.plan.skipped.append(_too_big(path, size, self.limit, self.commit))
+        elif len(data) == size:
+            self.plan.work.append(Work(path, tuple(lines_of(data, kind)), self.commit,
+                                       binary=kind == BINARY))
+        else:
+            self.plan.work.append(Work(path, (), self.commit, binary=kind == BINARY,
+                                       source=Source(self.repo, path, oid, kind, size,
+                                                     self.limit)))
+
+    def patch(self, c: FileChange, size: int, bases: tuple[str, ...]) -> None:
+        """The lines a change adds to a text file git would not diff: its patch, read
+        as a stream (git diffs it as text when asked)."""
+        self.plan.work.append(Work(c.path, (), self.commit, source=Source(
+            self.repo, c.path, c.new_oid, 'patch', size, self.limit, bases, self.commit,
+            self._on_skip(c.path))))
+
+    def _on_skip(self, path: str) -> Callable[[Skip], None]:
+        def skip(s: Skip) -> None:
+            self.plan.skipped.append(_skip_finding(
+                path, f'it adds more than credentials.max_file_bytes ({s.limit:,} bytes)',
+                _FIX, self.commit))
+        return skip
+
+    def read(self, oids: dict[str, list[str]],
+             each: Callable[[str, str, int, bytes, str], None]) -> None:
+        """Call `each(path, oid, size, data, kind)` for every path of every blob."""
+        seen = set()
+        for oid, size, data in self.repo.read_blobs_upto(oids, STREAM_BYTES, SAMPLE):
+            seen.add(oid)
+            kind = classify(data[:SAMPLE])
+            for path in oids[oid]:
+                each(path, oid, size, data, kind)
+        for oid, paths in oids.items():
+            if oid not in seen:
+                self.plan.skipped.extend(_unreadable(p, oid, self.commit) for p in paths)
+
+
+def plan_changes(repo: Repo, changes: Sequence[FileChange], config: cfg.CredentialsConfig,
+                 commit: str | None = None, plan: Plan | None = None) -> Plan:
+    """What to scan of a set of file changes (from a diff made with
+    `big_file_bytes=STREAM_BYTES`): the lines each adds, added to `plan`.
+
+    The size limit applies to what a change adds, not to the file: one line added
+    to a huge file is still checked.
     """
-    work: list[Work] = []
-    skipped: list[Finding] = []
-    sniff: list[FileChange] = []
+    plan = Plan([], []) if plan is None else plan
+    limit = config.max_file_bytes
+    unread: dict[str, FileChange] = {}
     for c in changes:
-        if c.status == 'D' or c.is_submodule or not c.added_lines or _excluded(c.path, config):
+        if c.status == 'D' or c.is_submodule or _excluded(c.path, config):
+            continue
+        if c.binary and not c.lines:
+            unread[c.path] = c  # git would not diff it: read here
+            continue
+        if not c.added_lines:
             continue
         size = sum(len(x.text) + 1 for x in c.added_lines)
-        if size > config.max_file_bytes:
-            skipped.append(_skip_finding(c.path, size, config.max_file_bytes, commit))
+        if size > limit:
+            plan.skipped.append(_too_big(c.path, size, limit, commit))
         elif c.binary:
-            sniff.append(c)
+            unread[c.path] = c  # NUL bytes among its lines: read the blob to tell
         else:
-            work.append(Work(c.path, tuple(Line(x.number, x.text, x.added) for x in c.lines),
-                             commit))
-    if sniff:
-        blobs = dict(repo.read_blobs(c.new_oid for c in sniff))
-        for c in sniff:
-            data = blobs.get(c.new_oid, b'')
-            if _is_binary(data):
-                continue
-            if data.startswith(_UTF16_BOMS):
-                work.append(Work(c.path, _lines_of(data), commit))
-            else:
-                work.append(Work(c.path, tuple(Line(x.number, x.text.replace('\0', ' '), x.added)
-                                               for x in c.lines), commit))
-    return Plan(work, skipped)
+            plan.work.append(Work(c.path, c.lines, commit))
+    if not unread:
+        return plan
+    reader = _Reader(repo, plan, limit, commit)
+    bases: list[tuple[str, ...]] = []  # what a patch is against, found once
+
+    def each(path: str, oid: str, size: int, data: bytes, kind: str) -> None:
+        c = unread[path]
+        if kind == BINARY or kind != 'utf-8' or c.status in ('A', 'T'):
+            reader.whole(path, oid, size, data, kind)  # all of it is added, or decoded whole
+        elif c.lines:
+            plan.work.append(Work(path, tuple(
+                DiffLine(x.number, x.text.replace('\0', ' '), x.added) for x in c.lines), commit))
+        else:
+            if not bases:
+                bases.append(_bases(repo, commit))
+            reader.patch(c, size, bases[0])
+
+    oids: dict[str, list[str]] = {}
+    for c in unread.values():
+        oids.setdefault(c.new_oid, []).append(c.path)
+    reader.read(oids, each)
+    return plan
+
+
+def _bases(repo: Repo, commit: str | None) -> tuple[str, ...]:
+    """What a change is against: the staged base, or each parent of `commit`."""
+    if commit is None:
+        return (repo.staged_base(),)
+    parents = repo.out('rev-parse', f'{commit}^@').split()
+    return tuple(parents) or (repo.empty_tree,)
+
+
+def plan_commits(repo: Repo, commits: Sequence[str], config: cfg.CredentialsConfig) -> Plan:
+    """Range mode: what each commit adds (one diff for them all)."""
+    plan = Plan([], [])
+    for cc in repo.commit_changes(commits, big_file_bytes=STREAM_BYTES):
+        plan_changes(repo, cc.files, config, cc.commit, plan)
+    return plan
 
 
 def plan_staged(repo: Repo, filenames: Sequence[str],
                 config: cfg.CredentialsConfig) -> Plan:
     """Staged mode: what the index adds to each file; untouched files whole."""
     rel = [cfg.repo_relative(repo, f) for f in filenames]
-    changes = repo.staged_changes(rel or None)
+    changes = repo.staged_changes(rel or None, big_file_bytes=STREAM_BYTES)
     plan = plan_changes(repo, changes, config)
     changed = {c.path for c in changes}
-    whole = plan_whole(repo, [p for p in rel if p not in changed], config)
-    return Plan(plan.work + whole.work, plan.skipped + whole.skipped)
+    return plan_whole(repo, [p for p in rel if p not in changed], config, plan)
 
 
-def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) -> Plan:
-    """Files as they are in the index, whole: text files within the size limit."""
-    plan = Plan([], [])
-    wanted = [p for p in paths if not _excluded(p, config)]
+def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig,
+               plan: Plan | None = None) -> Plan:
+    """Files as they are in the index, whole."""
+    plan = Plan([], []) if plan is None else plan
+    wanted = {p for p in paths if not _excluded(p, config)}
     if not wanted:
         return plan
-    entries = {p: e for p, e in repo.ls_files(wanted).items()
-               if e[0] != '160000' and p in set(wanted)}
-    sizes = repo.object_sizes(oid for _, oid in entries.values())
-    small = {}
-    for p, (_, oid) in sorted(entries.items()):
-        if sizes.get(oid, 0) > config.max_file_bytes:
-            plan.skipped.append(_skip_finding(p, sizes[oid], config.max_file_bytes, None))
-        else:
-            small[p] = oid
-    blobs = dict(repo.read_blobs(small.values()))
-    for p, oid in small.items():
-        data = blobs.get(oid, b'')
-        if not _is_binary(data):
-            plan.work.append(Work(p, _lines_of(data)))
+    oids: dict[str, list[str]] = {}
+    for p, (mode, oid) in sorted(repo.ls_files(sorted(wanted)).items()):
+        if mode != '160000' and p in wanted:
+            oids.setdefault(oid, []).append(p)
+    reader = _Reader(repo, plan, config.max_file_bytes, None)
+    reader.read(oids, lambda path, oid, size, data, kind: reader.whole(path, oid, size, data,
+                                                                        kind))
     return plan
-
