@@ -29,9 +29,11 @@ ID = 'check-credentials'
 RULES = {
     'file-skipped': Rule(
         'file-skipped', ID, 'File not scanned',
-        'A file was larger than credentials.max_file_bytes and was not scanned.',
-        'Raise credentials.max_file_bytes, or exclude the file if it cannot hold secrets.',
-        'low'),
+        'A file was not scanned: it is bigger than credentials.max_file_bytes, or its '
+        'content is not in this clone. What was not read cannot pass.',
+        'Exclude the file (credentials.exclude) if it cannot hold secrets, or raise '
+        'credentials.max_file_bytes; fetch missing content. `rules:` can make it warn.',
+        'medium'),
 }
 
 # The checks load the engine on first use: importing this package costs nothing.
