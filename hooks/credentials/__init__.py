@@ -6,8 +6,10 @@ each commit's added lines and its message, so a secret added in one commit and
 deleted in the next is still caught.
 
 The package: `engine` (the scan, on every core), `plan` (what to scan of a
-change), `check` (each stage's judgement and its findings), `cache` (per-commit
-results), `baseline` (known findings; `commit-warden baseline`). The detectors
+change), `content` (what a file's bytes are: text in any UTF encoding, or binary
+content's printable runs; big files as streams), `check` (each stage's judgement
+and its findings), `cache` (per-commit results), `baseline` (known findings;
+`commit-warden baseline`). The detectors
 are hooks/detectors and the prefilter hooks/scan.py.
 """
 from __future__ import annotations

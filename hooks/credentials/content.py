@@ -13,6 +13,7 @@ with a few hundred NUL bytes stays text.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -40,10 +41,15 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts like UTF-16's
     (codecs.BOM_UTF16_LE, 'utf-16-le'), (codecs.BOM_UTF16_BE, 'utf-16-be'),
     (codecs.BOM_UTF8, 'utf-8'),
 )
-# `strings` (ASCII, tab included) and `strings -e l` / `-e b` (UTF-16 LE and BE).
-_RUN = re.compile(
-    rb'[\t\x20-\x7e]{%d,}|(?:[\t\x20-\x7e]\x00){%d,}|(?:\x00[\t\x20-\x7e]){%d,}'
-    % (MIN_RUN, MIN_RUN, MIN_RUN))
+
+
+@functools.lru_cache(maxsize=1)
+def _runs() -> re.Pattern[bytes]:
+    """`strings` (ASCII, tab included) and `strings -e l` / `-e b` (UTF-16 LE and BE);
+    compiled on first use, not at start-up."""
+    return re.compile(
+        rb'[\t\x20-\x7e]{%d,}|(?:[\t\x20-\x7e]\x00){%d,}|(?:\x00[\t\x20-\x7e]){%d,}'
+        % (MIN_RUN, MIN_RUN, MIN_RUN))
 
 
 def _non_text(sample: bytes) -> tuple[int, int]:
@@ -121,7 +127,7 @@ def binary_runs(chunks: Iterable[bytes]) -> Iterator[DiffLine]:
         data = carry + chunk
         pos = 0      # where `line` was counted up to
         keep = max(0, len(data) - 2 * MIN_RUN)  # a run may start in the last bytes
-        for m in _RUN.finditer(data):
+        for m in _runs().finditer(data):
             if not final and m.end() >= len(data) - 1:
                 keep = min(keep, m.start())  # it may go on in the next chunk
                 break
