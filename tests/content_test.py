@@ -214,6 +214,20 @@ def test_binary_runs_do_not_depend_on_where_the_stream_is_cut() -> None:
         assert list(binary_runs(pieces)) == whole, size
 
 
+def test_an_endless_printable_run_is_cut_with_an_overlap(monkeypatch: pytest.MonkeyPatch,
+                                                          ) -> None:
+    monkeypatch.setattr(content, 'LINE_PIECE', 1000)
+    monkeypatch.setattr(content, 'PIECE_OVERLAP', 100)
+    for cut in range(950, 1060, 7):  # the token straddles the first cut, or not
+        data = (b'\0\1\2' * 10 + b'A' * cut + TOKEN.encode() + b'B' * 3000 + b'\0\n\1'
+                + b'tail text here')
+        for size in (1, 64, 333):
+            got = list(binary_runs(data[i:i + size] for i in range(0, len(data), size)))
+            assert any(TOKEN in d.text for d in got), (cut, size)
+            assert max(len(d.text) for d in got) <= 1000 + size, (cut, size)
+            assert (got[-1].number, got[-1].text) == (2, 'tail text here')
+
+
 def test_text_decoding_does_not_depend_on_where_the_stream_is_cut() -> None:
     text = 'naïve = 1\r\nx = "日本"\n\nlast line without newline'
     for encoding in ('utf-8', 'utf-16-le', 'utf-16-be', 'utf-32-le'):
