@@ -480,6 +480,10 @@ def split_lines(chunks: Iterable[AnyStr], sep: AnyStr, limit: int, overlap: int,
         parts = (rest + chunk).split(sep)
         rest = parts.pop()
         for part in parts:
+            while len(part) > limit:
+                yield part[:limit], continued
+                part = part[limit - overlap:]
+                continued = True
             yield part, continued
             continued = False
         while len(rest) > limit:

@@ -338,6 +338,77 @@ def test_a_merge_is_judged_by_what_it_adds_to_a_file_git_calls_binary(
                                          f'nul.py:7: (commit {merge[:12]}) {FINDING}'])
 
 
+def test_a_big_binary_file_is_streamed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    noise = _rng.randbytes(STREAM_BYTES + 500_000)
+    data = noise[:3_000_000] + f'\0AWS_TOKEN={TOKEN}\0'.encode() + noise[3_000_000:]
+    write(repo / 'firmware.bin', data)
+    git('add', '.', cwd=repo)
+    code, out = run(capsys, 'firmware.bin')
+    line = data[:3_000_000].count(NL) + 1
+    assert (code, found(out)) == (1, [f'firmware.bin:{line}: {FINDING}'])
+
+
+def test_an_unresolved_conflict_in_a_file_with_nul_bytes(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / 'nul.py', b'\0\nx = 1\n')
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'base')
+    git('switch', '-q', '-c', 'side', cwd=repo)
+    write(repo / 'nul.py', f'\0\nx = 2\nk = "{TOKEN}"\n'.encode())
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'side')
+    git('switch', '-q', 'main', cwd=repo)
+    write(repo / 'nul.py', b'\0\nx = 3\n')
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'main')
+    assert git('merge', '-q', 'side', cwd=repo, check=False).returncode != 0
+    code, out = run(capsys, 'nul.py')
+    assert (code, found(out)) == (1, [f'nul.py:3: {FINDING}'])
+
+
+def test_one_files_patch_read_as_a_stream_is_parsed_strictly() -> None:
+    from hooks.errors import DiffParseError
+    from hooks.git import _stream_hunks
+
+    def parse(patch: bytes, limit: int = 1000) -> list[tuple[int, str, bool]]:
+        pieces = split_lines([patch], b'\n', limit, 10)
+        return [(d.number, d.text, d.added) for d in _stream_hunks(pieces)]
+
+    head = b'diff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n'
+    assert parse(head + b'@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n') == [
+        (1, 'a', False), (2, 'c', True)]
+    # A long line comes in pieces of the same number; a removed one is dropped whole.
+    long = b'+' + b'x' * 50 + b'\n-' + b'y' * 50 + b'\n'
+    assert parse(head + b'@@ -1 +1 @@\n' + long, limit=20) == [
+        (1, 'x' * 19, True), (1, 'x' * 20, True), (1, 'x' * 20, True), (1, 'x' * 20, True),
+        (1, 'x' * 11, True)]
+    bad = [
+        head + b'@@ -1 +1,2 @@\n+a\n',                 # shorter than its header
+        head + b'@@ -1 +1 @@\n+a\n+b\n',              # longer
+        head + b'@@ -1 +1 @@\n?a\n',                   # no valid prefix
+        head + b'@@ bad @@\n',                          # a hunk header git does not write
+        head.replace(b'index', b'similarity') + b'@@ -1 +1 @@\n+a\n',
+        b'diff --git a/f b/f\nBinary files a/f and b/f differ\n',
+        head + b'@@ -1 +1,2 @@\n+a\ndiff --git a/f b/f\n',
+    ]
+    for patch in bad:
+        with pytest.raises(DiffParseError):
+            parse(patch)
+
+
+def test_a_failing_git_stream_is_an_error_and_closing_one_stops_git(repo: Path) -> None:
+    from hooks.errors import GitError
+
+    r = Repo.discover(repo)
+    with pytest.raises(GitError, match='git cat-file failed'):
+        list(r.stream_blob('1' * 40))
+    oid = git('hash-object', '-w', '--stdin', cwd=repo,
+              input=b'x' * (3 << 20)).stdout.strip()
+    stream = r.stream_blob(oid)
+    assert len(next(stream)) == 1 << 20
+    stream.close()  # git is killed, not waited on to finish writing
+
+
 # --- never skipped silently --------------------------------------------------
 
 def test_content_missing_from_the_clone_is_reported(
