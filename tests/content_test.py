@@ -146,6 +146,7 @@ def _noise(n: int) -> bytes:
 
 
 @pytest.mark.parametrize(('data', 'kind'), [
+    pytest.param(b'', 'utf-8', id='empty'),
     pytest.param(b'plain = "ascii"\n' * 100, 'utf-8', id='ascii'),
     pytest.param('déjà vu, naïve café\n'.encode('latin-1') * 100, 'utf-8', id='latin-1'),
     pytest.param('Привет, мир\n'.encode('cp1251') * 100, 'utf-8', id='cp1251'),
@@ -346,6 +347,23 @@ def test_a_big_binary_file_is_streamed(repo: Path, capsys: pytest.CaptureFixture
     code, out = run(capsys, 'firmware.bin')
     line = data[:3_000_000].count(NL) + 1
     assert (code, found(out)) == (1, [f'firmware.bin:{line}: {FINDING}'])
+
+
+def test_a_streamed_blob_is_read_as_stored(repo: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # `git replace` must not make the stream read a clean stand-in.
+    root = git_commit(repo, 'root')
+    data = _filler(STREAM_BYTES + 1000) + f'TOKEN = "{TOKEN}"\n'.encode()
+    write(repo / 'big.py', data)
+    git('add', '.', cwd=repo)
+    base = git_commit(repo, 'base')
+    write(repo / 'big.py', data + b'x = 1\n')
+    git('add', '.', cwd=repo)
+    head = git_commit(repo, 'one more line')
+    clean = git('hash-object', '-w', '--stdin', cwd=repo, input=_filler(100)).stdout.strip()
+    git('replace', git('rev-parse', f'{base}:big.py', cwd=repo).stdout.strip(), clean, cwd=repo)
+    code, out = run(capsys, '--from', root, '--to', head)
+    assert (code, found(out)) == (1, [f'big.py:{data.count(NL)}: (commit {base[:12]}) {FINDING}'])
 
 
 def test_an_unresolved_conflict_in_a_file_with_nul_bytes(

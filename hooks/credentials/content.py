@@ -79,6 +79,8 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 def classify(sample: bytes) -> str:
     """The encoding a file's text is in ('utf-8', 'utf-16-le', ...), or BINARY."""
+    if not sample:
+        return 'utf-8'
     for bom, encoding in _BOMS:
         if sample.startswith(bom):
             return encoding
