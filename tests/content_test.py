@@ -444,6 +444,44 @@ def test_content_missing_from_the_clone_is_reported(
         '[file-skipped]'])
 
 
+def test_a_skipped_file_blocks_at_every_stage_unless_the_policy_warns(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        ) -> None:
+    limited = POLICY + 'credentials:\n  max_file_bytes: 1000\n'
+    write(repo / '.commit-warden.yaml', limited)
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'policy')
+    git('switch', '-q', '-c', 'feature', cwd=repo)
+    write(repo / 'data.csv', 'a,b\n' * 500)
+    git('add', '.', cwd=repo)
+    why = 'not scanned: 2,000 bytes is over credentials.max_file_bytes (1,000)'
+
+    def stages(code: int, tag: str) -> None:
+        got, out = run(capsys, 'data.csv')
+        assert (got, found(out)) == (code, [f'data.csv: {why} [{tag}]'])
+        head = git_commit(repo, 'data')
+        expected = (code, [f'data.csv: (commit {head[:12]}) {why} [{tag}]'])
+        with monkeypatch.context() as m:
+            m.setenv('PRE_COMMIT_FROM_REF', 'main')
+            m.setenv('PRE_COMMIT_TO_REF', head)
+            got, out = run(capsys)
+        assert (got, found(out)) == expected
+        shutil.rmtree(repo / '.git' / 'commit-warden')
+        got = ci.main(['--base', 'main'])
+        assert (got, found(capsys.readouterr().out)) == expected
+
+    stages(1, 'file-skipped')
+    git('switch', '-q', 'main', cwd=repo)
+    write(repo / '.commit-warden.yaml', limited + 'rules:\n  check-credentials:\n'
+          '    file-skipped: warn\n')
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'skipped files only warn')
+    git('switch', '-q', 'feature', cwd=repo)
+    git('rebase', '-q', 'main', cwd=repo)
+    git('reset', '-q', '--soft', 'HEAD~1', cwd=repo)  # staged again, as at pre-commit
+    stages(0, 'file-skipped, warn')
+
+
 def test_a_whole_file_over_a_lowered_limit_is_reported_not_read(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  max_file_bytes: 1000\n'
