@@ -162,7 +162,9 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
     eager = [w for w in work if w.source is None]
     streams = [w for w in work if w.source is not None]
     size = sum(len(line.text) for w in eager for line in w.lines)
-    size += sum(w.source.size for w in streams if w.source is not None)
+    # A patch read as a stream usually adds a few lines to a big file: not counted.
+    size += sum(w.source.size for w in streams
+                if w.source is not None and w.source.kind != 'patch')
     cores = os.cpu_count() or 1
     if size < PARALLEL_BYTES or cores < 2 or len(eager) + 2 * len(streams) < 2:
         scanner = Scanner(options)

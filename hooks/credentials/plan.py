@@ -61,8 +61,9 @@ def _too_big(path: str, size: int, limit: int, commit: str | None) -> Finding:
 def _unreadable(path: str, oid: str, commit: str | None) -> Finding:
     return _skip_finding(
         path, f'its content (blob {oid[:12]}) is not in this clone',
-        'fetch it (a partial or shallow clone may lack it: `git fetch --unshallow`, or '
-        '`git fetch --refetch` for a partial clone) and run the check again', commit)
+        'fetch it and run the check again (a partial clone, `--filter=blob:none`, fetches '
+        'content from its remote when needed: check that the remote can be reached, or '
+        'clone without `--filter`)', commit)
 
 
 def _excluded(path: str, config: cfg.CredentialsConfig) -> bool:
