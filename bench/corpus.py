@@ -2,7 +2,9 @@
 
     python bench/corpus.py [-v]
 
--v lists each miss and false positive (path, line, rule; never the secret).
+Prints the totals, then recall and precision per provider (of the rule each
+label names); -v lists each miss and false positive (path, line, rule; never
+the secret).
 """
 from __future__ import annotations
 
@@ -44,8 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
+    from hooks.detectors.listing import catalogue
     from hooks.scan import Scanner
 
+    provider_of = {e.id: e.provider for e in catalogue()}
+    per_provider: dict[str, list[int]] = {}  # provider -> [tp, fp, fn]
     labels = load_labels()
     scanner = Scanner()
     true_pos = false_pos = false_neg = 0
@@ -62,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         true_pos += len(found & expected)
         false_pos += len(found - expected)
         false_neg += len(expected - found)
+        for column, pairs in ((0, found & expected), (1, found - expected), (2, expected - found)):
+            for _, rule in pairs:
+                per_provider.setdefault(provider_of.get(rule, rule), [0, 0, 0])[column] += 1
         problems += [f'false positive {rel}:{n} {rule}' for n, rule in sorted(found - expected)]
         problems += [f'missed         {rel}:{n} {rule}' for n, rule in sorted(expected - found)]
     elapsed = time.perf_counter() - started
@@ -73,6 +81,14 @@ def main(argv: Sequence[str] | None = None) -> int:
           f'false positives: {false_pos}')
     print(f'recall:    {recall:.3f}')
     print(f'precision: {precision:.3f}')
+    if per_provider:
+        print('\n| provider | labelled | found | false positives | recall | precision |')
+        print('|---|---|---|---|---|---|')
+        for provider in sorted(per_provider, key=str.lower):
+            tp, fp, fn = per_provider[provider]
+            r = tp / (tp + fn) if tp + fn else 1.0
+            p = tp / (tp + fp) if tp + fp else 1.0
+            print(f'| {provider} | {tp + fn} | {tp} | {fp} | {r:.3f} | {p:.3f} |')
     if args.verbose:
         for problem in problems:
             print(problem)

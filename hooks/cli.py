@@ -60,6 +60,12 @@ def config_main(argv: Sequence[str]) -> int:
                         help='print the JSON Schema of the policy file instead')
     parser.add_argument('--reference', action='store_true',
                         help='print the option reference as Markdown (the README section)')
+    parser.add_argument('--rules', action='store_true',
+                        help='list every credential rule: id, provider, kind, where to rotate '
+                             '(tab-separated)')
+    parser.add_argument('--public-values', action='store_true',
+                        help='list the values check-credentials knows to be public by design, '
+                             'with their sources')
     args = parser.parse_args(argv)
     return boundary(PROG, lambda: _config(args))
 
@@ -77,6 +83,17 @@ def _config(args: argparse.Namespace) -> int:
     if args.reference:
         sys.stdout.write(options.reference_markdown())
         return 0
+    if args.rules:
+        from hooks.detectors.listing import text_listing
+
+        sys.stdout.write(text_listing())
+        return 0
+    if args.public_values:
+        from hooks.detectors.public import builtin
+
+        for entry in builtin():
+            print(f'{entry.id}\t{entry.provider}\t{entry.what}\t{entry.source}')
+        return 0
     repo = Repo.discover() if args.policy_ref or not args.config else _maybe_repo()
     try:
         config = cfg.load(repo, path=args.config, policy_ref=args.policy_ref)
@@ -89,6 +106,17 @@ def _config(args: argparse.Namespace) -> int:
         print(f'{PROG}: the policy is invalid ({n} problem{"s" * (n != 1)}); nothing was '
               'checked', file=sys.stderr)
         return USAGE
+    if repo is not None:
+        # The files the policy names, as the tools that read them do (trust files).
+        problems = [p for hook in registered() if hook.check_policy and config.runs(hook.id)
+                    for p in hook.check_policy(repo, config, args.policy_ref)]
+        for problem in problems:
+            print(str(problem) if problem.source else problem.message, file=sys.stderr)
+        if problems:
+            n = len(problems)
+            print(f'{PROG}: the files the policy names have {n} problem{"s" * (n != 1)}',
+                  file=sys.stderr)
+            return USAGE
     sys.stdout.write(options.to_yaml(config))
     return 0
 

@@ -22,6 +22,17 @@ ENV_VAR = 'COMMIT_WARDEN_CONFIG'
 VERSION = 1
 
 
+class PublicValueEntry(NamedTuple):
+    """A value the policy declares public by design (beside the built-in list)."""
+
+    id: str = ''
+    what: str = ''
+    source: str = ''
+    values: tuple[str, ...] = ()
+    match: str = 'value'
+    provider: str = 'Custom'
+
+
 class CredentialsConfig(NamedTuple):
     exclude: tuple[str, ...] = ()
     allowed_patterns: tuple[str, ...] = ()
@@ -32,6 +43,7 @@ class CredentialsConfig(NamedTuple):
     entropy_base64_limit: float = 4.5
     entropy_hex_limit: float = 3.0
     scan_messages: bool = True
+    public_values: tuple[PublicValueEntry, ...] = ()
 
 
 class ExemptAuthor(NamedTuple):

@@ -677,11 +677,10 @@ class Repo(NamedTuple):
     def require(self, ref: str) -> str:
         sha = self.resolve(ref)
         if sha is None:
-            hint = ''
             if self.is_shallow():
-                hint = (' (this is a shallow clone: `git fetch --unshallow`, or '
-                        '`fetch-depth: 0` in actions/checkout)')
-            raise GitError(f'{ref!r} does not name a commit in this repository{hint}; '
+                raise ShallowError(f'{ref!r} does not name a commit in this shallow clone',
+                                   'Fetch the history: `git fetch --unshallow`')
+            raise GitError(f'{ref!r} does not name a commit in this repository; '
                            'fetch it first, e.g. `git fetch origin`')
         return sha
 
@@ -771,7 +770,7 @@ class Repo(NamedTuple):
             raise ShallowError(
                 f'the range reaches past this shallow clone\'s boundary '
                 f'(commit {sorted(boundary)[0][:12]}): its history is missing, so it '
-                'cannot be checked. Fetch it: `git fetch --unshallow` (GitHub Actions: '
+                'cannot be checked', 'Fetch it: `git fetch --unshallow` (GitHub Actions: '
                 '`fetch-depth: 0` in actions/checkout; GitLab CI: `GIT_DEPTH: 0`)',
             )
 

@@ -4,7 +4,8 @@ A hook is a package of `hooks/` whose `__init__` defines `HOOK = Hook(...)`: its
 id (the manifest id and console script), its rules, and any of three checks, each
 a function of one `Context` returning an `Outcome`. The runner (hooks.runner) does
 everything around a check: arguments, stage, policy, errors, reports, audit.
-`commit-warden ci` calls the same `check_range` of every hook the policy has on.
+`commit-warden ci` calls the same `check_range` of every hook the policy has on;
+`commit-warden config` and check-warden-config call each hook's `check_policy`.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import argparse
 
     from hooks.config import Config
+    from hooks.errors import Problem
     from hooks.git import Repo
 
 # Where a hook runs: pre-commit's stages it is installed for, by hand, or in CI.
@@ -104,6 +106,10 @@ class Hook(NamedTuple):
     rule_ids: Callable[[Config], Collection[str]] | None = None
     # False: the hook judges the policy file itself and runs on the defaults.
     reads_policy: bool = True
+    # Problems in the files the policy names that the schema cannot see (e.g. lines
+    # ssh-keygen rejects in allowed_signers), read at the policy ref when one is
+    # given; `commit-warden config` and check-warden-config report them.
+    check_policy: Callable[[Repo, Config, str | None], Sequence[Problem]] | None = None
 
 
 # For hooks whose rules depend on where commits go (hotfixes); `commit-warden ci`

@@ -46,6 +46,16 @@ def _hook_ids() -> list[str]:
 @functools.lru_cache(maxsize=1)
 def root() -> Record:
     action = Action()
+    public_value = Record(cfg.PublicValueEntry, '', {
+        'id': (Str(pattern=r'[a-z0-9][a-z0-9._-]*', what='an id (lowercase, digits, . _ -)'),
+               'A name for the entry, shown when a value matches it.'),
+        'what': (Str(), 'What the value is, e.g. `the staging emulator key`.'),
+        'source': (Str(), 'Where it is published as public (a URL, a document).'),
+        'values': (ListOf(Str(pattern=r'.{8,}', what='a value of 8 characters or more')),
+                   'The exact values (or prefixes, with `match: prefix`).'),
+        'match': (Enum('value', 'prefix'), 'How a finding is compared with `values`.'),
+        'provider': (Str(), 'The provider named in notes.'),
+    }, required=('id', 'what', 'source', 'values'))
     credentials = Record(cfg.CredentialsConfig,
                          'check-credentials: what counts as a leaked secret.', {
         'exclude': (ListOf(GLOB),
@@ -71,6 +81,12 @@ def root() -> Record:
                               'report it.'),
         'scan_messages': (Bool(),
                           'Also scan commit messages (commit-msg stage and range mode).'),
+        'public_values': (ListOf(public_value),
+                          'Values that are public by design (an emulator key, a documented '
+                          'example) and never a finding, beside the built-in list '
+                          '(hooks/detectors/public_values.json); each with the source that '
+                          'says so. `commit-warden explain`-style notes list matches with '
+                          '`--verbose`.'),
     })
     exempt_author = Record(cfg.ExemptAuthor, '', {
         'email': (Str(what='an email or glob'),
@@ -91,8 +107,10 @@ def root() -> Record:
                                  'sign.'),
         'allow_unsigned_merges': (Bool(),
                                   'A merge commit may be unsigned if all of its parents pass and '
-                                  'it adds no content of its own (a conflict resolution or an '
-                                  'evil merge must be signed).'),
+                                  'its tree is exactly git\'s own conflict-free merge of its '
+                                  'parents (`git merge-tree --write-tree`): a conflict '
+                                  'resolution, even one taking one side verbatim, or an evil '
+                                  'merge must be signed.'),
         'exempt_before': (Optional(Str()),
                           'A commit: it and its ancestors predate the policy and are not judged.'),
         'exempt_authors': (ListOf(exempt_author),
@@ -102,8 +120,8 @@ def root() -> Record:
                            '(a bot signing key is better).'),
         'revoked_signers': (Optional(RepoPath()),
                             'File in the repository of revoked SSH public keys (one per line, or '
-                            'an OpenSSH KRL), passed to git as `gpg.ssh.revocationFile`. OpenPGP '
-                            'revocations go in `openpgp_keys`.'),
+                            'an OpenSSH KRL made with `ssh-keygen -k`), judged by ssh-keygen '
+                            '(`-r`). OpenPGP revocations go in `openpgp_keys`.'),
     })
     hotfixes = Record(cfg.HotfixesConfig,
                       'check-hotfixes: how production hotfixes are documented.', {

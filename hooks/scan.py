@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
     from hooks.detectors.base import Hit
     from hooks.detectors.base import WardenPlugin
+    from hooks.detectors.public import PublicValue
+    from hooks.detectors.public import PublicValues
 
 # Lines longer than this (minified bundles, data URIs) are scanned in
 # overlapping windows, so the work per line is bounded and no regex ever sees
@@ -82,6 +85,7 @@ class Detection:
     kind: str
     secret: str = field(repr=False)  # the raw value: callers mask and hash it
     secret_type: str   # detect-secrets' type, for baseline compatibility
+    rotate: str = ''   # where to revoke and reissue it (a URL or a console place)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,20 @@ class ScanOptions:
     # The policy's own regexes, run with a time bound (hooks.userregex).
     allowed_patterns: tuple[UserRegex, ...] = ()
     extra_patterns: tuple[tuple[str, UserRegex], ...] = ()
+    # The policy's own known public values, beside hooks/detectors/public_values.json.
+    public_values: tuple[PublicValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicMatch:
+    """A finding that passed because its value is public (a verbose run lists it)."""
+
+    path: str
+    line: int
+    rule: str
+    provider: str
+    kind: str
+    entry: PublicValue
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -119,6 +137,9 @@ class _File:
     numbers: Sequence[int]
     texts: Sequence[str]
     added: Sequence[bool]
+    # Keyword groups a line gets from where it sits, not from its words
+    # (a value under `data:` of a Kubernetes Secret).
+    forced: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
 
 _YAML_NAME = re.compile(r'^\s*-?\s*name:\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*$')
@@ -148,6 +169,39 @@ def _join_yaml_names(file: _File) -> _File:
             continue
         changed = True
     return _File(file.numbers, texts, file.added) if changed else file
+
+
+_DOC_SEPARATOR = re.compile(r'^---\s*(?:#.*)?$')
+_SECRET_KIND = re.compile(r'^kind:\s*["\']?Secret["\']?\s*(?:#.*)?$')
+_SECRET_DATA = re.compile(r'^(?P<key>data|stringData):\s*(?:#.*)?$')
+
+
+def _mark_kubernetes_secrets(file: _File) -> _File:
+    """Lines under `data:` / `stringData:` of a YAML document of `kind: Secret`:
+    every value there is a secret, whatever its key is called."""
+    if not any(_SECRET_KIND.match(t) for t in file.texts):
+        return file
+    forced: dict[int, frozenset[str]] = {}
+    doc: list[int] = []
+    for i in [*range(len(file.texts)), -1]:
+        if i >= 0 and not _DOC_SEPARATOR.match(file.texts[i]) and (
+                not doc or file.numbers[i] == file.numbers[doc[-1]] + 1):
+            doc.append(i)
+            continue
+        if any(_SECRET_KIND.match(file.texts[j]) for j in doc):
+            group = ''
+            for j in doc:
+                text = file.texts[j]
+                header = _SECRET_DATA.match(text)
+                if header:
+                    group = ('kubernetes-secret' if header.group('key') == 'data'
+                             else 'kubernetes-secret-string')
+                elif text[:1] not in (' ', '\t') and text.strip():
+                    group = ''  # another top-level key: the block ended
+                elif group and text.strip() and file.added[j]:
+                    forced[j] = frozenset((group,))
+        doc = [i] if i >= 0 and not _DOC_SEPARATOR.match(file.texts[i]) else []
+    return _File(file.numbers, file.texts, file.added, forced) if forced else file
 
 
 _HCL_VARIABLE = re.compile(r'^\s*variable\s+"(?P<name>[\w-]{1,80})"\s*\{(?P<rest>.*)$')
@@ -191,6 +245,17 @@ class Scanner:
     def __init__(self, options: ScanOptions = ScanOptions()) -> None:
         self.options = options
         self._modules: dict[str, tuple[WardenPlugin, ...]] = {}
+        self._by_group: dict[str, list[WardenPlugin]] = {}
+        self._public: PublicValues | None = None
+        # Findings that matched a known public value, in scan order.
+        self.public_matches: list[PublicMatch] = []
+
+    def _public_values(self) -> PublicValues:
+        if self._public is None:
+            from hooks.detectors.public import PublicValues
+
+            self._public = PublicValues(self.options.public_values)
+        return self._public
 
     def plugins(self, groups: Iterable[str] | None = None) -> tuple[WardenPlugin, ...]:
         """The configured plugins of these keyword groups (default: all of them).
@@ -199,21 +264,41 @@ class Scanner:
         detector never imports detect_secrets, and one that needs only a few
         compiles only their regexes.
         """
-        from hooks.detectors import GROUP_MODULES
         from hooks.detectors import MODULES
+        from hooks.detectors import group_modules
         from hooks.detectors import module_plugin_classes
 
-        wanted = set(MODULES) if groups is None else {GROUP_MODULES[g] for g in groups}
+        modules_of = group_modules()
+        wanted = set(MODULES) if groups is None else {modules_of[g] for g in groups}
         for name in MODULES:
-            if name in wanted and name not in self._modules:
-                self._modules[name] = tuple(
-                    cls.configure(
-                        base64_limit=self.options.entropy_base64_limit,
-                        hex_limit=self.options.entropy_hex_limit,
-                    )
-                    for cls in module_plugin_classes(name)
-                )
-        return tuple(p for name in MODULES if name in wanted for p in self._modules[name])
+            if name not in wanted or name in self._modules:
+                continue
+            if name == 'catalogue' and groups is not None:
+                continue  # one provider at a time, below
+            self._modules[name] = tuple(self._configure(cls) for cls in module_plugin_classes(name))
+            for plugin in self._modules[name]:
+                for group in plugin.keyword_groups():
+                    self._by_group.setdefault(group, []).append(plugin)
+        if groups is None:
+            return tuple(p for name in MODULES if name in wanted for p in self._modules[name])
+        if 'catalogue' in wanted and 'catalogue' not in self._modules:
+            from hooks.detectors.catalogue import provider_class
+
+            for group in groups:
+                if modules_of[group] == 'catalogue' and group not in self._by_group:
+                    self._by_group[group] = [self._configure(provider_class(group))]
+        # In report order (MODULES, then each module's own), only those a group needs.
+        needed: dict[int, WardenPlugin] = {
+            id(p): p for g in groups for p in self._by_group.get(g, ())}
+        order = {id(p): i for i, p in enumerate(
+            p for name in MODULES if name in self._modules for p in self._modules[name])}
+        return tuple(sorted(needed.values(), key=lambda p: order.get(id(p), len(order))))
+
+    def _configure(self, cls: type[WardenPlugin]) -> WardenPlugin:
+        return cls.configure(
+            base64_limit=self.options.entropy_base64_limit,
+            hex_limit=self.options.entropy_hex_limit,
+        )
 
     def scan_text(self, path: str, text: str) -> list[Detection]:
         texts = text.split('\n')
@@ -244,36 +329,42 @@ class Scanner:
             # A byte-order mark is not part of the first line's text.
             file = _File(file.numbers, [file.texts[0][1:], *file.texts[1:]], file.added)
         if kind == 'yaml':
-            file = _join_yaml_names(file)
+            file = _mark_kubernetes_secrets(_join_yaml_names(file))
         elif kind == 'hcl':
             file = _join_hcl_defaults(file)
         detections: list[Detection] = []
-        for index in self._candidates(file):
+        candidates, structural = self._candidates(file)
+        for index in candidates:
             if _is_allowlisted(file, index):
                 continue
-            detections.extend(self._scan_line(path, kind, file, index))
+            detections.extend(self._scan_line(path, kind, file, index, structural.get(index)))
         detections.extend(self._scan_extra(path, file))
         detections.sort(key=lambda d: d.line)
         return detections
 
     @staticmethod
-    def _candidates(file: _File) -> list[int]:
-        """Indexes of the added lines the prefilter lets through, in order."""
+    def _candidates(file: _File) -> tuple[list[int], dict[int, set[str]]]:
+        """Indexes of the added lines the prefilter lets through, in order, and
+        the structural groups found on each (searched once, over the whole text)."""
         texts = file.texts
         short = [i for i, text in enumerate(texts) if file.added[i] and len(text) <= WINDOW]
         chosen: set[int] = set()
+        structural: dict[int, set[str]] = {}
         if short:
             joined = '\n'.join([texts[i] for i in short])
             starts = list(itertools.accumulate((len(texts[i]) + 1 for i in short), initial=0))
             keywords = _keywords()
-            searches = [(keywords.prefilter_regex(), _lower(joined))]
-            searches += [(regex, joined) for _, regex in keywords.structural_regexes()]
-            for regex, haystack in searches:
+            searches = [('', keywords.prefilter_regex(), _lower(joined))]
+            searches += [(group, regex, joined) for group, regex in keywords.structural_regexes()]
+            for group, regex, haystack in searches:
                 pos = 0
                 while (match := regex.search(haystack, pos)) is not None:
                     k = bisect.bisect_right(starts, match.start()) - 1
                     chosen.add(short[k])
+                    if group:
+                        structural.setdefault(short[k], set()).add(group)
                     pos = starts[k + 1]
+        chosen.update(file.forced)
         for i, text in enumerate(texts):
             # Long lines are judged window by window in _scan_line.
             long_line = file.added[i] and len(text) > WINDOW
@@ -283,9 +374,10 @@ class Scanner:
                           and file.added[i + 1] and file.numbers[i + 1] == file.numbers[i] + 1)
             if long_line or key_header:
                 chosen.add(i)
-        return sorted(chosen)
+        return sorted(chosen), structural
 
-    def _scan_line(self, path: str, kind: str, file: _File, index: int) -> list[Detection]:
+    def _scan_line(self, path: str, kind: str, file: _File, index: int,
+                   structural: set[str] | None = None) -> list[Detection]:
         text, number = file.texts[index], file.numbers[index]
         # The next few non-blank lines (a PEM header's body may follow blank lines),
         # looking no further than the lines we have without a gap.
@@ -296,19 +388,29 @@ class Scanner:
             if file.texts[j].strip():
                 following_lines.append(file.texts[j][:WINDOW])
         following = tuple(following_lines)
+        preceding_lines: list[str] = []
+        for j in range(index - 1, max(index - 1 - FOLLOWING, -1), -1):
+            if number - file.numbers[j] != index - j:
+                break
+            preceding_lines.insert(0, file.texts[j][:WINDOW])
+        preceding = tuple(preceding_lines)
         hits: list[tuple[int, Hit, str]] = []
         for offset, chunk in _windows(text):
             lowered = _lower(chunk)
             keywords = _keywords()
-            groups = keywords.gated(keywords.groups_in(chunk, lowered), chunk, lowered, kind)
+            # Structural formats were searched over the whole text already; a long
+            # line (windows) is searched again, window by window.
+            found = keywords.groups_in(chunk, lowered, structural=len(text) > WINDOW)
+            found |= structural or set()
+            groups = keywords.gated(found, chunk, lowered, kind)
+            groups |= file.forced.get(index, frozenset())
             if not groups:
                 continue
             from hooks.detectors.values import Context
 
-            context = Context(path=path, kind=kind, line=chunk, following=following)
+            context = Context(path=path, kind=kind, line=chunk, following=following,
+                              preceding=preceding, groups=frozenset(groups))
             for plugin in self.plugins(groups):
-                if plugin.keyword_group not in groups:
-                    continue
                 for hit in plugin.find(chunk, context):
                     if offset and hit.start < _WINDOW_EDGE:
                         # A window's first characters lie in the previous
@@ -316,13 +418,22 @@ class Scanner:
                         # them (a cut mid-word fakes a word boundary).
                         continue
                     hits.append((offset + hit.start, hit, chunk))
-        return [
-            Detection(
+        detections = []
+        # A value's own line and its neighbours say what it is ("apiKey" in a
+        # firebaseConfig = {...} block).
+        around = '\n'.join((*preceding, text[:WINDOW], *following))
+        for hit in self._resolve(hits):
+            public = self._public_values().lookup(
+                secret=hit.secret, rule=hit.rule_id, path=path, line=around)
+            if public is not None:
+                self.public_matches.append(
+                    PublicMatch(path, number, hit.rule_id, hit.provider, hit.kind, public))
+                continue
+            detections.append(Detection(
                 line=number, rule=hit.rule_id, provider=hit.provider, kind=hit.kind,
-                secret=hit.secret, secret_type=hit.secret_type,
-            )
-            for hit in self._resolve(hits)
-        ]
+                secret=hit.secret, secret_type=hit.secret_type, rotate=hit.rotate,
+            ))
+        return detections
 
     def _resolve(self, hits: list[tuple[int, Hit, str]]) -> list[Hit]:
         """Drop allowed hits and hits a more specific rule already reported."""

@@ -230,7 +230,9 @@ def test_message_mode(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert out.splitlines()[0] == (
         '<commit message>:3: AWS access key id (AKIA…, 20 chars) [aws-access-key-id]')
-    assert 'git commit --amend' in out
+    # The commit does not exist yet: nothing to amend, and no baseline for messages.
+    assert 'fix: the commit was not made: run `git commit` again' in out
+    assert 'amend' not in out and 'commit-warden baseline' not in out
     assert GH_TOKEN[:8] not in out  # comment lines are not part of the message
     msg.write_text('Deploy fix\n')
     assert run(capsys, str(msg)) == (0, '')

@@ -434,7 +434,7 @@ def test_an_unsigned_merge_that_took_every_hunk_from_a_parent_adds_nothing(
     assert signatures.main(['--from', f'{evil}^1', '--to', evil]) == 1
     assert capsys.readouterr().out.startswith(
         f'(commit {evil[:12]}) {evil[:12]} "evil": the commit is not signed (a merge may be '
-        'unsigned only when it adds no content of its own')
+        "unsigned only when its tree is git's own conflict-free merge of its parents")
 
 
 # --- the index during a conflict ----------------------------------------------------

@@ -305,17 +305,19 @@ def test_ordinary_code_with_common_keywords_never_imports_detect_secrets() -> No
     assert result.stdout.split() == ['False']
 
 
-def test_a_candidate_line_imports_detect_secrets_lazily() -> None:
+def test_reaching_a_detector_imports_neither_detect_secrets_nor_requests() -> None:
+    # A line every module's detectors judge, and a finding: still no detect_secrets
+    # (its plugin base class imports requests) on the hot path.
     result = _python(
         'import sys\n'
         'from hooks.scan import Scanner\n'
-        'import hooks.detectors\n'
-        'print("detect_secrets" in sys.modules)\n'
-        'Scanner().scan_text("a.py", "password = \\"x\\"\\n")\n'
-        'print("detect_secrets" in sys.modules)\n',
+        's = Scanner()\n'
+        's.plugins()\n'
+        'found = s.scan_text("a.py", "password = \\"Xk2#qPz9!mW4\\"\\n")\n'
+        'print(len(found), "detect_secrets" in sys.modules, "requests" in sys.modules)\n',
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ['False', 'True']
+    assert result.stdout.split() == ['1', 'False', 'False']
 
 
 def test_no_detector_can_reach_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -361,11 +363,11 @@ def test_every_plugin_has_a_known_keyword_group_and_stable_rule_ids() -> None:
     from hooks.detectors import plugin_classes
 
     for cls in plugin_classes():
-        assert cls.keyword_group in keywords.KEYWORDS, cls.__name__
-        assert cls.rules, cls.__name__
-        for rule in cls.rules:
+        assert cls.keyword_group in keywords.keyword_table(), cls.__name__
+        assert cls.all_rules(), cls.__name__
+        for rule in cls.all_rules():
             assert re.fullmatch(r'[a-z0-9]+(?:-[a-z0-9]+)*', rule.id), rule.id
-    for group in keywords.KEYWORDS.values():
+    for group in keywords.keyword_table().values():
         assert all(k == k.lower() for k in group)
 
 
@@ -384,9 +386,9 @@ def test_group_module_table_matches_the_plugins() -> None:
     from hooks.detectors import GROUP_MODULES
     from hooks.detectors import MODULES
     from hooks.detectors import module_plugin_classes
-    from hooks.detectors.keywords import KEYWORDS
+    from hooks.detectors.keywords import keyword_table
 
-    assert set(GROUP_MODULES) == set(KEYWORDS)
+    assert set(GROUP_MODULES) == set(keyword_table())
     for name in MODULES:
         for cls in module_plugin_classes(name):
             assert GROUP_MODULES[cls.keyword_group] == name, cls.__name__
@@ -517,3 +519,46 @@ def test_terraform_defaults_and_ansible_inventories(path: str, template: str,
                                                     lines: list[int]) -> None:
     found_lines = [d.line for d in Scanner().scan_text(path, template.format(v=_password()))]
     assert found_lines == lines
+
+
+def test_detectors_load_as_plugins_of_the_real_detect_secrets_cli(tmp_path: Path) -> None:
+    import json
+
+    from hooks.detectors import detect_secrets_plugins
+
+    (tmp_path / 'app.py').write_text(f'token = "{gh_token(7)}"\nname = "release"\n')
+    cli = Path(sys.executable).parent / 'detect-secrets'
+    proc = subprocess.run(
+        [str(cli), 'scan', '--plugin', detect_secrets_plugins.__file__, 'app.py'],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    names = {p['name'] for p in doc['plugins_used']}
+    assert {'WardenGitHubDetector', 'WardenGenericSecretDetector'} <= names
+    # The built-in plugins still load beside ours (no type is claimed twice).
+    assert 'GitHubTokenDetector' in names
+    ours = [r for r in doc['results']['app.py'] if 'GitHubDetector' in r['type']]
+    assert [(r['type'], r['line_number'], r['hashed_secret']) for r in ours] == [
+        ('GitHub Token (commit-warden GitHubDetector)', 1,
+         hashlib.sha1(gh_token(7).encode(), usedforsecurity=False).hexdigest()),
+    ]
+
+
+def test_generated_prefilter_is_up_to_date() -> None:
+    from hooks.detectors import keywords
+
+    generated = ROOT / 'hooks' / 'detectors' / 'prefilter.py'
+    assert generated.read_text(encoding='utf-8') == keywords.generated_module(), (
+        'run `python -m hooks.detectors.keywords` to regenerate hooks/detectors/prefilter.py')
+
+
+def test_a_clean_line_never_reads_the_catalogue() -> None:
+    result = _python(
+        'import sys\n'
+        'from hooks.scan import Scanner\n'
+        'assert Scanner().scan_text("a.py", "timeout = settings.get(\\"t\\", 30)\\n") == []\n'
+        'print("hooks.detectors.providers" in sys.modules)\n',
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['False']

@@ -15,13 +15,13 @@ from hooks import signatures
 from hooks.config import SignaturesConfig
 from hooks.git import Repo
 from hooks.signatures.range import check_range
-from hooks.signatures.ssh import parse_allowed_signers
 from hooks.signatures.trust import load_trust
 from tests.conftest import git
 from tests.conftest import git_commit
 from tests.conftest import write
 
 HOOK = 'check-signatures'
+SETUP = 'the next commit will not pass check-signatures: '
 
 
 # --- keys, made once per session ------------------------------------------------
@@ -425,8 +425,8 @@ def test_unsigned_merge_blocked_when_a_parent_fails(repo, keys, capsys):
     side = git('rev-parse', 'side', cwd=repo).stdout.strip()
     assert f'{commit_line(side, "side work")}: the commit is not signed [unsigned]' in out
     assert (f'{commit_line(merge, "merge side")}: the commit is not signed (a merge may be '
-            'unsigned only when it adds no content of its own and all of its parents pass) '
-            '[unsigned]') in out
+            "unsigned only when its tree is git's own conflict-free merge of its parents, "
+            'and all of its parents pass) [unsigned]') in out
     assert out.splitlines()[-1].startswith("note: fix: `git rebase --rebase-merges --exec")
 
 
@@ -534,7 +534,8 @@ def test_shallow_clone_past_its_boundary_is_an_error(repo, keys, tmp_path, capsy
     # The base commit is missing: never a silent pass.
     code, out = run(capsys, '--from', root, '--to', 'HEAD')
     assert code == 2
-    assert '(this is a shallow clone: `git fetch --unshallow`' in out
+    assert ('does not name a commit in this shallow clone. Fetch the history: '
+            '`git fetch --unshallow`') in out
     # The base is there, but the history between is cut off by the boundary.
     git('-c', 'protocol.version=2', 'fetch', '-q', '--depth', '1', 'origin', root, cwd=clone)
     code, out = run(capsys, '--from', root, '--to', 'HEAD')
@@ -602,25 +603,21 @@ def test_missing_allowed_signers_file_is_a_config_error(repo, capsys):
     assert 'signatures.allowed_signers: nope does not exist in the working tree' in out
 
 
-def test_allowed_signers_parsing():
-    signers, problems = parse_allowed_signers(
-        b'# comment\n'
-        b'a@x.example,*@y.example,!bad@y.example namespaces="git,file",valid-after="20200101",'
-        b'valid-before="202101011200Z" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ7w9Zc7 c\n'
-        b'"b@x.example" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ7w9Zc7\n'
-        b'c@x.example valid-before=2020 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ7w9Zc7\n'
-        b'garbage\n', 'as')
-    assert [s.principals for s in signers] == [
-        ('a@x.example', '*@y.example', '!bad@y.example'), ('b@x.example',)]
-    s = signers[0]
-    assert s.namespaces == ('git', 'file') and s.allows_git()
-    assert s.valid_before == 1609502400
-    assert s.is_for('A@X.example') and s.is_for('z@y.example') and not s.is_for('bad@y.example')
-    assert problems == [
-        "as:4: valid-before='2020' is not a valid time (YYYYMMDD[HHMM[SS]][Z], quoted); the "
-        'line is ignored',
-        'as:5: not an allowed-signers line (expected `principals [options] keytype key`); '
-        'ignored']
+def test_lines_ssh_keygen_rejects_are_policy_notes(repo, keys, capsys):
+    # ssh-keygen, not a parser of ours, says which lines count (file:line, its reason).
+    good = keys.signer_line('alice@example.com', 'alice')
+    base = ssh_repo(repo, keys, '# comment\n' + good
+                    + 'c@x.example valid-before=2020 ' + keys.pub('bob') + '\n'
+                    + 'garbage\n')
+    git_commit(repo, 'signed', '-S', sign=True)
+    code, out = run(capsys, '--from', base, '--to', 'HEAD')
+    assert code == 0
+    assert out.splitlines() == [
+        'note: .allowed_signers:3: ssh-keygen rejects this line (bad options: missing start '
+        'quote), so it trusts nobody; option values must be quoted, e.g. '
+        'valid-before="20270101"',
+        'note: .allowed_signers:4: ssh-keygen rejects this line (missing key), so it '
+        'trusts nobody']
 
 
 # --- the pre-commit stage ------------------------------------------------------------------
@@ -631,18 +628,25 @@ def test_setup_without_signing_configured_prints_the_fix(repo, keys, capsys):
     policy(repo, '  allowed_signers: .allowed_signers\n')
     code, out = run(capsys)
     assert code == 1
+    # One message, every missing step, in order (no key exists yet: make one).
     assert out == (
-        'the commit will not be signed: commit.gpgsign is not true, and the '
-        'policy requires signed commits [signing-disabled]\n'
-        '    fix: git config commit.gpgsign true\n'
-        '    (hooks cannot see `git commit -S`: if you sign that way, set it anyway)\n'
-        'user.signingkey is not set: git has no key to sign with [signing-key]\n'
-        '    fix:\n'
-        '    git config gpg.format ssh\n'
-        '    git config user.signingkey ~/.ssh/id_ed25519.pub\n')
+        'the next commit will not pass check-signatures: gpg.format is not set, so git '
+        'would sign with openpgp, but the policy trusts only SSH keys '
+        '(signatures.allowed_signers); no SSH signing key is configured (user.signingkey, '
+        'or gpg.ssh.defaultKeyCommand); commit.gpgsign is not true, so git will not sign '
+        'the commit [signing-key]\n'
+        '    fix: `commit-warden signing setup` does this; or run, in order:\n'
+        '      ssh-keygen -t ed25519 -C alice@example.com -f ~/.ssh/id_ed25519\n'
+        '      git config gpg.format ssh\n'
+        '      git config user.signingkey ~/.ssh/id_ed25519.pub\n'
+        '      git config commit.gpgsign true\n'
+        '    then `commit-warden signing status` prints the allowed_signers line a '
+        'maintainer must add for your key\n'
+        '    (hooks cannot see `git commit -S`: if you sign that way, set commit.gpgsign '
+        'anyway)\n')
 
 
-def test_setup_with_an_allowed_ssh_key_passes(repo, keys, capsys):
+def test_setup_with_an_allowed_ssh_key_passes(repo, keys, capsys, monkeypatch):
     write(repo / '.allowed_signers', keys.signer_line('alice@example.com', 'alice'))
     policy(repo, '  allowed_signers: .allowed_signers\n')
     use_ssh(repo, keys)
@@ -651,8 +655,13 @@ def test_setup_with_an_allowed_ssh_key_passes(repo, keys, capsys):
     # The private key file works too (its public half is read from it).
     git('config', 'user.signingkey', str(keys.root / 'alice'), cwd=repo)
     assert run(capsys) == (0, '')
+    # A literal key signs through the ssh-agent only (`ssh-keygen -Y sign -U`): with no
+    # agent, git cannot sign, and the check says so before the commit.
     git('config', 'user.signingkey', f'key::{keys.pub("alice")}', cwd=repo)
-    assert run(capsys) == (0, '')
+    monkeypatch.delenv('SSH_AUTH_SOCK', raising=False)
+    code, out = run(capsys)
+    assert code == 1
+    assert 'which git can only sign with through an ssh-agent, and none is running' in out
 
 
 def test_setup_with_a_key_not_allowed(repo, keys, capsys, monkeypatch):
@@ -664,9 +673,10 @@ def test_setup_with_a_key_not_allowed(repo, keys, capsys, monkeypatch):
     assert code == 1
     bob = ' '.join(keys.pub('bob').split()[:2])
     assert out.splitlines()[1:] == [
-        '    fix: get this line added to .allowed_signers (a reviewed change):',
-        f'    alice@example.com namespaces="git" {bob}']
-    assert out.startswith('your signing key SHA256:')
+        '    fix: get your key trusted: a maintainer adds this line to .allowed_signers in a '
+        'change of their own (yours cannot vouch for your own key):',
+        f'      alice@example.com namespaces="git" {bob}']
+    assert out.startswith(f'{SETUP}your key SHA256:')
     # The committer git will record (GIT_COMMITTER_EMAIL wins over user.email).
     use_ssh(repo, keys, 'alice')
     monkeypatch.setenv('GIT_COMMITTER_EMAIL', 'carol@example.com')
@@ -684,14 +694,16 @@ def test_setup_missing_key_file_and_x509(repo, keys, capsys):
     git('config', 'user.signingkey', '/nonexistent/key.pub', cwd=repo)
     code, out = run(capsys)
     assert (code, out.splitlines()[0]) == (
-        1, 'user.signingkey is /nonexistent/key.pub, which does not exist '
+        1, f'{SETUP}user.signingkey is /nonexistent/key.pub, which does not exist '
            '[signing-key]')
     git('config', 'gpg.format', 'x509', cwd=repo)
     code, out = run(capsys)
     assert code == 1
-    assert out.splitlines()[0] == (
-        'gpg.format is x509 (gpgsm, gitsign): X.509 signatures are not supported '
-        'by this policy; sign with SSH or OpenPGP [unsupported-signature]')
+    assert out.splitlines()[0].startswith(
+        f'{SETUP}gpg.format is x509 (gpgsm, gitsign): X.509 signatures are not supported '
+        'by this policy; ')
+    assert out.splitlines()[0].endswith(' [unsupported-signature]')
+    assert '      git config gpg.format ssh' in out.splitlines()
 
 
 def test_setup_openpgp(repo, keys, capsys, monkeypatch):
@@ -704,13 +716,13 @@ def test_setup_openpgp(repo, keys, capsys, monkeypatch):
     code, out = run(capsys)
     assert code == 1
     assert out.splitlines()[0] == (
-        f'your signing key {keys.eve_fpr} has no user id for alice@example.com, '
+        f'{SETUP}your signing key {keys.eve_fpr} has no user id for alice@example.com, '
         'the committer git will record [signing-key]')
     monkeypatch.setenv('GIT_COMMITTER_EMAIL', 'eve@example.com')
     code, out = run(capsys)
     assert code == 1
     assert out.splitlines()[0] == (
-        f'your signing key {keys.eve_fpr} is not trusted by the policy '
+        f'{SETUP}your signing key {keys.eve_fpr} is not trusted by the policy '
         '(.gpg-keys in the working tree) [signing-key]')
 
 
@@ -735,7 +747,7 @@ def test_setup_never_creates_a_keyring(repo, keys, tmp_path, capsys, monkeypatch
     git('config', 'commit.gpgsign', 'true', cwd=repo)
     code, out = run(capsys)
     assert code == 1
-    assert out.startswith(f'there is no GnuPG keyring ({home})')
+    assert out.startswith(f'{SETUP}there is no GnuPG keyring ({home})')
     assert not home.exists()
 
 
@@ -820,8 +832,8 @@ def test_e2e_commit_and_push(repo, remote, keys, pre_commit):
     proc = git('commit', '--allow-empty', '-m', 'no signing', cwd=repo, check=False)
     assert proc.returncode == 1
     # git sends hook output to stderr.
-    assert '    fix: git config commit.gpgsign true\n' in proc.stderr
-    assert '    git config gpg.format ssh\n' in proc.stderr
+    assert '      git config commit.gpgsign true\n' in proc.stderr
+    assert '      git config gpg.format ssh\n' in proc.stderr
 
     use_ssh(repo, keys)
     git('config', 'commit.gpgsign', 'true', cwd=repo)
@@ -848,5 +860,8 @@ def test_default_policy_trusts_nobody_and_says_so(repo, keys, capsys):
     lines = out.splitlines()
     assert lines[0].startswith(f'{commit_line(sha, "signed")}: signed with SSH key SHA256:')
     assert lines[0].endswith('(signatures.allowed_signers is not set) [unknown-key]')
-    assert lines[1] == ('note: the policy trusts no signer: set signatures.allowed_signers '
+    assert lines[1] == ('    fix: the policy trusts no SSH key: an admin sets '
+                        'signatures.allowed_signers in .commit-warden.yaml and commits the '
+                        'trusted keys')
+    assert lines[2] == ('note: the policy trusts no signer: set signatures.allowed_signers '
                         '(SSH) or signatures.openpgp_keys (OpenPGP) in the policy')

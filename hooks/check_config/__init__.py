@@ -27,6 +27,7 @@ def check_staged(ctx: Context) -> Outcome:
     from hooks.errors import ConfigError
     from hooks.errors import FatalError
     from hooks.findings import Finding
+    from hooks.hook import registered
 
     repo = ctx.repo
     names = [os.fspath(n) for n in ctx.filenames]
@@ -48,12 +49,21 @@ def check_staged(ctx: Context) -> Outcome:
         if data is None:
             continue
         try:
-            cfg.parse(data, rel)
+            config = cfg.parse(data, rel)
         except ConfigError as e:
             findings.extend(
                 Finding(hook=ID, rule='invalid-config', severity='high', path=rel,
                         line=p.line or None, message=p.message)
                 for p in e.problems)
+            continue
+        # The files it names, as the tools that read them do (check-signatures: its
+        # trust files, as ssh-keygen and gpg read them).
+        for hook in registered():
+            if hook.check_policy is not None and config.runs(hook.id):
+                findings.extend(
+                    Finding(hook=ID, rule='invalid-config', severity='high',
+                            path=p.source or rel, line=p.line or None, message=p.message)
+                    for p in hook.check_policy(repo, config, None))
     return Outcome(findings)
 
 

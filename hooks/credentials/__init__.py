@@ -70,7 +70,10 @@ HOOK = Hook(
     check_staged=check_staged, check_message=check_message, check_range=check_range,
     rule_ids=rule_ids,
     commands=(Command('baseline', 'write or update the secrets baseline (no line numbers: '
-                                  'no churn)', 'hooks.credentials.baseline:baseline_main'),),
+                                  'no churn)', 'hooks.credentials.baseline:baseline_main'),
+              Command('scan', 'the day-one sweep: every commit of the history (or the '
+                              'tree) for credentials; a baseline and a rotation to-do list',
+                      'hooks.credentials.sweep:main')),
 )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Iterable
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from hooks import config as cfg
+from hooks.credentials.engine import Hit
 from hooks.credentials.engine import Salt
 from hooks.credentials.engine import scan_options
 from hooks.credentials.engine import scan_work
@@ -56,12 +58,29 @@ def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) ->
     target = repo.root / (output or creds.baseline)
     plan = plan_whole(repo, sorted(repo.ls_files()), creds)
     hits = scan_work(scan_options(creds), plan.work, Salt(repo))
+    return target, save_baseline(target, hits)
+
+
+def save_baseline(target: Path, hits: Iterable[Hit], *, keep: bool = False) -> int:
+    """Write the baseline at `target` with an entry per (file, hashed secret, type) of
+    `hits`; returns how many entries it holds.
+
+    What a person decided about an entry (`is_secret`, from `detect-secrets audit`)
+    is kept. `keep`: the file's other entries stay too (a sweep of part of the
+    history adds to the baseline, it does not replace it).
+    """
     try:
         old = json.loads(target.read_text())
         old_results = old.get('results', {}) if isinstance(old, dict) else {}
     except (OSError, ValueError):
         old_results = {}
+    if not isinstance(old_results, dict):
+        old_results = {}
     results: dict[str, list[dict[str, Any]]] = {}
+    if keep:
+        for path, entries in old_results.items():
+            if isinstance(path, str) and isinstance(entries, list):
+                results[path] = [e for e in entries if isinstance(e, dict)]
     for h in sorted(hits, key=lambda h: (h.path, h.secret_type, h.hashed_secret)):
         entry: dict[str, Any] = {'type': h.secret_type, 'filename': h.path,
                                  'hashed_secret': h.hashed_secret, 'is_verified': False}
@@ -71,18 +90,19 @@ def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) ->
                 # Keep what a person decided about it (detect-secrets audit).
                 entry.update({k: v for k, v in prev.items() if k in ('is_secret',)})
         bucket = results.setdefault(h.path, [])
-        if entry not in bucket:
+        if not any((e.get('hashed_secret'), e.get('type')) == (h.hashed_secret, h.secret_type)
+                   for e in bucket):
             bucket.append(entry)
     doc = {
         'version': '1.5.0',
         'plugins_used': [],
         'filters_used': [],
-        'results': results,
+        'results': {path: results[path] for path in sorted(results)},
         'generator': f'commit-warden {version()}; entries keyed on (filename, '
                      'hashed_secret, type), no line numbers',
     }
     write_atomic(target, json.dumps(doc, indent=2, sort_keys=True) + '\n')
-    return target, sum(len(v) for v in results.values())
+    return sum(len(v) for v in results.values())
 
 
 def baseline_main(argv: Sequence[str]) -> int:

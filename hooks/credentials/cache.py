@@ -31,7 +31,7 @@ def _engine_id() -> str:
     root = Path(__file__).resolve().parent.parent
     parts = []
     for path in sorted([*root.glob('*.py'), *root.glob('credentials/*.py'),
-                        *root.glob('detectors/*.py')]):
+                        *root.glob('detectors/*.py'), *root.glob('detectors/*.json')]):
         st = path.stat()
         parts.append(f'{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}')
     return hashlib.sha256('|'.join(parts).encode()).hexdigest()[:16]

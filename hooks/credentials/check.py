@@ -3,6 +3,7 @@ message, every commit of a range; hits the baseline accepts dropped, the rest
 turned into findings that say how to fix them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 
@@ -18,8 +19,13 @@ from hooks.credentials.engine import Salt
 from hooks.credentials.engine import Work
 from hooks.credentials.engine import scan_options
 from hooks.credentials.engine import scan_work
+from hooks.credentials.fixes import Place
+from hooks.credentials.fixes import fix_text
+from hooks.credentials.fixes import rotate
+from hooks.credentials.plan import STREAM_BYTES
 from hooks.credentials.plan import plan_commits
 from hooks.credentials.plan import plan_staged
+from hooks.credentials.plan import work_of
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.git import Repo
@@ -38,8 +44,10 @@ def _lines(text: str, comment: str) -> tuple[Line, ...]:
 
 
 def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
+               public: list[str] | None = None,
                ) -> tuple[list[Hit], list[Finding], int]:
-    """(hits, skipped, number of commits) for every commit of the range."""
+    """(hits, skipped, number of commits) for every commit of the range; values that
+    passed as public are described in `public` (commits scanned afresh only)."""
     creds = config.credentials
     commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
     cache = RangeCache(repo, config.digest)
@@ -48,13 +56,15 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     skipped: list[Finding] = []
     if todo:
         options = scan_options(creds)
-        # `skipped` fills in as the plan's streams are scanned, too.
-        work, skipped = plan_commits(repo, todo, creds)
+        changes = repo.commit_changes(todo, big_file_bytes=STREAM_BYTES)
+        plan = plan_commits(repo, [(cc.commit, cc.files) for cc in changes], creds)
+        work: list[Work] = list(plan.work)
+        skipped = plan.skipped  # fills in further as the plan's streams are scanned
         if creds.scan_messages:
             for info in repo.commit_infos(todo):
                 # A committed message has no comments left: every line is judged.
                 work.append(Work(MESSAGE_PATH, _lines(info.message, ''), info.commit))
-        fresh = scan_work(options, work, salt)
+        fresh = scan_work(options, work, salt, public)
         by_commit: dict[str, list[Hit]] = {c: [] for c in todo}
         for h in fresh:
             by_commit.setdefault(h.commit or '', []).append(h)
@@ -70,32 +80,20 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     return hits, skipped, len(commits)
 
 
-# Providers that name a kind of secret rather than a service to rotate it at.
-_NO_SERVICE = frozenset(('Generic', 'Private key', 'Custom'))
-
-
-def _fix(h: Hit, baseline: str) -> str:
-    where = 'the commit message' if h.path == MESSAGE_PATH else 'the file'
-    rewrite = ('rewrite the message (`git commit --amend`, or `git rebase -i` for older '
-               'commits)' if h.path == MESSAGE_PATH else
-               'remove it from the change, and from history if it was committed '
-               '(`git rebase -i`, or git-filter-repo)')
-    rotate = ('replace it wherever it is used' if h.provider in _NO_SERVICE
-              else f'rotate it at {h.provider}')
-    return (f'fix: treat it as leaked: {rotate}, then {rewrite}.\n'
-            f'not a secret? add `# pragma: allowlist secret` on the line in {where}, '
-            f'or record it with `commit-warden baseline` ({baseline})')
-
-
-def to_finding(h: Hit, baseline: str) -> Finding:
+def to_finding(h: Hit, place: Place) -> Finding:
     what = h.kind[0].upper() + h.kind[1:] if h.provider in _NO_SERVICE else (
         f'{h.provider} {h.kind}')
     return Finding(
         hook=ID, rule=h.rule, severity='critical' if h.provider != 'Generic' else 'high',
         path=h.path, line=h.line, commit=h.commit,
-        message=f'{what} ({h.preview})\n{_fix(h, baseline)}',
+        message=f'{what} ({h.preview})\n{fix_text(h, place)}',
         fingerprint=h.fingerprint,
     )
+
+
+# Providers that name a kind of secret rather than a service ('Private key' reads
+# as the finding's subject on its own).
+_NO_SERVICE = frozenset(('Generic', 'Private key', 'Custom'))
 
 
 def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
@@ -105,36 +103,60 @@ def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
             h.rule, ID, f'{h.provider} {h.kind}',
             f'A {h.provider} {h.kind} was added to the repository or a commit message; '
             'anyone who can read the history can use it.',
-            f'Treat it as leaked: rotate it ({h.provider}), then remove it from the change and '
-            'from history. If it is not a secret, mark the line with '
-            '`pragma: allowlist secret` or record it with `commit-warden baseline`.',
+            f'Treat it as leaked: {rotate(h.provider, h.rotate)}, then remove it from the '
+            'change and from history. Each finding says how, for where it was found.',
             'critical' if h.provider != 'Generic' else 'high'))
     return rules
 
 
+def held_at(repo: Repo, ref: str, hits: Sequence[Hit],
+            config: cfg.CredentialsConfig) -> set[tuple[str, str]]:
+    """(path, hashed secret) of the hits that the files at `ref` still hold: the
+    files with hits, read whole at `ref` and scanned again."""
+    paths = sorted({h.path for h in hits if h.path != MESSAGE_PATH})
+    if not paths:
+        return set()
+    entries = repo.ls_tree(ref, paths)
+    work = [work_of(p, data) for p, data in _blobs(repo, entries)]
+    found = scan_work(scan_options(config), work, Salt(repo, 'unused'))
+    return {(h.path, h.hashed_secret) for h in found}
 
-def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding]) -> Outcome:
+
+def _blobs(repo: Repo, entries: dict[str, tuple[str, str]]) -> list[tuple[str, bytes]]:
+    wanted = {p: oid for p, (mode, oid) in entries.items() if mode not in ('160000', '120000')}
+    blobs = dict(repo.read_blobs(dict.fromkeys(wanted.values())))
+    return [(p, blobs[oid]) for p, oid in wanted.items() if oid in blobs]
+
+
+def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
+             place: Callable[[Hit], Place], public: Sequence[str] = ()) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
     hits = [h for h in hits if (h.path, h.hashed_secret, h.secret_type) not in known]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
-    findings = [to_finding(h, creds.baseline) for h in hits] + list(skipped)
-    return Outcome(findings, rules=rules_for(hits))
+    findings = [to_finding(h, place(h)) for h in hits] + list(skipped)
+    return Outcome(findings, notes=list(public), rules=rules_for(hits))
 
 
 def check_staged(ctx: Context) -> Outcome:
     """What the index adds to each file pre-commit passes (untouched files: whole)."""
     creds = ctx.config.credentials
     plan = plan_staged(ctx.repo, ctx.filenames, creds)
-    return _outcome(ctx, scan_work(scan_options(creds), plan.work, Salt(ctx.repo)),
-                    plan.skipped)
+    staged = Place('staged', ctx.stage, creds.baseline)
+    committed = Place('committed', ctx.stage, creds.baseline)
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), plan.work, Salt(ctx.repo), public)
+    outcome = _outcome(ctx, hits, plan.skipped,
+                       lambda h: committed if h.path in plan.whole else staged, public)
+    return outcome._replace(notes=[*plan.notes, *outcome.notes])
 
 
 def check_message(ctx: Context) -> Outcome:
     """The commit message being written, and .git/MERGE_MSG during a merge."""
     creds = ctx.config.credentials
+    place = Place('message', ctx.stage, creds.baseline)
     if not creds.scan_messages or ctx.message_file is None:
-        return _outcome(ctx, [], [])
+        return _outcome(ctx, [], [], lambda h: place)
     setting = comment_setting(ctx.repo)
     # Strict: a line git keeps is never skipped, even if that means scanning a comment.
     text, comment = read_message_file(ctx.message_file, setting, strict=True)
@@ -143,15 +165,26 @@ def check_message(ctx: Context) -> Outcome:
     if merge_msg.is_file():
         merge_text = merge_msg.read_text(encoding='utf-8', errors='replace')
         work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting, strict=True))))
-    hits = scan_work(scan_options(creds), work, Salt(ctx.repo))
-    return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [])
+    public: list[str] = []
+    hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
+    return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [],
+                    lambda h: place, list(dict.fromkeys(public)))
 
 
 def check_range(ctx: Context) -> Outcome:
     """Every commit of the range: its added lines and its message."""
     assert ctx.range is not None
-    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo))
-    return _outcome(ctx, hits, skipped)
+    public: list[str] = []
+    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo), public)
+    creds = ctx.config.credentials
+    tip = ctx.repo.resolve(ctx.range.to_ref) if hits else None
+    held = held_at(ctx.repo, tip, hits, creds) if tip else set()
+
+    def place(h: Hit) -> Place:
+        gone = h.path != MESSAGE_PATH and (h.path, h.hashed_secret) not in held
+        return Place('range', ctx.stage, creds.baseline, tip, gone)
+
+    return _outcome(ctx, hits, skipped, place, public)
 
 
 def rule_ids(config: cfg.Config) -> set[str]:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import NamedTuple
 
@@ -22,6 +23,10 @@ from hooks.scan import LineLike
 from hooks.scan import Scanner
 from hooks.scan import ScanOptions
 from hooks.userregex import UserRegex
+
+if TYPE_CHECKING:
+    from hooks.detectors.public import PublicValue
+    from hooks.scan import PublicMatch
 
 ID = 'check-credentials'
 MESSAGE_PATH = '<commit message>'
@@ -61,6 +66,7 @@ class Hit(NamedTuple):
     hashed_secret: str   # sha1, detect-secrets' baseline key
     fingerprint: str     # salted, for reports and the audit log
     preview: str         # mask(secret)
+    rotate: str = ''     # where the provider revokes and reissues it, when known
 
     def as_dict(self) -> dict[str, Any]:
         return self._asdict()
@@ -72,7 +78,20 @@ def scan_options(config: cfg.CredentialsConfig) -> ScanOptions:
         entropy_hex_limit=config.entropy_hex_limit,
         allowed_patterns=tuple(UserRegex.compile(p) for p in config.allowed_patterns),
         extra_patterns=tuple((n, UserRegex.compile(p)) for n, p in config.extra_patterns),
+        public_values=_public_values(config),
     )
+
+
+def _public_values(config: cfg.CredentialsConfig) -> tuple[PublicValue, ...]:
+    if not config.public_values:
+        return ()
+    from hooks.detectors.public import parse_entry
+
+    return tuple(
+        parse_entry({'id': e.id, 'what': e.what, 'source': e.source, 'values': list(e.values),
+                     'match': e.match, 'provider': e.provider},
+                    f'credentials.public_values[{i}]')
+        for i, e in enumerate(config.public_values))
 
 
 class Salt:
@@ -106,6 +125,7 @@ def _to_hit(d: Detection, path: str, commit: str | None, salt: Salt) -> Hit:
         hashed_secret=hashlib.sha1(d.secret.encode('utf-8', 'surrogateescape'),
                                    usedforsecurity=False).hexdigest(),
         fingerprint=fingerprint(d.secret, str(salt)), preview=mask(d.secret),
+        rotate=d.rotate,
     )
 
 
@@ -119,17 +139,33 @@ def _init_worker(options: ScanOptions) -> None:
     _worker_scanner = Scanner(options)
 
 
-def _scan_chunk(chunk: list[Work], salt: Salt) -> list[Hit]:
+def _scan_chunk(chunk: list[Work], salt: Salt) -> tuple[list[Hit], list[str]]:
     assert _worker_scanner is not None
-    return _scan_serial(_worker_scanner, chunk, salt)
+    public: list[str] = []
+    return scan_serial(_worker_scanner, chunk, salt, public), public
 
 
-def _scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt) -> list[Hit]:
+def public_note(m: PublicMatch, commit: str | None = None) -> str:
+    """What a verbose run says of a value that passed because it is public."""
+    at = f' (commit {commit[:12]})' if commit else ''
+    return (f'{m.path}:{m.line}{at}: not reported: {m.entry.what} is public by design '
+            f'[{m.entry.id}; source: {m.entry.source}]')
+
+
+def scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt,
+                public: list[str] | None = None) -> list[Hit]:
     hits = []
     for w in work:
+        if w.source is not None:
+            hits.extend(_unique(h for batch in _batches(w)
+                                for h in scan_serial(scanner, [batch], salt, public)))
+            continue
         for d in scanner.scan(w.path, w.lines):
             if not (w.binary and d.provider == GENERIC):
                 hits.append(_to_hit(d, w.path, w.commit, salt))
+        if public is not None and scanner.public_matches:
+            public.extend(public_note(m, w.commit) for m in scanner.public_matches)
+        scanner.public_matches.clear()
     return hits
 
 
@@ -158,7 +194,9 @@ def _unique(hits: Iterable[Hit]) -> list[Hit]:
     return list({(h.commit, h.path, h.line, h.rule, h.hashed_secret): h for h in hits}.values())
 
 
-def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
+def scan_work(options: ScanOptions, work: list[Work], salt: Salt,
+              public: list[str] | None = None) -> list[Hit]:
+    """Every hit in `work`; values passed as public are described in `public`."""
     eager = [w for w in work if w.source is None]
     streams = [w for w in work if w.source is not None]
     size = sum(len(line.text) for w in eager for line in w.lines)
@@ -167,13 +205,8 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt) -> list[Hit]:
                 if w.source is not None and w.source.kind != 'patch')
     cores = os.cpu_count() or 1
     if size < PARALLEL_BYTES or cores < 2 or len(eager) + 2 * len(streams) < 2:
-        scanner = Scanner(options)
-        hits = _scan_serial(scanner, eager, salt)
-        for w in streams:
-            hits.extend(_unique(h for batch in _batches(w)
-                                for h in _scan_serial(scanner, [batch], salt)))
-        return hits
-    return _scan_parallel(options, eager, streams, salt, cores)
+        return scan_serial(Scanner(options), work, salt, public)
+    return _scan_parallel(options, eager, streams, salt, cores, public)
 
 
 class _Item(NamedTuple):
@@ -183,7 +216,7 @@ class _Item(NamedTuple):
 
 
 def _scan_parallel(options: ScanOptions, eager: list[Work], streams: list[Work], salt: Salt,
-                   cores: int) -> list[Hit]:
+                   cores: int, public: list[str] | None) -> list[Hit]:
     # Interleave big and small files so every chunk costs about the same.
     ordered = sorted(eager, key=lambda w: -sum(len(x.text) for x in w.lines))
     nchunks = cores * 4
@@ -207,12 +240,16 @@ def _scan_parallel(options: ScanOptions, eager: list[Work], streams: list[Work],
     hits: list[Hit] = []
     streamed: list[Hit] = []
     # A stream's batches are read as the workers take them: a few in flight, never all.
-    pending: collections.deque[tuple[_Item, Future[list[Hit]] | None]] = collections.deque()
+    pending: collections.deque[
+        tuple[_Item, Future[tuple[list[Hit], list[str]]] | None]] = collections.deque()
 
     def collect() -> None:
         item, future = pending.popleft()
         if future is not None:
-            (streamed if item.streamed else hits).extend(future.result())
+            found, passed = future.result()
+            (streamed if item.streamed else hits).extend(found)
+            if public is not None:
+                public.extend(passed)
         progress.advance(item.done)
 
     with ProcessPoolExecutor(cores, mp_context=ctx, initializer=_init_worker,

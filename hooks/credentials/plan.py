@@ -12,6 +12,7 @@ file's content silently; a file not scanned because it is over
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -25,22 +26,30 @@ from hooks.credentials.content import classify
 from hooks.credentials.content import lines_of
 from hooks.credentials.engine import ID
 from hooks.credentials.engine import Work
+from hooks.errors import ConfigError
+from hooks.errors import FatalError
 from hooks.findings import Finding
 from hooks.git import DiffLine
 from hooks.git import FileChange
 from hooks.git import Repo
 from hooks.globs import matches
+from hooks.report import display_path
 
-# A blob bigger than this is never held whole: git gives no patch for it, and it
-# is read as a stream.
+# A blob bigger than this is never held whole: git gives no patch for it (diffs
+# made with `big_file_bytes=STREAM_BYTES`), and it is read as a stream.
 STREAM_BYTES = 1 << 22
 
 
 class Plan(NamedTuple):
     work: list[Work]
     # Filled in as files are planned, and as streams are scanned: a stream that
-    # turns out to add more than the limit is reported when it gets there.
+    # turns out to add more than the limit is reported when it gets there, so read
+    # it after the scan.
     skipped: list[Finding]
+    # Staged mode: the files read whole from the index because the change does not
+    # touch them (already committed, as far as this commit is concerned).
+    whole: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
 
 
 _FIX = ('exclude it in credentials.exclude if it cannot hold secrets, '
@@ -72,102 +81,70 @@ def _excluded(path: str, config: cfg.CredentialsConfig) -> bool:
     return matches(path, config.exclude)
 
 
+def work_of(path: str, data: bytes, commit: str | None = None) -> Work:
+    """All of a file's content held whole, as the scanner reads it (`content`)."""
+    kind = classify(data[:SAMPLE])
+    return Work(path, tuple(lines_of(data, kind)), commit, binary=kind == BINARY)
+
+
+class _Blob(NamedTuple):
+    oid: str
+    size: int
+    data: bytes   # all of it when len(data) == size, else its first SAMPLE bytes
+    kind: str     # classify()
+
+
 class _Reader(NamedTuple):
-    """Reads the files git gave no usable lines for, one blob at a time."""
+    """Plans the files git gave no usable lines for, reading each blob once."""
 
     repo: Repo
     plan: Plan
     limit: int
-    commit: str | None
 
-    def whole(self, path: str, oid: str, size: int, data: bytes, kind: str) -> None:
-        """All of a blob, held (`data` is all of it) or streamed."""
-        if size > self.limit:
-            self.plan.skipped.append(_too_big(path, size, self.limit, self.commit))
-        elif len(data) == size:
-            self.plan.work.append(Work(path, tuple(lines_of(data, kind)), self.commit,
-                                       binary=kind == BINARY))
+    def whole(self, path: str, blob: _Blob, commit: str | None) -> None:
+        """All of a blob, held or streamed."""
+        if blob.size > self.limit:
+            self.plan.skipped.append(_too_big(path, blob.size, self.limit, commit))
+        elif len(blob.data) == blob.size:
+            self.plan.work.append(Work(path, tuple(lines_of(blob.data, blob.kind)), commit,
+                                       binary=blob.kind == BINARY))
         else:
-            self.plan.work.append(Work(path, (), self.commit, binary=kind == BINARY,
-                                       source=Source(self.repo, path, oid, kind, size,
-                                                     self.limit)))
+            self.plan.work.append(Work(path, (), commit, binary=blob.kind == BINARY,
+                                       source=Source(self.repo, path, blob.oid, blob.kind,
+                                                     blob.size, self.limit)))
 
-    def patch(self, c: FileChange, size: int, bases: tuple[str, ...]) -> None:
+    def patch(self, c: FileChange, blob: _Blob, commit: str | None) -> None:
         """The lines a change adds to a text file git would not diff: its patch, read
         as a stream (git diffs it as text when asked)."""
-        self.plan.work.append(Work(c.path, (), self.commit, source=Source(
-            self.repo, c.path, c.new_oid, 'patch', size, self.limit, bases, self.commit,
-            self._on_skip(c.path))))
+        self.plan.work.append(Work(c.path, (), commit, source=Source(
+            self.repo, c.path, c.new_oid, 'patch', blob.size, self.limit,
+            _bases(self.repo, commit), commit, self._on_skip(c.path, commit))))
 
-    def _on_skip(self, path: str) -> Callable[[Skip], None]:
+    def _on_skip(self, path: str, commit: str | None) -> Callable[[Skip], None]:
         def skip(s: Skip) -> None:
             self.plan.skipped.append(_skip_finding(
                 path, f'it adds more than credentials.max_file_bytes ({s.limit:,} bytes)',
-                _FIX, self.commit))
+                _FIX, commit))
         return skip
 
-    def read(self, oids: dict[str, list[str]],
-             each: Callable[[str, str, int, bytes, str], None]) -> None:
-        """Call `each(path, oid, size, data, kind)` for every path of every blob."""
+    def read(self, wanted: Sequence[tuple[str, str, str | None]],
+             each: Callable[[int, _Blob], None]) -> None:
+        """Call `each(i, blob)` for each (path, oid, commit) of `wanted`, reading every
+        blob once, in one `git cat-file --batch` for all of them; a blob the clone
+        does not have is a skipped file."""
+        by_oid: dict[str, list[int]] = {}
+        for i, (_, oid, _) in enumerate(wanted):
+            by_oid.setdefault(oid, []).append(i)
         seen = set()
-        for oid, size, data in self.repo.read_blobs_upto(oids, STREAM_BYTES, SAMPLE):
+        for oid, size, data in self.repo.read_blobs_upto(by_oid, STREAM_BYTES, SAMPLE):
             seen.add(oid)
-            kind = classify(data[:SAMPLE])
-            for path in oids[oid]:
-                each(path, oid, size, data, kind)
-        for oid, paths in oids.items():
+            blob = _Blob(oid, size, data, classify(data[:SAMPLE]))
+            for i in by_oid[oid]:
+                each(i, blob)
+        for oid, indexes in by_oid.items():
             if oid not in seen:
-                self.plan.skipped.extend(_unreadable(p, oid, self.commit) for p in paths)
-
-
-def plan_changes(repo: Repo, changes: Sequence[FileChange], config: cfg.CredentialsConfig,
-                 commit: str | None = None, plan: Plan | None = None) -> Plan:
-    """What to scan of a set of file changes (from a diff made with
-    `big_file_bytes=STREAM_BYTES`): the lines each adds, added to `plan`.
-
-    The size limit applies to what a change adds, not to the file: one line added
-    to a huge file is still checked.
-    """
-    plan = Plan([], []) if plan is None else plan
-    limit = config.max_file_bytes
-    unread: dict[str, FileChange] = {}
-    for c in changes:
-        if c.status == 'D' or c.is_submodule or _excluded(c.path, config):
-            continue
-        if c.binary and not c.lines:
-            unread[c.path] = c  # git would not diff it: read here
-            continue
-        if not c.added_lines:
-            continue
-        size = sum(len(x.text) + 1 for x in c.added_lines)
-        if size > limit:
-            plan.skipped.append(_too_big(c.path, size, limit, commit))
-        elif c.binary:
-            unread[c.path] = c  # NUL bytes among its lines: read the blob to tell
-        else:
-            plan.work.append(Work(c.path, c.lines, commit))
-    if not unread:
-        return plan
-    reader = _Reader(repo, plan, limit, commit)
-    bases: list[tuple[str, ...]] = []  # what a patch is against, found once
-
-    def each(path: str, oid: str, size: int, data: bytes, kind: str) -> None:
-        c = unread[path]
-        if kind == BINARY or kind != 'utf-8' or c.status in ('A', 'T'):
-            reader.whole(path, oid, size, data, kind)  # all of it is added, or decoded whole
-        elif c.lines:
-            plan.work.append(Work(path, tuple(
-                DiffLine(x.number, x.text.replace('\0', ' '), x.added) for x in c.lines), commit))
-        else:
-            if not bases:
-                bases.append(_bases(repo, commit))
-            reader.patch(c, size, bases[0])
-
-    oids: dict[str, list[str]] = {}
-    for c in unread.values():
-        oids.setdefault(c.new_oid, []).append(c.path)
-    reader.read(oids, each)
-    return plan
+                self.plan.skipped.extend(_unreadable(wanted[i][0], oid, wanted[i][2])
+                                         for i in indexes)
 
 
 def _bases(repo: Repo, commit: str | None) -> tuple[str, ...]:
@@ -178,36 +155,115 @@ def _bases(repo: Repo, commit: str | None) -> tuple[str, ...]:
     return tuple(parents) or (repo.empty_tree,)
 
 
-def plan_commits(repo: Repo, commits: Sequence[str], config: cfg.CredentialsConfig) -> Plan:
-    """Range mode: what each commit adds (one diff for them all)."""
+def plan_changes(repo: Repo, changes: Sequence[FileChange], config: cfg.CredentialsConfig,
+                 commit: str | None = None) -> Plan:
+    """What to scan of one set of file changes (see `plan_commits`)."""
+    return plan_commits(repo, [(commit, changes)], config)
+
+
+def plan_commits(repo: Repo, commits: Sequence[tuple[str | None, Sequence[FileChange]]],
+                 config: cfg.CredentialsConfig) -> Plan:
+    """What to scan of many commits' changes (best from diffs made with
+    `big_file_bytes=STREAM_BYTES`): the lines each adds.
+
+    The size limit applies to what a change adds, not to the file: one line added
+    to a huge file is still checked. A file git gave no lines for, or lines with
+    NUL bytes, is judged by its blob's content; those blobs are read in one `git
+    cat-file --batch` for all the commits.
+    """
     plan = Plan([], [])
-    for cc in repo.commit_changes(commits, big_file_bytes=STREAM_BYTES):
-        plan_changes(repo, cc.files, config, cc.commit, plan)
+    limit = config.max_file_bytes
+    unread: list[tuple[str | None, FileChange]] = []
+    for commit, changes in commits:
+        for c in changes:
+            if c.status == 'D' or c.is_submodule or _excluded(c.path, config):
+                continue
+            if c.binary and not c.lines:
+                unread.append((commit, c))  # git would not diff it: read here
+                continue
+            if not c.added_lines:
+                continue
+            size = sum(len(x.text) + 1 for x in c.added_lines)
+            if size > limit:
+                plan.skipped.append(_too_big(c.path, size, limit, commit))
+            elif c.binary:
+                unread.append((commit, c))  # NUL bytes among its lines: read it to tell
+            else:
+                plan.work.append(Work(c.path, c.lines, commit))
+    if not unread:
+        return plan
+    reader = _Reader(repo, plan, limit)
+
+    def each(i: int, blob: _Blob) -> None:
+        commit, c = unread[i]
+        if blob.kind != 'utf-8' or c.status in ('A', 'T'):
+            reader.whole(c.path, blob, commit)  # all of it is added, or decoded whole
+        elif c.lines:
+            plan.work.append(Work(c.path, tuple(
+                DiffLine(x.number, x.text.replace('\0', ' '), x.added) for x in c.lines), commit))
+        else:
+            reader.patch(c, blob, commit)
+
+    reader.read([(c.path, c.new_oid, commit) for commit, c in unread], each)
     return plan
 
 
 def plan_staged(repo: Repo, filenames: Sequence[str],
                 config: cfg.CredentialsConfig) -> Plan:
-    """Staged mode: what the index adds to each file; untouched files whole."""
-    rel = [cfg.repo_relative(repo, f) for f in filenames]
+    """Staged mode: what the index adds to each file; untouched files whole.
+
+    A name that git does not track, or that lies outside the repository, is an error
+    that says so (exit 2): the hook judges what will be committed, and a silent pass
+    would read as "checked, nothing found".
+    """
+    rel = [_tracked_name(repo, f) for f in filenames]
     changes = repo.staged_changes(rel or None, big_file_bytes=STREAM_BYTES)
     plan = plan_changes(repo, changes, config)
     changed = {c.path for c in changes}
-    return plan_whole(repo, [p for p in rel if p not in changed], config, plan)
+    rest = [p for p in rel if p not in changed]
+    notes: list[str] = []
+    if rest:
+        known = repo.ls_files(rest)
+        untracked = [p for p in rest if p not in known and os.path.lexists(repo.root / p)]
+        if untracked:
+            raise FatalError(_untracked_message(untracked))
+        notes = [f'{display_path(p)}: no such file in the index or the work tree; nothing '
+                 'to check' for p in rest if p not in known]
+        rest = [p for p in rest if p in known]
+    whole = plan_whole(repo, rest, config)
+    plan.work.extend(whole.work)
+    plan.skipped.extend(whole.skipped)  # a whole file's skips are all known by now
+    return plan._replace(whole=frozenset(rest), notes=tuple(notes))
 
 
-def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig,
-               plan: Plan | None = None) -> Plan:
+def _tracked_name(repo: Repo, name: str) -> str:
+    try:
+        return cfg.repo_relative(repo, name)
+    except ConfigError:
+        raise FatalError(
+            f'{name}: outside the repository ({repo.root}); check-credentials judges what '
+            'is committed to this repository. To check any directory, run `commit-warden '
+            'scan --tree` in the repository that holds it (a commit message file is '
+            'recognised only inside the git directory, where git writes it)') from None
+
+
+def _untracked_message(paths: Sequence[str]) -> str:
+    first = display_path(paths[0])
+    more = f' (and {len(paths) - 1} more)' if len(paths) > 1 else ''
+    return (f'{first}{more}: not tracked by git, so no commit holds it and nothing was '
+            f'checked; check-credentials reads what is staged: `git add -- {first}` '
+            'first, or leave it out of the command (a commit message file is recognised '
+            'only inside the git directory, where git writes it)')
+
+
+def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) -> Plan:
     """Files as they are in the index, whole."""
-    plan = Plan([], []) if plan is None else plan
+    plan = Plan([], [])
     wanted = {p for p in paths if not _excluded(p, config)}
     if not wanted:
         return plan
-    oids: dict[str, list[str]] = {}
-    for p, (mode, oid) in sorted(repo.ls_files(sorted(wanted)).items()):
-        if mode != '160000' and p in wanted:
-            oids.setdefault(oid, []).append(p)
-    reader = _Reader(repo, plan, config.max_file_bytes, None)
-    reader.read(oids, lambda path, oid, size, data, kind: reader.whole(path, oid, size, data,
-                                                                        kind))
+    files = [(p, oid, None) for p, (mode, oid) in sorted(repo.ls_files(sorted(wanted)).items())
+             if mode != '160000' and p in wanted]
+    reader = _Reader(repo, plan, config.max_file_bytes)
+    reader.read(files, lambda i, blob: reader.whole(files[i][0], blob, None))
     return plan

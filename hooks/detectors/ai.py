@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from detect_secrets.plugins.openai import OpenAIDetector as _BuiltinOpenAIDetector
-
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -14,8 +12,10 @@ from hooks.detectors.values import char_classes
 _END = r'(?![A-Za-z0-9_-])'
 
 
-class OpenAIDetector(WardenPlugin, _BuiltinOpenAIDetector):
+class OpenAIDetector(WardenPlugin):
+    secret_type = 'OpenAI Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'openai'
+    rotate = 'platform.openai.com/api-keys'
     rules = (
         Rule(
             # Every OpenAI key embeds T3BlbkFJ, base64 of "OpenAI".
@@ -36,6 +36,7 @@ class OpenAIDetector(WardenPlugin, _BuiltinOpenAIDetector):
 class AnthropicDetector(WardenPlugin):
     secret_type = 'Anthropic API Key'  # noqa: S105 (a type name)
     keyword_group = 'anthropic'
+    rotate = 'console.anthropic.com/settings/keys'
     rules = (
         Rule(
             'anthropic-api-key', 'Anthropic', 'API key',
@@ -53,6 +54,7 @@ def _mixed_case(match: re.Match[str], context: Context) -> bool:
 class HuggingFaceDetector(WardenPlugin):
     secret_type = 'Hugging Face Token'  # noqa: S105 (a type name)
     keyword_group = 'huggingface'
+    rotate = 'huggingface.co/settings/tokens'
     rules = (
         Rule(
             'huggingface-token', 'Hugging Face', 'access token',

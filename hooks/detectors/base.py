@@ -1,28 +1,36 @@
 """The shape every commit-warden detector shares.
 
-A detector is a detect-secrets plugin (a ``RegexBasedDetector``, usually a
-subclass of the built-in plugin it extends, so it keeps that plugin's
-``secret_type`` and a detect-secrets baseline still matches) that also knows
-*which* rule matched, so a finding can name its provider and kind.
+A detector is a small class of named rules that speaks detect-secrets' plugin
+interface (``secret_type``, ``analyze_line``, ``analyze_string``, ``verify``,
+``json``) without importing detect_secrets: its plugin base class imports
+``requests`` and its settings machinery, which a commit must not wait for.
+``hooks.detectors.detect_secrets_plugins`` wraps these classes as real
+detect-secrets plugins for ``detect-secrets scan --plugin``; only that module,
+and the methods detect-secrets itself calls, import detect_secrets.
+
+``secret_type`` stays detect-secrets' name wherever a built-in plugin finds
+the same thing, so a detect-secrets baseline keeps matching.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from collections.abc import Generator
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
-from detect_secrets.constants import VerifiedResult
-from detect_secrets.filters.heuristic import is_sequential_string
-from detect_secrets.plugins.base import RegexBasedDetector
-
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_documented_example
+from hooks.detectors.values import is_filler
+from hooks.detectors.values import is_sequential_string
 from hooks.detectors.values import shannon_entropy
+
+if TYPE_CHECKING:
+    from detect_secrets.constants import VerifiedResult
+    from detect_secrets.core.potential_secret import PotentialSecret
 
 Check = Callable[['re.Match[str]', Context], bool]
 
@@ -34,17 +42,64 @@ PRIORITY_URL = 40
 PRIORITY_GENERIC = 10
 
 
+class Regex:
+    """A regex compiled on first use.
+
+    Hundreds of provider rules are declared at import; a scan runs only the
+    few whose keywords occurred, so only those pay for ``re.compile``.
+    """
+
+    __slots__ = ('_compiled', 'flags', 'pattern')
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = 2**63 - 1,
+                 ) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.compiled.search(text, pos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.compiled.match(text, pos)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text)
+
+    def __repr__(self) -> str:
+        return f'Regex({self.pattern!r})'
+
+
+def rx(pattern: str, flags: int = 0) -> Regex:
+    return Regex(pattern, flags)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
     provider: str
     kind: str
-    pattern: re.Pattern[str]
+    pattern: Regex | re.Pattern[str]
     group: int | str = 0
     check: Check | None = None
     # Fillers such as ghp_xxxxxxxx... match a format but carry no information;
     # any real token of these formats is far above this.
     min_entropy: float = 2.5
+    # The keyword group whose keywords send a line to this rule; '' means the
+    # plugin's own keyword_group.
+    keyword: str = ''
+    # Where to revoke and reissue it: a URL or a place in the provider's console;
+    # '' means the plugin's.
+    rotate: str = ''
 
 
 @dataclass(frozen=True)
@@ -56,33 +111,48 @@ class Hit:
     start: int
     secret_type: str
     priority: int
+    rotate: str = ''
 
 
-def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+class WardenPlugin:
+    """Named regex rules, judged per line, with detect-secrets' plugin interface."""
 
-
-class WardenPlugin(RegexBasedDetector):
-    """A regex detector whose regexes are named rules."""
-
+    secret_type: ClassVar[str] = ''
     rules: ClassVar[tuple[Rule, ...]] = ()
     keyword_group: ClassVar[str] = ''
     priority: ClassVar[int] = PRIORITY_PROVIDER
-    # detect-secrets' view of the rules.  Any: the built-in plugins we extend
-    # declare it as a list or a tuple, and it is replaced per subclass.
-    denylist: Any = ()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.denylist = tuple(rule.pattern for rule in cls.rules)
+    # Where a leaked secret of this plugin is revoked (URL or console place).
+    rotate: ClassVar[str] = ''
+    _groups: ClassVar[frozenset[str] | None] = None
 
     @classmethod
     def configure(cls, *, base64_limit: float, hex_limit: float) -> WardenPlugin:
         """An instance for one scan's options; most detectors take none."""
         return cls()
 
+    @classmethod
+    def keyword_groups(cls) -> frozenset[str]:
+        """Every keyword group that sends lines to some rule of this plugin."""
+        groups = cls.__dict__.get('_groups')
+        if groups is None:
+            groups = frozenset({cls.keyword_group} | {r.keyword for r in cls.rules if r.keyword})
+            cls._groups = groups
+        return groups
+
+    @classmethod
+    def all_rules(cls) -> tuple[Rule, ...]:
+        """Every rule, also those not run as a plain regex over the line."""
+        return cls.rules
+
+    @classmethod
+    def rotation(cls, rule: Rule) -> str:
+        return rule.rotate or cls.rotate
+
     def find(self, text: str, context: Context) -> Iterator[Hit]:
+        groups = context.groups
         for rule in self.rules:
+            if groups is not None and (rule.keyword or self.keyword_group) not in groups:
+                continue
             for match in rule.pattern.finditer(text):
                 secret = match.group(rule.group)
                 if not secret or not self.keep(secret, rule, match, context):
@@ -92,7 +162,7 @@ class WardenPlugin(RegexBasedDetector):
     def keep(
         self, secret: str, rule: Rule, match: re.Match[str], context: Context,
     ) -> bool:
-        if is_documented_example(secret) or is_sequential_string(secret):
+        if is_documented_example(secret) or is_sequential_string(secret) or is_filler(secret):
             return False
         if shannon_entropy(secret) < rule.min_entropy:
             return False
@@ -108,15 +178,35 @@ class WardenPlugin(RegexBasedDetector):
             kind=kind or rule.kind,
             secret=secret,
             start=start,
-            secret_type=str(self.secret_type),
+            secret_type=self.secret_type,
             priority=self.priority,
+            rotate=self.rotation(rule),
         )
 
-    def analyze_string(self, string: str) -> Generator[str, None, None]:
+    # --- detect-secrets' plugin interface (detect_secrets imported on use) -------
+
+    def analyze_string(self, string: str) -> Iterator[str]:
         for hit in self.find(string, Context(line=string)):
             yield hit.secret
+
+    def analyze_line(
+        self, filename: str, line: str, line_number: int = 0, context: Any = None,
+        **kwargs: Any,
+    ) -> set[PotentialSecret]:
+        from detect_secrets.core.potential_secret import PotentialSecret
+
+        return {
+            PotentialSecret(type=self.secret_type, filename=filename, secret=secret,
+                            line_number=line_number)
+            for secret in self.analyze_string(line)
+        }
 
     def verify(self, *args: Any, **kwargs: Any) -> VerifiedResult:
         # A commit hook must never reach the network: whatever detect-secrets'
         # settings say, a warden plugin never verifies.
+        from detect_secrets.constants import VerifiedResult
+
         return VerifiedResult.UNVERIFIED
+
+    def json(self) -> dict[str, Any]:
+        return {'name': type(self).__name__}

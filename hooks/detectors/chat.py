@@ -5,10 +5,6 @@ import base64
 import binascii
 import re
 
-from detect_secrets.plugins.discord import DiscordBotTokenDetector
-from detect_secrets.plugins.slack import SlackDetector as _BuiltinSlackDetector
-from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
-
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -17,12 +13,19 @@ from hooks.detectors.values import Context
 _END = r'(?![A-Za-z0-9_-])'
 
 
-class SlackDetector(WardenPlugin, _BuiltinSlackDetector):
+class SlackDetector(WardenPlugin):
+    secret_type = 'Slack Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'slack'
+    rotate = 'api.slack.com/apps > (app) > OAuth & Permissions / Incoming Webhooks'
     rules = (
         Rule(
             'slack-bot-token', 'Slack', 'bot token',
             rx(r'\bxoxb-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{20,34}' + _END),
+        ),
+        Rule(
+            # Older bot tokens have two parts: the bot's id and the secret.
+            'slack-bot-token', 'Slack', 'bot token (two-part, legacy)',
+            rx(r'\bxoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}(?![A-Za-z0-9_-])'),
         ),
         Rule(
             'slack-user-token', 'Slack', 'user token',
@@ -45,7 +48,7 @@ class SlackDetector(WardenPlugin, _BuiltinSlackDetector):
         Rule(
             'slack-webhook-url', 'Slack', 'incoming webhook URL',
             rx(
-                r'https://hooks\.slack\.com/(?:services|workflows|triggers)/'
+                r'https?://hooks\.slack\.com/(?:services|workflows|triggers)/'
                 r'T[A-Za-z0-9_]{6,12}/[A-Za-z0-9_/]{8,}[A-Za-z0-9_]',
             ),
         ),
@@ -63,8 +66,10 @@ def _discord_id_part(match: re.Match[str], context: Context) -> bool:
     return decoded.isdigit() and 15 <= len(decoded) <= 20
 
 
-class DiscordDetector(WardenPlugin, DiscordBotTokenDetector):
+class DiscordDetector(WardenPlugin):
+    secret_type = 'Discord Bot Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'discord'
+    rotate = 'discord.com/developers/applications > Bot > Reset Token (or delete the webhook)'
     rules = (
         Rule(
             'discord-bot-token', 'Discord', 'bot token',
@@ -84,8 +89,10 @@ class DiscordDetector(WardenPlugin, DiscordBotTokenDetector):
     )
 
 
-class TelegramDetector(WardenPlugin, TelegramBotTokenDetector):
+class TelegramDetector(WardenPlugin):
+    secret_type = 'Telegram Bot Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'telegram'
+    rotate = '@BotFather: /revoke'
     rules = (
         Rule(
             'telegram-bot-token', 'Telegram', 'bot token',

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterator
 
 from hooks.detectors.base import PRIORITY_CONFIG_FILE
 from hooks.detectors.base import Hit
+from hooks.detectors.base import Regex
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -39,6 +39,13 @@ def _real(value: str) -> bool:
     )
 
 
+def _real_netrc(value: str) -> bool:
+    # netrc parser tests spell "pass" every way they can (\\"pass, pa#ss, #pass);
+    # a value that is the word itself, escaped or split, is a fixture.
+    core = value.strip('\'"\\#')
+    return len(core) >= 6 and 'pas' not in core.lower() and '\\x' not in value
+
+
 def _decodes_to(value: str, needle: bytes) -> bool:
     try:
         return needle in base64.b64decode(value + '=' * (-len(value) % 4), validate=False)
@@ -53,6 +60,7 @@ class ConfigFileDetector(WardenPlugin):
     secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
 
     keyword_group = 'config-file'
+    rotate = 'the registry or host the file logs in to (change the password / revoke the token)'
     priority = PRIORITY_CONFIG_FILE
     rules = (
         Rule('npmrc-auth-token', 'npm', '.npmrc auth token', _NPM_RE, group='secret'),
@@ -112,8 +120,57 @@ class ConfigFileDetector(WardenPlugin):
             if _decodes_to(match.group('secret')[:200], b'PRIVATE KEY'):
                 yield self.hit(kube_key, match.group('secret'), match.start('secret'))
 
-    def _simple(self, rule: Rule, pattern: re.Pattern[str], text: str) -> Iterator[Hit]:
+    def _simple(self, rule: Rule, pattern: Regex, text: str) -> Iterator[Hit]:
         for match in pattern.finditer(text):
             secret = match.group('secret')
-            if _real(secret):
+            if _real(secret) and (rule.id != 'netrc-password' or _real_netrc(secret)):
                 yield self.hit(rule, secret, match.start('secret'))
+
+
+_SECRET_ENTRY_RE = rx(
+    r'^\s+(?P<key>[\w.-]{1,253})\s*:\s*(?P<q>["\']?)'
+    r'(?P<secret>[^\s"\'#|>][^\s"\']*)(?P=q)\s*(?:#.*)?$',
+)
+# Keys of a Secret that name where to connect, not how to authenticate.
+_NOT_SECRET_KEYS = frozenset((
+    'user', 'username', 'login', 'host', 'hostname', 'port', 'database', 'db', 'dbname', 'url',
+    'uri', 'endpoint', 'region', 'email', 'name', 'namespace', 'ca.crt', 'tls.crt', 'server',
+    'cluster', 'bucket', 'schema', 'sslmode',
+))
+
+
+class KubernetesSecretDetector(WardenPlugin):
+    """Values of a Kubernetes Secret manifest (`kind: Secret`, under `data:`
+    base64-encoded or under `stringData:` in clear): secrets by declaration."""
+
+    secret_type = 'Kubernetes Secret'  # noqa: S105 (a type name)
+    keyword_group = 'kubernetes-secret'
+    priority = PRIORITY_CONFIG_FILE
+    rotate = ('change the credential at its source, then the Secret '
+              '(kubectl create secret … --dry-run=client -o yaml | kubectl apply -f -)')
+    rules = (
+        Rule('kubernetes-secret', 'Kubernetes', 'value in a Secret manifest', _SECRET_ENTRY_RE,
+             group='secret'),
+        Rule('kubernetes-secret', 'Kubernetes', 'value in a Secret manifest (stringData)',
+             _SECRET_ENTRY_RE, group='secret', keyword='kubernetes-secret-string'),
+    )
+
+    def find(self, text: str, context: Context) -> Iterator[Hit]:
+        groups = context.groups or frozenset()
+        match = _SECRET_ENTRY_RE.match(text)
+        if match is None:
+            return
+        key, value = match.group('key'), match.group('secret')
+        if key.lower().rsplit('_', 1)[-1] in _NOT_SECRET_KEYS or key.lower() in _NOT_SECRET_KEYS:
+            return
+        if 'kubernetes-secret' in groups:
+            try:
+                decoded = base64.b64decode(value, validate=True).decode('utf-8')
+            except (binascii.Error, ValueError, UnicodeDecodeError):
+                return  # not base64 text: kubectl would refuse it
+            if len(decoded.strip()) < 6 or not _real(decoded.strip()) or 'CERTIFICATE' in decoded:
+                return
+            yield self.hit(self.rules[0], value, match.start('secret'))
+        elif ('kubernetes-secret-string' in groups and len(value) >= 6 and _real(value)
+              and not value.startswith('{{')):
+            yield self.hit(self.rules[1], value, match.start('secret'))

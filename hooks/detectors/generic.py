@@ -7,14 +7,9 @@ identifier, hash or UUID, and random enough for its length.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
-
-from detect_secrets.filters.heuristic import is_indirect_reference
-from detect_secrets.filters.heuristic import is_lock_file
-from detect_secrets.filters.heuristic import is_potential_uuid
-from detect_secrets.filters.heuristic import is_sequential_string
-from detect_secrets.filters.heuristic import is_templated_secret
 
 from hooks.detectors.base import PRIORITY_GENERIC
 from hooks.detectors.base import Hit
@@ -27,8 +22,13 @@ from hooks.detectors.names import secret_names
 from hooks.detectors.values import UNQUOTED_KINDS
 from hooks.detectors.values import Context
 from hooks.detectors.values import char_classes
+from hooks.detectors.values import contains_uuid
 from hooks.detectors.values import is_hash_or_digest
+from hooks.detectors.values import is_indirect_reference
+from hooks.detectors.values import is_lock_file
 from hooks.detectors.values import is_placeholder
+from hooks.detectors.values import is_sequential_string
+from hooks.detectors.values import is_templated
 from hooks.detectors.values import is_uuid
 from hooks.detectors.values import looks_like_identifier
 from hooks.detectors.values import looks_random
@@ -41,6 +41,8 @@ _ASSIGN_RE = rx(
     # before "=" tells it from a base64 value's padding ("key: abc=").
     # Rust's `&str` and `&'static str` too.
     r"(?::\s{0,4}&?(?:'\w+\s{1,4})?[A-Za-z_][\w.<>\[\]|?]{0,40}\s{1,4}(?==))?"
+    # Go: `const fastlyKey string = "…"`
+    r'(?:\s{1,4}(?:string|\[\]byte)\s{1,4}(?==))?'
     # `(`: a setter called with a literal, `setPassword("...")`.
     r'\s{0,8}(?P<op>:=|=>|<-|::|=|:|,|\(|\s)\s{0,8}'
     r'(?:[rbufRBUF]{1,2}(?=["\']))?(?P<q>\\?["\'`]?)',
@@ -50,9 +52,24 @@ _APP_SETTING_RE = rx(
     r'(?i)\b(?:key|name)\s*=\s*"(?P<key>[^"]{1,64})"\s+value\s*=\s*"(?P<value>[^"]{1,256})"',
 )
 _AUTH_HEADER_RE = rx(
-    r'(?i)\bauthorization\\?["\']?\s*(?:=>|[:=])\s*\\?["\']?\s*(?:bearer|basic|token)\s+'
+    # `:`/`=` in headers and maps; `, ` in setHeader("Authorization", "…") calls
+    r'(?i)\bauthorization\\?["\']?\s*(?:=>|[:=]|,(?=\s*\\?["\']))\s*\\?["\']?\s*'
+    r'(?:(?:bearer|basic|token|apikey|api-key|key|sso-key|ssws|klaviyo-api-key)\s+)?'
     r'(?P<value>[A-Za-z0-9._~+/=-]{12,})',
 )
+# Logs and prose print `key=…`, `token: …`: a bare name, a long random value.
+_PROSE_KINDS = frozenset(('markdown', 'message', 'log'))
+_PROSE_PAIR_RE = rx(
+    # not "public key: age1…" or "ssh key: ssh-ed25519 …"
+    r'(?i)(?<![\w.-])(?<!public )(?<!ssh )(?:api[_-]?)?(?:key|token|secret)\s*[=:]\s*["\']?'
+    r'(?P<value>[^\s\'"`,;<>()\[\]{}]{20,200})',
+)
+_PATH_LIKE_RE = re.compile(r'^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+$|\.[a-z]{2,4}$')
+_BUILT_ON_RE = re.compile(r'\s*(?:\+|%\s*[(\w]|\.(?:format|join|replace)\()')
+# The shortest token, key or secret judged (random 12 characters still carry ~40 bits).
+MIN_LENGTH = 12
+_SCHEME_RE = re.compile(r'(?i)(?:bearer|basic|token)\s+(?=\S{12,}$)')
+_UUID_EXAMPLE = '123e4567-e89b-12d3-a456-426614174000'  # RFC 4122's, in every tutorial
 
 _VERSION_RE = re.compile(r'^v?\d+(?:\.\d+){1,3}(?:[-+._]\w+)?$')
 _FIELD_RE = re.compile(r'\{[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:![rsa])?(?::[^{}]*)?\}')
@@ -66,18 +83,27 @@ _REGEX_LIKE_RE = rx(r'\(\?|\\[dswbDSWB]|\[[^\]]*\][*+?{]|\{\d*,\d*\}')
 _UNQUOTED_LEADS = frozenset(('', 'export', 'set', 'ENV', 'ARG', '-', 'readonly', 'declare'))
 
 
-def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool) -> bool:
+# A header handed to a command (curl -H, wget --header, http's Name:value).
+_HEADER_LEAD_RE = re.compile(r'(?:\s-H|--header)[\s=]*["\']?$')
+
+
+def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool,
+                            kind: str = 'code') -> bool:
     if text[max(start - 2, 0):start] == '--':
         return True  # --password=value / --password value on a command line
     if op.isspace() and text[:start].strip() == 'ENV' and unquoted_ok:
         return True  # Dockerfile: ENV NAME value
     if op == '=' and text[start:].startswith('ansible_'):
         return True  # an Ansible inventory: host ansible_password=...
+    lead = text[:start]
+    if op == '=' and kind in _PROSE_KINDS and lead[-1:].isspace():
+        return True  # a log line or a note: `[DEBUG] using API_KEY=…`
+    if op == ':' and _HEADER_LEAD_RE.search(lead):
+        return True  # a header given to a command: curl -H "X-Api-Key: value"
     if op.isspace() or not unquoted_ok:
         # "the password is ..." prose, a type declaration, or code, where an
         # unquoted value is an expression, not a literal.
         return False
-    lead = text[:start]
     return lead.strip() in _UNQUOTED_LEADS or lead.rstrip().endswith(('{', ',', '&', '?', ';'))
 
 
@@ -102,6 +128,7 @@ class GenericSecretDetector(WardenPlugin):
     # detect-secrets' KeywordDetector type: its baselines keep matching.
     secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
     keyword_group = 'generic'
+    rotate = 'wherever it is issued: replace it and change it there'
     priority = PRIORITY_GENERIC
     rules = tuple(_RULES.values())
 
@@ -121,6 +148,10 @@ class GenericSecretDetector(WardenPlugin):
             text = text.replace('\\"', '"')
         seen: set[str] = set()
         for rule_id, value, start, strict in self._candidates(text, context):
+            scheme = _SCHEME_RE.match(value)
+            if scheme:
+                # token: "Bearer …": the credential is what follows the scheme.
+                value, start = value[scheme.end():], start + scheme.end()
             if value in seen or not self.looks_real(rule_id, value, strict=strict):
                 continue
             seen.add(value)
@@ -131,6 +162,11 @@ class GenericSecretDetector(WardenPlugin):
         weak evidence of an assignment, so the value must look random."""
         for match in _AUTH_HEADER_RE.finditer(text):
             yield 'authorization-header', match.group('value'), match.start('value'), False
+        if context.kind in _PROSE_KINDS:
+            for match in _PROSE_PAIR_RE.finditer(text):
+                if _PATH_LIKE_RE.search(match.group('value')):
+                    continue  # key=orders/2026/02/summary.json: an object key, a path
+                yield 'generic-api-key', match.group('value'), match.start('value'), True
         for match in _XML_ELEMENT_RE.finditer(text):
             rule_id = classify_name(match.group('key').rsplit(':', 1)[-1])
             if rule_id:
@@ -175,9 +211,11 @@ class GenericSecretDetector(WardenPlugin):
             value = text[pos:close]
             if quote.startswith('\\'):
                 value = value.rstrip('\\')
+            if _BUILT_ON_RE.match(text, close + len(quote.lstrip('\\'))):
+                return None  # 'prefix.' + str(x), '...{}'.format(x): a template, not a value
             return value, pos, op == ','
 
-        if not _unquoted_value_allowed(text, start, op, unquoted_ok):
+        if not _unquoted_value_allowed(text, start, op, unquoted_ok, context_kind):
             return None
         stop = pos
         while stop < len(text) and stop - pos < 256 and text[stop] not in ' \t\'"`,;#)}]':
@@ -196,13 +234,20 @@ class GenericSecretDetector(WardenPlugin):
         if _VERSION_RE.match(value) or _FIELD_RE.search(value) or value.startswith('arn:'):
             # a version number, a template (f'{user}:{password}'), an AWS resource name
             return False
+        if is_uuid(value):
+            # A random (version 4) UUID named a secret, password or API key is how
+            # many services issue keys (Heroku, Snyk, Postmark...); a bare "token"
+            # holding a UUID is as often a session or correlation id.
+            return (rule_id != 'generic-token' and value[14] == '4'
+                    and value.lower() != _UUID_EXAMPLE
+                    and not is_placeholder(value) and shannon_entropy(value) >= 3.0)
         if (
             any(c.isspace() for c in value) or is_placeholder(value) or is_hash_or_digest(value)
-            or is_templated_secret(value) or is_potential_uuid(value) or is_uuid(value)
+            or is_templated(value) or contains_uuid(value)
             or is_sequential_string(value) or looks_like_identifier(value)
         ):
             return False
-        if value.isalpha() and len(value) < 40:
+        if value.isalpha() and len(value) < 40 and not _case_flips(value):
             return False  # a word or a name (HTTPPasswordMgr), not a secret
         if _REGEX_LIKE_RE.search(value):
             return False  # a regex or an expression held in a string
@@ -210,9 +255,16 @@ class GenericSecretDetector(WardenPlugin):
             if len(value) < 6 or shannon_entropy(value) < 2.0:
                 return False
             return char_classes(value) >= 2 or (len(value) >= 12 and shannon_entropy(value) >= 3.0)
-        if len(value) < 16 or char_classes(value) < 2:
+        if len(value) < MIN_LENGTH or char_classes(value) < 2:
             return False
         return looks_random(value, base64_limit=self.base64_limit, hex_limit=self.hex_limit)
+
+
+def _case_flips(value: str) -> bool:
+    """Letters whose case flips at a third of them or more (hfCnuVcYOgiRjlDEmAoRbN):
+    random, where a camelCase name flips once a word."""
+    flips = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(value))
+    return len(value) >= 16 and flips * 3 >= len(value)
 
 
 def _real_cli_password(match: re.Match[str], context: Context) -> bool:
@@ -229,6 +281,21 @@ _CLI_RULES = (
     Rule('command-line-password', 'Generic', 'password given to sshpass',
          rx(r'\bsshpass\s+-p\s*["\']?(?P<secret>[^\s"\'`]{4,128})'),
          group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password on an httpie command line',
+         rx(r'\bhttps?\b[^\n]{0,200}?\s(?:-a|--auth)(?:\s+|=)["\']?'
+            r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password given to docker/helm/podman login',
+         rx(r'\b(?:docker|podman|helm(?:\s+registry)?|nerdctl|buildah|skopeo|oras)\s+login\b'
+            r'[^\n]{0,200}?\s(?:-p|--password)(?:\s+|=)["\']?(?P<secret>[^\s"\'`]{4,128})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
+    Rule('command-line-password', 'Generic', 'password on a database or directory command line',
+         rx(r'\b(?:redis-cli\b[^\n]{0,200}?\s-a|ldap(?:search|add|modify|delete|passwd)\b'
+            r'[^\n]{0,200}?\s-w|mongo(?:sh|dump|restore|import|export)?\b[^\n]{0,200}?\s(?:-p|--password)'
+            r'|sqlcmd\b[^\n]{0,200}?\s-P|htpasswd\s+-b\w*\s+\S+\s+\S+'
+            r'|smbclient\b[^\n]{0,200}?\s-U\s*[^%\s]+%)'
+            r'(?:\s+|=)?["\']?(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'),
+         group='secret', check=_real_cli_password, min_entropy=1.5),
     Rule('command-line-password', 'Generic', 'password on a mysql command line',
          rx(r'\b(?:mysql|mysqldump|mysqladmin|mysqlimport)\b[^\n]{0,300}?\s-p'
             r'(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'),
@@ -244,5 +311,51 @@ class CommandLineDetector(WardenPlugin):
 
     secret_type = 'Secret Keyword'  # noqa: S105 (a type name)
     keyword_group = 'command-line'
+    rotate = 'the service the command logs in to (change the password)'
     priority = PRIORITY_GENERIC
     rules = _CLI_RULES
+
+
+_SQL_STATEMENT_RE = re.compile(
+    r'(?i)\b(?:CREATE|ALTER)\s+(?:ROLE|USER|LOGIN)\b|\bGRANT\b.*\bTO\b|\bSET\s+PASSWORD\b')
+_SQL_HASHED_RE = re.compile(r'^(?:\*[0-9A-Fa-f]{40}|md5[0-9a-f]{32}|SCRAM-SHA-256\$.*)$')
+
+
+def _real_sql_password(match: re.Match[str], context: Context) -> bool:
+    value = match.group('secret')
+    if _SQL_HASHED_RE.match(value) or value[0] in ':$%?@{<&\\' or is_placeholder(value):
+        return False  # a stored hash, a bind parameter or a template
+    # `PASSWORD '…'` or `IDENTIFIED BY …` set a password only in a user or role
+    # statement ("identified by its name" is prose), which may have started on
+    # one of the lines before (a multi-line string).
+    window = ' '.join((*context.preceding, context.line or match.string))
+    return _SQL_STATEMENT_RE.search(window) is not None
+
+
+_SQL_IDENTIFIED_RE = rx(
+    r'(?i)\bIDENTIFIED\s+(?:WITH\s+\w+\s+)?BY\s+(?!PASSWORD\b|VALUES\b)'
+    # \" inside a string literal of the host language (Java, C#) quotes too
+    r'\\?(?P<q>[\'"`]?)(?P<secret>[^\'"`\s;\\]{4,128})\\?(?P=q)',
+)
+_SQL_PASSWORD_RE = rx(
+    r'(?i)(?<![\w.-])(?:ENCRYPTED\s+|UNENCRYPTED\s+)?PASSWORD\s*=?\s*(?:N?)'
+    r'(?P<q>[\'"])(?P<secret>[^\'"\s]{4,128})(?P=q)',
+)
+
+
+class SQLPasswordDetector(WardenPlugin):
+    """Passwords a SQL statement sets: `ALTER USER … IDENTIFIED BY '…'`,
+    `CREATE ROLE … PASSWORD '…'`, `CREATE LOGIN … WITH PASSWORD = '…'`, in .sql
+    files, migrations, heredocs and SQL held in a program's strings, where no
+    variable name says "password"."""
+
+    secret_type = 'Secret Keyword'  # noqa: S105 (detect-secrets' type name)
+    keyword_group = 'sql'
+    rotate = 'the database: ALTER USER / ALTER ROLE with a new password'
+    priority = PRIORITY_GENERIC + 1
+    rules = (
+        Rule('sql-password', 'Generic', 'password set by a SQL statement', _SQL_IDENTIFIED_RE,
+             group='secret', check=_real_sql_password, min_entropy=1.5),
+        Rule('sql-password', 'Generic', 'password set by a SQL statement', _SQL_PASSWORD_RE,
+             group='secret', check=_real_sql_password, min_entropy=1.5),
+    )

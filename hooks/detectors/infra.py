@@ -12,6 +12,7 @@ _ASSIGN = r'["\']?\]?\s*(?::=|=>|[:=])\s*[\'"]?'
 class HerokuDetector(WardenPlugin):
     secret_type = 'Heroku API Key'  # noqa: S105 (a type name)
     keyword_group = 'heroku'
+    rotate = 'dashboard.heroku.com/account/applications (or `heroku authorizations:revoke`)'
     rules = (
         Rule(
             'heroku-api-key', 'Heroku', 'platform API key',
@@ -33,6 +34,7 @@ class HerokuDetector(WardenPlugin):
 class DigitalOceanDetector(WardenPlugin):
     secret_type = 'DigitalOcean Token'  # noqa: S105 (a type name)
     keyword_group = 'digitalocean'
+    rotate = 'cloud.digitalocean.com/account/api/tokens'
     rules = (
         Rule(
             'digitalocean-pat', 'DigitalOcean', 'personal access token',
@@ -52,6 +54,7 @@ class DigitalOceanDetector(WardenPlugin):
 class HashiCorpDetector(WardenPlugin):
     secret_type = 'HashiCorp Token'  # noqa: S105 (a type name)
     keyword_group = 'hashicorp'
+    rotate = '`vault token revoke` / app.terraform.io/app/settings/tokens'
     rules = (
         Rule(
             'vault-service-token', 'HashiCorp Vault', 'service token',
@@ -86,10 +89,16 @@ class HashiCorpDetector(WardenPlugin):
 class DatabricksDetector(WardenPlugin):
     secret_type = 'Databricks Token'  # noqa: S105 (a type name)
     keyword_group = 'databricks'
+    rotate = 'workspace > User settings > Developer > Access tokens'
     rules = (
         Rule(
             'databricks-token', 'Databricks', 'personal access token',
-            rx(r'\bdapi[a-f0-9]{32}(?:-\d)?\b'),
+            rx(r'\bdapi[a-fA-F0-9]{32}(?:-\d)?\b'),
+            min_entropy=3.0,
+        ),
+        Rule(
+            'databricks-oauth-secret', 'Databricks', 'service principal OAuth secret',
+            rx(r'\bdose[a-f0-9]{32}(?:-\d)?\b'),
             min_entropy=3.0,
         ),
     )

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Iterator
-
-from detect_secrets.plugins.jwt import JwtTokenDetector
-from detect_secrets.plugins.private_key import PrivateKeyDetector as _BuiltinPrivateKeyDetector
 
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
 from hooks.detectors.values import Context
+from hooks.detectors.values import is_jwt_well_formed
 
 # A key body line: base64, or a PEM header of an encrypted key.
 # A key body: a base64 run long enough to be key material (a 64-character PEM
@@ -35,7 +34,8 @@ def _has_body(after_header: str, context: Context) -> bool:
     return any(_BODY_RE.search(line[:200]) for line in context.following[:3] if line.strip())
 
 
-class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
+class PrivateKeyDetector(WardenPlugin):
+    secret_type = 'Private Key'  # noqa: S105 (detect-secrets' type name)
     """Private keys, reported on their header line.
 
     The secret reported is the "BEGIN ... PRIVATE KEY" marker, as
@@ -43,6 +43,7 @@ class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
     """
 
     keyword_group = 'private-key'
+    rotate = 'replace the key pair wherever the public key is trusted, then revoke the old one'
     rules = (
         Rule('private-key', 'Private key', 'private key', _PEM_RE, min_entropy=0.0),
         Rule('private-key', 'Private key', 'PuTTY private key', _PUTTY_RE, min_entropy=0.0),
@@ -81,14 +82,84 @@ class PrivateKeyDetector(WardenPlugin, _BuiltinPrivateKeyDetector):
                            kind=f'base64-encoded {label + " " if label else ""}private key')
 
 
-class JWTDetector(WardenPlugin, JwtTokenDetector):
+def jwt_claims(token: str) -> dict[str, object]:
+    """The payload of a JWT, or {} if it does not decode to a JSON object."""
+    parts = token.split('.')
+    if len(parts) < 2:
+        return {}
+    try:
+        payload = base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4))
+        claims = json.loads(payload)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+_JWT_RULE = Rule(
+    # Header and payload are both JSON objects ("eyJ" is base64 of
+    # '{"'); an unsigned token (alg none) carries no secret.
+    'jwt', 'JWT', 'JSON Web Token',
+    rx(r'\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])'),
+    check=lambda match, context: is_jwt_well_formed(match.group(0)),
+)
+_K8S_RULE = Rule('kubernetes-service-account-token', 'Kubernetes', 'service account token',
+                 _JWT_RULE.pattern, rotate='delete the token Secret (or the ServiceAccount) and '
+                 'let Kubernetes issue a new one; shorten token lifetimes')
+_SUPABASE_RULE = Rule('supabase-service-role-key', 'Supabase', 'service_role key',
+                      _JWT_RULE.pattern,
+                      rotate='Supabase dashboard > Project settings > API keys '
+                             '(roll the JWT secret)')
+
+
+class JWTDetector(WardenPlugin):
+    """JSON Web Tokens; a Kubernetes service-account token or a Supabase
+    service_role key is named as such (by its claims)."""
+
+    secret_type = 'JSON Web Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'jwt'
+    rotate = 'revoke the session or rotate the signing key of the issuer'
+    rules = (_JWT_RULE,)
+
+    @classmethod
+    def all_rules(cls) -> tuple[Rule, ...]:
+        return (_JWT_RULE, _K8S_RULE, _SUPABASE_RULE)
+
+    def find(self, text: str, context: Context) -> Iterator[Hit]:
+        for hit in super().find(text, context):
+            claims = jwt_claims(hit.secret)
+            issuer = str(claims.get('iss', ''))
+            if issuer.startswith('kubernetes/') or any(
+                    str(k).startswith('kubernetes.io') for k in claims):
+                yield self.hit(_K8S_RULE, hit.secret, hit.start)
+            elif 'supabase' in issuer and claims.get('role') == 'service_role':
+                yield self.hit(_SUPABASE_RULE, hit.secret, hit.start)
+            else:
+                yield hit
+
+
+_JWK_D_RE = rx(
+    r'["\'](?P<member>d|p|q|dp|dq|qi|k)["\']\s*:\s*["\'](?P<secret>[A-Za-z0-9_-]{32,})["\']',
+)
+_JWK_MARKERS = ('"kty"', "'kty'", '"crv"', '"n"', '"x"', "'crv'", "'n'", "'x'")
+
+
+def _in_a_jwk(match: re.Match[str], context: Context) -> bool:
+    # "d" is a private member only in a JSON Web Key: its "kty" (or the public
+    # members beside it) sits on the same line or a few lines around it.
+    if match.group('member') != 'd':
+        return False  # p, q, dp... always come with "d"; report the key once
+    around = (*context.preceding, context.line or match.string, *context.following)
+    return any(marker in line for line in around for marker in _JWK_MARKERS)
+
+
+class JWKDetector(WardenPlugin):
+    """A JSON Web Key holding its private part ("d")."""
+
+    secret_type = 'JSON Web Key'  # noqa: S105 (a type name)
+    keyword_group = 'jwk'
+    rotate = ('generate a new key pair, publish its public JWK, '
+              'and remove the old key from the JWKS')
     rules = (
-        Rule(
-            # Header and payload are both JSON objects ("eyJ" is base64 of
-            # '{"'); an unsigned token (alg none) carries no secret.
-            'jwt', 'JWT', 'JSON Web Token',
-            rx(r'\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])'),
-            check=lambda match, context: JwtTokenDetector.is_formally_valid(match.group(0)),
-        ),
+        Rule('jwk-private-key', 'Private key', 'JSON Web Key with its private member ("d")',
+             _JWK_D_RE, group='secret', check=_in_a_jwk, min_entropy=3.5),
     )

@@ -49,8 +49,26 @@ _EXCLUDED_LAST = frozenset((
 ))
 
 
+# Keys that index, sort or look up rather than authenticate.
+_KEY_NOT_SECRET = frozenset((
+    'cache', 'sort', 'primary', 'foreign', 'partition', 'row', 'lookup', 'dict', 'map',
+    'group', 'order', 'index', 'hash', 'idempotency', 'dedup', 'routing', 'storage', 'object',
+    'bucket', 'config', 'setting', 'settings', 'state', 'context', 'cursor', 'page', 'event',
+    'message', 'metric', 'label', 'field', 'column', 'table', 'record', 'item', 'entry', 'node',
+    'tree', 'file', 'path', 'url', 'route', 'lock', 'mutex', 'registry', 'env', 'attr', 'prop',
+    'meta', 'data', 'user', 'session_id', 'request', 'response', 'type', 'kind', 'name', 'id',
+    'unique', 'composite', 'natural', 'surrogate', 'shard', 'range', 'sequence', 'version',
+    'feature', 'flag', 'translation', 'i18n', 'locale', 'lang', 'css', 'style', 'theme', 'hot',
+    'short', 'cut', 'key', 'keyboard', 'enter', 'escape', 'tab', 'press', 'up', 'down', 'left',
+    'right', 'modifier', 'shift', 'ctrl', 'alt', 'meta_key', 'dom', 'react', 'vue', 'list',
+    'query', 'redis', 'memcache', 'kv', 'consul', 'etcd', 'ssh', 'gpg', 'pgp', 'rsa', 'ecdsa',
+    'self', 'this', 'cls', 'base', 'root', 'sub', 'reg', 'win', 'winreg', 'parent', 'child',
+))
+
+
 def split_name(name: str) -> list[str]:
-    return [s.lower() for s in _SEGMENT_RE.findall(name)]
+    # sumoKey1, typeform_token2: a number after the word does not change it.
+    return [s.lower().rstrip('0123456789') or s for s in _SEGMENT_RE.findall(name)]
 
 
 def classify_name(name: str) -> str | None:
@@ -73,6 +91,10 @@ def classify_name(name: str) -> str | None:
             return 'generic-api-key'
         if s.endswith('key') and s[:-3] in _KEY_QUALIFIERS:
             return 'generic-api-key'
+    last = segments[-1]
+    if len(segments) > 1 and last == 'key' and segments[-2] not in _KEY_NOT_SECRET:
+        # stripeKey, BITFINEX_KEY: a service's key; its value must still look random.
+        return 'generic-api-key'
     return None
 
 

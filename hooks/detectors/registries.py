@@ -1,9 +1,6 @@
 """Package registry tokens: npm and PyPI."""
 from __future__ import annotations
 
-from detect_secrets.plugins.npm import NpmDetector as _BuiltinNpmDetector
-from detect_secrets.plugins.pypi_token import PypiTokenDetector
-
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -11,15 +8,19 @@ from hooks.detectors.base import rx
 _END = r'(?![A-Za-z0-9_-])'
 
 
-class NpmDetector(WardenPlugin, _BuiltinNpmDetector):
+class NpmDetector(WardenPlugin):
+    secret_type = 'NPM tokens'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'npm'
+    rotate = 'npmjs.com > Access Tokens (or `npm token revoke`)'
     rules = (
         Rule('npm-access-token', 'npm', 'access token', rx(r'\bnpm_[A-Za-z0-9]{36}\b')),
     )
 
 
-class PyPIDetector(WardenPlugin, PypiTokenDetector):
+class PyPIDetector(WardenPlugin):
+    secret_type = 'PyPI Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'pypi'
+    rotate = 'pypi.org/manage/account/token/'
     rules = (
         # Macaroons whose first caveat is the issuer: "pypi.org" / "test.pypi.org".
         Rule(

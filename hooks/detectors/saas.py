@@ -1,10 +1,6 @@
 """Twilio, SendGrid, Mailgun, Mailchimp, Datadog and New Relic keys."""
 from __future__ import annotations
 
-from detect_secrets.plugins.mailchimp import MailchimpDetector as _BuiltinMailchimpDetector
-from detect_secrets.plugins.sendgrid import SendGridDetector as _BuiltinSendGridDetector
-from detect_secrets.plugins.twilio import TwilioKeyDetector
-
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -19,8 +15,10 @@ def _named(prefix: str, infix: str = '') -> str:
     return name + r'["\']?\]?\s*(?::=|=>|[:=])\s*[\'"]?'
 
 
-class TwilioDetector(WardenPlugin, TwilioKeyDetector):
+class TwilioDetector(WardenPlugin):
+    secret_type = 'Twilio API Key'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'twilio'
+    rotate = 'console.twilio.com > Account > API keys & tokens'
     rules = (
         Rule('twilio-api-key', 'Twilio', 'API key SID', rx(r'\bSK[0-9a-f]{32}\b'), min_entropy=3.0),
         Rule(
@@ -34,8 +32,10 @@ class TwilioDetector(WardenPlugin, TwilioKeyDetector):
     )
 
 
-class SendGridDetector(WardenPlugin, _BuiltinSendGridDetector):
+class SendGridDetector(WardenPlugin):
+    secret_type = 'SendGrid API Key'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'sendgrid'
+    rotate = 'app.sendgrid.com/settings/api_keys'
     rules = (
         Rule(
             'sendgrid-api-key', 'SendGrid', 'API key',
@@ -47,6 +47,7 @@ class SendGridDetector(WardenPlugin, _BuiltinSendGridDetector):
 class MailgunDetector(WardenPlugin):
     secret_type = 'Mailgun API Key'  # noqa: S105 (a type name)
     keyword_group = 'mailgun'
+    rotate = 'app.mailgun.com > Settings > API Keys'
     rules = (
         # "pubkey-..." is the public validation key: the lookbehind skips it.
         Rule(
@@ -62,8 +63,10 @@ class MailgunDetector(WardenPlugin):
     )
 
 
-class MailchimpDetector(WardenPlugin, _BuiltinMailchimpDetector):
+class MailchimpDetector(WardenPlugin):
+    secret_type = 'Mailchimp Access Key'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'mailchimp'
+    rotate = 'Mailchimp > Profile > Extras > API keys'
     rules = (
         Rule(
             'mailchimp-api-key', 'Mailchimp', 'API key',
@@ -76,6 +79,7 @@ class MailchimpDetector(WardenPlugin, _BuiltinMailchimpDetector):
 class DatadogDetector(WardenPlugin):
     secret_type = 'Datadog Key'  # noqa: S105 (a type name)
     keyword_group = 'datadog'
+    rotate = 'app.datadoghq.com/organization-settings/api-keys'
     rules = (
         Rule(
             'datadog-api-key', 'Datadog', 'API key',
@@ -104,6 +108,7 @@ class DatadogDetector(WardenPlugin):
 class NewRelicDetector(WardenPlugin):
     secret_type = 'New Relic Key'  # noqa: S105 (a type name)
     keyword_group = 'newrelic'
+    rotate = 'one.newrelic.com > API keys'
     rules = (
         Rule('newrelic-user-api-key', 'New Relic', 'user API key', rx(r'\bNRAK-[A-Z0-9]{27}\b')),
         Rule(
@@ -115,6 +120,8 @@ class NewRelicDetector(WardenPlugin):
             rx(r'\bNRIQ-[A-Za-z0-9_-]{32}' + _END),
         ),
         Rule('newrelic-browser-key', 'New Relic', 'browser API key', rx(r'\bNRJS-[a-f0-9]{19}\b')),
+        Rule('newrelic-mobile-token', 'New Relic', 'mobile app token',
+             rx(r'\bAA[a-f0-9]{40}-NRMA\b'), min_entropy=3.0),
         Rule('newrelic-license-key', 'New Relic', 'ingest license key', rx(r'\b[a-f0-9]{36}NRAL\b'),
              min_entropy=3.0),
         Rule(

@@ -5,8 +5,6 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
-
 from hooks.detectors.base import PRIORITY_URL
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
@@ -17,7 +15,9 @@ from hooks.detectors.values import is_placeholder
 
 _URL_RE = rx(
     r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{1,30})://'
-    r'(?P<user>[^\s:/?#@\'"<>()\[\]{}`]{0,128}):(?P<password>[^\s/?#@\'"<>`]{1,256})@'
+    # '#' is not allowed unescaped in a password, but people write it (RUN curl
+    # https://u:p#ss@host): followed by '@host', it is still the password.
+    r'(?P<user>[^\s:/?#@\'"<>()\[\]{}`]{0,128}):(?P<password>[^\s/?@\'"<>`]{1,256})@'
     r'(?P<host>[^\s/?#:\'"<>`@]{1,253})',
 )
 _PARAM_RE = rx(
@@ -64,7 +64,8 @@ def _is_documentation_host(host: str) -> bool:
     return any(host == d or host.endswith('.' + d) for d in reserved)
 
 
-class URLCredentialsDetector(WardenPlugin, BasicAuthDetector):
+class URLCredentialsDetector(WardenPlugin):
+    secret_type = 'Basic Auth Credentials'  # noqa: S105 (detect-secrets' type name)
     """user:password@ in URLs; Sentry DSNs that carry their secret key.
 
     The secret reported is the password, as detect-secrets' BasicAuthDetector
@@ -72,6 +73,7 @@ class URLCredentialsDetector(WardenPlugin, BasicAuthDetector):
     """
 
     keyword_group = 'url'
+    rotate = 'the service in the URL (change the password)'
     priority = PRIORITY_URL
     rules = (
         Rule('url-credentials', 'Generic', 'password in URL', _URL_RE, group='password'),
@@ -116,6 +118,7 @@ class ConnectionStringDetector(WardenPlugin):
 
     secret_type = 'Basic Auth Credentials'  # noqa: S105 (a type name)
     keyword_group = 'connection-string'
+    rotate = 'the database or service of the connection string (change the password)'
     priority = PRIORITY_URL
     rules = (
         Rule('connection-string-password', 'Generic', 'password in URL parameter', _PARAM_RE,

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 # detect-secrets' defaults for its high-entropy plugins.
 DEFAULT_BASE64_LIMIT = 4.5
 DEFAULT_HEX_LIMIT = 3.0
+# Share of the most entropy a value of its length could have that a random
+# one reaches (a 32-character random token of [a-z0-9] reaches ~4.2 of 5 bits).
+ROOM = 0.75
 HEX_CHARS = frozenset('0123456789abcdefABCDEF')
 
 
@@ -26,6 +29,9 @@ class Context:
     kind: str = 'code'   # see file_kind()
     line: str = ''       # the whole line, even when the text scanned is a window of it
     following: tuple[str, ...] = ()  # the next few lines, for multi-line formats (PEM bodies)
+    preceding: tuple[str, ...] = ()  # the few lines before, nearest last (a JWK's "kty")
+    # The keyword groups the prefilter found on the line; None: run every rule.
+    groups: frozenset[str] | None = None
 
 
 def shannon_entropy(value: str) -> float:
@@ -55,7 +61,7 @@ def entropy_threshold(value: str, *, base64_limit: float, hex_limit: float) -> f
     characters top out at 4 bits), so a short value needs a share of the most
     it could have instead, scaled by the configured limit.
     """
-    room = 0.8 * math.log2(max(len(value), 2))
+    room = ROOM * math.log2(max(len(value), 2))
     if is_hex(value):
         return min(hex_limit, room * hex_limit / DEFAULT_HEX_LIMIT)
     return min(base64_limit, room * base64_limit / DEFAULT_BASE64_LIMIT)
@@ -132,7 +138,7 @@ _IDENTIFIER_RES = (
     re.compile(r'^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$'),   # call(...) / lookup[...]
     re.compile(r'^(?:/|\./|\.\./|~/)[\w./-]*$'),         # a path
     re.compile(r'^[\w.+-]+@[\w-]+\.[\w.-]+$'),           # an e-mail address
-    re.compile(r'^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$'),      # module:attr (entry points)
+    re.compile(r'^[a-z_][\w.]*:[A-Za-z_][\w.]*$'),         # module:attr (entry points)
     re.compile(r'^[a-z]+://'),                           # a URL (the URL rules judge it)
 )
 
@@ -163,11 +169,98 @@ def is_uuid(value: str) -> bool:
     return bool(_UUID_RE.search(value))
 
 
+_UUID_ANYWHERE_RE = re.compile(
+    r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+)
+
+
+def contains_uuid(value: str) -> bool:
+    return bool(_UUID_ANYWHERE_RE.search(value))
+
+
+# Runs of a keyboard-free alphabet that fillers are cut from: ABCDEF..., 0123...,
+# 0123456789ABCDEF..., each written twice so a run may wrap around.
+_SEQUENCES = (
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ' * 2 + '0123456789+/',
+    '0123456789' + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' * 2 + '+/',
+    '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ' * 2,
+    '0123456789' * 2,
+    '0123456789ABCDEF' * 2,
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ=/',
+)
+
+
+def is_sequential_string(value: str) -> bool:
+    """A run cut from the alphabet or the digits (abcdefgh..., 12345678...):
+    a filler in documentation, never a generated secret."""
+    upper = value.upper()
+    return any(upper in sequence for sequence in _SEQUENCES)
+
+
+def is_templated(value: str) -> bool:
+    """{name}, <name> or ${name}: a slot for a value, not the value."""
+    if len(value) < 2:
+        return True
+    first, last = value[0], value[-1]
+    return (first, last) in (('{', '}'), ('<', '>')) or (value[:2] == '${' and last == '}')
+
+
+_INDIRECT_RE = re.compile(r'(?:={1,3}|!={1,2}|:=?)\s*[\w.-]+[\[(][^\n]*[\])]')
+
+
+def is_indirect_reference(text: str) -> bool:
+    """`x = get_secret()`, `x = request.headers['token']`: the value comes from
+    a call or a lookup, so what is written is not the secret."""
+    return len(text) <= 1000 and _INDIRECT_RE.search(text) is not None
+
+
+def is_jwt_well_formed(token: str) -> bool:
+    """Three base64url parts, the first two JSON: what a real token decodes to."""
+    import base64
+    import binascii
+    import json
+
+    for index, part in enumerate(token.split('.')):
+        if len(part) % 4 == 1:
+            return False
+        try:
+            decoded = base64.urlsafe_b64decode(part + '=' * (-len(part) % 4))
+            if index < 2:
+                json.loads(decoded.decode('utf-8'))
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return False
+    return True
+
+
+_FILLER_RES = (
+    re.compile(r'(?i)a1b2c3d4|1a2b3c4d|x{8}|put_?your|your_?token|insert_?your|_here_'),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _runs() -> frozenset[str]:
+    return frozenset(seq[i:i + 10] for seq in _SEQUENCES for i in range(len(seq) - 9))
+
+
+def is_filler(value: str) -> bool:
+    """A made-up value in a real format: a run of the alphabet or digits
+    (AIzaSyabcdefghijklmnop…), an a1b2c3d4 pattern, XXXXXXXX, 'put your…'."""
+    if any(r.search(value) for r in _FILLER_RES):
+        return True
+    upper = value.upper()
+    runs = _runs()
+    return any(upper[i:i + 10] in runs for i in range(len(upper) - 9))
+
+
 def is_documented_example(secret: str) -> bool:
     """AWS and others document keys that end in EXAMPLE (AKIAIOSFODNN7EXAMPLE,
     wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)."""
     upper = secret.upper()
     return upper.endswith(('EXAMPLE', 'EXAMPLEKEY')) or 'EXAMPLEKEY' in upper
+
+
+def is_lock_file(path: str) -> bool:
+    return os.path.basename(path).lower() in _LOCK_FILES
 
 
 _LOCK_FILES = frozenset((
@@ -191,6 +284,7 @@ _KIND_BY_EXTENSION = {
     '.xml': 'xml', '.config': 'xml', '.csproj': 'xml', '.plist': 'xml',
     '.sh': 'shell', '.bash': 'shell', '.zsh': 'shell', '.ps1': 'shell',
     '.md': 'markdown', '.rst': 'markdown', '.txt': 'markdown', '.tf': 'hcl',
+    '.http': 'ini', '.rest': 'ini', '.log': 'log',
     '.tfvars': 'hcl', '.hcl': 'hcl', '.css': 'asset', '.svg': 'asset', '.map': 'asset',
 }
 
@@ -234,5 +328,5 @@ def file_kind(path: str) -> str:
 # Kinds whose values are written without quotes (KEY=value, key: value).
 UNQUOTED_KINDS = frozenset((
     'env', 'ini', 'yaml', 'shell', 'markdown', 'message', 'npmrc', 'pypirc', 'netrc',
-    'kubeconfig', 'hcl',
+    'kubeconfig', 'hcl', 'log',
 ))

@@ -1,9 +1,6 @@
 """GitHub, GitLab and Atlassian tokens."""
 from __future__ import annotations
 
-from detect_secrets.plugins.github_token import GitHubTokenDetector
-from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
-
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.base import rx
@@ -11,8 +8,10 @@ from hooks.detectors.base import rx
 _END = r'(?![A-Za-z0-9_-])'
 
 
-class GitHubDetector(WardenPlugin, GitHubTokenDetector):
+class GitHubDetector(WardenPlugin):
+    secret_type = 'GitHub Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'github'
+    rotate = "github.com/settings/tokens (or the app's settings)"
     rules = (
         Rule(
             'github-token', 'GitHub', 'personal access token (classic)',
@@ -29,6 +28,11 @@ class GitHubDetector(WardenPlugin, GitHubTokenDetector):
         ),
         Rule('github-token', 'GitHub', 'refresh token', rx(r'\bghr_[A-Za-z0-9]{36,251}\b')),
         Rule(
+            # Installation tokens issued as ghs_<app installation id>_<JWT>.
+            'github-token', 'GitHub', 'GitHub App installation (server-to-server) token',
+            rx(r'\bghs_\d{1,12}_eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}'),
+        ),
+        Rule(
             'github-fine-grained-pat', 'GitHub', 'fine-grained personal access token',
             rx(r'\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b'),
         ),
@@ -39,8 +43,10 @@ def _gitlab(rule_id: str, kind: str, pattern: str) -> Rule:
     return Rule(rule_id, 'GitLab', kind, rx(pattern + _END))
 
 
-class GitLabDetector(WardenPlugin, GitLabTokenDetector):
+class GitLabDetector(WardenPlugin):
+    secret_type = 'GitLab Token'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'gitlab'
+    rotate = 'GitLab > User settings > Access tokens (or the project/group/runner settings)'
     rules = (
         # Routable tokens (GitLab 17.x+) append .01.<base36>; older ones are 20 chars.
         _gitlab(
@@ -82,6 +88,7 @@ class GitLabDetector(WardenPlugin, GitLabTokenDetector):
 class AtlassianDetector(WardenPlugin):
     secret_type = 'Atlassian API Token'  # noqa: S105 (a type name)
     keyword_group = 'atlassian'
+    rotate = 'id.atlassian.com/manage-profile/security/api-tokens'
     rules = (
         Rule(
             'atlassian-api-token', 'Atlassian', 'API token',

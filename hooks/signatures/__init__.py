@@ -2,30 +2,44 @@
 
 Three stages, one policy (`signatures:` in .commit-warden.yaml):
 
-- pre-commit: the commit object does not exist yet, so check the setup that will
-  sign it (commit.gpgsign, gpg.format, a usable user.signingkey that the policy
-  trusts for the committer's email);
+- pre-commit: the commit object does not exist yet, so check what git will sign
+  it with (commit.gpgsign, gpg.format, the key git finds in every way it looks for
+  one) and whether the policy trusts that key for the committer's email; every
+  missing step in one message;
 - commit-msg: the DCO `Signed-off-by:` trailer, when the policy requires it;
-- range mode (pre-push, CI, --from/--to): every commit gets one verdict.
+- range mode (pre-push, CI, --from/--to): every commit gets one verdict, judged on
+  the objects as they will be pushed (no `refs/replace/*`, no grafts).
 
-Trust comes only from the policy (read at --policy-ref when given): git verifies
-with a temporary allowed-signers file and a temporary GNUPGHOME holding only the
-trusted keys, never with the user's keyring or git config.
+Trust comes only from the policy (read at --policy-ref when given), and ssh-keygen
+and gpg decide it: ssh-keygen with temporary allowed-signers and revocation files,
+gpg with a temporary GNUPGHOME holding only the trusted keys; never the user's
+keyring or git config. What they would not accept is not accepted here; this hook
+is stricter in one way only: the signer must be the committer.
 
-The package: `trust` (the policy's signers and keys), `ssh` (allowed_signers and
-pattern lists), `openpgp` (gpg and its key listings), `verify` (git's verification
-in a sealed temp dir), `verdicts`, `cache`, `range` (range mode), `setup_check`
-(pre-commit), `signoff` (commit-msg).
+The package: `trust` (the policy's trust files and their hash), `trustscan`
+(problems in them, once per hash), `ssh` (ssh-keygen's verdicts), `sshkeys` (keys
+and lines read only to word them), `openpgp` (gpg and its key listings), `verify`
+(git's OpenPGP verification in a sealed keyring), `objects` (commits as stored),
+`verdicts`, `messages` (a failing commit's finding), `cache`, `merges` (unsigned
+merges), `range` (range mode), `setup_check` and `signingkey` (pre-commit),
+`commands` (`commit-warden signing`), `signoff` (commit-msg).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from hooks.findings import Rule
+from hooks.hook import Command
 from hooks.hook import Context
 from hooks.hook import Hook
 from hooks.hook import Option
 from hooks.hook import Outcome
+
+if TYPE_CHECKING:
+    from hooks.config import Config
+    from hooks.errors import Problem
+    from hooks.git import Repo
 
 ID = 'check-signatures'
 _SIGN_FIX = "sign it: `git commit --amend --no-edit -S` (the last commit), or for older " \
@@ -120,10 +134,26 @@ def check_range(ctx: Context) -> Outcome:
     return Outcome(result.findings, notes=result.notes)
 
 
+def check_policy(repo: Repo, config: Config, policy_ref: str | None) -> list[Problem]:
+    """The trust files as ssh-keygen and gpg read them: files they cannot use, and
+    lines ssh-keygen rejects (`commit-warden config`, check-warden-config)."""
+    from hooks.errors import ConfigError
+    from hooks.signatures.trust import load_trust
+
+    try:
+        return list(load_trust(repo, config.signatures, policy_ref).policy_problems)
+    except ConfigError as e:
+        return list(e.problems)
+
+
 HOOK = Hook(
     id=ID, description=__doc__.split('\n')[0], rules=RULES,
     check_staged=check_staged, check_message=check_message, check_range=check_range,
     options=(Option('--no-cache', 'verify every commit again, ignoring cached verdicts'),),
+    commands=(Command('signing', 'sign commits: `signing setup` (onboarding in one '
+                                 'command), `signing status` (will the next commit pass?)',
+                      'hooks.signatures.commands:signing_main'),),
+    check_policy=check_policy,
 )
 
 

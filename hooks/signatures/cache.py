@@ -1,5 +1,10 @@
-"""Verdicts cached per (commit, trusted-policy hash): a few policies, a bounded
-number of commits each, in .git/commit-warden/."""
+"""Verdicts cached per (commit id, trusted-policy hash), in .git/commit-warden/.
+
+A commit id is the hash of the object as stored (hooks.signatures.objects reads
+commits so, past any replace ref or graft, and checks each against its id), so a
+verdict is never reused for another object. A few policies, a bounded number of
+commits each.
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping

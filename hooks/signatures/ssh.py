@@ -1,187 +1,395 @@
-"""SSH trust: allowed_signers lines, revocation lists, key fingerprints, and
-OpenSSH's pattern lists (principals, namespaces)."""
+"""ssh-keygen decides who may sign: allowed signers, revocations, certificates.
+
+Nothing here decides trust by reading the allowed_signers file in Python. Every
+verdict is ssh-keygen's own (`-Y verify`, `-Y find-principals`, `-Y check-novalidate`,
+`-Q`, `-L`), run on temporary files, so its parsing of options, quoting,
+`cert-authority`, `namespaces`, `valid-after`/`valid-before`, negated patterns, KRLs and
+plain revocation lists is the one that counts (hooks.signatures.sshkeys reads lines
+only to pick them and to word an explanation).
+
+Speed: one `ssh-keygen -Y verify` per signed commit (git runs two), each on a file
+holding only the lines that mention the commit's key, in parallel. A large
+allowed_signers file is scanned once per policy hash (hooks.signatures.trustscan); a
+warm run reads no line of it.
+"""
 from __future__ import annotations
 
 import base64
-import binascii
-import contextlib
+import itertools
+import os
 import re
-import time
-from collections.abc import Iterable
+import subprocess
+import tempfile
+from collections.abc import Callable
+from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
-KEY_TYPE = re.compile(r'^(?:ssh-|ecdsa-|sk-)[A-Za-z0-9@._-]+$')
+from hooks.signatures.sshkeys import GOOD
+from hooks.signatures.sshkeys import KRL_MAGIC
+from hooks.signatures.sshkeys import LINE_ERROR
+from hooks.signatures.sshkeys import PROBE_KEY
+from hooks.signatures.sshkeys import PROBE_PAYLOAD
+from hooks.signatures.sshkeys import PROBE_PRINCIPAL
+from hooks.signatures.sshkeys import PROBE_SIGNATURE
+from hooks.signatures.sshkeys import Line
+from hooks.signatures.sshkeys import blob_fingerprint
+from hooks.signatures.sshkeys import find_lines
+from hooks.signatures.sshkeys import first_line
+from hooks.signatures.sshkeys import fmt_time
+from hooks.signatures.sshkeys import is_cert
+from hooks.signatures.sshkeys import key_fingerprint
+from hooks.signatures.sshkeys import line_bytes
+from hooks.signatures.sshkeys import output_fingerprint
+from hooks.signatures.sshkeys import parse_line
+from hooks.signatures.sshkeys import printable
+from hooks.signatures.sshkeys import run_keygen
+from hooks.signatures.sshkeys import signature_key
+from hooks.signatures.sshkeys import verify_time
+from hooks.signatures.sshkeys import window
+
+_MAX_TIME = 253402300799     # 9999-12-31T23:59:59Z, the last time ssh-keygen can name
+# ssh-keygen's words for a line it cannot parse (as opposed to one that parses but
+# does not apply: expired, wrong namespace, certificate not valid).
+_REJECTED = ('invalid line', 'invalid options', 'missing key', 'invalid key', 'bad options')
 
 
-class SshSigner(NamedTuple):
-    """One line of an allowed_signers file."""
-
-    line: int
-    principals: tuple[str, ...]
-    fingerprint: str
-    key: str                         # 'type base64', as a user would paste it
-    namespaces: tuple[str, ...] | None
-    valid_after: int | None
-    valid_before: int | None
-    cert_authority: bool
-
-    def allows_git(self) -> bool:
-        return self.namespaces is None or any(
-            pattern_match(ns, 'git') for ns in self.namespaces)
-
-    def valid_at(self, when: int) -> bool:
-        return ((self.valid_after is None or when >= self.valid_after)
-                and (self.valid_before is None or when <= self.valid_before))
-
-    def is_for(self, email: str) -> bool:
-        return principal_match(self.principals, email)
+class SshOutcome(NamedTuple):
+    reason: str | None       # None: trusted; else a check-signatures rule id
+    key: str = ''            # the signing key's fingerprint (SHA256:...)
+    signer: str = ''         # the principal(s) the key is trusted for
+    detail: str = ''         # words for the message
 
 
+class SshCheck(NamedTuple):
+    commit: str
+    signature: bytes         # the armored SSHSIG, as git would pass it to ssh-keygen
+    payload: bytes
+    email: str               # the principal the commit claims: its committer
+    when: int | None         # the committer date (None: git verifies at "now")
 
 
-def ssh_fingerprint(blob: bytes) -> str:
-    import hashlib
+class SshPolicy:
+    """The allowed signers and revocations of one trusted policy, and a temp dir in
+    which ssh-keygen judges them (a context manager)."""
 
-    return 'SHA256:' + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip('=')
+    def __init__(self, *, allowed: bytes | None, allowed_name: str | None,
+                 revoked: bytes | None, revoked_name: str | None, where: str) -> None:
+        self.allowed = allowed
+        self.allowed_name = allowed_name or 'allowed_signers'
+        self.revoked = revoked
+        self.revoked_name = revoked_name or 'revoked_signers'
+        self.where = where
+        self._dir: Path | None = None
+        self._files: dict[tuple[bytes, ...], tuple[Path, list[int]]] = {}
+        self._revfile: Path | None = None
+        self._seq = itertools.count(1)   # next() is atomic: names stay unique across threads
+        self._lines: dict[int, Line] = {}
 
+    def __enter__(self) -> SshPolicy:
+        self._dir = Path(tempfile.mkdtemp(prefix='cw-ssh-'))
+        if self.revoked is not None:
+            self._revfile = self._dir / 'revoked'
+            self._revfile.write_bytes(self.revoked)
+        return self
 
-def _tokens(line: str) -> list[str]:
-    """Split on blanks, keeping double-quoted runs (option values) together."""
-    out: list[str] = []
-    cur: list[str] = []
-    quoted = False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-            cur.append(ch)
-        elif ch in ' \t' and not quoted:
-            if cur:
-                out.append(''.join(cur))
-                cur = []
-        else:
-            cur.append(ch)
-    if cur:
-        out.append(''.join(cur))
-    return out
+    def __exit__(self, *exc: object) -> None:
+        import shutil
 
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
 
-def _split_options(text: str) -> list[tuple[str, str | None]]:
-    opts: list[tuple[str, str | None]] = []
-    for part in re.findall(r'(?:[^,"]|"[^"]*")+', text):
-        name, eq, value = part.partition('=')
-        opts.append((name.strip().lower(), value.strip().strip('"') if eq else None))
-    return opts
+    def _path(self, name: str) -> Path:
+        assert self._dir is not None, 'SshPolicy used outside its with-block'
+        return self._dir / f'{next(self._seq)}-{name}'
 
+    def write(self, name: str, data: bytes) -> Path:
+        path = self._path(name)
+        path.write_bytes(data)
+        return path
 
-def _ssh_time(value: str) -> int | None:
-    """allowed_signers times: YYYYMMDD[HHMM[SS]], UTC with a Z suffix, else local."""
-    utc = value.upper().endswith('Z')
-    digits = value[:-1] if utc else value
-    if not digits.isdigit() or len(digits) not in (8, 12, 14):
-        return None
-    digits = digits.ljust(14, '0')
-    try:
-        parts = time.strptime(digits, '%Y%m%d%H%M%S')
-    except ValueError:
-        return None
-    if utc:
-        import calendar
-        return calendar.timegm(parts)
-    return int(time.mktime(parts))
+    # -- the lines that can concern a key ------------------------------------------
 
+    def allowed_for(self, key_type: str, key: bytes) -> tuple[Path, list[int]]:
+        """An allowed-signers file with only the lines that can match `key` (its own
+        lines, and cert-authority lines for a certificate), and their line numbers.
 
-def parse_allowed_signers(data: bytes, source: str) -> tuple[list[SshSigner], list[str]]:
-    signers: list[SshSigner] = []
-    problems: list[str] = []
-    for n, raw in enumerate(data.decode('utf-8', 'replace').splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith('#'):
-            continue
-        toks = _tokens(line)
-        options: list[tuple[str, str | None]] = []
-        if len(toks) >= 3 and not KEY_TYPE.match(toks[1]):
-            options = _split_options(toks[1])
-            toks = [toks[0], *toks[2:]]
-        if len(toks) < 3 or not KEY_TYPE.match(toks[1]):
-            problems.append(f'{source}:{n}: not an allowed-signers line (expected '
-                            '`principals [options] keytype key`); ignored')
-            continue
-        try:
-            blob = base64.b64decode(toks[2], validate=True)
-        except binascii.Error:
-            problems.append(f'{source}:{n}: the key is not valid base64; ignored')
-            continue
-        opt = {k: v or '' for k, v in options}
-        namespaces = tuple(s.strip() for s in opt['namespaces'].split(',')) \
-            if opt.get('namespaces') else None
-        after = _ssh_time(opt['valid-after']) if opt.get('valid-after') else None
-        before = _ssh_time(opt['valid-before']) if opt.get('valid-before') else None
-        bad = [k for k in ('valid-after', 'valid-before')
-               if opt.get(k) and _ssh_time(opt[k]) is None]
-        if bad:
-            # ssh-keygen rejects the line too: ignoring it is what git will do.
-            problems.append(f'{source}:{n}: {bad[0]}={opt[bad[0]]!r} is not a valid time '
-                            '(YYYYMMDD[HHMM[SS]][Z], quoted); the line is ignored')
-            continue
-        signers.append(SshSigner(
-            line=n, principals=tuple(p for p in toks[0].strip('"').split(',') if p),
-            fingerprint=ssh_fingerprint(blob), key=f'{toks[1]} {toks[2]}',
-            namespaces=namespaces, valid_after=after, valid_before=before,
-            cert_authority='cert-authority' in opt))
-    return signers, problems
+        ssh-keygen judges each line on its own and stops at the first that vouches,
+        so dropping lines that cannot match changes no answer, and each call reads a
+        few lines instead of a whole large file."""
+        needles = (base64.b64encode(key),)
+        cached = self._files.get(needles)
+        if cached is not None:
+            return cached
+        data = self.allowed or b''
+        numbers = find_lines(data, needles, authorities=is_cert(key_type))
+        lines = line_bytes(data, numbers)
+        path = self.write('allowed', b''.join(line + b'\n' for line in lines))
+        self._files[needles] = (path, [n + 1 for n in numbers])
+        return self._files[needles]
 
+    def line(self, number: int) -> Line:
+        if number not in self._lines:
+            (raw,) = line_bytes(self.allowed or b'', [number - 1])
+            self._lines[number] = parse_line(number, raw)
+        return self._lines[number]
 
-def parse_revoked(data: bytes) -> frozenset[str]:
-    """Fingerprints of a plain list of revoked public keys (a binary KRL gives none;
-    git still applies it, and its verdict then shows as a bad signature)."""
-    found = set()
-    for line in data.decode('utf-8', 'replace').splitlines():
-        for i, tok in enumerate(line.split()):
-            if KEY_TYPE.match(tok) and i + 1 < len(line.split()):
-                with contextlib.suppress(binascii.Error):
-                    found.add(ssh_fingerprint(base64.b64decode(line.split()[i + 1],
-                                                               validate=True)))
-                break
-    return frozenset(found)
+    # -- range mode: one verify per signed commit ------------------------------------
 
+    def verify(self, checks: Sequence[SshCheck],
+               workers: int | None = None) -> dict[str, SshOutcome]:
+        """ssh-keygen's verdict on each commit's signature, as its committer."""
+        from concurrent.futures import ThreadPoolExecutor
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(''.join(
-        '.*' if c == '*' else '.' if c == '?' else re.escape(c) for c in pattern.lower()),
-        re.S)
+        jobs: list[Callable[[], SshOutcome]] = []
+        for check in checks:
+            jobs.append(self._job(check))
+        n = max(1, min(len(jobs), workers or (os.cpu_count() or 1) + 1))
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            results = list(pool.map(lambda job: job(), jobs))
+        return {c.commit: r for c, r in zip(checks, results, strict=True)}
 
+    def _job(self, check: SshCheck) -> Callable[[], SshOutcome]:
+        found = signature_key(check.signature)
+        sig = self.write('sig', check.signature)
+        if check.when is not None and not 0 <= check.when <= _MAX_TIME:
+            return lambda: SshOutcome('bad-signature', '', '', (
+                'the committer date is out of range, so no key validity can be judged'))
+        if found is None or '\0' in check.email or '\n' in check.email:
+            return lambda: self._explain(check, sig, None, None)
+        key_type, key = found
+        allowed, numbers = self.allowed_for(key_type, key)
 
-def pattern_match(pattern: str, value: str) -> bool:
-    return _glob_regex(pattern).fullmatch(value.lower()) is not None
+        def job() -> SshOutcome:
+            if not numbers:
+                # No line names this key: nothing can vouch for it; only whether the
+                # signature itself holds is left to say.
+                return self._explain(check, sig, (key_type, key), None)
+            proc = run_keygen(*self._verify_args(allowed, check.email, sig, check.when,
+                                                 revocation=True), stdin=check.payload)
+            if proc.returncode == 0 and proc.stdout.startswith(GOOD):
+                return SshOutcome(None, output_fingerprint(proc.stdout), check.email)
+            return self._explain(check, sig, (key_type, key), proc)
+        return job
 
+    def _verify_args(self, allowed: Path, email: str, sig: Path, when: int | None,
+                     *, revocation: bool) -> list[str]:
+        args = ['-Y', 'verify', '-n', 'git', '-f', str(allowed), '-I', email,
+                '-s', str(sig)]
+        if when is not None:
+            args.append(verify_time(when))
+        if revocation and self._revfile is not None:
+            args += ['-r', str(self._revfile)]
+        return args
 
-def principal_match(patterns: Iterable[str], email: str) -> bool:
-    """OpenSSH pattern-list semantics: a matching `!pattern` vetoes."""
-    matched = False
-    for p in patterns:
-        if p.startswith('!'):
-            if pattern_match(p[1:], email):
-                return False
-        elif pattern_match(p, email):
-            matched = True
-    return matched
+    def _explain(self, check: SshCheck, sig: Path, key: tuple[str, bytes] | None,
+                 first: subprocess.CompletedProcess[bytes] | None) -> SshOutcome:
+        """Why ssh-keygen did not accept the signature, in ssh-keygen's own terms."""
+        nv = run_keygen('-Y', 'check-novalidate', '-n', 'git', '-s', str(sig),
+                        stdin=check.payload)
+        if nv.returncode != 0 or not nv.stdout.startswith(GOOD):
+            why = first_line(nv.stderr) or 'the signature does not verify'
+            claimed = signature_key(check.signature)
+            fpr = blob_fingerprint(*claimed) if claimed else ''
+            return SshOutcome('bad-signature', fpr, '', f'ssh-keygen: {why}')
+        fpr = output_fingerprint(nv.stdout)
+        if key is None:
+            return SshOutcome('bad-signature', fpr, '', (
+                'the committer email cannot be a principal'
+                if signature_key(check.signature) else 'its key cannot be read'))
+        key_type, blob = key
+        allowed, numbers = self.allowed_for(key_type, blob)
+        return self.judge_failure(fpr, key_type, blob, allowed, numbers, sig,
+                                  check.payload, check.email, check.when, first)
 
+    def judge_failure(self, fpr: str, key_type: str, blob: bytes, allowed: Path,
+                      numbers: list[int], sig: Path, payload: bytes, email: str,
+                      when: int | None,
+                      first: subprocess.CompletedProcess[bytes] | None,
+                      revoked: bool | None = None) -> SshOutcome:
+        """Classify a signature that holds but that ssh-keygen did not accept for
+        `email`: revoked, expired, someone else's key, or not trusted at all."""
+        if not numbers:
+            return SshOutcome('unknown-key', fpr, '', self._unlisted_hint(key_type))
+        plain = first
+        if revoked is None and self._revfile is not None:
+            plain = run_keygen(*self._verify_args(allowed, email, sig, when,
+                                                  revocation=False), stdin=payload)
+            revoked = plain.returncode == 0 and plain.stdout.startswith(GOOD)
+        if revoked:
+            return SshOutcome('revoked', fpr, email, self.revoked_by())
+        if plain is None:
+            plain = run_keygen(*self._verify_args(allowed, email, sig, when,
+                                                  revocation=False), stdin=payload)
+        errors = self._line_errors(plain.stderr, allowed, numbers)
+        rejected = [(n, m) for n, m in errors if m.startswith(_REJECTED)]
+        errors = [(n, m) for n, m in errors if not m.startswith(_REJECTED)]
+        note = (f'{self.allowed_name}:{rejected[0][0]} {self.where} names '
+                f'{printable(email)}, but ssh-keygen rejects that line '
+                f'({rejected[0][1]})') if rejected else ''
+        if errors:
+            n, message = errors[0]
+            where = f'{self.allowed_name}:{n} {self.where}'
+            if ('expired' in message or 'not yet valid' in message):
+                if 'certificate' in message:
+                    cert = self.certificate(key_type, blob)
+                    return SshOutcome('expired', fpr, email, (
+                        f'committed {fmt_time(when)}, but the certificate is valid '
+                        f'{cert.get("valid", "?")}'))
+                return SshOutcome('expired', fpr, email, (
+                    f'committed {fmt_time(when)}, but {where} allows the key only '
+                    f'{window(self.line(n))}'))
+            if 'namespace' in message:
+                return SshOutcome('unknown-key', fpr, '', (
+                    f'{where} lists the key for {printable(email)}, but not for git '
+                    'signatures (its namespaces= option excludes "git")'))
+            if 'principal' in message and 'certificate' in message:
+                cert = self.certificate(key_type, blob)
+                return SshOutcome('signer-mismatch', fpr,
+                                  cert.get('principals', '') or '(no principals)',
+                                  'the certificate is not issued for the committer')
+            return SshOutcome('unknown-key', fpr, '', f'ssh-keygen: {where}: {message}')
+        fp_args = ['-Y', 'find-principals', '-f', str(allowed), '-s', str(sig)]
+        if when is not None:
+            fp_args.append(verify_time(when))
+        found = run_keygen(*fp_args)
+        principals = [p for p in found.stdout.decode('utf-8', 'replace').split('\n') if p]
+        if found.returncode == 0 and principals:
+            return SshOutcome('signer-mismatch', fpr,
+                              ', '.join(printable(p) for p in principals), note)
+        if note:
+            return SshOutcome('unknown-key', fpr, '', note)
+        # Listed, but for no one at this date: say for whom, and when.
+        lines = [self.line(n) for n in numbers]
+        if is_cert(key_type):
+            cert = self.certificate(key_type, blob)
+            return SshOutcome('unknown-key', fpr, '', (
+                'no cert-authority line for its CA vouches for this certificate as '
+                f'{printable(email)} (certificate principals: '
+                f'{cert.get("principals", "?")}; valid {cert.get("valid", "?")})'))
+        listed = [ln for ln in lines if 'cert-authority' not in ln.options]
+        if not listed:
+            return SshOutcome('unknown-key', fpr, '', (
+                f'{self.allowed_name}:{lines[0].number} lists this key as a '
+                'cert-authority: it vouches for certificates it signed, never for its '
+                'own signatures'))
+        for ln in listed:
+            if 'valid-after' in ln.options or 'valid-before' in ln.options:
+                return SshOutcome('signer-mismatch', fpr, ', '.join(
+                    printable(p) for p in ln.principals), (
+                    f'{self.allowed_name}:{ln.number} {self.where} allows the key '
+                    f'{window(ln)}, committed {fmt_time(when)}'))
+        return SshOutcome('unknown-key', fpr, '', (
+            f'ssh-keygen accepts no line of {self.allowed_name} for this key'))
 
-def sshsig_key_fingerprint(sig: bytes) -> str | None:
-    """The public key inside an armored SSHSIG blob (its fingerprint), or None."""
-    body = b''.join(line.strip() for line in sig.split(b'\n') if not line.startswith(b'-----'))
-    try:
-        blob = base64.b64decode(body)
-    except binascii.Error:
-        return None
-    if not blob.startswith(b'SSHSIG') or len(blob) < 14:
-        return None
-    size = int.from_bytes(blob[10:14], 'big')
-    key = blob[14:14 + size]
-    return ssh_fingerprint(key) if len(key) == size and size else None
+    def _unlisted_hint(self, key_type: str) -> str:
+        if is_cert(key_type):
+            return ('an SSH certificate is trusted through a cert-authority line for its '
+                    'CA, not by listing its key')
+        return ''
 
+    def _line_errors(self, stderr: bytes, allowed: Path,
+                     numbers: Sequence[int]) -> list[tuple[int, str]]:
+        out = []
+        for text in stderr.decode('utf-8', 'replace').splitlines():
+            m = LINE_ERROR.match(text)
+            if m is None or m.group(1) != str(allowed):
+                continue
+            i = int(m.group(2)) - 1
+            if 0 <= i < len(numbers):
+                out.append((numbers[i], m.group(3)))
+        return out
 
-def fmt_time(ts: int | None) -> str:
-    if ts is None:
-        return '-'
-    return time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(ts))
+    def certificate(self, key_type: str, blob: bytes) -> dict[str, str]:
+        """What `ssh-keygen -L` says of a certificate: its validity and principals."""
+        path = self.write('cert.pub', f'{key_type} '.encode() + base64.b64encode(blob)
+                          + b'\n')
+        proc = run_keygen('-L', '-f', str(path))
+        info: dict[str, str] = {}
+        lines = proc.stdout.decode('utf-8', 'replace').splitlines()
+        for i, text in enumerate(lines):
+            s = text.strip()
+            if s.startswith('Valid:'):
+                info['valid'] = s[len('Valid:'):].strip()
+            elif s.startswith('Principals:'):
+                names = []
+                for more in lines[i + 1:]:
+                    if not more.startswith(' ' * 16):
+                        break
+                    names.append(more.strip())
+                info['principals'] = ', '.join(printable(n) for n in names)
+        return info
+
+    # -- the pre-commit stage: may this key sign as this committer now? --------------
+
+    def key_may_sign(self, public_key: str, email: str, when: int) -> SshOutcome:
+        """ssh-keygen's answer for a key that has signed nothing yet.
+
+        The lines naming the key are copied with the key replaced by the probe key
+        (same type token rule as ssh-keygen: a line whose type does not match the key
+        is left out, as ssh-keygen would reject it), and ssh-keygen verifies the probe
+        signature against them: principals, options, namespaces and validity are the
+        line's own, so the answer is the one it would give for the real key."""
+        parts = public_key.split()
+        fpr = key_fingerprint(public_key)
+        key_type, b64 = parts[0], parts[1].encode()
+        data = self.allowed or b''
+        numbers = find_lines(data, (b64,), authorities=False)
+        token = re.compile(rb'(^|[ \t])(\S+)([ \t]+)' + re.escape(b64) + rb'(?=[ \t\r]|$)')
+        kept: list[bytes] = []
+        kept_numbers: list[int] = []
+        probe_type, probe_b64 = PROBE_KEY.split()
+        for n, raw in zip(numbers, line_bytes(data, numbers), strict=True):
+            m = token.search(raw)
+            if m is None or m.group(2).decode('ascii', 'replace') != key_type:
+                continue
+            kept.append(raw[:m.start(2)] + probe_type.encode() + m.group(3)
+                        + probe_b64.encode() + raw[m.end():])
+            kept_numbers.append(n + 1)
+        allowed = self.write('allowed', b''.join(k + b'\n' for k in kept))
+        sig = self.write('probe.sig', PROBE_SIGNATURE)
+        revoked = self._key_revoked(public_key) if self.revoked is not None else False
+        proc = run_keygen(*self._verify_args(allowed, email, sig, when, revocation=False),
+                          stdin=PROBE_PAYLOAD)
+        if proc.returncode == 0 and proc.stdout.startswith(GOOD):
+            if revoked:
+                return SshOutcome('revoked', fpr, email, self.revoked_by())
+            return SshOutcome(None, fpr, email)
+        return self.judge_failure(fpr, key_type, b'', allowed, kept_numbers, sig,
+                                  PROBE_PAYLOAD, email, when, proc, revoked=revoked)
+
+    def revoked_by(self) -> str:
+        if self.revoked is not None and self.revoked.startswith(KRL_MAGIC):
+            return f'the key is revoked by the KRL {self.revoked_name} {self.where}'
+        return f'the key is listed in {self.revoked_name} {self.where}'
+
+    def _key_revoked(self, public_key: str) -> bool:
+        """ssh-keygen's view: `-Q` for a KRL; for a plain list, the probe verified with
+        the list's lines for this key rewritten to the probe key."""
+        assert self.revoked is not None
+        keyfile = self.write('key.pub', public_key.encode() + b'\n')
+        if self.revoked.startswith(KRL_MAGIC):
+            assert self._revfile is not None
+            proc = run_keygen('-Q', '-f', str(self._revfile), str(keyfile))
+            return b': REVOKED' in proc.stdout
+        b64 = public_key.split()[1].encode()
+        probe_type, probe_b64 = PROBE_KEY.split()
+        token = re.compile(rb'(\S+)([ \t]+)' + re.escape(b64) + rb'(?=[ \t\r]|$)')
+        rewritten = token.sub(lambda m: probe_type.encode() + m.group(2)
+                              + probe_b64.encode(), self.revoked)
+        return not self.probe_verifies(self.write('revoked', rewritten))
+
+    def probe_verifies(self, revocations: Path | None = None) -> bool:
+        """Does the probe signature verify for the probe key under `revocations`
+        (default: the policy's)? False: the probe key is revoked there, or ssh-keygen
+        cannot read the file at all."""
+        revfile = revocations or self._revfile
+        assert revfile is not None
+        allowed = self.write('allowed', f'{PROBE_PRINCIPAL} {PROBE_KEY}\n'.encode())
+        sig = self.write('probe.sig', PROBE_SIGNATURE)
+        proc = run_keygen('-Y', 'verify', '-n', 'git', '-f', str(allowed), '-I',
+                          PROBE_PRINCIPAL, '-s', str(sig), '-r', str(revfile),
+                          stdin=PROBE_PAYLOAD)
+        return proc.returncode == 0 and proc.stdout.startswith(GOOD)
+

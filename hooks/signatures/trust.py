@@ -1,5 +1,10 @@
-"""The trusted policy: allowed signers, revocations and OpenPGP keys, read at the
-policy ref when there is one, never from the change under review."""
+"""The trusted policy: allowed signers, revocations and OpenPGP keys, read at the policy ref.
+
+Read at the policy ref when there is one, never from the change under review. The
+files are judged by ssh-keygen and gpg (hooks.signatures.ssh, .openpgp); here they
+are only read, hashed (the verdict cache's key) and scanned for problems once per
+hash (hooks.signatures.trustscan).
+"""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -7,13 +12,11 @@ from typing import NamedTuple
 from hooks.config import SignaturesConfig
 from hooks.errors import ConfigError
 from hooks.errors import FatalError
+from hooks.errors import Problem
 from hooks.git import Repo
-from hooks.signatures.ssh import SshSigner
-from hooks.signatures.ssh import parse_allowed_signers
-from hooks.signatures.ssh import parse_revoked
 
 # Bump when verdict logic changes, so old cache entries are not reused.
-_LOGIC_VERSION = '1'
+_LOGIC_VERSION = '2'
 
 
 class Trust(NamedTuple):
@@ -25,28 +28,44 @@ class Trust(NamedTuple):
     allowed_signers: bytes | None
     revoked_signers: bytes | None
     openpgp_keys: tuple[tuple[str, bytes], ...]
-    signers: tuple[SshSigner, ...] = ()
-    revoked: frozenset[str] = frozenset()
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()              # notes for the report
+    digest: str = ''                            # the policy, the files and the tools
+    policy_problems: tuple[Problem, ...] = ()   # the same notes, with file and line
 
-    def signers_for_key(self, fingerprint: str) -> list[SshSigner]:
-        return [s for s in self.signers if s.fingerprint == fingerprint]
 
-    @property
-    def digest(self) -> str:
-        """What the verdicts depend on: the policy and every trust file, byte for byte
-        (the verdict cache's key; only range mode asks for it)."""
-        import hashlib
-        import json
+def _digest(policy: SignaturesConfig, where: str,
+            files: tuple[tuple[str, bytes | None], ...]) -> str:
+    """What the verdicts depend on: the policy, every trust file byte for byte, where
+    they were read (verdicts quote it) and which ssh-keygen, gpg and git judge."""
+    import hashlib
+    import json
 
-        h = hashlib.sha256()
-        h.update(_LOGIC_VERSION.encode())
-        h.update(json.dumps(self.policy._asdict(), sort_keys=True).encode())
-        for name, data in (('allowed', self.allowed_signers), ('revoked', self.revoked_signers),
-                           *self.openpgp_keys):
-            h.update(f'\0{name}\0{len(data) if data is not None else -1}\0'.encode())
-            h.update(data or b'')
-        return h.hexdigest()[:24]
+    h = hashlib.sha256()
+    h.update(_LOGIC_VERSION.encode())
+    h.update(json.dumps(policy._asdict(), sort_keys=True).encode())
+    for name, data in files:
+        h.update(f'\0{name}\0{len(data) if data is not None else -1}\0'.encode())
+        h.update(data or b'')
+    h.update(_tool_identity().encode())
+    h.update(where.encode())
+    return h.hexdigest()[:24]
+
+
+def _tool_identity() -> str:
+    """Which ssh-keygen, gpg and git judge (path, size, mtime): another version may
+    decide otherwise. No process is started."""
+    import os
+    import shutil
+
+    parts = []
+    for tool in ('ssh-keygen', 'gpg', 'git'):
+        path = shutil.which(tool)
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        parts.append(f'{tool}={path}:{st.st_size}:{st.st_mtime_ns}' if st else f'{tool}=')
+    return '\0'.join(parts)
 
 
 def _read_policy_file(repo: Repo, ref: str | None, path: str, key: str) -> bytes:
@@ -99,16 +118,18 @@ def load_trust(repo: Repo, policy: SignaturesConfig, policy_ref: str | None) -> 
         revoked = _read_policy_file(repo, policy_ref, policy.revoked_signers, 'revoked_signers')
     if policy.openpgp_keys:
         keys = _read_openpgp_keys(repo, policy_ref, policy.openpgp_keys)
-    signers: list[SshSigner] = []
-    problems: list[str] = []
-    if allowed is not None and policy.allowed_signers:
-        signers, problems = parse_allowed_signers(allowed, policy.allowed_signers)
+    where = f'at {policy_ref}' if policy_ref else 'in the working tree'
+    digest = _digest(policy, where, (('allowed', allowed), ('revoked', revoked), *keys))
+    from hooks.signatures.trustscan import scan
+
+    problems = scan(repo, digest=digest, where=where, allowed=allowed,
+                    allowed_name=policy.allowed_signers, revoked=revoked,
+                    revoked_name=policy.revoked_signers, openpgp_keys=keys)
     return Trust(
-        policy=policy, where=f'at {policy_ref}' if policy_ref else 'in the working tree',
-        policy_ref=policy_ref, allowed_signers=allowed, revoked_signers=revoked,
-        openpgp_keys=keys, signers=tuple(signers),
-        revoked=parse_revoked(revoked) if revoked else frozenset(),
-        problems=tuple(problems))
+        policy=policy, where=where, policy_ref=policy_ref, allowed_signers=allowed,
+        revoked_signers=revoked, openpgp_keys=keys,
+        problems=tuple(str(p) if p.source else p.message for p in problems),
+        digest=digest, policy_problems=tuple(problems))
 
 
 def no_trust(policy: SignaturesConfig) -> Trust:

@@ -1,10 +1,12 @@
-"""Verification by git itself, against the trusted policy only: a temporary
-allowed-signers file, revocation list and GNUPGHOME holding only the trusted keys."""
+"""OpenPGP verification by git itself, in a GNUPGHOME holding only the trusted keys.
+
+SSH signatures never come here: ssh-keygen judges them (hooks.signatures.ssh).
+"""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -14,60 +16,46 @@ from hooks.git import run_git
 from hooks.signatures.openpgp import OpenPgpKey
 from hooks.signatures.openpgp import gpg
 from hooks.signatures.openpgp import parse_colons
+from hooks.signatures.openpgp import sealed_home
 from hooks.signatures.trust import Trust
 
 # %GT is not used: git 2.39.5 aborts on an expired OpenPGP key when it is asked for.
 _LOG_FORMAT = '%H%x1f%G?%x1f%GF%x1f%GP%x1f%GS%x1f%GK%x1f%GG'
-_SIG_HEADERS = (b'gpgsig ', b'gpgsig-sha256 ')
 
 
 class RawSignature(NamedTuple):
     status: str          # git's %G?
-    fingerprint: str     # %GF: the signing key (SSH: SHA256:...)
+    fingerprint: str     # %GF: the signing key
     primary: str         # %GP
-    signer: str          # %GS: SSH principal, or the OpenPGP UID
+    signer: str          # %GS: the OpenPGP UID
     key_id: str          # %GK
     text: str            # %GG
 
 
 class Verifier:
-    """A temp dir with the trusted allowed-signers file, revocations and a GNUPGHOME
-    holding only the trusted OpenPGP keys; removed on exit."""
+    """A GNUPGHOME holding only the trusted OpenPGP keys (a context manager)."""
 
     def __init__(self, repo: Repo, trust: Trust) -> None:
         self.repo = repo
         self.trust = trust
-        self._dir: Path | None = None
+        self._stack: contextlib.ExitStack | None = None
+        self._home: Path | None = None
         self._openpgp: dict[str, OpenPgpKey] | None = None
 
     def __enter__(self) -> Verifier:
-        import tempfile
-        # A short path: gpg's socket names must fit in sun_path.
-        self._dir = Path(tempfile.mkdtemp(prefix='cw-sig-'))
-        (self._dir / 'allowed_signers').write_bytes(self.trust.allowed_signers or b'')
-        (self._dir / 'revoked').write_bytes(self.trust.revoked_signers or b'')
-        home = self._dir / 'gnupg'
-        home.mkdir(mode=0o700)
-        # no-autostart: verification needs no agent, and none is left running.
-        (home / 'gpg.conf').write_text('no-autostart\nno-auto-key-retrieve\n'
-                                       'no-auto-key-locate\n')
+        self._stack = contextlib.ExitStack()
+        self._home = self._stack.enter_context(sealed_home())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        import shutil
-
-        if self._dir is not None:
-            home = self._dir / 'gnupg'
-            if any(home.glob('S.gpg-agent*')):
-                subprocess.run(('gpgconf', '--kill', 'all'), capture_output=True,
-                               env={**os.environ, 'GNUPGHOME': str(home)}, check=False)
-            shutil.rmtree(self._dir, ignore_errors=True)
-            self._dir = None
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = self._home = None
 
     @property
     def home(self) -> Path:
-        assert self._dir is not None
-        return self._dir / 'gnupg'
+        assert self._home is not None, 'Verifier used outside its with-block'
+        return self._home
 
     def openpgp_keys(self) -> dict[str, OpenPgpKey]:
         """Import the trusted keys (and revocations) and mark them ultimately trusted."""
@@ -76,13 +64,12 @@ class Verifier:
         self._openpgp = {}
         if not self.trust.openpgp_keys:
             return self._openpgp
-        assert self._dir is not None
         files = []
         for i, (_, data) in enumerate(self.trust.openpgp_keys):
             # Revocation certificates gpg writes start their armor with ':' to stop an
             # accidental import; here importing them is the point.
             data = re.sub(rb'(?m)^:(-----BEGIN PGP PUBLIC KEY BLOCK-----)', rb'\1', data)
-            path = self._dir / f'key{i}.asc'
+            path = self.home / f'key{i}.asc'
             path.write_bytes(data)
             files.append(str(path))
         # One file per key: gpg stops reading a single stream after its first armor block.
@@ -99,11 +86,9 @@ class Verifier:
         return self._openpgp
 
     def git_args(self) -> tuple[str, ...]:
-        assert self._dir is not None
         return (
-            '-c', f'gpg.ssh.allowedSignersFile={self._dir / "allowed_signers"}',
-            '-c', f'gpg.ssh.revocationFile={self._dir / "revoked"}',
-            '-c', 'gpg.ssh.program=ssh-keygen',
+            # SSH signatures are judged by ssh-keygen (hooks.signatures.ssh), never here.
+            '-c', f'gpg.ssh.allowedSignersFile={os.devnull}',
             '-c', 'gpg.program=gpg', '-c', 'gpg.openpgp.program=gpg',
             # Never run gpgsm (or gitsign): X.509 is reported as unsupported, and
             # gpgsm could reach out for CRLs.
@@ -141,30 +126,3 @@ class Verifier:
                     out[f[0]] = RawSignature(f[1], f[2], f[3].upper() if f[3] else '',
                                              f[4], f[5], f[6].strip())
         return out
-
-
-def signature_header(raw_commit: bytes) -> bytes | None:
-    """The commit's own signature (gpgsig header), unfolded; None if unsigned."""
-    head = raw_commit.split(b'\n\n', 1)[0]
-    lines = head.split(b'\n')
-    for i, line in enumerate(lines):
-        for name in _SIG_HEADERS:
-            if line.startswith(name):
-                sig = [line[len(name):]]
-                for cont in lines[i + 1:]:
-                    if not cont.startswith(b' '):
-                        break
-                    sig.append(cont[1:])
-                return b'\n'.join(sig)
-    return None
-
-
-def signature_kind(sig: bytes) -> str:
-    if b'-----BEGIN SSH SIGNATURE-----' in sig:
-        return 'ssh'
-    if b'-----BEGIN PGP SIGNATURE-----' in sig:
-        return 'openpgp'
-    if b'-----BEGIN SIGNED MESSAGE-----' in sig:
-        return 'x509'
-    return 'unknown'
-
