@@ -25,6 +25,7 @@ class AuditRecord(NamedTuple):
     findings: Sequence[Finding] = ()
     exit_code: int = 0
     stage: str | None = None       # pre-commit, commit-msg, pre-push, manual, ci
+    on_block: str | None = None    # ci --on-block: how the command ended
 
     def as_dict(self) -> dict[str, Any]:
         import time
@@ -50,6 +51,7 @@ class AuditRecord(NamedTuple):
             'warned_commits': _blocked_commits(self.findings, warned=True),
             'fingerprints': sorted({f.fingerprint for f in self.findings if f.fingerprint}),
             'ci': bool(os.environ.get('CI')),
+            **({'on_block': self.on_block} if self.on_block is not None else {}),
         }
 
 

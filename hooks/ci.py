@@ -9,21 +9,30 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 
 from hooks import config as cfg
 from hooks.auditlog import AuditRecord
 from hooks.auditlog import audit_path
 from hooks.auditlog import try_append_audit
 from hooks.cirange import CiRange
+from hooks.cirange import ci_fix
+from hooks.cirange import current_ci
 from hooks.cirange import find_range
+from hooks.errors import FatalError
+from hooks.errors import ShallowError
 from hooks.findings import BLOCKED
+from hooks.findings import INTERNAL
 from hooks.findings import PASS
+from hooks.findings import REPORT_URL
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
 from hooks.findings import boundary
+from hooks.formats import RunError
 from hooks.formats import to_markdown
 from hooks.git import Repo
 from hooks.hook import BRANCH_OPTIONS
@@ -86,6 +95,8 @@ class CiResult:
     rules: dict[str, Rule]
     trusted: cfg.Config     # the policy as committed at the merge base
     commits: int
+    notes: list[str] = field(default_factory=list)       # what the hooks add (the fix)
+    durations: dict[str, float] = field(default_factory=dict)  # seconds, per hook
 
 
 def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiResult:
@@ -95,10 +106,13 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiRes
     changed = policy_changes(repo, rng, trusted, config_path)
     if changed:
         findings.append(_policy_finding(changed, trusted.report.policy_changes))
+    notes: list[str] = []
+    durations: dict[str, float] = {}
     # Every hook with a range check that the target's policy has on, in one order.
     for hook in registered():
         if hook.check_range is None or not trusted.runs(hook.id):
             continue
+        started = time.monotonic()
         ctx = Context(
             repo=repo, config=trusted, stage='ci', mode='range',
             options=_options(hook, config_path, rng.base), range=rng.range,
@@ -107,9 +121,16 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiRes
         outcome = run_check(hook, ctx)
         findings.extend(outcome.findings)
         rules.update(outcome.rules)
+        # What a hook says beside its findings (check-signatures' rebase that fixes
+        # every commit at once) is said here too.
+        notes.extend(f'{hook.id}: {n}' for n in outcome.notes)
+        durations[hook.id] = time.monotonic() - started
     findings.sort(key=lambda f: (f.hook, f.commit or '', f.path, f.line or 0))
     commits = len(repo.commits_in_range(rng.range.from_ref, rng.head, rng.range.exclude))
-    return CiResult(findings, rules, trusted, commits)
+    return CiResult(findings, rules, trusted, commits, notes, durations)
+
+
+ON_BLOCK_TIMEOUT = 300  # seconds: a paging script must not hold the pipeline forever
 
 
 def main(argv: Sequence[str]) -> int:
@@ -127,6 +148,10 @@ def main(argv: Sequence[str]) -> int:
                         help='report format; repeat with --output for several reports')
     parser.add_argument('--output', action='append', metavar='PATH',
                         help='where to write the report of the matching --format')
+    parser.add_argument('--on-block', metavar='CMD',
+                        help='when the run blocks, run CMD (split like a shell would, not '
+                             'run by one) with the JSON report on its standard input; its '
+                             'exit status is logged and never changes the verdict')
     args = parser.parse_args(argv)
     formats = args.format or ['text']
     outputs = args.output or []
@@ -134,36 +159,121 @@ def main(argv: Sequence[str]) -> int:
         parser.error('each --output needs a --format before it')
 
     def run() -> int:
-        repo = Repo.discover()
-        rng = find_range(repo, base=args.base, head=args.head,
-                         target_branch=args.target_branch, source_branch=args.source_branch)
-        result = run_ci(repo, rng, config_path=args.config)
-        findings, rules = result.findings, result.rules
-        color = use_color(sys.stdout)
-        to_stdout = [fmt for i, fmt in enumerate(formats) if i >= len(outputs)]
-        for fmt, path in zip(formats, outputs, strict=False):
-            write_report(path, render(fmt, findings, rules))
-        for fmt in to_stdout or ['text']:
-            sys.stdout.write(render(fmt, findings, rules, color=color))
-        code = BLOCKED if blocked(findings) else PASS
-        target = f' (target {rng.target_branch})' if rng.target_branch else ''
-        # JSON or SARIF on stdout must stay parseable: the verdict line goes to stderr.
-        machine = any(f != 'text' for f in to_stdout)
-        print(f'{PROG}: {"blocked" if code else "passed"}: {result.commits} commits of '
-              f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at '
-              f'{rng.base[:12]}{target}', file=sys.stderr if machine else sys.stdout)
-        summary = os.environ.get('GITHUB_STEP_SUMMARY')
-        if summary:
-            with open(summary, 'a', encoding='utf-8') as f:
-                f.write(to_markdown(findings))
-        if result.trusted.report.audit:
-            log = audit_path(repo.state_dir, repo.root, result.trusted.report.audit_log)
-            try_append_audit(log, AuditRecord(
-                hook=HOOK, mode='ci', stage='ci', repository=str(repo.root),
-                ref=rng.target_branch, commit_range=f'{rng.base}..{rng.head}',
-                outcome='blocked' if code else 'pass',
-                findings=findings, exit_code=code), PROG)
-        return code
+        try:
+            try:
+                return _run(args, formats, outputs)
+            except ShallowError as e:
+                # Wherever the history ran out (the range, a hook's walk), the fix is
+                # said in the terms of the CI this runs in.
+                raise FatalError(ci_fix(e, current_ci())) from e
+        except FatalError as e:
+            _error_reports(formats, outputs, _run_error(e, e.exit_code))
+            raise
+        except Exception as e:
+            # Not the exception's text: it could quote what was being checked.
+            _error_reports(formats, outputs, RunError(
+                INTERNAL, f'internal error ({type(e).__name__}); nothing was checked, so the '
+                          f'run fails closed. The job log has where it happened; please '
+                          f'report it at {REPORT_URL}'))
+            raise
 
     return boundary(PROG, run)
 
+
+def _run_error(e: FatalError, code: int) -> RunError:
+    from hooks.errors import ConfigError
+
+    if isinstance(e, ConfigError) and e.problems and e.problems[0].source:
+        first = e.problems[0]
+        source = first.source.split(':', 1)[-1] if ':' in first.source else first.source
+        return RunError(code, str(e), source or None, first.line or None)
+    return RunError(code, str(e))
+
+
+def _error_reports(formats: Sequence[str], outputs: Sequence[str], error: RunError) -> None:
+    """Every report asked for, saying that nothing was judged and why (the boundary
+    prints the error itself). A report that cannot be written is said, not raised:
+    the error being reported matters more."""
+    for fmt, path in zip(formats, outputs, strict=False):
+        try:
+            write_report(path, render(fmt, [], {}, error=error))
+        except FatalError as e:
+            print(f'{PROG}: {e}', file=sys.stderr)
+    for fmt in formats[len(outputs):]:
+        if fmt != 'text':  # text: the boundary's own line says it
+            sys.stdout.write(render(fmt, [], {}, error=error))
+    _step_summary(to_markdown([], error=error))
+
+
+def _step_summary(text: str) -> None:
+    summary = os.environ.get('GITHUB_STEP_SUMMARY')
+    if not summary:
+        return
+    try:
+        with open(summary, 'a', encoding='utf-8') as f:
+            f.write(text)
+    except OSError as e:
+        print(f'{PROG}: cannot write the step summary {summary}: {e.strerror or e}',
+              file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, formats: Sequence[str], outputs: Sequence[str]) -> int:
+    from hooks.anchors import anchor_findings
+
+    repo = Repo.discover()
+    rng = find_range(repo, base=args.base, head=args.head,
+                     target_branch=args.target_branch, source_branch=args.source_branch)
+    result = run_ci(repo, rng, config_path=args.config)
+    findings = anchor_findings(repo, rng.head, result.findings)
+    rules, notes = result.rules, result.notes
+    color = use_color(sys.stdout)
+    to_stdout = [fmt for i, fmt in enumerate(formats) if i >= len(outputs)]
+    for fmt, path in zip(formats, outputs, strict=False):
+        write_report(path, render(fmt, findings, rules, notes=notes,
+                                  durations=result.durations))
+    for fmt in to_stdout or ['text']:
+        sys.stdout.write(render(fmt, findings, rules, color=color, notes=notes,
+                                durations=result.durations))
+    code = BLOCKED if blocked(findings) else PASS
+    target = f' (target {rng.target_branch})' if rng.target_branch else ''
+    # JSON or SARIF on stdout must stay parseable: the verdict line goes to stderr.
+    machine = any(f != 'text' for f in to_stdout)
+    print(f'{PROG}: {"blocked" if code else "passed"}: {result.commits} commits of '
+          f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at '
+          f'{rng.base[:12]}{target}', file=sys.stderr if machine else sys.stdout)
+    _step_summary(to_markdown(findings, notes=notes))
+    on_block = None
+    if code == BLOCKED and args.on_block:
+        on_block = run_on_block(args.on_block, render('json', findings, rules, notes=notes))
+    if result.trusted.report.audit:
+        log = audit_path(repo.state_dir, repo.root, result.trusted.report.audit_log)
+        try_append_audit(log, AuditRecord(
+            hook=HOOK, mode='ci', stage='ci', repository=str(repo.root),
+            ref=rng.target_branch, commit_range=f'{rng.base}..{rng.head}',
+            outcome='blocked' if code else 'pass',
+            findings=findings, exit_code=code, on_block=on_block), PROG)
+    return code
+
+
+def run_on_block(command: str, report: str) -> str:
+    """Run the --on-block command with the JSON report on its standard input (its own
+    output goes to the log), and say how it ended. The report holds what the other
+    reports hold: masked previews and salted fingerprints, never a secret."""
+    import shlex
+    import subprocess
+
+    try:
+        argv = shlex.split(command)
+    except ValueError as e:
+        status = f'not run: cannot split the command ({e})'
+    else:
+        try:
+            proc = subprocess.run(argv, input=report.encode(), timeout=ON_BLOCK_TIMEOUT,
+                                  check=False)
+            status = f'exited {proc.returncode}'
+        except subprocess.TimeoutExpired:
+            status = f'stopped after {ON_BLOCK_TIMEOUT} s'
+        except OSError as e:
+            status = f'not run: {e.strerror or e}'
+    print(f'{PROG}: --on-block {status}; the verdict stands (blocked)', file=sys.stderr)
+    return status

@@ -114,6 +114,16 @@ def _ci(env: Mapping[str, str]) -> str | None:
     return None
 
 
+def ci_fix(e: ShallowError, ci: str | None) -> str:
+    """A shallow clone's error, with the fix in the terms of the CI it runs in."""
+    return f'{e.what}. Fix: {FIXES[ci]}'
+
+
+def current_ci(env: Mapping[str, str] | None = None) -> str | None:
+    """'github', 'gitlab' or None (another CI, or none): whose terms a fix is in."""
+    return _ci(os.environ if env is None else env)
+
+
 def find_range(repo: Repo, *, base: str | None, head: str | None,
                target_branch: str | None = None, source_branch: str | None = None,
                env: Mapping[str, str] | None = None,
@@ -283,7 +293,7 @@ def _push(repo: Repo, *, before: str | None, head: str, branch: str | None,
         except ShallowError as e:
             if attempt == 2 or not _fetch(
                     repo, 'the pushed commits reach past this shallow clone', _UNSHALLOW, say):
-                raise FatalError(f'{e}. Fix: {FIXES[ci]}') from e
+                raise FatalError(ci_fix(e, ci)) from e
     raise AssertionError('unreachable')
 
 

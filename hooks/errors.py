@@ -36,8 +36,13 @@ class GitError(FatalError):
 
 
 class ShallowError(GitError):
-    """What is needed lies beyond a shallow clone's boundary; the message says how
-    to fetch it (`commit-warden ci` adds the fix for the CI it runs in)."""
+    """What is needed lies beyond a shallow clone's boundary. `what` says what is
+    missing; the message adds `fix`, the local way to fetch it, which `commit-warden
+    ci` replaces with the fix in its own CI's terms."""
+
+    def __init__(self, what: str, fix: str | None = None) -> None:
+        self.what = what
+        super().__init__(f'{what}. {fix}' if fix else what)
 
 
 class InternalError(FatalError):

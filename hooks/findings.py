@@ -48,6 +48,11 @@ class Finding(NamedTuple):
     # What the policy (`checks:`, `rules:`) makes of it: 'block', or 'warn': reported
     # and audited without blocking. Findings of a rule that is 'off' are dropped.
     action: str = 'block'
+    # Where reports that need a file at the head (SARIF, annotations, Code Quality)
+    # put a finding whose own path is empty (an unsigned commit) or gone at the head
+    # (a token a later commit deleted): a file a reviewer can open. Set by the
+    # caller that knows the head (`commit-warden ci`, `commit-warden scan`).
+    anchor: str | None = None
 
     @property
     def blocking(self) -> bool:

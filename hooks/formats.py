@@ -4,11 +4,14 @@ only when one of them is asked for."""
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import time
 from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import NamedTuple
 
 from hooks.findings import SEVERITIES
 from hooks.findings import Finding
@@ -18,7 +21,9 @@ from hooks.report import _STARTED
 from hooks.report import INFO_URI
 from hooks.report import SARIF_SCHEMA
 from hooks.report import help_uri
+from hooks.report import located_message
 from hooks.report import location
+from hooks.report import report_line
 from hooks.report import report_path
 from hooks.version import version
 
@@ -37,7 +42,24 @@ def _uri(path: str) -> str:
     return quote(path.encode('utf-8', 'surrogateescape'), safe='/')
 
 
-def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str, Any]:
+class RunError(NamedTuple):
+    """A run that judged nothing (exit 2 or 3), as the reports say it."""
+
+    exit_code: int
+    message: str            # what went wrong and how to fix it; never quotes content
+    path: str | None = None  # the file to fix, when one is known (the policy)
+    line: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return 'internal-error' if self.exit_code == 3 else 'usage-error'
+
+
+def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
+             error: RunError | None = None) -> dict[str, Any]:
+    """SARIF 2.1.0. A run that failed still writes a valid file, with
+    `executionSuccessful: false` and the error as a tool execution notification, so
+    the upload step after it reports our error instead of a missing file."""
     used = sorted({f.rule for f in findings} | set(rules))
     rule_index = {rid: i for i, rid in enumerate(used)}
     rule_objs = []
@@ -64,18 +86,25 @@ def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str
             'ruleId': f.rule,
             'ruleIndex': rule_index[f.rule],
             'level': level,
-            'message': {'text': f.message},
-            'locations': [{'physicalLocation': {
-                'artifactLocation': {'uri': _uri(report_path(f)),
-                                     'uriBaseId': '%SRCROOT%'},
-                'region': {'startLine': max(f.line or 1, 1)},
-            }}],
+            'message': {'text': located_message(f)},
+            'locations': [_sarif_location(f)],
             'partialFingerprints': {'primaryLocationLineHash': line_hash(f)},
             'properties': {'hook': f.hook},
         }
         if f.commit:
             result['properties']['commit'] = f.commit
         results.append(result)
+    invocation: dict[str, Any] = {'executionSuccessful': error is None}
+    if error is not None:
+        notification: dict[str, Any] = {
+            'level': 'error', 'message': {'text': error.message},
+            'descriptor': {'id': error.kind}}
+        if error.path:
+            notification['locations'] = [{'physicalLocation': {
+                'artifactLocation': {'uri': _uri(error.path), 'uriBaseId': '%SRCROOT%'},
+                'region': {'startLine': max(error.line or 1, 1)}}}]
+        invocation.update(exitCode=error.exit_code,
+                          toolExecutionNotifications=[notification])
     return {
         '$schema': SARIF_SCHEMA,
         'version': '2.1.0',
@@ -85,15 +114,31 @@ def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str
                 'semanticVersion': version(), 'informationUri': INFO_URI,
                 'rules': rule_objs,
             }},
+            'invocations': [invocation],
             'results': results,
             'columnKind': 'unicodeCodePoints',
         }],
     }
 
 
+def _sarif_location(f: Finding) -> dict[str, Any]:
+    """Where code scanning shows the finding: a file of the head (it needs one), and,
+    for a finding about a commit, a logical location naming the commit (and the
+    finding's own file and line when those are not at the head)."""
+    loc: dict[str, Any] = {'physicalLocation': {
+        'artifactLocation': {'uri': _uri(report_path(f)), 'uriBaseId': '%SRCROOT%'},
+        'region': {'startLine': report_line(f)},
+    }}
+    if f.commit:
+        name = f'commit {f.commit}' + (f' {location(f)}' if f.path else '')
+        loc['logicalLocations'] = [{'name': f.commit[:12], 'fullyQualifiedName': name,
+                                    'kind': 'commit'}]
+    return loc
+
+
 def to_junit(findings: Sequence[Finding], suites: Sequence[str], *,
              durations: Mapping[str, float] | None = None,
-             elapsed: float | None = None) -> str:
+             elapsed: float | None = None, error: RunError | None = None) -> str:
     """JUnit XML: one test suite per hook, one failing test case per finding.
 
     `time` is in seconds: the whole run's on <testsuites> (`elapsed`, else the time
@@ -110,7 +155,18 @@ def to_junit(findings: Sequence[Finding], suites: Sequence[str], *,
         elapsed = time.monotonic() - _STARTED
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<testsuites name="commit-warden" tests="{max(len(findings), len(by_hook))}" '
-           f'failures="{total}" time="{elapsed:.3f}">']
+           f'failures="{total}" errors="{int(error is not None)}" time="{elapsed:.3f}">']
+    if error is not None:
+        # Nothing was judged: one test that errored, saying why and how to fix it.
+        first = error.message.split('\n', 1)[0]
+        file = f' file={quoteattr(_xml_clean(error.path))}' if error.path else ''
+        out += ['  <testsuite name="commit-warden" tests="1" failures="0" errors="1" '
+                f'time="{elapsed:.3f}">',
+                f'    <testcase classname="commit-warden" name="run"{file} '
+                f'time="{elapsed:.3f}">',
+                f'      <error message={quoteattr(_xml_clean(first))} '
+                f'type="{error.kind}">{_xml_text(error.message)}</error>',
+                '    </testcase>', '  </testsuite>']
     for hook, items in by_hook.items():
         failures = sum(1 for f in items if f.blocking)
         timed = (f' time="{durations[hook]:.3f}"'
@@ -123,8 +179,9 @@ def to_junit(findings: Sequence[Finding], suites: Sequence[str], *,
         for f in items:
             name = quoteattr(_xml_clean(
                 f'{f.rule} {location(f)}' + (f' {f.commit[:12]}' if f.commit else '')))
-            file = f' file={quoteattr(_xml_clean(f.path))}' if f.path else ''
-            line = f' line="{f.line}"' if f.path and f.line else ''
+            anchored = bool(f.path or f.anchor)
+            file = f' file={quoteattr(_xml_clean(report_path(f)))}' if anchored else ''
+            line = f' line="{report_line(f)}"' if anchored and (f.line or f.anchor) else ''
             out.append(f'    <testcase classname={quoteattr(hook)} name={name}{file}{line} '
                        'time="0">')
             first = f.message.split(chr(10), 1)[0]
@@ -176,21 +233,26 @@ def _gh_property(text: str) -> str:
 
 
 def to_github(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
-              notes: Sequence[str] = ()) -> str:
+              notes: Sequence[str] = (), error: RunError | None = None) -> str:
     lines = []
+    if error is not None:
+        props = [f'file={_gh_property(error.path)}'] if error.path else []
+        if error.path and error.line:
+            props.append(f'line={error.line}')
+        props.append(f'title={_gh_property(f"commit-warden: {error.kind}")}')
+        lines.append(f'::error {",".join(props)}::{_gh_data(error.message)}')
     for f in findings:
         command = 'error' if f.blocking else 'warning'
         props = []
-        if f.path:
-            props.append(f'file={_gh_property(f.path)}')
-            if f.line:
-                props.append(f'line={f.line}')
+        if f.path or f.anchor:
+            props.append(f'file={_gh_property(report_path(f))}')
+            if f.line or f.anchor:
+                props.append(f'line={report_line(f)}')
         rule = rules.get(f.rule)
         name = rule.name if rule and rule.name and rule.name != f.rule else ''
         title = f'{f.hook}: {name} [{f.rule}]' if name else f'{f.hook} [{f.rule}]'
         props.append(f'title={_gh_property(title)}')
-        message = (f'commit {f.commit[:12]}: ' if f.commit else '') + f.message
-        lines.append(f'::{command} {",".join(props)}::{_gh_data(message)}')
+        lines.append(f'::{command} {",".join(props)}::{_gh_data(located_message(f))}')
     lines.extend(f'::notice title=commit-warden::{_gh_data(n)}' for n in notes)
     return ''.join(line + '\n' for line in lines)
 
@@ -205,8 +267,19 @@ GITLAB_SEVERITIES = {'critical': 'blocker', 'high': 'critical', 'medium': 'major
                      'low': 'minor'}
 
 
-def to_gitlab(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+def to_gitlab(findings: Sequence[Finding], *,
+              error: RunError | None = None) -> list[dict[str, Any]]:
     issues = []
+    if error is not None:
+        # The widget shows what is in the report: say that nothing was judged, and why.
+        issues.append({
+            'type': 'issue', 'description': _printable_text(error.message),
+            'check_name': f'commit-warden/{error.kind}',
+            'fingerprint': hashlib.sha256(error.message.encode()).hexdigest()[:32],
+            'severity': 'blocker', 'categories': ['Security'],
+            'location': {'path': _printable_text(error.path or '.gitlab-ci.yml'),
+                         'lines': {'begin': max(error.line or 1, 1)}},
+        })
     seen: Counter[str] = Counter()
     for f in findings:
         # GitLab keeps one issue per fingerprint: the same secret twice in a file
@@ -214,8 +287,8 @@ def to_gitlab(findings: Sequence[Finding]) -> list[dict[str, Any]]:
         basis = line_hash(f)
         seen[basis] += 1
         fp = hashlib.sha256(f'{basis}|{seen[basis]}'.encode()).hexdigest()[:32]
-        what, *fix = [line for line in f.message.split('\n') if line.strip()]
-        description = (f'commit {f.commit[:12]}: ' if f.commit else '') + what
+        what, *fix = [line for line in located_message(f).split('\n') if line.strip()]
+        description = what
         if fix:
             description += ' — ' + ' '.join(line.strip() for line in fix)
         issues.append({
@@ -227,23 +300,50 @@ def to_gitlab(findings: Sequence[Finding]) -> list[dict[str, Any]]:
             'categories': ['Security'],
             'location': {
                 'path': _printable_text(report_path(f)),
-                'lines': {'begin': max(f.line or 1, 1)},
+                'lines': {'begin': report_line(f)},
             },
         })
     return issues
 
 
-def to_markdown(findings: Sequence[Finding], *, title: str = 'commit-warden') -> str:
-    """A summary for humans in CI ($GITHUB_STEP_SUMMARY)."""
+# Inside a table cell nothing starts a line: what is left to neutralise is inline
+# (code spans, emphasis, links and images, cell breaks); HTML is escaped apart.
+_MD_SPECIAL = re.compile(r'([\\`*_\[\]|~])')
+
+
+def _md(text: str) -> str:
+    """Text from a commit or a file (a subject, a path) as Markdown shows it literally:
+    no HTML, no links or images, no emphasis, no table cell breaks."""
+    text = html.escape(_printable_text(text), quote=False)
+    return _MD_SPECIAL.sub(r'\\\1', text).replace('\n', '<br>')
+
+
+def to_markdown(findings: Sequence[Finding], *, title: str = 'commit-warden',
+                notes: Sequence[str] = (), error: RunError | None = None) -> str:
+    """A summary for humans in CI ($GITHUB_STEP_SUMMARY): each finding with its fix,
+    every text escaped (a commit subject can hold HTML)."""
+    if error is not None:
+        where = f' ({_md(error.path)}{f":{error.line}" if error.line else ""})' \
+            if error.path else ''
+        return '\n'.join([
+            f'## {title}: error, nothing was checked (exit {error.exit_code})', '',
+            f'{_md(error.message)}{where}', '',
+            '**To fix:** ' + ('follow the message above, then run the job again.'
+                              if error.exit_code != 3 else
+                              'this is a bug in commit-warden: report it with the job log.'),
+        ]) + '\n'
     verdict = 'blocked' if blocked(list(findings)) else 'passed'
     lines = [f'## {title}: {verdict}', '']
     if not findings:
         lines.append('No findings.')
-        return '\n'.join(lines) + '\n'
-    lines += ['| hook | rule | where | commit | what |', '|---|---|---|---|---|']
-    for f in findings:
-        what = f.message.split(chr(10), 1)[0].replace('|', '\\|')
-        where = location(f).replace('|', '\\|')
-        commit = f.commit[:12] if f.commit else ''
-        lines.append(f'| {f.hook} | `{f.rule}` | `{where}` | {commit} | {what} |')
+    else:
+        lines += ['| hook | rule | where | commit | what | fix |', '|---|---|---|---|---|---|']
+        for f in findings:
+            what, _, fix = f.message.partition('\n')
+            where = _md(location(f)) if f.path else ''
+            commit = f.commit[:12] if f.commit else ''
+            lines.append(f'| {f.hook} | {_md(f.rule)} | {where} | {commit} | {_md(what)} '
+                         f'| {_md(fix.strip())} |')
+    if notes:
+        lines += [''] + [f'- {_md(n)}' for n in notes]
     return '\n'.join(lines) + '\n'

@@ -22,6 +22,8 @@ from hooks.version import version
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from hooks.formats import RunError
+
 FORMATS = ('text', 'json', 'sarif', 'github', 'gitlab')
 CI_FORMATS = (*FORMATS, 'junit')
 SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
@@ -36,9 +38,10 @@ HELP_ANCHORS = {
     'commit-warden-ci': 'in-ci-commit-warden-ci',
 }
 
-# A finding about a commit rather than a file (an unsigned commit) still needs a
-# file in the reports that require one (SARIF, GitLab Code Quality): the policy that
-# asks for it.
+# A finding with no file and no commit (the signing set-up at pre-commit) still needs
+# a file in the reports that require one (SARIF, GitLab Code Quality): the policy
+# that asks for it. Findings about commits are anchored by the caller, which knows
+# the head (Finding.anchor).
 COMMIT_ANCHOR = '.commit-warden.yaml'
 
 # Time the run started, for the JUnit `time` attributes when the caller measured
@@ -55,7 +58,21 @@ def help_uri(hook: str) -> str:
 
 
 def report_path(f: Finding) -> str:
-    return f.path or COMMIT_ANCHOR
+    return f.anchor or f.path or COMMIT_ANCHOR
+
+
+def report_line(f: Finding) -> int:
+    """The line in `report_path`: the finding's own, unless it is anchored elsewhere."""
+    return 1 if f.anchor else max(f.line or 1, 1)
+
+
+def located_message(f: Finding) -> str:
+    """The message as a report placed at `report_path` shows it: it names the commit,
+    and the finding's own place when the report puts it elsewhere."""
+    lead = f'commit {f.commit[:12]}: ' if f.commit else ''
+    if f.anchor and f.path:
+        lead += f'{location(f)} (not in the head\'s tree): '
+    return lead + f.message
 
 
 def display_path(path: str) -> str:
@@ -144,8 +161,15 @@ def to_json(findings: Sequence[Finding], *, notes: Sequence[str] = ()) -> dict[s
 
 def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
            color: bool = False, notes: Sequence[str] = (),
-           durations: Mapping[str, float] | None = None) -> str:
+           durations: Mapping[str, float] | None = None,
+           error: RunError | None = None) -> str:
+    """A report in one format. `error`: the run judged nothing (exit 2 or 3); every
+    format still says so in its own terms, so the CI step reading it reports our
+    error rather than a missing or unreadable file."""
     if fmt == 'text':
+        if error is not None:
+            return ''.join(inert(f'error: {line}') + '\n'
+                           for line in error.message.split('\n'))
         return format_text(findings, color=color, notes=notes)
     import json
 
@@ -155,20 +179,25 @@ def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
     from hooks.formats import to_sarif
 
     if fmt == 'github':
-        return to_github(findings, rules, notes=notes)
+        return to_github(findings, rules, notes=notes, error=error)
     if fmt == 'junit':
         xml = to_junit(findings, sorted({r.hook for r in rules.values()}),
-                       durations=durations)
+                       durations=durations, error=error)
         # The same characters, as references: a report printed to a CI log must not
         # carry a runner command (see `inert`).
         return '\n'.join(re.sub(r'^(\s*):', r'\1&#58;', line)
                          for line in xml.split('\n')).replace('##[', '##&#91;')
     if fmt == 'json':
         data: Any = to_json(findings, notes=notes)
+        if error is not None:
+            data['blocked'] = True   # nothing was judged: fail closed
+            data['error'] = {'exit_code': error.exit_code, 'kind': error.kind,
+                             'message': error.message, 'path': error.path,
+                             'line': error.line}
     elif fmt == 'sarif':
-        data = to_sarif(findings, rules)
+        data = to_sarif(findings, rules, error=error)
     elif fmt == 'gitlab':
-        data = to_gitlab(findings)
+        data = to_gitlab(findings, error=error)
     else:
         raise ValueError(f'unknown report format {fmt!r}')
     # `##[` only occurs inside JSON strings; \u005b is the same `[` to a JSON reader.
@@ -177,16 +206,29 @@ def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
 
 def emit(findings: Sequence[Finding], rules: Mapping[str, Rule], *, fmt: str = 'text',
          output: str | None = None, notes: Sequence[str] = (),
-         stream: TextIO | None = None) -> None:
+         stream: TextIO | None = None, prog: str = 'commit-warden') -> None:
+    """Print the report, or with `output` write it there only: the terminal then gets
+    one summary line (the verdict, the rules, where the report is), so a machine
+    format is never mixed with text and a person still sees what blocked them."""
     stream = sys.stdout if stream is None else stream
     if output:
-        text = render(fmt, findings, rules, notes=notes)
-        write_report(output, text)
-        if fmt != 'text' and findings:
-            stream.write(format_text(findings, color=use_color(stream), notes=notes))
+        write_report(output, render(fmt, findings, rules, notes=notes))
+        stream.write(inert(summary_line(prog, findings, output)) + '\n')
     else:
         stream.write(render(fmt, findings, rules, color=use_color(stream), notes=notes))
     stream.flush()
+
+
+def summary_line(prog: str, findings: Sequence[Finding], output: str) -> str:
+    from collections import Counter
+
+    verdict = 'blocked' if blocked(list(findings)) else 'passed'
+    n = len(findings)
+    rules = Counter(f.rule for f in findings)
+    which = (' (' + ', '.join(f'{c} {r}' if c > 1 else r for r, c in sorted(rules.items()))
+             + ')') if rules else ''
+    return (f'{prog}: {verdict}: {n} finding{"s" * (n != 1)}{which}; report written to '
+            f'{display_path(output)}')
 
 
 def write_report(output: str, text: str) -> None:

@@ -40,7 +40,8 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--format', choices=FORMATS, default='text',
                         help='output format (default: %(default)s)')
     parser.add_argument('--output', metavar='PATH',
-                        help='write the report to PATH instead of standard output')
+                        help='write the report to PATH only; the terminal gets one summary '
+                             'line')
 
 
 def add_range_args(parser: argparse.ArgumentParser) -> None:
@@ -260,7 +261,8 @@ def finish(*, hook: str, repo: Repo | None, config: Config, args: argparse.Names
 
     findings = list(outcome.findings)
     rules: Mapping[str, Rule] = outcome.rules
-    emit(findings, rules, fmt=args.format, output=args.output, notes=outcome.notes)
+    emit(findings, rules, fmt=args.format, output=args.output, notes=outcome.notes,
+         prog=hook)
     code = BLOCKED if blocked(findings) else PASS
     if repo is not None and config.report.audit:
         record = AuditRecord(

@@ -381,3 +381,201 @@ def test_ci_warn_passes_and_the_audit_shows_what_block_would_stop(
     assert summary['would_have_blocked'] == [
         {'commit': unsigned, 'rules': ['check-signatures:unsigned']}]
     assert summary['suspected_bypasses'] == []
+
+
+def _shallow_pull_request(signed_repo: Path, remote: Path, tmp_path: Path) -> Path:
+    git('switch', '-q', '-c', 'feature', cwd=signed_repo)
+    for i in range(3):
+        commit(signed_repo, f'PROJ-{i} work')
+    git('push', '-q', 'origin', 'feature', cwd=signed_repo)
+    clone = tmp_path / 'shallow'
+    git('clone', '-q', '--depth', '1', '--branch', 'feature', f'file://{remote}', str(clone),
+        cwd=tmp_path)
+    git('fetch', '-q', '--depth', '1', 'origin', 'main:refs/remotes/origin/main', cwd=clone)
+    return clone
+
+
+def test_shallow_clone_still_writes_every_report(
+        signed_repo: Path, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    clone = _shallow_pull_request(signed_repo, remote, tmp_path)
+    monkeypatch.chdir(clone)
+    monkeypatch.setenv('GITHUB_ACTIONS', 'true')
+    summary = tmp_path / 'summary.md'
+    monkeypatch.setenv('GITHUB_STEP_SUMMARY', str(summary))
+    reports = tmp_path / 'reports'
+    code, out = run_ci(capsys, '--base', 'origin/main',
+                       '--format', 'sarif', '--output', str(reports / 'r.sarif'),
+                       '--format', 'junit', '--output', str(reports / 'r.xml'),
+                       '--format', 'json', '--output', str(reports / 'r.json'),
+                       '--format', 'gitlab', '--output', str(reports / 'cq.json'),
+                       '--format', 'github')
+    assert code == 2
+    assert 'fetch-depth: 0' in out
+    sarif = json.loads((reports / 'r.sarif').read_text())
+    validate_sarif(sarif)
+    run = sarif['runs'][0]
+    assert run['results'] == []
+    (invocation,) = run['invocations']
+    assert invocation['executionSuccessful'] is False
+    assert invocation['exitCode'] == 2
+    (note,) = invocation['toolExecutionNotifications']
+    assert note['level'] == 'error' and 'fetch-depth: 0' in note['message']['text']
+    root = ET.fromstring((reports / 'r.xml').read_text())  # noqa: S314 (our own output)
+    assert root.get('errors') == '1'
+    (error,) = root.iter('error')
+    assert error.get('type') == 'usage-error' and 'fetch-depth: 0' in (error.text or '')
+    data = json.loads((reports / 'r.json').read_text())
+    assert data['blocked'] is True and data['error']['exit_code'] == 2
+    (issue,) = json.loads((reports / 'cq.json').read_text())
+    assert issue['check_name'] == 'commit-warden/usage-error'
+    assert out.startswith('::error title=commit-warden%3A usage-error::')
+    text = summary.read_text()
+    assert text.startswith('## commit-warden: error, nothing was checked (exit 2)\n')
+    assert 'fetch\\-depth: 0' in text or 'fetch-depth: 0' in text
+    assert '**To fix:** follow the message above, then run the job again.' in text
+
+
+def test_invalid_policy_report_points_at_the_policy(
+        signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(signed_repo / '.commit-warden.yaml', 'version: 1\ncredentails: {}\n')
+    git('add', '.', cwd=signed_repo)
+    commit(signed_repo, 'a typo in the policy')
+    git('switch', '-q', '-c', 'feature', cwd=signed_repo)
+    commit(signed_repo, 'PROJ-1 work')
+    code, _ = run_ci(capsys, '--base', 'main', '--format', 'sarif', '--output',
+                       str(tmp_path / 'r.sarif'))
+    assert code == 2
+    sarif = json.loads((tmp_path / 'r.sarif').read_text())
+    validate_sarif(sarif)
+    (note,) = sarif['runs'][0]['invocations'][0]['toolExecutionNotifications']
+    assert "did you mean 'credentials'" in note['message']['text']
+    location = note['locations'][0]['physicalLocation']
+    assert location['artifactLocation']['uri'] == '.commit-warden.yaml'
+    assert location['region']['startLine'] == 2
+
+
+def test_internal_error_writes_reports_without_the_exception_text(
+        signed_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise ValueError(f'quoting {TOKEN}')
+
+    monkeypatch.setattr(ci, 'run_ci', crash)
+    code, out = run_ci(capsys, '--base', 'origin/main', '--format', 'sarif', '--output',
+                       str(tmp_path / 'r.sarif'), '--format', 'junit', '--output',
+                       str(tmp_path / 'r.xml'))
+    assert code == 3
+    text = (tmp_path / 'r.sarif').read_text()
+    assert TOKEN not in text and TOKEN not in out
+    sarif = json.loads(text)
+    validate_sarif(sarif)
+    invocation = sarif['runs'][0]['invocations'][0]
+    assert invocation['exitCode'] == 3
+    assert invocation['toolExecutionNotifications'][0]['descriptor']['id'] == 'internal-error'
+    assert 'type="internal-error"' in (tmp_path / 'r.xml').read_text()
+
+
+def test_commit_findings_are_placed_where_a_reviewer_can_act(
+        signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shas = bad_pull_request(signed_repo)
+    code, _ = run_ci(capsys, '--base', 'origin/production', '--format', 'sarif',
+                     '--output', str(tmp_path / 'r.sarif'), '--format', 'github',
+                     '--output', str(tmp_path / 'gh.txt'))
+    assert code == 1
+    sarif = json.loads((tmp_path / 'r.sarif').read_text())
+    validate_sarif(sarif)
+    results = sarif['runs'][0]['results']
+    uris = {r['ruleId']: r['locations'][0]['physicalLocation']['artifactLocation']['uri']
+            for r in results}
+    # The unsigned commit changed app.py: its finding sits there, not on the policy.
+    assert uris['unsigned'] == 'app.py'
+    assert '.commit-warden.yaml' not in uris.values()
+    token, = (r for r in results if r['ruleId'] == 'github-token')
+    # notify.py is gone at the head: the finding names the commit and its own place.
+    assert token['locations'][0]['physicalLocation']['region']['startLine'] == 1
+    logical = token['locations'][0]['logicalLocations'][0]
+    assert logical == {'name': shas['token'][:12], 'kind': 'commit',
+                       'fullyQualifiedName': f'commit {shas["token"]} notify.py:1'}
+    assert token['message']['text'].startswith(
+        f'commit {shas["token"][:12]}: notify.py:1 (not in the head\'s tree): GitHub')
+    annotations = (tmp_path / 'gh.txt').read_text()
+    assert '::error file=notify.py' not in annotations
+    assert '::error file=app.py,line=1,title=check-signatures' in annotations
+
+
+def test_ci_prints_the_rebase_fix_and_times_each_hook(
+        signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    bad_pull_request(signed_repo)
+    code, out = run_ci(capsys, '--base', 'origin/production', '--format', 'junit',
+                       '--output', str(tmp_path / 'r.xml'), '--format', 'text')
+    assert code == 1
+    assert "note: check-signatures: fix: `git rebase --exec 'git commit --amend --no-edit -S'" \
+        in out
+    root = ET.fromstring((tmp_path / 'r.xml').read_text())  # noqa: S314 (our own output)
+    times = {s.get('name'): s.get('time') for s in root.iter('testsuite')}
+    for hook in ('check-credentials', 'check-signatures', 'check-hotfixes'):
+        assert float(times[hook] or 'nan') >= 0
+
+
+def test_on_block_runs_a_command_with_the_json_report(
+        signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    got = tmp_path / 'paged.json'
+    script = write(tmp_path / 'page.py', 'import sys, pathlib\n'
+                   f'pathlib.Path({str(got)!r}).write_text(sys.stdin.read())\n'
+                   'sys.exit(7)\n')
+    import sys
+
+    shas = bad_pull_request(signed_repo)
+    code, out = run_ci(capsys, '--base', 'origin/production', '--on-block',
+                       f'{sys.executable} {script}')
+    assert code == 1   # the command's failure never changes the verdict
+    assert 'commit-warden ci: --on-block exited 7; the verdict stands (blocked)' in out
+    report = got.read_text()
+    assert TOKEN not in report and TOKEN[4:] not in report
+    data = json.loads(report)
+    assert data['blocked'] is True
+    assert shas['token'] in {f['commit'] for f in data['findings']}
+    audit_line = json.loads((signed_repo / '.git' / 'commit-warden' / 'audit.jsonl')
+                            .read_text().splitlines()[-1])
+    assert audit_line['on_block'] == 'exited 7'
+
+
+def test_on_block_does_not_run_when_nothing_blocks_and_a_missing_command_is_logged(
+        signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    marker = tmp_path / 'ran'
+    git('switch', '-q', '-c', 'clean', cwd=signed_repo)
+    commit(signed_repo, 'PROJ-1 fine')
+    code, out = run_ci(capsys, '--base', 'main', '--on-block', f'touch {marker}')
+    assert code == 0 and not marker.exists() and '--on-block' not in out
+    commit(signed_repo, 'PROJ-2 unsigned', sign=False)
+    code, out = run_ci(capsys, '--base', 'main', '--on-block', str(tmp_path / 'no-such'))
+    assert code == 1
+    assert '--on-block not run: No such file or directory; the verdict stands' in out
+
+
+@pytest.mark.parametrize(('env', 'fix'), [
+    ({'GITHUB_ACTIONS': 'true'}, 'set `fetch-depth: 0` in the actions/checkout step'),
+    ({'GITLAB_CI': 'true'}, 'set `GIT_DEPTH: 0` in the job\'s variables'),
+    ({}, 'run `git fetch --unshallow` (or clone with the full history)'),
+])
+@pytest.mark.parametrize('fetch_base', [True, False])
+def test_shallow_clone_errors_name_the_fix_in_the_cis_terms(
+        signed_repo: Path, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], env: dict[str, str], fix: str,
+        fetch_base: bool) -> None:
+    clone = _shallow_pull_request(signed_repo, remote, tmp_path)
+    if not fetch_base:
+        git('update-ref', '-d', 'refs/remotes/origin/main', cwd=clone)
+    monkeypatch.chdir(clone)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    code, out = run_ci(capsys, '--base', 'origin/main')
+    assert code == 2
+    assert fix in out
+    others = {'fetch-depth', 'GIT_DEPTH'} - {w for w in ('fetch-depth', 'GIT_DEPTH') if w in fix}
+    assert not any(o in out for o in others)

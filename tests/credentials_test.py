@@ -125,16 +125,21 @@ def test_extra_and_allowed_patterns(repo: Path, capsys: pytest.CaptureFixture[st
     assert 'a.cfg:2' not in out
 
 
-def test_binary_and_large_files(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_over_a_lowered_limit_blocks_unless_the_policy_warns(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  max_file_bytes: 1000\n')
-    write(repo / 'blob.bin', b'\0\x01' + GH_TOKEN.encode() + b'\n')
     write(repo / 'big.txt', 'x\n' * 600 + f'{GH_TOKEN}\n')
     git('add', '.', cwd=repo)
-    code, out = run(capsys, 'blob.bin', 'big.txt')
-    assert code == 0  # a skipped file is reported, not blocked
+    code, out = run(capsys, 'big.txt')
+    assert code == 1  # not scanned is not passed
     assert out.splitlines()[0] == (
         'big.txt: not scanned: 1,241 bytes is over credentials.max_file_bytes (1,000) '
         '[file-skipped]')
+    write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  max_file_bytes: 1000\n'
+          'rules:\n  check-credentials:\n    file-skipped: warn\n')
+    code, out = run(capsys, 'big.txt')
+    assert code == 0
+    assert 'big.txt: not scanned: 1,241 bytes' in out
 
 
 def test_minified_single_line_file(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -225,7 +230,9 @@ def test_message_mode(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert out.splitlines()[0] == (
         '<commit message>:3: AWS access key id (AKIA…, 20 chars) [aws-access-key-id]')
-    assert 'git commit --amend' in out
+    # The commit does not exist yet: nothing to amend, and no baseline for messages.
+    assert 'fix: the commit was not made: run `git commit` again' in out
+    assert 'amend' not in out and 'commit-warden baseline' not in out
     assert GH_TOKEN[:8] not in out  # comment lines are not part of the message
     msg.write_text('Deploy fix\n')
     assert run(capsys, str(msg)) == (0, '')
@@ -512,12 +519,23 @@ def test_merge_message_is_checked_during_a_merge(repo: Path,
     assert out.startswith('<commit message>:3: AWS access key id')
 
 
-def test_real_binary_content_is_skipped(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    png = b'\x89PNG\r\n\x1a\n' + bytes(range(256)) * 8 + GH_TOKEN.encode() + b'\n'
-    write(repo / 'logo.png', png)
-    write(repo / 'logo.txt', png)  # by content, whatever the name
+def test_real_binary_content_is_judged_by_its_printable_runs(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Binary content: a known token format in a printable run is found, as `strings`
+    # would show it; generic keyword rules do not judge machine data.
+    png = b'\x89PNG\r\n\x1a\n' + bytes(range(256)) * 8
+    write(repo / 'logo.png', png + GH_TOKEN.encode() + b'\n')
+    write(repo / 'logo.txt', png + GH_TOKEN.encode() + b'\n')  # by content, whatever the name
+    password = b'password = "Zx8Qw2Lp9Rt4Vb6N"\n'  # a generic finding in a text file
+    write(repo / 'clean.png', png + password)
+    write(repo / 'app.py', password)
     git('add', '.', cwd=repo)
-    assert run(capsys, 'logo.png', 'logo.txt') == (0, '')
+    code, out = run(capsys, 'logo.png', 'logo.txt', 'clean.png', 'app.py')
+    assert code == 1
+    # Line numbers count the newline bytes before the run, as an editor shows them.
+    assert [line.split(' (')[0] for line in out.splitlines() if line[:1] not in ' f'] == [
+        'app.py:1: Hard-coded password',
+        'logo.png:11: GitHub personal access token', 'logo.txt:11: GitHub personal access token']
 
 
 def test_cache_with_the_right_key_but_a_wrong_shape_is_rescanned(

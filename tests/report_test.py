@@ -153,10 +153,14 @@ def test_sarif_fingerprint_survives_moved_lines() -> None:
 def test_emit_to_output_file(tmp_path: Path) -> None:
     out = tmp_path / 'sub' / 'r.json'
     stream = io.StringIO()
-    emit(findings(), RULES, fmt='json', output=str(out), stream=stream)
+    emit(findings(), RULES, fmt='json', output=str(out), stream=stream,
+         prog='check-credentials')
     assert json.loads(out.read_text())['blocked'] is True
-    # The person at the terminal still sees what blocked them.
-    assert 'github-token' in stream.getvalue()
+    # The report goes to the file only; the person at the terminal gets one line that
+    # still says what blocked them.
+    assert stream.getvalue() == (
+        'check-credentials: blocked: 2 findings (github-token, unsigned); '
+        f'report written to {out}\n')
 
 
 def test_audit_log_appends_one_line_per_run_without_secrets(tmp_path: Path) -> None:
@@ -230,8 +234,24 @@ def test_markdown_summary() -> None:
 
     md = to_markdown(findings())
     assert md.startswith('## commit-warden: blocked\n')
-    assert '| check-credentials | `github-token` | `src/app config.py:12` |' in md
+    assert '| check-credentials | github-token | src/app config.py:12 |' in md
     assert to_markdown([]).startswith('## commit-warden: passed')
+
+
+def test_markdown_summary_escapes_commit_text_and_gives_the_fix() -> None:
+    from hooks.findings import Finding
+    from hooks.formats import to_markdown
+
+    subject = 'hotfix <img src=x onerror=alert(1)> | ![t](https://t.example/p.png) *x*'
+    md = to_markdown([Finding(
+        hook='check-hotfixes', rule='missing-ticket', severity='high', path='', line=None,
+        commit='c' * 40, message=f'{subject}: no ticket\nput the ticket in the message: '
+                                 '`git commit --amend`')])
+    row = md.splitlines()[-1]
+    assert '<img' not in md and '![t](' not in md and '[t](' not in md
+    assert row == ('| check-hotfixes | missing-ticket |  | cccccccccccc | hotfix &lt;img '
+            'src=x onerror=alert(1)&gt; \\| !\\[t\\](https://t.example/p.png) \\*x\\*: no ticket | '
+            'put the ticket in the message: \\`git commit --amend\\` |')
 
 
 @pytest.mark.parametrize(('text', 'shown'), [

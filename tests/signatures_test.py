@@ -534,7 +534,8 @@ def test_shallow_clone_past_its_boundary_is_an_error(repo, keys, tmp_path, capsy
     # The base commit is missing: never a silent pass.
     code, out = run(capsys, '--from', root, '--to', 'HEAD')
     assert code == 2
-    assert '(this is a shallow clone: `git fetch --unshallow`' in out
+    assert ('does not name a commit in this shallow clone. Fetch the history: '
+            '`git fetch --unshallow`') in out
     # The base is there, but the history between is cut off by the boundary.
     git('-c', 'protocol.version=2', 'fetch', '-q', '--depth', '1', 'origin', root, cwd=clone)
     code, out = run(capsys, '--from', root, '--to', 'HEAD')

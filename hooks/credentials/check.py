@@ -3,6 +3,7 @@ message, every commit of a range; hits the baseline accepts dropped, the rest
 turned into findings that say how to fix them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 
@@ -20,8 +21,13 @@ from hooks.credentials.engine import Salt
 from hooks.credentials.engine import Work
 from hooks.credentials.engine import scan_options
 from hooks.credentials.engine import scan_work
-from hooks.credentials.plan import plan_changes
+from hooks.credentials.fixes import Place
+from hooks.credentials.fixes import fix_text
+from hooks.credentials.fixes import rotate
+from hooks.credentials.plan import STREAM_BYTES
+from hooks.credentials.plan import plan_commits
 from hooks.credentials.plan import plan_staged
+from hooks.credentials.plan import work_of
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.git import Repo
@@ -52,11 +58,10 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     skipped: list[Finding] = []
     if todo:
         options = scan_options(creds)
-        work: list[Work] = []
-        for cc in repo.commit_changes(todo):
-            plan = plan_changes(repo, cc.files, creds, cc.commit)
-            work.extend(plan.work)
-            skipped.extend(plan.skipped)
+        changes = repo.commit_changes(todo, big_file_bytes=STREAM_BYTES)
+        plan = plan_commits(repo, [(cc.commit, cc.files) for cc in changes], creds)
+        work: list[Work] = list(plan.work)
+        skipped = plan.skipped  # fills in further as the plan's streams are scanned
         if creds.scan_messages:
             for info in repo.commit_infos(todo):
                 # A committed message has no comments left: every line is judged.
@@ -77,32 +82,20 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     return hits, skipped, len(commits)
 
 
-# Providers that name a kind of secret rather than a service to rotate it at.
-_NO_SERVICE = frozenset(('Generic', 'Private key', 'Custom'))
-
-
-def _fix(h: Hit, baseline: str) -> str:
-    where = 'the commit message' if h.path == MESSAGE_PATH else 'the file'
-    rewrite = ('rewrite the message (`git commit --amend`, or `git rebase -i` for older '
-               'commits)' if h.path == MESSAGE_PATH else
-               'remove it from the change, and from history if it was committed '
-               '(`git rebase -i`, or git-filter-repo)')
-    rotate = ('replace it wherever it is used' if h.provider in _NO_SERVICE
-              else f'rotate it at {h.provider}')
-    return (f'fix: treat it as leaked: {rotate}, then {rewrite}.\n'
-            f'not a secret? add `# pragma: allowlist secret` on the line in {where}, '
-            f'or record it with `commit-warden baseline` ({baseline})')
-
-
-def to_finding(h: Hit, baseline: str) -> Finding:
+def to_finding(h: Hit, place: Place) -> Finding:
     what = h.kind[0].upper() + h.kind[1:] if h.provider in _NO_SERVICE else (
         f'{h.provider} {h.kind}')
     return Finding(
         hook=ID, rule=h.rule, severity='critical' if h.provider != 'Generic' else 'high',
         path=h.path, line=h.line, commit=h.commit,
-        message=f'{what} ({h.preview})\n{_fix(h, baseline)}',
+        message=f'{what} ({h.preview})\n{fix_text(h, place)}',
         fingerprint=h.fingerprint,
     )
+
+
+# Providers that name a kind of secret rather than a service ('Private key' reads
+# as the finding's subject on its own).
+_NO_SERVICE = frozenset(('Generic', 'Private key', 'Custom'))
 
 
 def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
@@ -112,12 +105,29 @@ def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
             h.rule, ID, f'{h.provider} {h.kind}',
             f'A {h.provider} {h.kind} was added to the repository or a commit message; '
             'anyone who can read the history can use it.',
-            f'Treat it as leaked: rotate it ({h.provider}), then remove it from the change and '
-            'from history. If it is not a secret, mark the line with '
-            '`pragma: allowlist secret` or record it with `commit-warden baseline`.',
+            f'Treat it as leaked: {rotate(h.provider, h.rotate)}, then remove it from the '
+            'change and from history. Each finding says how, for where it was found.',
             'critical' if h.provider != 'Generic' else 'high'))
     return rules
 
+
+def held_at(repo: Repo, ref: str, hits: Sequence[Hit],
+            config: cfg.CredentialsConfig) -> set[tuple[str, str]]:
+    """(path, hashed secret) of the hits that the files at `ref` still hold: the
+    files with hits, read whole at `ref` and scanned again."""
+    paths = sorted({h.path for h in hits if h.path != MESSAGE_PATH})
+    if not paths:
+        return set()
+    entries = repo.ls_tree(ref, paths)
+    work = [work_of(p, data) for p, data in _blobs(repo, entries)]
+    found = scan_work(scan_options(config), work, Salt(repo, 'unused'))
+    return {(h.path, h.hashed_secret) for h in found}
+
+
+def _blobs(repo: Repo, entries: dict[str, tuple[str, str]]) -> list[tuple[str, bytes]]:
+    wanted = {p: oid for p, (mode, oid) in entries.items() if mode not in ('160000', '120000')}
+    blobs = dict(repo.read_blobs(dict.fromkeys(wanted.values())))
+    return [(p, blobs[oid]) for p, oid in wanted.items() if oid in blobs]
 
 
 def _prefix_note(f: Finding, h: Hit, known: set[tuple[str, str, str]]) -> Finding:
@@ -135,12 +145,12 @@ def _prefix_note(f: Finding, h: Hit, known: set[tuple[str, str, str]]) -> Findin
 
 
 def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
-             public: Sequence[str] = ()) -> Outcome:
+             place: Callable[[Hit], Place], public: Sequence[str] = ()) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
     hits = [h for h in hits if (h.path, h.hashed_secret, h.secret_type) not in known]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
-    findings = [_prefix_note(to_finding(h, creds.baseline), h, known) for h in hits]
+    findings = [_prefix_note(to_finding(h, place(h)), h, known) for h in hits]
     findings += skipped
     return Outcome(findings, notes=list(public), rules=rules_for(hits))
 
@@ -149,16 +159,21 @@ def check_staged(ctx: Context) -> Outcome:
     """What the index adds to each file pre-commit passes (untouched files: whole)."""
     creds = ctx.config.credentials
     plan = plan_staged(ctx.repo, ctx.filenames, creds)
+    staged = Place('staged', ctx.stage, creds.baseline)
+    committed = Place('committed', ctx.stage, creds.baseline)
     public: list[str] = []
     hits = scan_work(scan_options(creds), plan.work, Salt(ctx.repo), public)
-    return _outcome(ctx, hits, plan.skipped, public)
+    outcome = _outcome(ctx, hits, plan.skipped,
+                       lambda h: committed if h.path in plan.whole else staged, public)
+    return outcome._replace(notes=[*plan.notes, *outcome.notes])
 
 
 def check_message(ctx: Context) -> Outcome:
     """The commit message being written, and .git/MERGE_MSG during a merge."""
     creds = ctx.config.credentials
+    place = Place('message', ctx.stage, creds.baseline)
     if not creds.scan_messages or ctx.message_file is None:
-        return _outcome(ctx, [], [])
+        return _outcome(ctx, [], [], lambda h: place)
     setting = comment_setting(ctx.repo)
     # Strict: a line git keeps is never skipped, even if that means scanning a comment.
     text, comment = read_message_file(ctx.message_file, setting, strict=True)
@@ -170,7 +185,7 @@ def check_message(ctx: Context) -> Outcome:
     public: list[str] = []
     hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
     return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [],
-                    list(dict.fromkeys(public)))
+                    lambda h: place, list(dict.fromkeys(public)))
 
 
 def check_range(ctx: Context) -> Outcome:
@@ -178,7 +193,15 @@ def check_range(ctx: Context) -> Outcome:
     assert ctx.range is not None
     public: list[str] = []
     hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo), public)
-    return _outcome(ctx, hits, skipped, public)
+    creds = ctx.config.credentials
+    tip = ctx.repo.resolve(ctx.range.to_ref) if hits else None
+    held = held_at(ctx.repo, tip, hits, creds) if tip else set()
+
+    def place(h: Hit) -> Place:
+        gone = h.path != MESSAGE_PATH and (h.path, h.hashed_secret) not in held
+        return Place('range', ctx.stage, creds.baseline, tip, gone)
+
+    return _outcome(ctx, hits, skipped, place, public)
 
 
 def rule_ids(config: cfg.Config) -> set[str]:

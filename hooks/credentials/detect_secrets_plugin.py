@@ -81,9 +81,10 @@ def _relative(filename: str, root: str | None) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _scan(full: str, stamp: tuple[int, int]) -> tuple[Detection, ...]:
+    from hooks.credentials.engine import GENERIC
     from hooks.credentials.engine import scan_options
     from hooks.credentials.plan import excluded
-    from hooks.credentials.plan import text_lines
+    from hooks.credentials.plan import work_of
     from hooks.scan import Scanner
 
     root, creds = _policy()
@@ -91,10 +92,10 @@ def _scan(full: str, stamp: tuple[int, int]) -> tuple[Detection, ...]:
     if excluded(rel, creds) or stamp[1] > creds.max_file_bytes:
         return ()
     with open(full, 'rb') as f:
-        lines = text_lines(f.read())
-    if lines is None:
-        return ()
-    return tuple(Scanner(scan_options(creds)).scan(rel, lines))
+        work = work_of(rel, f.read())
+    found = Scanner(scan_options(creds)).scan(rel, work.lines)
+    # Inside binary content only known token formats count, as in the hook.
+    return tuple(d for d in found if not (work.binary and d.provider == GENERIC))
 
 
 def detections(filename: str) -> tuple[Detection, ...]:

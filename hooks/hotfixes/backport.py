@@ -12,6 +12,7 @@ from typing import NamedTuple
 from hooks.config import HotfixesConfig
 from hooks.errors import FatalError
 from hooks.errors import GitError
+from hooks.errors import ShallowError
 from hooks.findings import Finding
 from hooks.findings import redact
 from hooks.git import Repo
@@ -90,9 +91,10 @@ def backport_status(
     p_sha = resolve_branch(repo, production, role='production', flag='--production')
     m_sha = resolve_branch(repo, mainline, role='mainline', flag='--mainline')
     if repo.is_shallow():
-        raise GitError('this is a shallow clone: which commits the mainline has cannot be '
-                       'told without its history. Fetch it: `git fetch --unshallow` '
-                       '(GitHub Actions: `fetch-depth: 0` in actions/checkout)')
+        raise ShallowError('this is a shallow clone: which commits the mainline has cannot '
+                           'be told without its history', 'Fetch it: `git fetch --unshallow` '
+                           '(GitHub Actions: `fetch-depth: 0` in actions/checkout; GitLab CI: '
+                           '`GIT_DEPTH: 0`)')
     limit = [f'^{repo.require(since)}'] if since else []
     chain = repo.rev_list('--first-parent', m_sha, '--not', p_sha)
     if not chain:
