@@ -33,7 +33,6 @@ LOCAL_RULE_PREFIXES = (
     'check-hotfixes:incomplete-record', 'check-hotfixes:record-mismatch',
     'check-signatures:missing-signoff',
 )
-_NOT_LOCAL = ('check-credentials:file-skipped',)
 
 
 def _parse_since(text: str) -> datetime.datetime:
@@ -126,7 +125,7 @@ def summarise(records: Iterable[dict[str, Any]],
             continue
         for commit, rules in commits.items():
             local = sorted(r for r in rules if isinstance(r, str)
-                           and r.startswith(LOCAL_RULE_PREFIXES) and r not in _NOT_LOCAL)
+                           and r.startswith(LOCAL_RULE_PREFIXES))
             if local:
                 entry = bypasses.setdefault(commit, {'commit': commit, 'rules': set(),
                                                      'first_seen': rec.get('time'),

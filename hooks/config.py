@@ -38,7 +38,8 @@ class CredentialsConfig(NamedTuple):
     allowed_patterns: tuple[str, ...] = ()
     extra_patterns: tuple[tuple[str, str], ...] = ()
     baseline: str = '.secrets.baseline'
-    max_file_bytes: int = 2_000_000
+    # 100 MiB, the biggest file GitHub accepts: no source file is too big to scan.
+    max_file_bytes: int = 104_857_600
     entropy_base64_limit: float = 4.5
     entropy_hex_limit: float = 3.0
     scan_messages: bool = True

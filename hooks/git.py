@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
+from typing import AnyStr
 from typing import NamedTuple
 
 from hooks.errors import DiffParseError
@@ -38,6 +39,30 @@ _DIFF_OPTS = (
 # diff.suppressBlankEmpty would print an empty context line without its prefix.
 _CONFIG_OPTS = ('-c', 'core.quotepath=on', '-c', 'diff.noprefix=false',
                 '-c', 'diff.suppressBlankEmpty=false')
+# One file's patch read as a stream (`Repo.patch_lines`): no raw entries.
+_STREAM_DIFF_OPTS = tuple(o for o in _DIFF_OPTS if o not in ('--raw', '-z'))
+
+# Output read as a stream comes in pieces of STREAM_CHUNK bytes; a line longer than
+# LINE_PIECE is cut into pieces that overlap by PIECE_OVERLAP characters, more than
+# the longest token format (~1,000), so a token at a cut is whole in one piece.
+STREAM_CHUNK = 1 << 20
+LINE_PIECE = 1 << 22
+PIECE_OVERLAP = 4096
+
+
+def _diff_opts(big_file_bytes: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(git's options, the diff command's options) for a diff with patches.
+
+    With `big_file_bytes`, a file git would not diff as text (a NUL early on, an
+    attribute saying binary) or bigger than that comes with no lines ("Binary
+    files ... differ", `FileChange.binary`): the caller reads it itself, as a
+    stream, so no one file's patch is ever held whole. (A merge's combined diff
+    ignores the size: it shows only the lines the merge itself wrote.)
+    """
+    if big_file_bytes is None:
+        return _CONFIG_OPTS, _DIFF_OPTS
+    return ((*_CONFIG_OPTS, '-c', f'core.bigFileThreshold={big_file_bytes}'),
+            tuple(o for o in _DIFF_OPTS if o != '--text'))
 
 # A repository can rewrite its own history for git: `git replace` (refs/replace/*)
 # and the grafts file ($GIT_DIR/info/grafts) make git read other objects or other
@@ -446,6 +471,81 @@ def parse_diff(data: bytes, pos: int = 0, end: int | None = None) -> list[FileCh
     return changes
 
 
+def split_lines(chunks: Iterable[AnyStr], sep: AnyStr, limit: int, overlap: int,
+                ) -> Iterator[tuple[AnyStr, bool]]:
+    """The lines of a stream, without `sep`, each with whether it continues the one
+    before: a line longer than `limit` comes as pieces of `limit`, each after the
+    first starting with the last `overlap` characters of the one before."""
+    rest = sep[:0]
+    continued = False
+    for chunk in chunks:
+        parts = (rest + chunk).split(sep)
+        rest = parts.pop()
+        for part in parts:
+            while len(part) > limit:
+                yield part[:limit], continued
+                part = part[limit - overlap:]
+                continued = True
+            yield part, continued
+            continued = False
+        while len(rest) > limit:
+            yield rest[:limit], continued
+            rest = rest[limit - overlap:]
+            continued = True
+    if rest or continued:
+        yield rest, continued
+
+
+def _stream_hunks(pieces: Iterable[tuple[bytes, bool]]) -> Iterator[DiffLine]:
+    """`_parse_hunks` over a stream (`split_lines`) of one file's patch, or two for a
+    type change, against one parent: the added and context lines, as strict.
+
+    The pieces of a long line are lines of the same number; a removed line's pieces
+    are dropped with it.
+    """
+    header = _HUNK_HEADERS.get(1)
+    if header is None:
+        header = _HUNK_HEADERS[1] = _hunk_header(1)
+    number = left = 0
+    in_hunk = False
+    last: tuple[int, bool] | None = None  # (number, added) of the line a piece continues
+    for raw, continued in pieces:
+        if continued:
+            if last is not None:
+                yield DiffLine(last[0], _decode(raw), last[1])
+            continue
+        last = None
+        if raw.startswith((b'@@ ', b'diff --git ')):
+            if left:
+                raise _bad(f'a hunk {left} line(s) shorter than its header says')
+            in_hunk = raw.startswith(b'@@ ')
+            if in_hunk:
+                m = _HUNK.match(raw)
+                shape = header.match(raw)
+                if m is None or shape is None:
+                    raise _bad(f'unexpected hunk header {raw[:200]!r}')
+                number = int(m.group(1))
+                left = 1 if shape.group(1) is None else int(shape.group(1))
+            continue
+        if not in_hunk:
+            if not raw.startswith(_EXTENDED_HEADERS) or raw.startswith(b'Binary files '):
+                raise _bad(f'unexpected patch header line {raw[:200]!r}')
+            continue
+        prefix = raw[:1]
+        if prefix in (b'-', b'\\'):
+            continue  # a removed line, or "\ No newline at end of file"
+        if prefix not in (b'+', b' '):
+            raise _bad(f'a patch line without a valid prefix {raw[:40]!r}')
+        if not left:
+            raise _bad('a hunk longer than its header says')
+        left -= 1
+        last = (number, prefix == b'+')
+        yield DiffLine(number, _decode(raw[1:]), last[1])
+        number += 1
+    if left:
+        raise _bad(f'a hunk {left} line(s) shorter than its header says')
+
+
 class CatFile:
     """One long-lived `git cat-file --batch` serving many object reads."""
 
@@ -476,6 +576,17 @@ class CatFile:
 
     def read(self, name: str) -> tuple[str, str, bytes] | None:
         """(oid, type, content) of an object name, or None if it does not exist."""
+        got = self.read_upto(name, None)
+        return None if got is None else (got[0], got[1], got[3])
+
+    def read_upto(self, name: str, limit: int | None, head: int = 0,
+                  ) -> tuple[str, str, int, bytes] | None:
+        """(oid, type, size, content) of an object name, or None if it does not exist.
+
+        Of an object bigger than `limit` only the first `head` bytes are kept: the
+        rest is read off the pipe in bounded pieces and dropped, so a huge blob
+        never sits in memory (`Repo.stream_blob` reads it when it is needed).
+        """
         if '\n' in name:
             raise GitError('object names given to cat-file cannot contain newlines')
         proc = self._start()
@@ -489,9 +600,18 @@ class CatFile:
         if parts[-1] in (b'missing', b'ambiguous') or len(parts) != 3:
             return None
         size = int(parts[2])
-        content = proc.stdout.read(size)
+        keep = size if limit is None or size <= limit else min(head, size)
+        content = proc.stdout.read(keep)
+        left = size - len(content)
+        while left:
+            piece = proc.stdout.read(min(left, STREAM_CHUNK))
+            if not piece:
+                break
+            left -= len(piece)
+        if left or len(content) != keep:
+            raise GitError('git cat-file exited unexpectedly')
         proc.stdout.read(1)  # the newline after the content
-        return parts[0].decode(), parts[1].decode(), content
+        return parts[0].decode(), parts[1].decode(), size, content
 
 
 
@@ -723,14 +843,16 @@ class Repo(NamedTuple):
             ))
         return infos
 
-    def commit_changes(self, commits: Sequence[str]) -> list[CommitChanges]:
+    def commit_changes(self, commits: Sequence[str], big_file_bytes: int | None = None,
+                       ) -> list[CommitChanges]:
         """What each commit adds: one `git diff-tree --stdin` for the whole list.
 
         A root commit shows its whole tree. A merge shows what it adds against all
         of its parents (`--cc`), so lines that came from one side are judged in the
         commit that wrote them (see `parse_diff`). Every commit asked for must come
         back (`--always` writes a header even for an empty commit); one that does
-        not is an internal error, never an empty change.
+        not is an internal error, never an empty change. `big_file_bytes`: see
+        `_diff_opts`.
         """
         wanted = list(dict.fromkeys(commits))
         if not wanted:
@@ -740,8 +862,9 @@ class Repo(NamedTuple):
         # could contain (a bare commit id between NULs) could hide a commit.
         nonce = os.urandom(16).hex()
         marker = f'\0cw-{nonce} '.encode()
-        proc = self.git(*_CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc', '--always',
-                        '-r', *_DIFF_OPTS, f'--format=%x00cw-{nonce} %H%x00',
+        config, opts = _diff_opts(big_file_bytes)
+        proc = self.git(*config, 'diff-tree', '--stdin', '--root', '--cc', '--always',
+                        '-r', *opts, f'--format=%x00cw-{nonce} %H%x00',
                         stdin='\n'.join(wanted).encode() + b'\n')
         found: dict[str, list[FileChange]] = {}
         sections = proc.stdout.split(marker)
@@ -761,20 +884,27 @@ class Repo(NamedTuple):
 
     # --- the index and trees ---------------------------------------------
 
-    def staged_changes(self, paths: Sequence[str] | None = None) -> list[FileChange]:
+    def staged_changes(self, paths: Sequence[str] | None = None,
+                       big_file_bytes: int | None = None) -> list[FileChange]:
         """What the index adds against HEAD (or against nothing in an empty repo).
 
         A path with an unresolved conflict has no staged content yet: what it would
         bring in is what the incoming side (stage 3) has that ours (stage 2) lacks.
+        `big_file_bytes`: see `_diff_opts`.
         """
-        base = 'HEAD' if self.head() else self.empty_tree
+        base = self.staged_base()
         spec = ('--', *paths) if paths else ()
-        proc = self.git(*_CONFIG_OPTS, '--literal-pathspecs', 'diff-index', '--cached',
-                        '-r', *_DIFF_OPTS, base, *spec)
+        config, opts = _diff_opts(big_file_bytes)
+        proc = self.git(*config, '--literal-pathspecs', 'diff-index', '--cached',
+                        '-r', *opts, base, *spec)
         changes = parse_diff(proc.stdout)
         if any(c.status == 'U' for c in changes):
             changes = [self._conflict_change(c) if c.status == 'U' else c for c in changes]
         return changes
+
+    def staged_base(self) -> str:
+        """What the index is compared with: HEAD, or the empty tree before the first commit."""
+        return 'HEAD' if self.head() else self.empty_tree
 
     def _conflict_change(self, change: FileChange) -> FileChange:
         stages = self.ls_stages([change.path]).get(change.path, {})
@@ -849,6 +979,59 @@ class Repo(NamedTuple):
                 got = cat.read(oid)
                 if got is not None and got[1] == 'blob':
                     yield oid, got[2]
+
+    def read_blobs_upto(self, oids: Iterable[str], limit: int, head: int,
+                        ) -> Iterator[tuple[str, int, bytes]]:
+        """(oid, size, content) of each blob that exists, one at a time; of a blob
+        bigger than `limit`, only its first `head` bytes (`CatFile.read_upto`)."""
+        with self.cat_file() as cat:
+            for oid in oids:
+                got = cat.read_upto(oid, limit, head)
+                if got is not None and got[1] == 'blob':
+                    yield oid, got[2], got[3]
+
+    def stream(self, *args: str) -> Iterator[bytes]:
+        """git's output, in pieces of at most STREAM_CHUNK bytes as git writes it.
+
+        Memory stays bounded however much git writes. Closing the iterator early
+        stops git; git failing is a GitError (after the output it wrote).
+        """
+        import tempfile
+
+        with tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen(('git', *args), cwd=self.root, stdout=subprocess.PIPE,
+                                    stderr=err, env=git_env())
+            assert proc.stdout is not None
+            finished = False
+            try:
+                while piece := proc.stdout.read(STREAM_CHUNK):
+                    yield piece
+                finished = True
+            finally:
+                if not finished:
+                    proc.kill()
+                proc.stdout.close()
+                code = proc.wait()
+            if code != 0:
+                err.seek(0)
+                text = err.read(4000).decode('utf-8', 'replace').strip()
+                raise GitError(f'git {args[0]} failed ({code}): {text}')
+
+    def stream_blob(self, oid: str) -> Iterator[bytes]:
+        """A blob's content as a stream (`stream`)."""
+        return self.stream('cat-file', 'blob', oid)
+
+    def patch_lines(self, path: str, base: str, commit: str | None = None,
+                    ) -> Iterator[DiffLine]:
+        """The added and context lines of one file from `base` to `commit` (None: to
+        the index), read as a stream: git diffs it as text whatever it holds, and
+        a line longer than LINE_PIECE comes in overlapping pieces (`split_lines`)."""
+        if commit is None:
+            cmd = ('diff-index', '--cached', *_STREAM_DIFF_OPTS, base)
+        else:
+            cmd = ('diff-tree', '-r', *_STREAM_DIFF_OPTS, base, commit)
+        chunks = self.stream(*_CONFIG_OPTS, '--literal-pathspecs', *cmd, '--', path)
+        return _stream_hunks(split_lines(chunks, b'\n', LINE_PIECE, PIECE_OVERLAP))
 
     def object_sizes(self, oids: Iterable[str]) -> dict[str, int]:
         """oid -> size in bytes, from one `git cat-file --batch-check`."""

@@ -69,9 +69,10 @@ def root() -> Record:
                      'Secrets file of known, accepted findings (detect-secrets format); '
                      'written by `commit-warden baseline`.'),
         'max_file_bytes': (Int(minimum=1),
-                           'A change adding more than this to a file (a whole file larger than '
-                           'this, when read whole) is reported as skipped, never silently '
-                           'passed.'),
+                           'The most of one file scanned: what a change adds to it, or all of '
+                           'it when read whole. A file over it is a blocking file-skipped '
+                           'finding (`rules:` can make it warn); big files are read as '
+                           'streams, in bounded memory.'),
         'entropy_base64_limit': (Float(0.0, 8.0),
                                  'Shannon entropy a base64-like value must reach for a generic '
                                  'rule to report it.'),

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
+from typing import Protocol
 
 from hooks.userregex import PatternTimeout
 from hooks.userregex import UserRegex
@@ -62,6 +63,18 @@ class Line:
     number: int  # 1-based line number in the file
     text: str    # without the trailing newline
     added: bool  # True: a line the change adds (report findings on it); False: context only
+
+
+class LineLike(Protocol):
+    """What the scanner reads of a line: a Line, or git's DiffLine as it comes
+    (building a Line per line of a big file costs more than scanning it)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def added(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -318,7 +331,7 @@ class Scanner:
         count = len(texts)
         return self._scan(path, _File(range(1, count + 1), texts, [True] * count))
 
-    def scan(self, path: str, lines: Sequence[Line]) -> list[Detection]:
+    def scan(self, path: str, lines: Sequence[LineLike]) -> list[Detection]:
         return self._scan(
             path,
             _File(

@@ -43,7 +43,7 @@ def test_summary_counts_runs_blocks_and_bypasses(
     assert data['blocked_by_hook'] == {'check-credentials': 1, 'commit-warden-ci': 1}
     assert data['findings_by_rule']['check-credentials:github-token'] == 1
     # Only the credential slipped past a local hook; an unsigned commit has no local
-    # rule that would have stopped it, and a skipped file blocks nothing.
+    # rule that would have stopped it, and a finding that blocks nothing is no bypass.
     (bypass,) = data['suspected_bypasses']
     assert bypass['commit'] == 'c' * 40
     assert bypass['rules'] == ['check-credentials:slack-bot-token']

@@ -326,7 +326,7 @@ def test_cli_config_prints_effective_policy(repo: Path, capsys: pytest.CaptureFi
     assert out.startswith('# effective commit-warden policy, from .commit-warden.yaml\n')
     loaded = yaml.safe_load(out)
     assert loaded['hotfixes']['mainline'] == 'trunk'
-    assert loaded['credentials']['max_file_bytes'] == 2_000_000
+    assert loaded['credentials']['max_file_bytes'] == 104_857_600
     # The printed policy is itself a valid policy with the same meaning.
     assert cfg.parse(out, 'printed') == cfg.parse(
         'version: 1\nhotfixes:\n  mainline: trunk\n', 'x')

@@ -6,9 +6,13 @@ each commit's added lines and its message, so a secret added in one commit and
 deleted in the next is still caught.
 
 The package: `engine` (the scan, on every core), `plan` (what to scan of a
-change), `check` (each stage's judgement and its findings), `cache` (per-commit
-results), `baseline` (known findings; `commit-warden baseline`). The detectors
-are hooks/detectors and the prefilter hooks/scan.py.
+change), `content` (what a file's bytes are: text in any UTF encoding, or binary
+content's printable runs; big files as streams), `check` (each stage's judgement
+and its findings), `cache` (per-commit results), `baseline` (known findings;
+`commit-warden baseline`), `detect_secrets_plugin` (the engine as one
+detect-secrets plugin, so detect-secrets keeps the baseline's entries),
+`audit_baseline` (`commit-warden baseline --audit`) and `sweep` (`commit-warden
+scan`). The detectors are hooks/detectors and the prefilter hooks/scan.py.
 """
 from __future__ import annotations
 
@@ -29,9 +33,11 @@ ID = 'check-credentials'
 RULES = {
     'file-skipped': Rule(
         'file-skipped', ID, 'File not scanned',
-        'A file was larger than credentials.max_file_bytes and was not scanned.',
-        'Raise credentials.max_file_bytes, or exclude the file if it cannot hold secrets.',
-        'low'),
+        'A file was not scanned: it is bigger than credentials.max_file_bytes, or its '
+        'content is not in this clone. What was not read cannot pass.',
+        'Exclude the file (credentials.exclude) if it cannot hold secrets, or raise '
+        'credentials.max_file_bytes; fetch missing content. `rules:` can make it warn.',
+        'medium'),
 }
 
 # The checks load the engine on first use: importing this package costs nothing.
@@ -65,8 +71,9 @@ HOOK = Hook(
     id=ID, description=__doc__.split('\n', 1)[0], rules=RULES,
     check_staged=check_staged, check_message=check_message, check_range=check_range,
     rule_ids=rule_ids,
-    commands=(Command('baseline', 'write or update the secrets baseline (no line numbers: '
-                                  'no churn)', 'hooks.credentials.baseline:baseline_main'),
+    commands=(Command('baseline', 'write or merge the secrets baseline (detect-secrets\' '
+                                  'format; matched without line numbers)',
+                      'hooks.credentials.baseline:baseline_main'),
               Command('scan', 'the day-one sweep: every commit of the history (or the '
                               'tree) for credentials; a baseline and a rotation to-do list',
                       'hooks.credentials.sweep:main')),

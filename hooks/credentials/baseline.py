@@ -1,14 +1,37 @@
-"""The secrets baseline: known, accepted findings in detect-secrets' format, keyed
-on (file, hashed secret, type) with no line numbers; `commit-warden baseline`."""
+"""The secrets baseline: known, accepted findings in detect-secrets' format, read
+by commit-warden as (file, hashed secret, type) with no line numbers;
+`commit-warden baseline` writes it so that detect-secrets accepts and keeps it.
+
+What detect-secrets needs, read from its source (1.5): `detect-secrets-hook`
+scans the files it is given with the plugins of `plugins_used` and the filters of
+`filters_used`, blocks anything it finds that is not an entry, and then drops every
+entry of a scanned file that no plugin found again, whatever its type, and rewrites
+the file. A plugin named with a `path` is loaded from that file. So the file lists
+detect-secrets' own plugins *and* commit-warden's engine as a custom plugin
+(hooks/credentials/detect_secrets_plugin.py), and its entries are what both find:
+detect-secrets' (a real `detect-secrets scan` of the index) and commit-warden's.
+
+Writing merges: an entry found again keeps its audit labels (`is_secret`,
+`is_verified`); an entry of a type neither scan looks for stays as it is; an entry
+either scan should have found again but did not stays too, and is counted and
+named (`--prune` removes those). Nothing is dropped without saying so.
+"""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from typing import Literal
+from typing import NamedTuple
 
 from hooks import config as cfg
 from hooks.credentials.engine import Hit
@@ -20,27 +43,102 @@ from hooks.errors import FatalError
 from hooks.findings import boundary
 from hooks.git import Repo
 from hooks.state import write_atomic
-from hooks.version import version
+
+PLUGIN_NAME = 'CommitWardenDetector'
+PLUGIN_FILE = Path(__file__).with_name('detect_secrets_plugin.py')
+VERIFY_FILTER = 'detect_secrets.filters.common.is_ignored_due_to_verification_policies'
+# detect-secrets' GitHubTokenDetector reports its regex's capture group, the prefix
+# alone, so its entries for GitHub tokens hash `ghp` (or gho, ...) whichever token it
+# was. Such an entry cannot say which token was accepted: commit-warden does not
+# take it for any token (hooks/credentials/check.py says so in the finding).
+GITHUB_TYPE = 'GitHub Token'
+DS_GITHUB_PREFIX_HASHES = frozenset(
+    hashlib.sha1(p.encode(), usedforsecurity=False).hexdigest()
+    for p in ('ghp', 'gho', 'ghu', 'ghs', 'ghr'))
+_SHOWN = 10  # entries named in the summary before "and N more"
+
+Key = tuple[str, str, str]   # (filename, hashed_secret, type)
+Entry = dict[str, Any]
+
+
+class BaselineChange(NamedTuple):
+    """What writing the baseline did, for the user to read."""
+
+    path: Path
+    entries: int                 # entries in the file written
+    added: int                   # entries that were not in it before
+    found_again: int             # entries that were, and were found again
+    stale: tuple[str, ...]       # 'file: type' of entries not found again
+    pruned: bool                 # the stale entries were removed (else kept)
+    foreign: int                 # entries of types neither scan looks for, kept as they are
+    notes: tuple[str, ...] = ()  # anything else the user must know
+
+    def summary(self, rel: str) -> list[str]:
+        lines = [f'{rel}: {self.entries} known finding{"s" * (self.entries != 1)} recorded '
+                 f'({self.added} new, {self.found_again} found again); review them, then '
+                 f'`git add {rel}`']
+        if self.foreign:
+            lines.append(f'{rel}: {self.foreign} entr{"ies" if self.foreign != 1 else "y"} '
+                         'of types neither commit-warden nor detect-secrets looked for, '
+                         'kept as they are')
+        if self.stale:
+            n = len(self.stale)
+            what = (f'{n} entr{"ies" if n != 1 else "y"} not found again in the index '
+                    f'(the secret was removed, or a plugin or filter changed)')
+            lines.append(f'{rel}: {what}: ' + ('removed (--prune)' if self.pruned else
+                                                'kept; `--prune` removes them'))
+            counts = Counter(self.stale)
+            lines += [f'  {s}' + (f' ({c} entries)' if c > 1 else '')
+                      for s, c in list(counts.items())[:_SHOWN]]
+            if len(counts) > _SHOWN:
+                lines.append(f'  … and {sum(list(counts.values())[_SHOWN:])} more')
+        lines += [f'note: {n}' for n in self.notes]
+        return lines
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def _invalid(source: str, why: str) -> FatalError:
+    return FatalError(
+        f'{source}: not a secrets baseline (expected JSON with "results": {{path: '
+        f'[{{"hashed_secret", "type"}}]}}): {why}; regenerate it with '
+        '`commit-warden baseline`')
+
+
+def parse_baseline(data: bytes | str, source: str) -> dict[str, Any]:
+    """The baseline document, checked for the shape both tools rely on."""
+    try:
+        doc = json.loads(data)
+    except ValueError as e:
+        raise _invalid(source, f'{type(e).__name__} at line {getattr(e, "lineno", "?")}') from e
+    if not isinstance(doc, dict) or not isinstance(doc.get('results'), dict):
+        raise _invalid(source, 'no "results" object')
+    for path, entries in doc['results'].items():
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and isinstance(e.get('hashed_secret'), str)
+                and isinstance(e.get('type'), str) for e in entries):
+            raise _invalid(source, f'the entries of {json.dumps(path)} are not a list of '
+                                   'objects with "hashed_secret" and "type"')
+    for key in ('plugins_used', 'filters_used'):
+        if key in doc and not (isinstance(doc[key], list) and all(
+                isinstance(p, dict) for p in doc[key])):
+            raise _invalid(source, f'"{key}" is not a list of objects')
+    return doc
 
 
 def load_baseline(data: bytes | None, source: str) -> set[tuple[str, str, str]]:
-    """(path, hashed_secret, type) triples accepted as known; detect-secrets' format."""
+    """(path, hashed_secret, type) triples accepted as known; detect-secrets' format.
+
+    Line numbers are ignored: moving a known secret never makes it new. An entry a
+    person audited as a real secret (`"is_secret": true`) accepts nothing.
+    """
     if data is None:
         return set()
-    try:
-        doc = json.loads(data)
-        results = doc['results']
-        known = {(path, e['hashed_secret'], e['type'])
-                 for path, entries in results.items() for e in entries
-                 if e.get('is_secret') is not True}
-        if not all(isinstance(h, str) and isinstance(t, str) for _, h, t in known):
-            raise TypeError('hashed_secret and type must be strings')
-        return known
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise FatalError(
-            f'{source}: not a secrets baseline (expected JSON with "results": {{path: '
-            f'[{{"hashed_secret", "type"}}]}}): {type(e).__name__}; regenerate it with '
-            '`commit-warden baseline`') from e
+    doc = parse_baseline(data, source)
+    return {(path, e['hashed_secret'], e['type'])
+            for path, entries in doc['results'].items() for e in entries
+            if e.get('is_secret') is not True}
 
 
 def read_baseline(repo: Repo, config: cfg.Config, policy_ref: str | None) -> bytes | None:
@@ -50,80 +148,419 @@ def read_baseline(repo: Repo, config: cfg.Config, policy_ref: str | None) -> byt
     return cfg.read_inside(repo, path, 'credentials.baseline')
 
 
-def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) -> tuple[Path, int]:
-    """Scan every file in the index and record what is found, without line numbers."""
+def _read_existing(target: Path) -> dict[str, Any] | None:
+    if not os.path.lexists(target):
+        return None
+    try:
+        data = cfg.read_regular(target, 'the secrets baseline')   # a FIFO would hang
+    except cfg.ConfigError as e:
+        raise FatalError(str(e)) from e
+    try:
+        return parse_baseline(data, str(target))
+    except FatalError as e:
+        raise FatalError(f'{e}\n(nothing was written: fix the file or move it away)') from e
+
+
+# --- detect-secrets' settings ----------------------------------------------------
+
+
+def default_settings(creds: cfg.CredentialsConfig) -> tuple[list[Entry], list[Entry]]:
+    """(plugins_used, filters_used) as `detect-secrets scan --no-verify` writes them,
+    with the entropy limits of the policy (commit-warden's and detect-secrets'
+    defaults are the same)."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.settings import Settings
+
+    plugins = []
+    plugin_class: Any
+    for plugin_class in get_mapping_from_secret_type_to_class().values():
+        if not plugin_class.__module__.startswith('detect_secrets.plugins.'):
+            continue   # only its own: a custom plugin is listed where a person put it
+        entry = dict(plugin_class().json())
+        if entry['name'] == 'Base64HighEntropyString':
+            entry['limit'] = creds.entropy_base64_limit
+        elif entry['name'] == 'HexHighEntropyString':
+            entry['limit'] = creds.entropy_hex_limit
+        plugins.append(entry)
+    settings = Settings()
+    filters = [{'path': path} for path in settings.filters
+               if path not in settings.DEFAULT_FILTERS]
+    return (sorted(plugins, key=lambda p: str(p['name']).lower()),
+            sorted(filters, key=lambda f: str(f['path']).lower()))
+
+
+def _resolve_plugin_path(value: object, root: Path) -> Path | None:
+    if not isinstance(value, str) or not value.startswith('file://'):
+        return None
+    path = Path(value[len('file://'):])
+    return path if path.is_absolute() else root / path
+
+
+def plugin_path(root: Path, plugins: Sequence[Entry], override: str | None = None,
+                ) -> tuple[str, str | None]:
+    """Where detect-secrets is told to load commit-warden's plugin from, and a note
+    if that path will not be the same on other machines.
+
+    An existing entry whose file is there is kept (someone may have pointed it at a
+    path every machine has); else this installation's file, relative to the
+    repository when it lies inside it, as detect-secrets reads relative paths from
+    the directory it runs in (pre-commit runs it at the top level).
+    """
+    if override:
+        return (override if override.startswith('file://') else f'file://{override}'), None
+    for p in plugins:
+        if p.get('name') == PLUGIN_NAME:
+            found = _resolve_plugin_path(p.get('path'), root)
+            if found is not None and found.is_file():
+                return str(p['path']), None
+    here = PLUGIN_FILE.resolve()
+    for base in (root, root.resolve()):
+        try:
+            return f'file://{here.relative_to(base).as_posix()}', None
+        except ValueError:
+            continue
+    return f'file://{here}', (
+        f'detect-secrets will load commit-warden\'s plugin from {here}, outside the '
+        'repository: where commit-warden is installed elsewhere, detect-secrets stops with '
+        '"No such file or directory" (it changes nothing). Name a path every machine '
+        'has with `--plugin-path`.')
+
+
+def _settings(old: dict[str, Any] | None, creds: cfg.CredentialsConfig, root: Path,
+              override: str | None) -> tuple[str, list[Entry], list[Entry], str | None]:
+    """(version, plugins_used, filters_used, note): the existing file's where it has
+    them (a person chose them), detect-secrets' defaults where it does not."""
+    from detect_secrets.__version__ import VERSION
+
+    old = old or {}
+    version = old.get('version') if isinstance(old.get('version'), str) else VERSION
+    defaults: tuple[list[Entry], list[Entry]] | None = None
+    plugins = [dict(p) for p in old.get('plugins_used') or ()]
+    filters = [dict(f) for f in old.get('filters_used') or ()]
+    if not [p for p in plugins if p.get('name') != PLUGIN_NAME]:
+        defaults = default_settings(creds)
+        plugins = [*defaults[0], *plugins]
+    if not filters:
+        filters = (defaults or default_settings(creds))[1]
+    path, note = plugin_path(root, plugins, override)
+    plugins = [p for p in plugins if p.get('name') != PLUGIN_NAME]
+    plugins.append({'name': PLUGIN_NAME, 'path': path})
+    plugins.sort(key=lambda p: str(p.get('name', '')).lower())
+    return str(version), plugins, filters, note
+
+
+# --- entries and the merge ---------------------------------------------------------
+
+
+def _entry(secret_type: str, filename: str, hashed: str, *, line: int | None = None,
+           is_verified: bool = False) -> Entry:
+    # detect-secrets' own key order (PotentialSecret.json), so its rewrite is no diff.
+    entry: Entry = {'type': secret_type, 'filename': filename, 'hashed_secret': hashed,
+                    'is_verified': is_verified}
+    if line:
+        entry['line_number'] = line
+    return entry
+
+
+def _key(filename: str, e: Entry) -> Key:
+    return filename, str(e['hashed_secret']), str(e['type'])
+
+
+def hit_entries(hits: Iterable[Hit]) -> list[Entry]:
+    """One entry per (file, hashed secret, type) of commit-warden's hits, at the
+    first line it was found on."""
+    first: dict[Key, Hit] = {}
+    for h in hits:
+        key = (h.path, h.hashed_secret, h.secret_type)
+        if key not in first or h.line < first[key].line:
+            first[key] = h
+    return [_entry(h.secret_type, h.path, h.hashed_secret, line=h.line) for h in first.values()]
+
+
+class Merged(NamedTuple):
+    results: dict[str, list[Entry]]
+    added: int
+    found_again: int
+    stale: tuple[str, ...]
+    foreign: int
+
+
+def _order(e: Entry) -> tuple[int, str, str]:
+    line = e.get('line_number')
+    return (line if isinstance(line, int) else 0, str(e['hashed_secret']), str(e['type']))
+
+
+def merge_results(old: dict[str, list[Entry]] | None, found: Iterable[Entry], *,
+                  looked_for: Callable[[str, str], bool], line_numbers: bool,
+                  prune: bool = False) -> Merged:
+    """The new `results`: every entry found, with what the old file said of it
+    (audit labels, anything else it carried), and the old entries not found again:
+    kept as they are where no scan looked for them (`looked_for(file, type)` is
+    false), kept and named (or, with `prune`, removed and named) where one did."""
+    fresh: dict[Key, Entry] = {}
+    for e in found:
+        key = _key(str(e['filename']), e)
+        if key in fresh:
+            lines = [x for x in (fresh[key].get('line_number'), e.get('line_number')) if x]
+            if lines:
+                fresh[key]['line_number'] = min(lines)
+        else:
+            fresh[key] = dict(e)
+    old_entries = {_key(path, e): e for path, entries in (old or {}).items() for e in entries}
+    results: dict[str, list[Entry]] = {}
+    stale: list[str] = []
+    foreign = 0
+    for key, e in fresh.items():
+        before = old_entries.get(key)
+        if before is not None:
+            # What the old entry says wins, except that a verification never un-happens
+            # and the line is where the secret is now.
+            merged = {**e, **before, 'filename': key[0],
+                      'is_verified': bool(before.get('is_verified') or e.get('is_verified'))}
+            if e.get('line_number'):
+                merged['line_number'] = e['line_number']
+            e = merged
+        results.setdefault(key[0], []).append(e)
+    for key, e in old_entries.items():
+        if key in fresh:
+            continue
+        if looked_for(key[0], key[2]):
+            stale.append(f'{key[0]}: {key[2]}')
+            if prune:
+                continue
+        else:
+            foreign += 1
+        results.setdefault(key[0], []).append(dict(e))
+    for entries in results.values():
+        for e in entries:
+            if not line_numbers:
+                e.pop('line_number', None)
+        entries.sort(key=_order)
+    return Merged({p: results[p] for p in sorted(results)},
+                  added=sum(1 for k in fresh if k not in old_entries),
+                  found_again=sum(1 for k in fresh if k in old_entries),
+                  stale=tuple(sorted(stale)), foreign=foreign)
+
+
+def _has_line_numbers(old: dict[str, Any] | None) -> bool:
+    return any('line_number' in e for entries in ((old or {}).get('results') or {}).values()
+               for e in entries)
+
+
+def _write(target: Path, old: dict[str, Any] | None, version: str, plugins: list[Entry],
+           filters: list[Entry], results: dict[str, list[Entry]]) -> None:
+    doc = {'version': version, 'plugins_used': plugins, 'filters_used': filters,
+           'results': results}
+    # Whatever else the old file held (detect-secrets' `generated_at`) stays as it was.
+    doc.update({k: v for k, v in (old or {}).items() if k not in doc})
+    write_atomic(target, json.dumps(doc, indent=2) + '\n')
+
+
+# --- scanning ------------------------------------------------------------------------
+
+
+def commit_warden_types(config: cfg.CredentialsConfig) -> frozenset[str]:
+    """Every type commit-warden's scan can report."""
+    from hooks.detectors import plugin_classes
+
+    types = {cls.secret_type for cls in plugin_classes()}
+    return frozenset(types | ({'Prohibited Pattern'} if config.extra_patterns else set()))
+
+
+def detect_secrets_scan(repo: Repo, index: dict[str, tuple[str, str]], version: str,
+                        plugins: Sequence[Entry], filters: Sequence[Entry],
+                        baseline_name: str) -> tuple[dict[str, list[Entry]], frozenset[str]]:
+    """detect-secrets' own findings in the index, through its own CLI (`detect-secrets
+    scan --all-files --no-verify --baseline`), and the types its plugins report.
+
+    The files are written out as the index holds them (what its hook sees under
+    pre-commit) into a directory under .git/commit-warden/, removed afterwards.
+    commit-warden's plugin is left out (its findings are known exactly already), and
+    so is network verification (it can only remove findings).
+    """
+    import tempfile
+
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    names = {str(p.get('name')) for p in plugins if 'path' not in p}
+    mapping: dict[str, Any] = get_mapping_from_secret_type_to_class()
+    types = frozenset(t for t, c in mapping.items() if c.__name__ in names)
+    # detect-secrets' hook skips any file named like its baseline (pre-commit passes
+    # `--baseline .secrets.baseline`): so does this scan.
+    entries = {p: e for p, e in index.items()
+               if e[0] in ('100644', '100755') and p.rsplit('/', 1)[-1] != baseline_name}
+    repo.state_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix='baseline-scan-', dir=repo.state_dir) as tmp:
+        tree = Path(tmp, 'tree')
+        tree.mkdir()
+        by_oid: dict[str, list[str]] = {}
+        for path, (_, oid) in entries.items():
+            by_oid.setdefault(oid, []).append(path)
+        for oid, data in repo.read_blobs(by_oid):
+            for path in by_oid[oid]:
+                out = tree / path
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(data)
+        settings = Path(tmp, baseline_name)
+        settings.write_text(json.dumps({
+            'version': version,
+            'plugins_used': [p for p in plugins if p.get('name') != PLUGIN_NAME],
+            'filters_used': [f for f in filters if f.get('path') != VERIFY_FILTER],
+            'results': {},
+        }))
+        proc = subprocess.run(
+            [sys.executable, '-m', 'detect_secrets', 'scan', '--all-files', '--no-verify',
+             '--baseline', str(settings), '.'],
+            cwd=tree, capture_output=True, text=True, errors='replace', check=False)
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ['(no message)'])[-1]
+            raise FatalError(f'detect-secrets could not scan with the baseline\'s settings '
+                             f'(exit {proc.returncode}): {last[:300]}; nothing was written')
+        doc = json.loads(settings.read_text())
+    results = {os.path.normpath(p).replace(os.sep, '/'): v for p, v in doc['results'].items()}
+    return results, types
+
+
+class _Scope(NamedTuple):
+    """What a run scanned: which files, and which types each side reports."""
+
+    in_index: frozenset[str]
+    commit_warden_files: frozenset[str]
+    commit_warden_types: frozenset[str]
+    detect_secrets_types: frozenset[str]
+
+    def looked_for(self, path: str, secret_type: str) -> bool:
+        if path not in self.in_index:
+            return True   # the file is gone: so is the secret
+        return ((secret_type in self.commit_warden_types and path in self.commit_warden_files)
+                or secret_type in self.detect_secrets_types)
+
+
+def update_baseline(repo: Repo, config: cfg.Config, output: str | None = None, *,
+                    prune: bool = False, line_numbers: bool | None = None,
+                    plugin_file: str | None = None, detect_secrets: bool = True,
+                    ) -> BaselineChange:
+    """Scan every file in the index with commit-warden (and detect-secrets) and merge
+    what is found into the baseline; see the module's docstring.
+
+    `line_numbers`: None keeps the existing file's choice (a new file has none);
+    detect-secrets' interactive audit needs them, commit-warden never reads them.
+    """
     creds = config.credentials
     # --output is the user's to choose; the policy's path must stay in the repository.
-    target = repo.root / output if output else Path(cfg.inside(repo, creds.baseline,
-                                                               'credentials.baseline'))
-    plan = plan_whole(repo, sorted(repo.ls_files()), creds)
-    hits = scan_work(scan_options(creds), plan.work, Salt(repo))
-    return target, save_baseline(target, hits)
+    target = repo.root / output if output else Path(
+        cfg.inside(repo, creds.baseline, 'credentials.baseline'))
+    old = _read_existing(target)
+    version, plugins, filters, note = _settings(old, creds, repo.root, plugin_file)
+    index = repo.ls_files()
+    plan = plan_whole(repo, sorted(index), creds)
+    found = hit_entries(scan_work(scan_options(creds), plan.work, Salt(repo)))
+    ds_types: frozenset[str] = frozenset()
+    if detect_secrets:
+        ds_results, ds_types = detect_secrets_scan(repo, index, version, plugins, filters,
+                                                   target.name)
+        found += [_entry(str(e['type']), path, str(e['hashed_secret']),
+                         line=e.get('line_number'))
+                  for path, entries in ds_results.items() for e in entries]
+    scope = _Scope(frozenset(index), frozenset(w.path for w in plan.work),
+                   commit_warden_types(creds), ds_types)
+    merged = merge_results(old['results'] if old else None, found,
+                           looked_for=scope.looked_for, prune=prune,
+                           line_numbers=_has_line_numbers(old) if line_numbers is None
+                           else line_numbers)
+    _write(target, old, version, plugins, filters, merged.results)
+    notes = [note] if note else []
+    if not detect_secrets:
+        notes.append('detect-secrets was not run (--no-detect-secrets): its hook will still '
+                     'block what its own plugins find')
+    return BaselineChange(target, sum(len(v) for v in merged.results.values()), merged.added,
+                          merged.found_again, merged.stale, prune and bool(merged.stale),
+                          merged.foreign, tuple(notes))
 
 
-def save_baseline(target: Path, hits: Iterable[Hit], *, keep: bool = False) -> int:
-    """Write the baseline at `target` with an entry per (file, hashed secret, type) of
-    `hits`; returns how many entries it holds.
+def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) -> tuple[Path, int]:
+    """Scan every file in the index and merge what is found into the baseline; returns
+    the file and how many entries it holds."""
+    change = update_baseline(repo, config, output)
+    return change.path, change.entries
 
-    What a person decided about an entry (`is_secret`, from `detect-secrets audit`)
-    is kept. `keep`: the file's other entries stay too (a sweep of part of the
-    history adds to the baseline, it does not replace it).
+
+def save_baseline(target: Path, hits: Iterable[Hit], *, keep: Literal[True] = True,
+                  repo: Repo | None = None, config: cfg.Config | None = None) -> int:
+    """Add an entry for each of `hits` (say, a sweep of the history) to the baseline at
+    `target`, written so detect-secrets accepts it; returns how many entries it holds.
+
+    Every entry already there stays, with its audit labels (`keep` is always true:
+    merging never drops an entry). detect-secrets' own scan is not run: these hits
+    need not be in today's files.
     """
-    try:
-        old = json.loads(cfg.read_regular(target, 'the secrets baseline'))
-        old_results = old.get('results', {}) if isinstance(old, dict) else {}
-    except (cfg.ConfigError, ValueError):
-        old_results = {}
-    if not isinstance(old_results, dict):
-        old_results = {}
-    results: dict[str, list[dict[str, Any]]] = {}
-    if keep:
-        for path, entries in old_results.items():
-            if isinstance(path, str) and isinstance(entries, list):
-                results[path] = [e for e in entries if isinstance(e, dict)]
-    for h in sorted(hits, key=lambda h: (h.path, h.secret_type, h.hashed_secret)):
-        entry: dict[str, Any] = {'type': h.secret_type, 'filename': h.path,
-                                 'hashed_secret': h.hashed_secret, 'is_verified': False}
-        previous = old_results.get(h.path)
-        for prev in previous if isinstance(previous, list) else []:
-            if isinstance(prev, dict) and (prev.get('hashed_secret'), prev.get('type')) == (
-                    h.hashed_secret, h.secret_type):
-                # Keep what a person decided about it (detect-secrets audit).
-                entry.update({k: v for k, v in prev.items() if k in ('is_secret',)})
-        bucket = results.setdefault(h.path, [])
-        if not any((e.get('hashed_secret'), e.get('type')) == (h.hashed_secret, h.secret_type)
-                   for e in bucket):
-            bucket.append(entry)
-    doc = {
-        'version': '1.5.0',
-        'plugins_used': [],
-        'filters_used': [],
-        'results': {path: results[path] for path in sorted(results)},
-        'generator': f'commit-warden {version()}; entries keyed on (filename, '
-                     'hashed_secret, type), no line numbers',
-    }
-    write_atomic(target, json.dumps(doc, indent=2, sort_keys=True) + '\n')
-    return sum(len(v) for v in results.values())
+    del keep
+    creds = (config or cfg.Config()).credentials
+    root = repo.root if repo is not None else target.parent
+    old = _read_existing(target)
+    version, plugins, filters, _ = _settings(old, creds, root, None)
+    merged = merge_results(old['results'] if old else None, hit_entries(hits),
+                           looked_for=lambda path, secret_type: False,
+                           line_numbers=_has_line_numbers(old))
+    _write(target, old, version, plugins, filters, merged.results)
+    return sum(len(v) for v in merged.results.values())
 
 
 def baseline_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog='commit-warden baseline',
-        description='Write or update the secrets baseline from every file in the index. '
-                    'Entries carry no line numbers, so moving code never changes it and '
-                    'two branches never conflict on it.')
+        description='Write or update the secrets baseline from every file in the index, '
+                    'in detect-secrets\' format: its hook and audit accept it, and an '
+                    'existing detect-secrets baseline is merged, never replaced. '
+                    'commit-warden matches entries without line numbers, so moving code '
+                    'never re-flags a known secret.')
     parser.add_argument('--config', metavar='PATH', help='policy file')
     parser.add_argument('--output', metavar='PATH',
                         help='where to write it (default: credentials.baseline)')
+    parser.add_argument('--prune', action='store_true',
+                        help='remove the entries that were not found again (default: keep '
+                             'them, and name them)')
+    lines = parser.add_mutually_exclusive_group()
+    lines.add_argument('--line-numbers', dest='line_numbers', action='store_true',
+                       default=None,
+                       help='record line numbers (detect-secrets\' interactive audit needs '
+                            'them; default: as the existing file does, none in a new one)')
+    lines.add_argument('--no-line-numbers', dest='line_numbers', action='store_false',
+                       help='record none (no churn when code moves)')
+    parser.add_argument('--plugin-path', metavar='PATH',
+                        help='where detect-secrets should load commit-warden\'s plugin from, '
+                             'as every machine that runs it sees the file (default: this '
+                             'installation\'s hooks/credentials/detect_secrets_plugin.py)')
+    parser.add_argument('--no-detect-secrets', dest='detect_secrets', action='store_false',
+                        help='do not run detect-secrets\' own plugins over the index (then '
+                             'its hook blocks what they find)')
+    audit = parser.add_argument_group(
+        'audit', 'label the entries with detect-secrets\' own audit, which cannot read '
+                 'commit-warden\'s entries by itself (Yelp/detect-secrets#611)')
+    audit.add_argument('--audit', action='store_true',
+                       help='label each entry interactively (detect-secrets saves the labels; '
+                            'needs a baseline with line numbers); nothing else is written')
+    audit.add_argument('--stats', action='store_true',
+                       help='with --audit: print the statistics of the labels instead')
+    audit.add_argument('--json', action='store_true', help='with --stats: as JSON')
     args = parser.parse_args(argv)
+    if (args.stats or args.json) and not args.audit:
+        parser.error('--stats and --json go with --audit')
 
     def run() -> int:
         repo = Repo.discover()
         config = cfg.load(repo, path=args.config)
-        path, count = write_baseline(repo, config, args.output)
-        rel = os.path.relpath(path, repo.root)
-        print(f'{rel}: {count} known finding{"s" * (count != 1)} recorded; review them, '
-              f'then `git add {rel}`')
+        if args.audit:
+            from hooks.credentials.audit_baseline import audit as audit_entries
+
+            return audit_entries(str(repo.root / (args.output or config.credentials.baseline)),
+                                 stats=args.stats, as_json=args.json)
+        change = update_baseline(repo, config, args.output, prune=args.prune,
+                                 line_numbers=args.line_numbers,
+                                 plugin_file=args.plugin_path,
+                                 detect_secrets=args.detect_secrets)
+        for line in change.summary(os.path.relpath(change.path, repo.root)):
+            print(line)
         return 0
 
     return boundary('commit-warden baseline', run)

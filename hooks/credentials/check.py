@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from hooks import config as cfg
 from hooks.credentials import RULES as RULES_STATIC
+from hooks.credentials.baseline import DS_GITHUB_PREFIX_HASHES
+from hooks.credentials.baseline import GITHUB_TYPE
 from hooks.credentials.baseline import load_baseline
 from hooks.credentials.baseline import read_baseline
 from hooks.credentials.cache import RangeCache
@@ -22,10 +24,10 @@ from hooks.credentials.engine import scan_work
 from hooks.credentials.fixes import Place
 from hooks.credentials.fixes import fix_text
 from hooks.credentials.fixes import rotate
-from hooks.credentials.plan import is_binary
-from hooks.credentials.plan import lines_of
+from hooks.credentials.plan import STREAM_BYTES
 from hooks.credentials.plan import plan_commits
 from hooks.credentials.plan import plan_staged
+from hooks.credentials.plan import work_of
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import fingerprint
@@ -58,10 +60,10 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
     skipped: list[Finding] = []
     if todo:
         options = scan_options(creds)
-        plan = plan_commits(repo, [(cc.commit, cc.files) for cc in repo.commit_changes(todo)],
-                            creds)
+        changes = repo.commit_changes(todo, big_file_bytes=STREAM_BYTES)
+        plan = plan_commits(repo, [(cc.commit, cc.files) for cc in changes], creds)
         work: list[Work] = list(plan.work)
-        skipped.extend(plan.skipped)
+        skipped = plan.skipped  # fills in further as the plan's streams are scanned
         if creds.scan_messages:
             for info in repo.commit_infos(todo):
                 # A committed message has no comments left: every line is judged.
@@ -130,8 +132,7 @@ def held_at(repo: Repo, ref: str, hits: Sequence[Hit],
     if not paths:
         return set()
     entries = repo.ls_tree(ref, paths)
-    work = [Work(p, lines_of(data)) for p, data in _blobs(repo, entries)
-            if not is_binary(data)]
+    work = [work_of(p, data) for p, data in _blobs(repo, entries)]
     found = scan_work(scan_options(config), work, Salt(repo))
     return {(h.path, h.baseline_key) for h in found}
 
@@ -142,6 +143,20 @@ def _blobs(repo: Repo, entries: dict[str, tuple[str, str]]) -> list[tuple[str, b
     return [(p, blobs[oid]) for p, oid in wanted.items() if oid in blobs]
 
 
+def _prefix_note(f: Finding, h: Hit, known: set[tuple[str, str, str]]) -> Finding:
+    """Why a detect-secrets entry for a GitHub token in the same file does not cover
+    this one: detect-secrets hashes only the token's prefix, so its entry accepts
+    every token of that kind in the file, and commit-warden will not."""
+    if h.secret_type != GITHUB_TYPE or not any(
+            (h.path, p, GITHUB_TYPE) in known for p in DS_GITHUB_PREFIX_HASHES):
+        return f
+    return f._replace(message=(
+        f'{f.message}\nthe baseline\'s detect-secrets entry for a GitHub token in this file '
+        'does not cover it: detect-secrets hashes only the prefix (`ghp`), so its entry '
+        'cannot say which token was accepted; if this one is known, record it with '
+        '`commit-warden baseline`'))
+
+
 def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
              place: Callable[[Hit], Place], public: Sequence[str] = ()) -> Outcome:
     creds = ctx.config.credentials
@@ -150,7 +165,8 @@ def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
         keys = salted(known, Salt(ctx.repo))
         hits = [h for h in hits if (h.path, h.baseline_key, h.secret_type) not in keys]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
-    findings = [to_finding(h, place(h)) for h in hits] + list(skipped)
+    findings = [_prefix_note(to_finding(h, place(h)), h, known) for h in hits]
+    findings += skipped
     return Outcome(findings, notes=list(public), rules=rules_for(hits))
 
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import NamedTuple
 
 from hooks import config as cfg
+from hooks.credentials.content import Source
 from hooks.findings import fingerprint
 from hooks.findings import mask
+from hooks.git import DiffLine
 from hooks.git import Repo
+from hooks.scan import FOLLOWING
 from hooks.scan import Detection
-from hooks.scan import Line
+from hooks.scan import LineLike
 from hooks.scan import Scanner
 from hooks.scan import ScanOptions
 from hooks.userregex import UserRegex
@@ -27,14 +32,25 @@ ID = 'check-credentials'
 MESSAGE_PATH = '<commit message>'
 # Scans bigger than this are spread over every core.
 PARALLEL_BYTES = 1_000_000
+# A file read as a stream is scanned this much text at a time; each batch after
+# the first starts with the last lines of the one before, as context, so a rule
+# that reads the lines around a secret (a key's header, a YAML name) sees them.
+BATCH_BYTES = 1 << 21
+BATCH_CONTEXT = FOLLOWING + 1
+# Binary content holds names like `password` beside bytes that are no secret: only
+# rules for a known token format (every provider's, private keys, the policy's own
+# patterns) judge its printable runs.
+GENERIC = 'Generic'
 
 
 class Work(NamedTuple):
-    """One file's worth of text to scan."""
+    """One file's worth of text to scan: its lines, or where to read them as a stream."""
 
     path: str
-    lines: tuple[Line, ...]
+    lines: Sequence[LineLike]
     commit: str | None = None
+    binary: bool = False          # printable runs of binary content
+    source: Source | None = None  # lines read when scanned, in batches (`lines` is empty)
 
 
 class Hit(NamedTuple):
@@ -149,43 +165,113 @@ def scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt,
                 public: list[str] | None = None) -> list[Hit]:
     hits = []
     for w in work:
+        if w.source is not None:
+            hits.extend(_unique(h for batch in _batches(w)
+                                for h in scan_serial(scanner, [batch], salt, public)))
+            continue
         for d in scanner.scan(w.path, w.lines):
-            hits.append(_to_hit(d, w.path, w.commit, salt))
+            if not (w.binary and d.provider == GENERIC):
+                hits.append(_to_hit(d, w.path, w.commit, salt))
         if public is not None and scanner.public_matches:
             public.extend(public_note(m, w.commit) for m in scanner.public_matches)
         scanner.public_matches.clear()
     return hits
 
 
+def _batches(w: Work) -> Iterator[Work]:
+    """A streamed file's lines as Work of about BATCH_BYTES each (bounded memory)."""
+    assert w.source is not None
+    batch: list[LineLike] = []
+    size = 0
+    fresh = False  # whether the batch holds a line the last one did not
+    for line in w.source.lines():
+        batch.append(line)
+        fresh = True
+        size += len(line.text)
+        if size >= BATCH_BYTES:
+            yield w._replace(lines=batch, source=None)
+            batch = [DiffLine(x.number, x.text, False) for x in batch[-BATCH_CONTEXT:]]
+            size = sum(len(x.text) for x in batch)
+            fresh = False
+    if fresh:
+        yield w._replace(lines=batch, source=None)
+
+
+def _unique(hits: Iterable[Hit]) -> list[Hit]:
+    """A streamed file's hits once each: the batches' context lines and a long line's
+    overlapping pieces are read twice."""
+    return list({(h.commit, h.path, h.line, h.rule, h.hashed_secret): h for h in hits}.values())
+
+
 def scan_work(options: ScanOptions, work: list[Work], salt: Salt,
               public: list[str] | None = None) -> list[Hit]:
     """Every hit in `work`; values passed as public are described in `public`."""
-    size = sum(len(line.text) for w in work for line in w.lines)
+    eager = [w for w in work if w.source is None]
+    streams = [w for w in work if w.source is not None]
+    size = sum(len(line.text) for w in eager for line in w.lines)
+    # A patch read as a stream usually adds a few lines to a big file: not counted.
+    size += sum(w.source.size for w in streams
+                if w.source is not None and w.source.kind != 'patch')
     cores = os.cpu_count() or 1
-    if size < PARALLEL_BYTES or cores < 2 or len(work) < 2:
+    if size < PARALLEL_BYTES or cores < 2 or len(eager) + 2 * len(streams) < 2:
         return scan_serial(Scanner(options), work, salt, public)
+    return _scan_parallel(options, eager, streams, salt, cores, public)
+
+
+class _Item(NamedTuple):
+    chunk: list[Work]
+    done: int       # files it completes
+    streamed: bool  # a streamed file's batch (or its end)
+
+
+def _scan_parallel(options: ScanOptions, eager: list[Work], streams: list[Work], salt: Salt,
+                   cores: int, public: list[str] | None) -> list[Hit]:
     # Interleave big and small files so every chunk costs about the same.
-    ordered = sorted(work, key=lambda w: -sum(len(x.text) for x in w.lines))
+    ordered = sorted(eager, key=lambda w: -sum(len(x.text) for x in w.lines))
     nchunks = cores * 4
-    chunks = [ordered[i::nchunks] for i in range(nchunks)]
+    chunks = [c for c in (ordered[i::nchunks] for i in range(nchunks)) if c]
+    import collections
     import multiprocessing
+    from concurrent.futures import Future
     from concurrent.futures import ProcessPoolExecutor
+
+    def todo() -> Iterator[_Item]:
+        for chunk in chunks:
+            yield _Item(chunk, len(chunk), False)
+        for w in streams:
+            for batch in _batches(w):
+                yield _Item([batch], 0, True)
+            yield _Item([], 1, True)
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
-    todo = [c for c in chunks if c]
-    progress = _Progress(sum(len(c) for c in todo))
+    progress = _Progress(len(eager) + len(streams))
     hits: list[Hit] = []
-    with ProcessPoolExecutor(cores, mp_context=ctx, initializer=_init_worker,
-                             initargs=(options,)) as pool:
-        for chunk, (found, passed) in zip(
-                todo, pool.map(_scan_chunk, todo, [salt] * len(todo)), strict=True):
-            hits.extend(found)
+    streamed: list[Hit] = []
+    # A stream's batches are read as the workers take them: a few in flight, never all.
+    pending: collections.deque[
+        tuple[_Item, Future[tuple[list[Hit], list[str]]] | None]] = collections.deque()
+
+    def collect() -> None:
+        item, future = pending.popleft()
+        if future is not None:
+            found, passed = future.result()
+            (streamed if item.streamed else hits).extend(found)
             if public is not None:
                 public.extend(passed)
-            progress.advance(len(chunk))
+        progress.advance(item.done)
+
+    with ProcessPoolExecutor(cores, mp_context=ctx, initializer=_init_worker,
+                             initargs=(options,)) as pool:
+        for item in todo():
+            pending.append((item, pool.submit(_scan_chunk, item.chunk, salt)
+                            if item.chunk else None))
+            while len(pending) > 2 * cores:
+                collect()
+        while pending:
+            collect()
     progress.done()
-    return hits
+    return hits + _unique(streamed)
 
 
 class _Progress:

@@ -412,7 +412,7 @@ def _run(args: argparse.Namespace, formats: list[str], outputs: list[str]) -> in
     items = todo_items(repo, hits, order, held, known)
     if args.baseline is not None:
         target = repo.root / (args.baseline or creds.baseline)
-        count = save_baseline(target, hits, keep=True)
+        count = save_baseline(target, hits, keep=True, repo=repo, config=config)
         rel = os.path.relpath(target, repo.root)
         notes.append(f'{rel}: {count} known finding{"s" * (count != 1)} recorded; review '
                      f'them, then `git add {rel}`')
