@@ -528,8 +528,7 @@ def test_a_file_over_the_size_limit_is_reported_never_passed_silently(repo: Path
                                                                       capsys) -> None:
     policy(repo, 'credentials:\n  max_file_bytes: 1000\n')
     stage(repo, 'big.txt', ('x' * 99 + '\n') * 20)
-    run = call(capsys, check_credentials, '--', 'big.txt')
-    assert run.code == 0 and '[file-skipped]' in run.out, run.out
+    blocked_by(call(capsys, check_credentials, '--', 'big.txt'), 'file-skipped')
 
 
 @pytest.mark.parametrize('setting', [
