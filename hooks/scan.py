@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from typing import TYPE_CHECKING
+from typing import NamedTuple
 from typing import Protocol
 
 from hooks.userregex import PatternTimeout
@@ -58,8 +57,7 @@ def _keywords() -> ModuleType:
     return keywords
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     number: int  # 1-based line number in the file
     text: str    # without the trailing newline
     added: bool  # True: a line the change adds (report findings on it); False: context only
@@ -77,19 +75,22 @@ class LineLike(Protocol):
     def added(self) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Detection:
+class Detection(NamedTuple):
     line: int
     rule: str          # stable kebab-case id, or 'extra:<name>' for user patterns
     provider: str
     kind: str
-    secret: str = field(repr=False)  # the raw value: callers mask and hash it
+    secret: str        # the raw value: callers mask and hash it; never in repr()
     secret_type: str   # detect-secrets' type, for baseline compatibility
     rotate: str = ''   # where to revoke and reissue it (a URL or a console place)
 
+    def __repr__(self) -> str:
+        return (f'Detection(line={self.line!r}, rule={self.rule!r}, '
+                f'provider={self.provider!r}, kind={self.kind!r}, '
+                f'secret_type={self.secret_type!r}, rotate={self.rotate!r})')
 
-@dataclass(frozen=True)
-class ScanOptions:
+
+class ScanOptions(NamedTuple):
     # Entropy a generic keyword value needs; values shorter than ~50
     # characters need a proportional share instead (see
     # hooks.detectors.values.entropy_threshold).
@@ -102,8 +103,7 @@ class ScanOptions:
     public_values: tuple[PublicValue, ...] = ()
 
 
-@dataclass(frozen=True)
-class PublicMatch:
+class PublicMatch(NamedTuple):
     """A finding that passed because its value is public (a verbose run lists it)."""
 
     path: str
@@ -129,8 +129,11 @@ def _lower(text: str) -> str:
     return lowered if len(lowered) == len(text) else ''.join(c.lower()[0] for c in text)
 
 
-@dataclass(frozen=True)
-class _File:
+# Shared by every _File that has none: never written to.
+_NOTHING_FORCED: Mapping[int, frozenset[str]] = {}
+
+
+class _File(NamedTuple):
     """The lines of one scan as parallel lists: building a frozen Line per
     line of a whole file costs more than scanning it."""
 
@@ -139,7 +142,7 @@ class _File:
     added: Sequence[bool]
     # Keyword groups a line gets from where it sits, not from its words
     # (a value under `data:` of a Kubernetes Secret).
-    forced: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    forced: Mapping[int, frozenset[str]] = _NOTHING_FORCED
 
 
 _YAML_NAME = re.compile(r'^\s*-?\s*name:\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*$')
@@ -263,8 +266,11 @@ def _is_allowlisted(file: _File, index: int) -> bool:
     return False
 
 
+_DEFAULT_OPTIONS = ScanOptions()
+
+
 class Scanner:
-    def __init__(self, options: ScanOptions = ScanOptions()) -> None:
+    def __init__(self, options: ScanOptions = _DEFAULT_OPTIONS) -> None:
         self.options = options
         self._modules: dict[str, tuple[WardenPlugin, ...]] = {}
         self._by_group: dict[str, list[WardenPlugin]] = {}

@@ -141,6 +141,22 @@ def test_a_hook_and_the_runner_import_nothing_heavy(hook: str) -> None:
     assert out.strip() == '[]'
 
 
+def test_the_credential_engine_and_the_output_redaction_import_nothing_heavy() -> None:
+    """check-credentials' pre-commit stage, and every hook's printed output (each line
+    passes the engine's masking), load hooks.scan and its detectors: no dataclasses
+    there either, and no detect-secrets until a line needs its plugins."""
+    import subprocess
+
+    code = ('import sys, hooks.credentials.check, hooks.scan\n'
+            'from hooks.findings import redact_output\n'
+            'assert "[" in redact_output("password = \'Xk8s92kLmqP0zz\'")\n'
+            'print(sorted(m for m in sys.modules if m.split(".")[0] in '
+            '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect")))')
+    out = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert out.strip() == '[]'
+
+
 @pytest.mark.parametrize(('package', 'hook_id'), [
     ('credentials', 'check-credentials'), ('signatures', 'check-signatures'),
     ('hotfixes', 'check-hotfixes'), ('check_config', 'check-warden-config')])

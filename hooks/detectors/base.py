@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
-from dataclasses import dataclass
-from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
+from typing import NamedTuple
 
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_documented_example
@@ -83,8 +82,7 @@ def rx(pattern: str, flags: int = 0) -> Regex:
     return Regex(pattern, flags)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     provider: str
     kind: str
@@ -102,16 +100,21 @@ class Rule:
     rotate: str = ''
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     rule_id: str
     provider: str
     kind: str
-    secret: str = field(repr=False)
+    secret: str          # never in repr()
     start: int
     secret_type: str
     priority: int
     rotate: str = ''
+
+    def __repr__(self) -> str:
+        return (f'Hit(rule_id={self.rule_id!r}, provider={self.provider!r}, '
+                f'kind={self.kind!r}, start={self.start!r}, '
+                f'secret_type={self.secret_type!r}, priority={self.priority!r}, '
+                f'rotate={self.rotate!r})')
 
 
 class WardenPlugin:

@@ -10,7 +10,7 @@ import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # detect-secrets' defaults for its high-entropy plugins.
 DEFAULT_BASE64_LIMIT = 4.5
@@ -21,8 +21,7 @@ ROOM = 0.75
 HEX_CHARS = frozenset('0123456789abcdefABCDEF')
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What a detector may know beyond the text it is given."""
 
     path: str = ''
