@@ -135,7 +135,8 @@ def test_a_hook_and_the_runner_import_nothing_heavy(hook: str) -> None:
 
     code = (f'import sys, hooks.{hook}, hooks.runner, hooks.config, hooks.git; '
             'print(sorted(m for m in sys.modules if m.split(".")[0] in '
-            '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect")))')
+            '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect", '
+            '"hashlib") or m == "hooks.credentials.baseline"))')
     out = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert out.strip() == '[]'
@@ -144,14 +145,16 @@ def test_a_hook_and_the_runner_import_nothing_heavy(hook: str) -> None:
 def test_the_credential_engine_and_the_output_redaction_import_nothing_heavy() -> None:
     """check-credentials' pre-commit stage, and every hook's printed output (each line
     passes the engine's masking), load hooks.scan and its detectors: no dataclasses
-    there either, and no detect-secrets until a line needs its plugins."""
+    there either, and no detect-secrets, hashlib or baseline writer until a finding
+    needs them."""
     import subprocess
 
     code = ('import sys, hooks.credentials.check, hooks.scan\n'
             'from hooks.findings import redact_output\n'
             'assert "[" in redact_output("password = \'Xk8s92kLmqP0zz\'")\n'
             'print(sorted(m for m in sys.modules if m.split(".")[0] in '
-            '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect")))')
+            '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect", '
+            '"hashlib") or m == "hooks.credentials.baseline"))')
     out = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert out.strip() == '[]'

@@ -19,7 +19,6 @@ named (`--prune` removes those). Nothing is dropped without saying so.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -38,6 +37,7 @@ from hooks.credentials.engine import Hit
 from hooks.credentials.engine import Salt
 from hooks.credentials.engine import scan_options
 from hooks.credentials.engine import scan_work
+from hooks.credentials.known import parse_baseline
 from hooks.credentials.plan import plan_whole
 from hooks.errors import FatalError
 from hooks.findings import boundary
@@ -47,14 +47,6 @@ from hooks.state import write_atomic
 PLUGIN_NAME = 'CommitWardenDetector'
 PLUGIN_FILE = Path(__file__).with_name('detect_secrets_plugin.py')
 VERIFY_FILTER = 'detect_secrets.filters.common.is_ignored_due_to_verification_policies'
-# detect-secrets' GitHubTokenDetector reports its regex's capture group, the prefix
-# alone, so its entries for GitHub tokens hash `ghp` (or gho, ...) whichever token it
-# was. Such an entry cannot say which token was accepted: commit-warden does not
-# take it for any token (hooks/credentials/check.py says so in the finding).
-GITHUB_TYPE = 'GitHub Token'
-DS_GITHUB_PREFIX_HASHES = frozenset(
-    hashlib.sha1(p.encode(), usedforsecurity=False).hexdigest()
-    for p in ('ghp', 'gho', 'ghu', 'ghs', 'ghr'))
 _SHOWN = 10  # entries named in the summary before "and N more"
 
 Key = tuple[str, str, str]   # (filename, hashed_secret, type)
@@ -94,58 +86,6 @@ class BaselineChange(NamedTuple):
                 lines.append(f'  … and {sum(list(counts.values())[_SHOWN:])} more')
         lines += [f'note: {n}' for n in self.notes]
         return lines
-
-
-# --- reading ------------------------------------------------------------------
-
-
-def _invalid(source: str, why: str) -> FatalError:
-    return FatalError(
-        f'{source}: not a secrets baseline (expected JSON with "results": {{path: '
-        f'[{{"hashed_secret", "type"}}]}}): {why}; regenerate it with '
-        '`commit-warden baseline`')
-
-
-def parse_baseline(data: bytes | str, source: str) -> dict[str, Any]:
-    """The baseline document, checked for the shape both tools rely on."""
-    try:
-        doc = json.loads(data)
-    except ValueError as e:
-        raise _invalid(source, f'{type(e).__name__} at line {getattr(e, "lineno", "?")}') from e
-    if not isinstance(doc, dict) or not isinstance(doc.get('results'), dict):
-        raise _invalid(source, 'no "results" object')
-    for path, entries in doc['results'].items():
-        if not isinstance(entries, list) or not all(
-                isinstance(e, dict) and isinstance(e.get('hashed_secret'), str)
-                and isinstance(e.get('type'), str) for e in entries):
-            raise _invalid(source, f'the entries of {json.dumps(path)} are not a list of '
-                                   'objects with "hashed_secret" and "type"')
-    for key in ('plugins_used', 'filters_used'):
-        if key in doc and not (isinstance(doc[key], list) and all(
-                isinstance(p, dict) for p in doc[key])):
-            raise _invalid(source, f'"{key}" is not a list of objects')
-    return doc
-
-
-def load_baseline(data: bytes | None, source: str) -> set[tuple[str, str, str]]:
-    """(path, hashed_secret, type) triples accepted as known; detect-secrets' format.
-
-    Line numbers are ignored: moving a known secret never makes it new. An entry a
-    person audited as a real secret (`"is_secret": true`) accepts nothing.
-    """
-    if data is None:
-        return set()
-    doc = parse_baseline(data, source)
-    return {(path, e['hashed_secret'], e['type'])
-            for path, entries in doc['results'].items() for e in entries
-            if e.get('is_secret') is not True}
-
-
-def read_baseline(repo: Repo, config: cfg.Config, policy_ref: str | None) -> bytes | None:
-    path = config.credentials.baseline
-    if policy_ref is not None:
-        return repo.content_at(policy_ref, path)
-    return cfg.read_inside(repo, path, 'credentials.baseline')
 
 
 def _read_existing(target: Path) -> dict[str, Any] | None:

@@ -9,10 +9,6 @@ from collections.abc import Sequence
 
 from hooks import config as cfg
 from hooks.credentials import RULES as RULES_STATIC
-from hooks.credentials.baseline import DS_GITHUB_PREFIX_HASHES
-from hooks.credentials.baseline import GITHUB_TYPE
-from hooks.credentials.baseline import load_baseline
-from hooks.credentials.baseline import read_baseline
 from hooks.credentials.cache import RangeCache
 from hooks.credentials.engine import ID
 from hooks.credentials.engine import MESSAGE_PATH
@@ -24,6 +20,10 @@ from hooks.credentials.engine import scan_work
 from hooks.credentials.fixes import Place
 from hooks.credentials.fixes import fix_text
 from hooks.credentials.fixes import rotate
+from hooks.credentials.known import GITHUB_TYPE
+from hooks.credentials.known import github_prefix_hashes
+from hooks.credentials.known import load_baseline
+from hooks.credentials.known import read_baseline
 from hooks.credentials.plan import STREAM_BYTES
 from hooks.credentials.plan import plan_commits
 from hooks.credentials.plan import plan_staged
@@ -148,7 +148,7 @@ def _prefix_note(f: Finding, h: Hit, known: set[tuple[str, str, str]]) -> Findin
     this one: detect-secrets hashes only the token's prefix, so its entry accepts
     every token of that kind in the file, and commit-warden will not."""
     if h.secret_type != GITHUB_TYPE or not any(
-            (h.path, p, GITHUB_TYPE) in known for p in DS_GITHUB_PREFIX_HASHES):
+            (h.path, p, GITHUB_TYPE) in known for p in github_prefix_hashes()):
         return f
     return f._replace(message=(
         f'{f.message}\nthe baseline\'s detect-secrets entry for a GitHub token in this file '

@@ -359,14 +359,14 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _run(args: argparse.Namespace, formats: list[str], outputs: list[str]) -> int:
-    from hooks.credentials.baseline import load_baseline
-    from hooks.credentials.baseline import read_baseline
     from hooks.credentials.baseline import save_baseline
     from hooks.credentials.check import held_at
     from hooks.credentials.check import rules_for
     from hooks.credentials.check import salted
     from hooks.credentials.check import to_finding
     from hooks.credentials.fixes import Place
+    from hooks.credentials.known import load_baseline
+    from hooks.credentials.known import read_baseline
     from hooks.findings import write_raw
     from hooks.report import redacted
     from hooks.report import render
