@@ -1,10 +1,10 @@
 """Start-up of every hook, beside the interpreter and detect-secrets.
 
-Times, best of N in one run, a fresh interpreter doing each of: nothing;
-`import detect_secrets` (what every hook would pay if it loaded the credential
-engine eagerly); the standard library every hook needs (argparse, subprocess, re,
-pathlib, typing, enum: the floor under which no hook written this way can start);
-`import hooks.<hook>` (the module a console script names); every
+Times, best of N in one run (the commands taking turns), a fresh interpreter doing
+each of: nothing; `import detect_secrets` (what every hook would pay if it loaded
+the credential engine eagerly); the standard library every hook needs (argparse,
+subprocess, re, pathlib, typing, enum: the floor under which no hook written this
+way can start); `import hooks.<hook>` (the module a console script names); every
 module a hook's pre-commit stage imports before its first git call; and the
 console script itself with `--help` (argument parsing, no repository). The design
 target is 45 ms for the imports, interpreter included.
@@ -35,14 +35,18 @@ RUN = 'import hooks.runner, hooks.config, hooks.git, hooks.report, '
 FLOOR = 'import argparse, subprocess, re, pathlib, typing, enum'
 
 
-def best(cmd: Sequence[str], n: int) -> float:
-    subprocess.run(cmd, env=ENV, check=True, capture_output=True)  # warm the .pyc
-    times = []
+def best_of(cmds: Sequence[Sequence[str]], n: int) -> list[float]:
+    """The best of n wall times of each command, in ms. The commands take turns, so
+    a slow moment of a shared machine falls on all of them alike."""
+    for cmd in cmds:
+        subprocess.run(cmd, env=ENV, check=True, capture_output=True)  # warm the .pyc
+    times: list[list[float]] = [[] for _ in cmds]
     for _ in range(n):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=ENV, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return min(times) * 1000
+        for cmd, own in zip(cmds, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(cmd, env=ENV, check=True, capture_output=True)
+            own.append(time.perf_counter() - start)
+    return [min(own) * 1000 for own in times]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,23 +54,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('-n', type=int, default=15)
     args = parser.parse_args(argv)
     py = sys.executable
-    bare = best((py, '-c', 'pass'), args.n)
-    ds = best((py, '-c', 'import detect_secrets'), args.n)
-    floor = best((py, '-c', FLOOR), args.n)
-    print('| start-up (fresh interpreter) | ms | ratio to `import detect_secrets` |')
-    print('|---|---|---|')
-    print(f'| python, nothing imported | {bare:.0f} | {bare / ds:.2f} |')
-    print(f'| `import detect_secrets` | {ds:.0f} | 1.00 |')
-    print(f'| the standard library floor: `{FLOOR}` | {floor:.0f} | {floor / ds:.2f} |')
+    rows: list[tuple[str, Sequence[str]]] = [
+        ('python, nothing imported', (py, '-c', 'pass')),
+        ('`import detect_secrets`', (py, '-c', 'import detect_secrets')),
+        (f'the standard library floor: `{FLOOR}`', (py, '-c', FLOOR)),
+    ]
     for hook, stage in STAGE.items():
-        t = best((py, '-c', f'import hooks.{hook}'), args.n)
-        print(f'| check-{hook}: `import hooks.{hook}` | {t:.0f} | {t / ds:.2f} |')
-        t = best((py, '-c', RUN + stage), args.n)
-        print(f'| check-{hook}: all its pre-commit stage imports | {t:.0f} | {t / ds:.2f} |')
+        rows.append((f'check-{hook}: `import hooks.{hook}`', (py, '-c', f'import hooks.{hook}')))
+        rows.append((f'check-{hook}: all its pre-commit stage imports', (py, '-c', RUN + stage)))
         script = shutil.which(f'check-{hook}', path=os.path.dirname(py))
         if script:
-            t = best((script, '--help'), args.n)
-            print(f'| check-{hook}: console script, `--help` | {t:.0f} | {t / ds:.2f} |')
+            rows.append((f'check-{hook}: console script, `--help`', (script, '--help')))
+    times = best_of([cmd for _, cmd in rows], args.n)
+    ds = times[1]
+    print('| start-up (fresh interpreter) | ms | ratio to `import detect_secrets` |')
+    print('|---|---|---|')
+    for (what, _), t in zip(rows, times, strict=True):
+        print(f'| {what} | {t:.0f} | {t / ds:.2f} |')
     return 0
 
 
