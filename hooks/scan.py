@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from typing import NamedTuple
 from typing import Protocol
 
+from hooks.lazyre import rx
 from hooks.userregex import PatternTimeout
 from hooks.userregex import UserRegex
 
@@ -41,10 +41,10 @@ _WINDOW_EDGE = 64
 # How many following lines a detector may look at (a PEM header's body).
 FOLLOWING = 3
 
-_SAME_LINE_PRAGMA = re.compile(
+_SAME_LINE_PRAGMA = rx(
     r"(?:#|//|/\*|--|<!--|;|'|%|\bREM\b)[ \t]*pragma: ?(?:allow|white)list[ -]secret",
 )
-_NEXT_LINE_PRAGMA = re.compile(
+_NEXT_LINE_PRAGMA = rx(
     r"^[ \t]*(?:#|//|/\*|--|<!--|;|'|%|REM\b)[ \t]*pragma: ?allowlist[ -]nextline[ -]secret",
 )
 
@@ -145,9 +145,9 @@ class _File(NamedTuple):
     forced: Mapping[int, frozenset[str]] = _NOTHING_FORCED
 
 
-_YAML_NAME = re.compile(r'^\s*-?\s*name:\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*$')
-_YAML_VALUE = re.compile(r'^(?P<indent>\s*)value:\s*(?P<rest>\S.*)$')
-_YAML_BLOCK = re.compile(r'^\s*-?\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*:\s*[|>][-+]?\d?\s*$')
+_YAML_NAME = rx(r'^\s*-?\s*name:\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*$')
+_YAML_VALUE = rx(r'^(?P<indent>\s*)value:\s*(?P<rest>\S.*)$')
+_YAML_BLOCK = rx(r'^\s*-?\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*:\s*[|>][-+]?\d?\s*$')
 
 
 def _join_yaml_names(file: _File) -> _File:
@@ -174,9 +174,9 @@ def _join_yaml_names(file: _File) -> _File:
     return _File(file.numbers, texts, file.added) if changed else file
 
 
-_DOC_SEPARATOR = re.compile(r'^---\s*(?:#.*)?$')
-_SECRET_KIND = re.compile(r'^kind:\s*["\']?Secret["\']?\s*(?:#.*)?$')
-_SECRET_DATA = re.compile(r'^(?P<key>data|stringData):\s*(?:#.*)?$')
+_DOC_SEPARATOR = rx(r'^---\s*(?:#.*)?$')
+_SECRET_KIND = rx(r'^kind:\s*["\']?Secret["\']?\s*(?:#.*)?$')
+_SECRET_DATA = rx(r'^(?P<key>data|stringData):\s*(?:#.*)?$')
 
 
 def _mark_kubernetes_secrets(file: _File) -> _File:
@@ -207,8 +207,8 @@ def _mark_kubernetes_secrets(file: _File) -> _File:
     return _File(file.numbers, file.texts, file.added, forced) if forced else file
 
 
-_HCL_VARIABLE = re.compile(r'^\s*variable\s+"(?P<name>[\w-]{1,80})"\s*\{(?P<rest>.*)$')
-_HCL_DEFAULT = re.compile(r'^(?P<indent>\s*)default\s*=\s*(?P<value>.+?)\s*\}?\s*$')
+_HCL_VARIABLE = rx(r'^\s*variable\s+"(?P<name>[\w-]{1,80})"\s*\{(?P<rest>.*)$')
+_HCL_DEFAULT = rx(r'^(?P<indent>\s*)default\s*=\s*(?P<value>.+?)\s*\}?\s*$')
 
 
 def _join_hcl_defaults(file: _File) -> _File:

@@ -5,9 +5,9 @@ import re
 
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.values import Context
 from hooks.detectors.values import char_classes
+from hooks.lazyre import rx
 
 _END = r'(?![A-Za-z0-9_-])'
 

@@ -26,6 +26,7 @@ from hooks.detectors.values import is_documented_example
 from hooks.detectors.values import is_filler
 from hooks.detectors.values import is_sequential_string
 from hooks.detectors.values import shannon_entropy
+from hooks.lazyre import Regex
 
 if TYPE_CHECKING:
     from detect_secrets.constants import VerifiedResult
@@ -39,47 +40,6 @@ PRIORITY_PROVIDER = 100
 PRIORITY_CONFIG_FILE = 60
 PRIORITY_URL = 40
 PRIORITY_GENERIC = 10
-
-
-class Regex:
-    """A regex compiled on first use.
-
-    Hundreds of provider rules are declared at import; a scan runs only the
-    few whose keywords occurred, so only those pay for ``re.compile``.
-    """
-
-    __slots__ = ('_compiled', 'flags', 'pattern')
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern = pattern
-        self.flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
-        return self._compiled
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = 2**63 - 1,
-                 ) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, pos, endpos)
-
-    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        return self.compiled.search(text, pos)
-
-    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        return self.compiled.match(text, pos)
-
-    def fullmatch(self, text: str) -> re.Match[str] | None:
-        return self.compiled.fullmatch(text)
-
-    def __repr__(self) -> str:
-        return f'Regex({self.pattern!r})'
-
-
-def rx(pattern: str, flags: int = 0) -> Regex:
-    return Regex(pattern, flags)
 
 
 class Rule(NamedTuple):

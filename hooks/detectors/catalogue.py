@@ -16,7 +16,6 @@ from typing import ClassVar
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.generic import GenericSecretDetector
 from hooks.detectors.names import split_name
 from hooks.detectors.providers import PROVIDERS
@@ -29,6 +28,7 @@ from hooks.detectors.values import is_filler
 from hooks.detectors.values import is_placeholder
 from hooks.detectors.values import is_sequential_string
 from hooks.detectors.values import shannon_entropy
+from hooks.lazyre import rx
 
 # Parts of a key name that say it holds a secret.
 _SECRET_PARTS = frozenset((

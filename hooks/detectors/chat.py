@@ -7,8 +7,8 @@ import re
 
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.values import Context
+from hooks.lazyre import rx
 
 _END = r'(?![A-Za-z0-9_-])'
 

@@ -5,10 +5,10 @@ import re
 
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.values import Context
 from hooks.detectors.values import char_classes
 from hooks.detectors.values import shannon_entropy
+from hooks.lazyre import rx
 
 _ASSIGN = r'["\']?\]?\s*(?::=|=>|[:=]|,)\s*[\'"]?'
 

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 from hooks.detectors.base import PRIORITY_CONFIG_FILE
 from hooks.detectors.base import Hit
-from hooks.detectors.base import Regex
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_placeholder
 from hooks.detectors.values import looks_like_identifier
+from hooks.lazyre import Regex
+from hooks.lazyre import rx
 
 _NPM_RE = rx(r'(?:^|[\s\'"])(?://[^\s=]*:)?(?P<key>_authToken|_auth|_password)\s*=\s*[\'"]?(?P<secret>[^\s\'"]+)')
 _PYPIRC_RE = rx(r'^\s*password\s*[:=]\s*(?P<secret>\S+)')

@@ -23,8 +23,8 @@ from detect_secrets.constants import VerifiedResult
 from detect_secrets.plugins.base import RegexBasedDetector
 
 from hooks.detectors import plugin_classes
-from hooks.detectors.base import Regex
 from hooks.detectors.base import WardenPlugin
+from hooks.lazyre import Regex
 
 __all__ = ['adapter_classes']
 

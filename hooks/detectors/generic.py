@@ -15,7 +15,6 @@ from hooks.detectors.base import PRIORITY_GENERIC
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.names import KEYWORD_RE
 from hooks.detectors.names import classify_name
 from hooks.detectors.names import secret_names
@@ -33,6 +32,7 @@ from hooks.detectors.values import is_uuid
 from hooks.detectors.values import looks_like_identifier
 from hooks.detectors.values import looks_random
 from hooks.detectors.values import shannon_entropy
+from hooks.lazyre import rx
 
 # After the name: an optional closing quote/bracket, an operator, the value.
 _ASSIGN_RE = rx(

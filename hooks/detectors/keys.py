@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_jwt_well_formed
+from hooks.lazyre import rx
 
 # A key body line: base64, or a PEM header of an encrypted key.
 # A key body: a base64 run long enough to be key material (a 64-character PEM

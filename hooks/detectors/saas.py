@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
+from hooks.lazyre import rx
 
 _END = r'(?![A-Za-z0-9_-])'
 

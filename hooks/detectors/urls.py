@@ -9,9 +9,9 @@ from hooks.detectors.base import PRIORITY_URL
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
-from hooks.detectors.base import rx
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_placeholder
+from hooks.lazyre import rx
 
 _URL_RE = rx(
     r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{1,30})://'

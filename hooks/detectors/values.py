@@ -8,9 +8,10 @@ from __future__ import annotations
 import functools
 import math
 import os
-import re
 from collections import Counter
 from typing import NamedTuple
+
+from hooks.lazyre import rx
 
 # detect-secrets' defaults for its high-entropy plugins.
 DEFAULT_BASE64_LIMIT = 4.5
@@ -88,7 +89,7 @@ _PLACEHOLDER_WORDS = (
 )
 # Words that mark a placeholder only as a word of their own: 'mock_token' is a
 # fixture, 'Hammock#91' is a password.
-_PLACEHOLDER_WHOLE = re.compile(r'(?<![a-z])(?:testing|mock|stub|invalid|bogus)(?![a-z])')
+_PLACEHOLDER_WHOLE = rx(r'(?<![a-z])(?:testing|mock|stub|invalid|bogus)(?![a-z])')
 
 _PLACEHOLDER_EXACT = frozenset((
     'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off',
@@ -102,7 +103,7 @@ _PLACEHOLDER_EXACT = frozenset((
     'test123', 'test1234', 'admin123', 'secret123', 'pass123', 'pass1234', 'welcome1',
 ))
 
-_TEMPLATE_RE = re.compile(
+_TEMPLATE_RE = rx(
     r'^\$[A-Za-z_{(]'              # $VAR ${VAR} $(cmd)
     r'|^%[A-Za-z_]+%$'              # %VAR% (Windows)
     r'|^\{[^{}]*\}$'                # {name}
@@ -129,16 +130,16 @@ def is_placeholder(value: str) -> bool:
 
 # Words joined by _ - . or case changes: names of things, not secrets.
 _IDENTIFIER_RES = (
-    re.compile(r'^[a-z]+(?:[_.-][a-z]+)*$'),             # snake_case, kebab-case, dotted
-    re.compile(r'^[A-Z][A-Z]*(?:[_.-][A-Z]+)*$'),        # CONSTANT_NAME
-    re.compile(r'^[a-z]+(?:[A-Z][a-z]+)+$'),             # camelCase
-    re.compile(r'^(?:[A-Z][a-z]+)+$'),                   # PascalCase
-    re.compile(r'^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+$'),  # settings.SECRET, process.env.X
-    re.compile(r'^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$'),   # call(...) / lookup[...]
-    re.compile(r'^(?:/|\./|\.\./|~/)[\w./-]*$'),         # a path
-    re.compile(r'^[\w.+-]+@[\w-]+\.[\w.-]+$'),           # an e-mail address
-    re.compile(r'^[a-z_][\w.]*:[A-Za-z_][\w.]*$'),         # module:attr (entry points)
-    re.compile(r'^[a-z]+://'),                           # a URL (the URL rules judge it)
+    rx(r'^[a-z]+(?:[_.-][a-z]+)*$'),             # snake_case, kebab-case, dotted
+    rx(r'^[A-Z][A-Z]*(?:[_.-][A-Z]+)*$'),        # CONSTANT_NAME
+    rx(r'^[a-z]+(?:[A-Z][a-z]+)+$'),             # camelCase
+    rx(r'^(?:[A-Z][a-z]+)+$'),                   # PascalCase
+    rx(r'^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+$'),  # settings.SECRET, process.env.X
+    rx(r'^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$'),   # call(...) / lookup[...]
+    rx(r'^(?:/|\./|\.\./|~/)[\w./-]*$'),         # a path
+    rx(r'^[\w.+-]+@[\w-]+\.[\w.-]+$'),           # an e-mail address
+    rx(r'^[a-z_][\w.]*:[A-Za-z_][\w.]*$'),         # module:attr (entry points)
+    rx(r'^[a-z]+://'),                           # a URL (the URL rules judge it)
 )
 
 
@@ -146,7 +147,7 @@ def looks_like_identifier(value: str) -> bool:
     return any(r.search(value) for r in _IDENTIFIER_RES)
 
 
-_HASH_RE = re.compile(
+_HASH_RE = rx(
     r'^(?:sha1|sha256|sha384|sha512|md5)[-:]'            # SRI integrity, docker digests
     r'|^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*|bcrypt[\w-]*)\$'  # crypt(3)
     r'|^(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$'  # Django hashers
@@ -159,7 +160,7 @@ def is_hash_or_digest(value: str) -> bool:
     return bool(_HASH_RE.search(value))
 
 
-_UUID_RE = re.compile(
+_UUID_RE = rx(
     r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
 )
 
@@ -168,7 +169,7 @@ def is_uuid(value: str) -> bool:
     return bool(_UUID_RE.search(value))
 
 
-_UUID_ANYWHERE_RE = re.compile(
+_UUID_ANYWHERE_RE = rx(
     r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
 )
 
@@ -204,7 +205,7 @@ def is_templated(value: str) -> bool:
     return (first, last) in (('{', '}'), ('<', '>')) or (value[:2] == '${' and last == '}')
 
 
-_INDIRECT_RE = re.compile(r'(?:={1,3}|!={1,2}|:=?)\s*[\w.-]+[\[(][^\n]*[\])]')
+_INDIRECT_RE = rx(r'(?:={1,3}|!={1,2}|:=?)\s*[\w.-]+[\[(][^\n]*[\])]')
 
 
 def is_indirect_reference(text: str) -> bool:
@@ -232,7 +233,7 @@ def is_jwt_well_formed(token: str) -> bool:
 
 
 _FILLER_RES = (
-    re.compile(r'(?i)a1b2c3d4|1a2b3c4d|x{8}|put_?your|your_?token|insert_?your|_here_'),
+    rx(r'(?i)a1b2c3d4|1a2b3c4d|x{8}|put_?your|your_?token|insert_?your|_here_'),
 )
 
 
