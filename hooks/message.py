@@ -1,6 +1,7 @@
 """The one reader of commit messages for every hook: which lines git will keep of
 a message file (comment lines by `core.commentChar` / `core.commentString`,
-`auto` included; the `--verbose` scissors), and a message's trailer block."""
+`auto` included; the `--verbose` scissors), which a scanner judges, and a message's
+trailer block."""
 from __future__ import annotations
 
 import re
@@ -12,20 +13,41 @@ _SCISSORS = ' ------------------------ >8 ------------------------'
 _TRAILER_LINE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*:\s|^\(cherry picked from commit |^\s')
 
 
-def message_comment(configured: str | None, *, strict: bool) -> str:
-    """The prefix of the comment lines to drop from a message file ('' for none),
-    given core.commentChar / core.commentString.
+# The characters `core.commentChar=auto` picks from, in git's order.
+_AUTO_CHARS = '#;@!$%^&|:'
+
+
+def message_comment(configured: str | None) -> str:
+    """The prefix of the comment lines git drops from a message it opened in the
+    editor, given core.commentChar / core.commentString.
 
     With `auto` git picks, per commit, the first of `#;@!$%^&|:` that starts no
     line of the message it started from, and the file the hook sees does not say
-    which: '#' is git's pick unless a line of that message started with '#', and
-    any of the others may be. `strict` (a scanner, which must never skip a line
-    git keeps) then drops nothing: scanning one of git's comments is the safe
-    mistake. Otherwise (is there a sign-off, a ticket?) '#', git's usual pick.
+    which: '#' is git's usual pick. Good enough for a check that looks for what a
+    message has (a sign-off, a ticket); a scanner reads `scanned_lines` instead.
     """
     if configured == 'auto':
-        return '' if strict else '#'
+        return '#'
     return configured or '#'
+
+
+def scanned_lines(text: str, configured: str | None) -> list[tuple[int, str]]:
+    """(line number, text) of every line of a message file a scanner must judge:
+    all of them up to git's `--verbose` scissors line, comment lines included.
+
+    Whether git drops comment lines depends on how the message was written, which
+    the file does not say: `git commit -m` and `-F` keep them (cleanup mode
+    `whitespace`), the editor drops them. Scanning one of git's own comments is the
+    safe mistake; the scissors part is git's diff of the staged change, which the
+    pre-commit stage judges (its removed lines are not being added)."""
+    prefixes = _AUTO_CHARS if configured == 'auto' else (configured or '#',)
+    cuts = {prefix + _SCISSORS for prefix in prefixes}
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line in cuts:
+            break
+        out.append((number, line))
+    return out
 
 
 def message_lines(text: str, comment: str) -> list[tuple[int, str]]:
@@ -50,16 +72,14 @@ def comment_setting(repo: Repo) -> str | None:
     return lines[-1].split(' ', 1)[1] if lines and ' ' in lines[-1] else None
 
 
-def read_message_file(path: str, setting: str | None, *, strict: bool) -> tuple[str, str]:
-    """(text, comment prefix) of the commit message file git hands the commit-msg
-    stage, given `comment_setting(repo)` (`strict`: see message_comment); a file
+def read_message_file(path: str) -> str:
+    """The text of the commit message file git hands the commit-msg stage; a file
     that cannot be read is a GitError naming it."""
     try:
         with open(path, 'rb') as f:
-            text = f.read().decode('utf-8', 'replace')
+            return f.read().decode('utf-8', 'replace')
     except OSError as e:
         raise GitError(f'{path}: cannot read the commit message: {e.strerror}') from e
-    return text, message_comment(setting, strict=strict)
 
 
 def clean_message(text: str, comment: str) -> str:

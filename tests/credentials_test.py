@@ -225,7 +225,7 @@ def test_the_baseline_itself_is_scanned(repo: Path, capsys: pytest.CaptureFixtur
 
 def test_message_mode(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     msg = repo / '.git' / 'COMMIT_EDITMSG'
-    msg.write_text(f'Deploy fix\n\nused key {AWS_ID} to test\n# {GH_TOKEN} in a comment\n')
+    msg.write_text(f'Deploy fix\n\nused key {AWS_ID} to test\n')
     code, out = run(capsys, str(msg))
     assert code == 1
     assert out.splitlines()[0] == (
@@ -233,8 +233,27 @@ def test_message_mode(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The commit does not exist yet: nothing to amend, and no baseline for messages.
     assert 'fix: the commit was not made: run `git commit` again' in out
     assert 'amend' not in out and 'commit-warden baseline' not in out
-    assert GH_TOKEN[:8] not in out  # comment lines are not part of the message
     msg.write_text('Deploy fix\n')
+    assert run(capsys, str(msg)) == (0, '')
+
+
+def test_a_comment_line_git_keeps_is_scanned(repo: Path, capsys: pytest.CaptureFixture[str],
+                                            ) -> None:
+    # `git commit -m` (and -F) keep '#' lines: git strips comments only from a
+    # message it opened in the editor, and the message file does not say which.
+    git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'Rotate keys',
+        '-m', f'# {GH_TOKEN} is the new one', cwd=repo)
+    assert f'# {GH_TOKEN} is' in git('log', '-1', '--format=%B', cwd=repo).stdout
+    msg = repo / '.git' / 'COMMIT_EDITMSG'    # what git handed the commit-msg hook
+    code, out = run(capsys, str(msg))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        '<commit message>:3: GitHub personal access token (classic) (ghp_…, 40 chars) '
+        '[github-token]')
+    # The diff `git commit --verbose` puts below the scissors is the staged change
+    # (its removed lines are not being added): not scanned as the message.
+    msg.write_text(f'Rotate keys\n# Please enter the commit message.\n'
+                   f'# {"-" * 24} >8 {"-" * 24}\n-TOKEN = "{GH_TOKEN}"\n')
     assert run(capsys, str(msg)) == (0, '')
 
 
@@ -457,6 +476,9 @@ def test_end_to_end_pre_commit_commit_msg_pre_push_and_manual(
     assert proc.returncode == 1
     assert '<commit message>:1: AWS access key id' in proc.stdout + proc.stderr
     assert _commit(repo, '--allow-empty', '-m', 'rotate the AWS key').returncode == 0
+    proc = _commit(repo, '--allow-empty', '-m', 'rotate', '-m', f'# {AWS_ID}')
+    assert proc.returncode == 1     # git keeps '#' lines of `-m` messages
+    assert '<commit message>:3: AWS access key id' in proc.stdout + proc.stderr
     git('push', '-q', 'origin', 'main', cwd=repo)
 
     # pre-push: a Slack token added in one commit and deleted in the next.

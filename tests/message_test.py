@@ -10,29 +10,39 @@ from hooks.message import clean_message
 from hooks.message import comment_setting
 from hooks.message import message_comment
 from hooks.message import message_lines
+from hooks.message import scanned_lines
 from hooks.message import trailer_block
 from tests.conftest import git
 
 SCISSORS = ' ------------------------ >8 ------------------------'
 
 
-@pytest.mark.parametrize(('configured', 'strict', 'lenient'), [
-    (None, '#', '#'),
-    (';', ';', ';'),
-    ('//', '//', '//'),   # core.commentString may be longer than one character
-    # git picks per message and the file does not say which: a scanner drops
-    # nothing, a sign-off or ticket check assumes git's usual pick.
-    ('auto', '', '#'),
+@pytest.mark.parametrize(('configured', 'prefix'), [
+    (None, '#'),
+    (';', ';'),
+    ('//', '//'),   # core.commentString may be longer than one character
+    # git picks per message and the file does not say which: a sign-off or ticket
+    # check assumes git's usual pick, never the word `auto`.
+    ('auto', '#'),
 ])
-def test_comment_prefix(configured: str | None, strict: str, lenient: str) -> None:
-    assert message_comment(configured, strict=True) == strict
-    assert message_comment(configured, strict=False) == lenient
+def test_comment_prefix(configured: str | None, prefix: str) -> None:
+    assert message_comment(configured) == prefix
 
 
-def test_auto_never_takes_the_word_auto_as_a_prefix() -> None:
-    text = 'automation token rotated\n# maybe a comment, maybe not\n'
-    assert message_lines(text, message_comment('auto', strict=True)) == [
-        (1, 'automation token rotated'), (2, '# maybe a comment, maybe not')]
+@pytest.mark.parametrize('configured', [None, ';', '//', 'auto'])
+def test_a_scanner_keeps_comment_lines_and_stops_at_the_scissors(configured: str | None,
+                                                                 ) -> None:
+    prefix = {None: '#', 'auto': '%'}.get(configured, configured)
+    text = (f'automation token\n{prefix} a comment, or a line of `git commit -m`\n'
+            f'{prefix}{SCISSORS}\ndiff --git a/x b/x\n-old secret\n')
+    assert scanned_lines(text, configured) == [
+        (1, 'automation token'), (2, f'{prefix} a comment, or a line of `git commit -m`')]
+
+
+def test_a_scanner_reads_past_another_prefix_s_scissors() -> None:
+    # Only git's own cut line ends the message: with ';' a '#' scissors is text.
+    text = f'subject\n#{SCISSORS}\nAKIA...\n'
+    assert [t for _, t in scanned_lines(text, ';')] == text.splitlines()
 
 
 def test_scissors_and_comments_are_dropped_with_their_line_numbers() -> None:

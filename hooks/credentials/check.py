@@ -37,14 +37,14 @@ from hooks.hook import Context
 from hooks.hook import Outcome
 from hooks.hook import Range
 from hooks.message import comment_setting
-from hooks.message import message_comment
 from hooks.message import message_lines
 from hooks.message import read_message_file
+from hooks.message import scanned_lines
 from hooks.scan import Line
 
 
-def _lines(text: str, comment: str) -> tuple[Line, ...]:
-    return tuple(Line(n, t, True) for n, t in message_lines(text, comment))
+def _lines(numbered: list[tuple[int, str]]) -> tuple[Line, ...]:
+    return tuple(Line(n, t, True) for n, t in numbered)
 
 
 def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
@@ -67,7 +67,8 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
         if creds.scan_messages:
             for info in repo.commit_infos(todo):
                 # A committed message has no comments left: every line is judged.
-                work.append(Work(MESSAGE_PATH, _lines(info.message, ''), info.commit))
+                lines = _lines(message_lines(info.message, ''))
+                work.append(Work(MESSAGE_PATH, lines, info.commit))
         fresh = scan_work(options, work, salt, public)
         by_commit: dict[str, list[Hit]] = {c: [] for c in todo}
         for h in fresh:
@@ -190,13 +191,12 @@ def check_message(ctx: Context) -> Outcome:
     if not creds.scan_messages or ctx.message_file is None:
         return _outcome(ctx, [], [], lambda h: place)
     setting = comment_setting(ctx.repo)
-    # Strict: a line git keeps is never skipped, even if that means scanning a comment.
-    text, comment = read_message_file(ctx.message_file, setting, strict=True)
-    work = [Work(MESSAGE_PATH, _lines(text, comment))]
+    # Comment lines too: a line git may keep is never skipped (see scanned_lines).
+    texts = [read_message_file(ctx.message_file)]
     merge_msg = ctx.repo.git_dir / 'MERGE_MSG'
     if merge_msg.is_file():
-        merge_text = merge_msg.read_text(encoding='utf-8', errors='replace')
-        work.append(Work(MESSAGE_PATH, _lines(merge_text, message_comment(setting, strict=True))))
+        texts.append(merge_msg.read_text(encoding='utf-8', errors='replace'))
+    work = [Work(MESSAGE_PATH, _lines(scanned_lines(text, setting))) for text in texts]
     public: list[str] = []
     hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
     return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [],

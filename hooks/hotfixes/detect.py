@@ -24,6 +24,7 @@ from hooks.hotfixes.records import parse_record
 from hooks.hotfixes.records import records_at
 from hooks.message import clean_message
 from hooks.message import comment_setting
+from hooks.message import message_comment
 from hooks.message import read_message_file
 
 
@@ -33,7 +34,7 @@ def check_message(
     """Judge the commit being made: its message, branch and staged changes."""
     policy = Policy.of(config)
     notes: list[str] = []
-    message = clean_message(*read_message_file(message_path, comment_setting(repo), strict=False))
+    message = clean_message(read_message_file(message_path), message_comment(comment_setting(repo)))
     if not message:
         return [], notes   # git aborts a commit with an empty message itself
     if (repo.git_dir / 'MERGE_HEAD').exists():

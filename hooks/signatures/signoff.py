@@ -12,6 +12,7 @@ from hooks.findings import Finding
 from hooks.git import Repo
 from hooks.message import clean_message
 from hooks.message import comment_setting
+from hooks.message import message_comment
 from hooks.message import read_message_file
 from hooks.message import trailer_block
 from hooks.signatures import ID
@@ -50,7 +51,7 @@ def check_message(repo: Repo, *, policy: SignaturesConfig, path: str) -> list[Fi
         return []
     if policy.allow_unsigned_merges and (repo.git_dir / 'MERGE_HEAD').exists():
         return []
-    message = clean_message(*read_message_file(path, comment_setting(repo), strict=False))
+    message = clean_message(read_message_file(path), message_comment(comment_setting(repo)))
     if not message:
         return []  # git aborts an empty commit itself
     author = git_ident(repo, 'AUTHOR')
