@@ -13,13 +13,11 @@ import bisect
 import itertools
 from collections.abc import Iterable
 from collections.abc import Iterator
-from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import NamedTuple
 from typing import Protocol
 
-from hooks.lazyre import rx
 from hooks.userregex import PatternTimeout
 from hooks.userregex import UserRegex
 
@@ -30,6 +28,7 @@ if TYPE_CHECKING:
     from hooks.detectors.base import WardenPlugin
     from hooks.detectors.public import PublicValue
     from hooks.detectors.public import PublicValues
+    from hooks.filelines import FileLines
 
 # Lines longer than this (minified bundles, data URIs) are scanned in
 # overlapping windows, so the work per line is bounded and no regex ever sees
@@ -40,13 +39,6 @@ OVERLAP = 1100
 _WINDOW_EDGE = 64
 # How many following lines a detector may look at (a PEM header's body).
 FOLLOWING = 3
-
-_SAME_LINE_PRAGMA = rx(
-    r"(?:#|//|/\*|--|<!--|;|'|%|\bREM\b)[ \t]*pragma: ?(?:allow|white)list[ -]secret",
-)
-_NEXT_LINE_PRAGMA = rx(
-    r"^[ \t]*(?:#|//|/\*|--|<!--|;|'|%|REM\b)[ \t]*pragma: ?allowlist[ -]nextline[ -]secret",
-)
 
 
 def _keywords() -> ModuleType:
@@ -129,142 +121,6 @@ def _lower(text: str) -> str:
     return lowered if len(lowered) == len(text) else ''.join(c.lower()[0] for c in text)
 
 
-# Shared by every _File that has none: never written to.
-_NOTHING_FORCED: Mapping[int, frozenset[str]] = {}
-
-
-class _File(NamedTuple):
-    """The lines of one scan as parallel lists: building a frozen Line per
-    line of a whole file costs more than scanning it."""
-
-    numbers: Sequence[int]
-    texts: Sequence[str]
-    added: Sequence[bool]
-    # Keyword groups a line gets from where it sits, not from its words
-    # (a value under `data:` of a Kubernetes Secret).
-    forced: Mapping[int, frozenset[str]] = _NOTHING_FORCED
-
-
-_YAML_NAME = rx(r'^\s*-?\s*name:\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*$')
-_YAML_VALUE = rx(r'^(?P<indent>\s*)value:\s*(?P<rest>\S.*)$')
-_YAML_BLOCK = rx(r'^\s*-?\s*["\']?(?P<key>[\w.-]{1,80})["\']?\s*:\s*[|>][-+]?\d?\s*$')
-
-
-def _join_yaml_names(file: _File) -> _File:
-    """YAML that puts a value's name on the line above, rewritten as `name: value`
-    so the rules that need a secret's name see it: a Kubernetes env entry
-    (`- name: DB_PASSWORD` / `value: ...`) and a block scalar (`password: |`)."""
-    texts = list(file.texts)
-    changed = False
-    for i in range(1, len(texts)):
-        if not file.added[i] or file.numbers[i - 1] != file.numbers[i] - 1:
-            continue
-        text, previous = texts[i], file.texts[i - 1]
-        value = _YAML_VALUE.match(text)
-        name = _YAML_NAME.match(previous) if value else None
-        block = None if value else _YAML_BLOCK.match(previous)
-        if value and name:
-            texts[i] = f'{value.group("indent")}{name.group("key")}: {value.group("rest")}'
-        elif block and text[:1].isspace() and text.strip():
-            indent = text[:len(text) - len(text.lstrip())]
-            texts[i] = f'{indent}{block.group("key")}: {text.strip()}'
-        else:
-            continue
-        changed = True
-    return _File(file.numbers, texts, file.added) if changed else file
-
-
-_DOC_SEPARATOR = rx(r'^---\s*(?:#.*)?$')
-_SECRET_KIND = rx(r'^kind:\s*["\']?Secret["\']?\s*(?:#.*)?$')
-_SECRET_DATA = rx(r'^(?P<key>data|stringData):\s*(?:#.*)?$')
-
-
-def _mark_kubernetes_secrets(file: _File) -> _File:
-    """Lines under `data:` / `stringData:` of a YAML document of `kind: Secret`:
-    every value there is a secret, whatever its key is called."""
-    if not any(_SECRET_KIND.match(t) for t in file.texts):
-        return file
-    forced: dict[int, frozenset[str]] = {}
-    doc: list[int] = []
-    for i in [*range(len(file.texts)), -1]:
-        if i >= 0 and not _DOC_SEPARATOR.match(file.texts[i]) and (
-                not doc or file.numbers[i] == file.numbers[doc[-1]] + 1):
-            doc.append(i)
-            continue
-        if any(_SECRET_KIND.match(file.texts[j]) for j in doc):
-            group = ''
-            for j in doc:
-                text = file.texts[j]
-                header = _SECRET_DATA.match(text)
-                if header:
-                    group = ('kubernetes-secret' if header.group('key') == 'data'
-                             else 'kubernetes-secret-string')
-                elif text[:1] not in (' ', '\t') and text.strip():
-                    group = ''  # another top-level key: the block ended
-                elif group and text.strip() and file.added[j]:
-                    forced[j] = frozenset((group,))
-        doc = [i] if i >= 0 and not _DOC_SEPARATOR.match(file.texts[i]) else []
-    return _File(file.numbers, file.texts, file.added, forced) if forced else file
-
-
-_HCL_VARIABLE = rx(r'^\s*variable\s+"(?P<name>[\w-]{1,80})"\s*\{(?P<rest>.*)$')
-_HCL_DEFAULT = rx(r'^(?P<indent>\s*)default\s*=\s*(?P<value>.+?)\s*\}?\s*$')
-
-
-def _join_hcl_defaults(file: _File) -> _File:
-    """Terraform `variable "db_password" { default = "..." }`, on one line or over
-    several: the default is rewritten as `db_password = "..."`, so the rules that
-    need a secret's name see it."""
-    texts = list(file.texts)
-    changed = False
-    name: str | None = None
-    for i, text in enumerate(file.texts):
-        if i and file.numbers[i - 1] != file.numbers[i] - 1:
-            name = None  # a gap in the diff: we no longer know which block we are in
-        header = _HCL_VARIABLE.match(text)
-        if header:
-            name = header.group('name')
-            text = header.group('rest')
-        default = _HCL_DEFAULT.match(text) if name else None
-        if default and name and file.added[i]:
-            texts[i] = f'{default.group("indent") or "  "}{name} = {default.group("value")}'
-            changed = True
-        if text.strip().endswith('}') or (header and '}' in header.group('rest')):
-            name = None
-    return _File(file.numbers, texts, file.added) if changed else file
-
-
-def _in_string(text: str, pos: int) -> bool:
-    """Whether `pos` lies inside a quoted string of the line: a pragma there is part
-    of the value (`t = "ghp_... # pragma: allowlist secret"`), not a comment."""
-    quote = None
-    i = 0
-    while i < pos:
-        c = text[i]
-        if quote is not None:
-            if c == '\\':
-                i += 1
-            elif c == quote:
-                quote = None
-        elif c in '"\'`':
-            quote = c
-        i += 1
-    return quote is not None
-
-
-def _is_allowlisted(file: _File, index: int) -> bool:
-    text = file.texts[index]
-    if 'pragma' in text:
-        tail = text[-2000:]
-        offset = len(text) - len(tail)
-        for m in _SAME_LINE_PRAGMA.finditer(tail):
-            if not _in_string(text, offset + m.start()):
-                return True
-    if index > 0 and file.numbers[index - 1] == file.numbers[index] - 1:
-        previous = file.texts[index - 1]
-        return 'pragma' in previous and bool(_NEXT_LINE_PRAGMA.search(previous[:2000]))
-    return False
-
 
 _DEFAULT_OPTIONS = ScanOptions()
 
@@ -329,41 +185,43 @@ class Scanner:
         )
 
     def scan_text(self, path: str, text: str) -> list[Detection]:
+        # hooks.filelines loads with the first scan, not with this module: a warm
+        # range re-run answers from the cache and never scans.
+        from hooks.filelines import FileLines
+
         texts = text.split('\n')
         if texts and texts[-1] == '':
             texts.pop()
         if '\r' in text:
             texts = [t[:-1] if t.endswith('\r') else t for t in texts]
         count = len(texts)
-        return self._scan(path, _File(range(1, count + 1), texts, [True] * count))
+        return self._scan(path, FileLines(range(1, count + 1), texts, [True] * count))
 
     def scan(self, path: str, lines: Sequence[LineLike]) -> list[Detection]:
+        from hooks.filelines import FileLines
+
         return self._scan(
             path,
-            _File(
+            FileLines(
                 [line.number for line in lines],
                 [line.text for line in lines],
                 [line.added for line in lines],
             ),
         )
 
-    def _scan(self, path: str, file: _File) -> list[Detection]:
+    def _scan(self, path: str, file: FileLines) -> list[Detection]:
         # Binary files are skipped by their content, before they get here; a text
         # file named like a binary one (token.png) is still text.
         from hooks.detectors.values import file_kind
+        from hooks.filelines import is_allowlisted
+        from hooks.filelines import prepare
 
         kind = file_kind(path)
-        if file.numbers and file.numbers[0] == 1 and file.texts[0].startswith('\ufeff'):
-            # A byte-order mark is not part of the first line's text.
-            file = _File(file.numbers, [file.texts[0][1:], *file.texts[1:]], file.added)
-        if kind == 'yaml':
-            file = _mark_kubernetes_secrets(_join_yaml_names(file))
-        elif kind == 'hcl':
-            file = _join_hcl_defaults(file)
+        file = prepare(file, kind)
         detections: list[Detection] = []
         candidates, structural = self._candidates(file)
         for index in candidates:
-            if _is_allowlisted(file, index):
+            if is_allowlisted(file, index):
                 continue
             detections.extend(self._scan_line(path, kind, file, index, structural.get(index)))
         detections.extend(self._scan_extra(path, file))
@@ -371,7 +229,7 @@ class Scanner:
         return detections
 
     @staticmethod
-    def _candidates(file: _File) -> tuple[list[int], dict[int, set[str]]]:
+    def _candidates(file: FileLines) -> tuple[list[int], dict[int, set[str]]]:
         """Indexes of the added lines the prefilter lets through, in order, and
         the structural groups found on each (searched once, over the whole text)."""
         texts = file.texts
@@ -404,7 +262,7 @@ class Scanner:
                 chosen.add(i)
         return sorted(chosen), structural
 
-    def _scan_line(self, path: str, kind: str, file: _File, index: int,
+    def _scan_line(self, path: str, kind: str, file: FileLines, index: int,
                    structural: set[str] | None = None) -> list[Detection]:
         text, number = file.texts[index], file.numbers[index]
         # The next few non-blank lines (a PEM header's body may follow blank lines),
@@ -485,12 +343,14 @@ class Scanner:
         except PatternTimeout:
             return False  # cannot tell: the finding stands (fail closed)
 
-    def _scan_extra(self, path: str, file: _File) -> Iterator[Detection]:
+    def _scan_extra(self, path: str, file: FileLines) -> Iterator[Detection]:
         """User patterns (git-secrets --add): run on every added line."""
+        from hooks.filelines import is_allowlisted
+
         if not self.options.extra_patterns:
             return
         for index, text in enumerate(file.texts):
-            if not file.added[index] or _is_allowlisted(file, index):
+            if not file.added[index] or is_allowlisted(file, index):
                 continue
             seen: set[tuple[str, str]] = set()
             for _, chunk in _windows(text):
