@@ -15,11 +15,11 @@ import pytest
 
 from hooks import cli
 from hooks.credentials import main as check
-from hooks.credentials.baseline import PLUGIN_FILE
-from hooks.credentials.baseline import PLUGIN_NAME
 from hooks.credentials.baseline import merge_results
-from hooks.credentials.baseline import plugin_path
 from hooks.credentials.baseline import save_baseline
+from hooks.credentials.detect_secrets_compat import PLUGIN_FILE
+from hooks.credentials.detect_secrets_compat import PLUGIN_NAME
+from hooks.credentials.detect_secrets_compat import plugin_path
 from hooks.credentials.engine import Hit
 from tests.conftest import ROOT
 from tests.conftest import git

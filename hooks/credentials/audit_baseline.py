@@ -47,7 +47,7 @@ def _prepare(path: str) -> Any:
     from detect_secrets.exceptions import UnableToReadBaselineError
     from detect_secrets.settings import get_settings
 
-    from hooks.credentials.baseline import PLUGIN_NAME
+    from hooks.credentials.detect_secrets_compat import PLUGIN_NAME
 
     get_settings().clear()   # the file's settings alone (in a process that ran others)
     try:

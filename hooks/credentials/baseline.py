@@ -1,6 +1,9 @@
-"""The secrets baseline: known, accepted findings in detect-secrets' format, read
-by commit-warden as (file, hashed secret, type) with no line numbers;
-`commit-warden baseline` writes it so that detect-secrets accepts and keeps it.
+"""The secrets baseline's entries: `commit-warden baseline` scans, merges and writes them.
+
+Known, accepted findings in detect-secrets' format, read by commit-warden as (file,
+hashed secret, type) with no line numbers; `commit-warden baseline` writes them so
+that detect-secrets accepts and keeps them (its plugins, filters and own scan:
+hooks/credentials/detect_secrets_compat.py).
 
 What detect-secrets needs, read from its source (1.5): `detect-secrets-hook`
 scans the files it is given with the plugins of `plugins_used` and the filters of
@@ -21,8 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -33,6 +34,9 @@ from typing import Literal
 from typing import NamedTuple
 
 from hooks import config as cfg
+from hooks.credentials.detect_secrets_compat import Entry
+from hooks.credentials.detect_secrets_compat import detect_secrets_scan
+from hooks.credentials.detect_secrets_compat import settings
 from hooks.credentials.engine import Hit
 from hooks.credentials.engine import Salt
 from hooks.credentials.engine import scan_options
@@ -44,13 +48,9 @@ from hooks.findings import boundary
 from hooks.git import Repo
 from hooks.state import write_atomic
 
-PLUGIN_NAME = 'CommitWardenDetector'
-PLUGIN_FILE = Path(__file__).with_name('detect_secrets_plugin.py')
-VERIFY_FILTER = 'detect_secrets.filters.common.is_ignored_due_to_verification_policies'
 _SHOWN = 10  # entries named in the summary before "and N more"
 
 Key = tuple[str, str, str]   # (filename, hashed_secret, type)
-Entry = dict[str, Any]
 
 
 class BaselineChange(NamedTuple):
@@ -99,94 +99,6 @@ def _read_existing(target: Path) -> dict[str, Any] | None:
         return parse_baseline(data, str(target))
     except FatalError as e:
         raise FatalError(f'{e}\n(nothing was written: fix the file or move it away)') from e
-
-
-# --- detect-secrets' settings ----------------------------------------------------
-
-
-def default_settings(creds: cfg.CredentialsConfig) -> tuple[list[Entry], list[Entry]]:
-    """(plugins_used, filters_used) as `detect-secrets scan --no-verify` writes them,
-    with the entropy limits of the policy (commit-warden's and detect-secrets'
-    defaults are the same)."""
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-    from detect_secrets.settings import Settings
-
-    plugins = []
-    plugin_class: Any
-    for plugin_class in get_mapping_from_secret_type_to_class().values():
-        if not plugin_class.__module__.startswith('detect_secrets.plugins.'):
-            continue   # only its own: a custom plugin is listed where a person put it
-        entry = dict(plugin_class().json())
-        if entry['name'] == 'Base64HighEntropyString':
-            entry['limit'] = creds.entropy_base64_limit
-        elif entry['name'] == 'HexHighEntropyString':
-            entry['limit'] = creds.entropy_hex_limit
-        plugins.append(entry)
-    settings = Settings()
-    filters = [{'path': path} for path in settings.filters
-               if path not in settings.DEFAULT_FILTERS]
-    return (sorted(plugins, key=lambda p: str(p['name']).lower()),
-            sorted(filters, key=lambda f: str(f['path']).lower()))
-
-
-def _resolve_plugin_path(value: object, root: Path) -> Path | None:
-    if not isinstance(value, str) or not value.startswith('file://'):
-        return None
-    path = Path(value[len('file://'):])
-    return path if path.is_absolute() else root / path
-
-
-def plugin_path(root: Path, plugins: Sequence[Entry], override: str | None = None,
-                ) -> tuple[str, str | None]:
-    """Where detect-secrets is told to load commit-warden's plugin from, and a note
-    if that path will not be the same on other machines.
-
-    An existing entry whose file is there is kept (someone may have pointed it at a
-    path every machine has); else this installation's file, relative to the
-    repository when it lies inside it, as detect-secrets reads relative paths from
-    the directory it runs in (pre-commit runs it at the top level).
-    """
-    if override:
-        return (override if override.startswith('file://') else f'file://{override}'), None
-    for p in plugins:
-        if p.get('name') == PLUGIN_NAME:
-            found = _resolve_plugin_path(p.get('path'), root)
-            if found is not None and found.is_file():
-                return str(p['path']), None
-    here = PLUGIN_FILE.resolve()
-    for base in (root, root.resolve()):
-        try:
-            return f'file://{here.relative_to(base).as_posix()}', None
-        except ValueError:
-            continue
-    return f'file://{here}', (
-        f'detect-secrets will load commit-warden\'s plugin from {here}, outside the '
-        'repository: where commit-warden is installed elsewhere, detect-secrets stops with '
-        '"No such file or directory" (it changes nothing). Name a path every machine '
-        'has with `--plugin-path`.')
-
-
-def _settings(old: dict[str, Any] | None, creds: cfg.CredentialsConfig, root: Path,
-              override: str | None) -> tuple[str, list[Entry], list[Entry], str | None]:
-    """(version, plugins_used, filters_used, note): the existing file's where it has
-    them (a person chose them), detect-secrets' defaults where it does not."""
-    from detect_secrets.__version__ import VERSION
-
-    old = old or {}
-    version = old.get('version') if isinstance(old.get('version'), str) else VERSION
-    defaults: tuple[list[Entry], list[Entry]] | None = None
-    plugins = [dict(p) for p in old.get('plugins_used') or ()]
-    filters = [dict(f) for f in old.get('filters_used') or ()]
-    if not [p for p in plugins if p.get('name') != PLUGIN_NAME]:
-        defaults = default_settings(creds)
-        plugins = [*defaults[0], *plugins]
-    if not filters:
-        filters = (defaults or default_settings(creds))[1]
-    path, note = plugin_path(root, plugins, override)
-    plugins = [p for p in plugins if p.get('name') != PLUGIN_NAME]
-    plugins.append({'name': PLUGIN_NAME, 'path': path})
-    plugins.sort(key=lambda p: str(p.get('name', '')).lower())
-    return str(version), plugins, filters, note
 
 
 # --- entries and the merge ---------------------------------------------------------
@@ -307,59 +219,6 @@ def commit_warden_types(config: cfg.CredentialsConfig) -> frozenset[str]:
     return frozenset(types | ({'Prohibited Pattern'} if config.extra_patterns else set()))
 
 
-def detect_secrets_scan(repo: Repo, index: dict[str, tuple[str, str]], version: str,
-                        plugins: Sequence[Entry], filters: Sequence[Entry],
-                        baseline_name: str) -> tuple[dict[str, list[Entry]], frozenset[str]]:
-    """detect-secrets' own findings in the index, through its own CLI (`detect-secrets
-    scan --all-files --no-verify --baseline`), and the types its plugins report.
-
-    The files are written out as the index holds them (what its hook sees under
-    pre-commit) into a directory under .git/commit-warden/, removed afterwards.
-    commit-warden's plugin is left out (its findings are known exactly already), and
-    so is network verification (it can only remove findings).
-    """
-    import tempfile
-
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-
-    names = {str(p.get('name')) for p in plugins if 'path' not in p}
-    mapping: dict[str, Any] = get_mapping_from_secret_type_to_class()
-    types = frozenset(t for t, c in mapping.items() if c.__name__ in names)
-    # detect-secrets' hook skips any file named like its baseline (pre-commit passes
-    # `--baseline .secrets.baseline`): so does this scan.
-    entries = {p: e for p, e in index.items()
-               if e[0] in ('100644', '100755') and p.rsplit('/', 1)[-1] != baseline_name}
-    repo.state_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix='baseline-scan-', dir=repo.state_dir) as tmp:
-        tree = Path(tmp, 'tree')
-        tree.mkdir()
-        by_oid: dict[str, list[str]] = {}
-        for path, (_, oid) in entries.items():
-            by_oid.setdefault(oid, []).append(path)
-        for oid, data in repo.read_blobs(by_oid):
-            for path in by_oid[oid]:
-                out = tree / path
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(data)
-        settings = Path(tmp, baseline_name)
-        settings.write_text(json.dumps({
-            'version': version,
-            'plugins_used': [p for p in plugins if p.get('name') != PLUGIN_NAME],
-            'filters_used': [f for f in filters if f.get('path') != VERIFY_FILTER],
-            'results': {},
-        }))
-        proc = subprocess.run(
-            [sys.executable, '-m', 'detect_secrets', 'scan', '--all-files', '--no-verify',
-             '--baseline', str(settings), '.'],
-            cwd=tree, capture_output=True, text=True, errors='replace', check=False)
-        if proc.returncode != 0:
-            last = (proc.stderr.strip().splitlines() or ['(no message)'])[-1]
-            raise FatalError(f'detect-secrets could not scan with the baseline\'s settings '
-                             f'(exit {proc.returncode}): {last[:300]}; nothing was written')
-        doc = json.loads(settings.read_text())
-    results = {os.path.normpath(p).replace(os.sep, '/'): v for p, v in doc['results'].items()}
-    return results, types
-
 
 class _Scope(NamedTuple):
     """What a run scanned: which files, and which types each side reports."""
@@ -391,7 +250,7 @@ def update_baseline(repo: Repo, config: cfg.Config, output: str | None = None, *
     target = repo.root / output if output else Path(
         cfg.inside(repo, creds.baseline, 'credentials.baseline'))
     old = _read_existing(target)
-    version, plugins, filters, note = _settings(old, creds, repo.root, plugin_file)
+    version, plugins, filters, note = settings(old, creds, repo.root, plugin_file)
     index = repo.ls_files()
     plan = plan_whole(repo, sorted(index), creds)
     found = hit_entries(scan_work(scan_options(creds), plan.work, Salt(repo)))
@@ -438,7 +297,7 @@ def save_baseline(target: Path, hits: Iterable[Hit], *, keep: Literal[True] = Tr
     creds = (config or cfg.Config()).credentials
     root = repo.root if repo is not None else target.parent
     old = _read_existing(target)
-    version, plugins, filters, _ = _settings(old, creds, root, None)
+    version, plugins, filters, _ = settings(old, creds, root, None)
     merged = merge_results(old['results'] if old else None, hit_entries(hits),
                            looked_for=lambda path, secret_type: False,
                            line_numbers=_has_line_numbers(old))
