@@ -8,6 +8,7 @@ import pytest
 
 from hooks.credentials import main as check_credentials
 from hooks.credentials import sweep
+from hooks.credentials import sweep_command
 from hooks.errors import GitError
 from hooks.git import Repo
 from hooks.history import stream_commits
@@ -31,7 +32,7 @@ def commit_file(repo: Path, name: str, text: str | None, msg: str = 'change') ->
 
 
 def scan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    code = sweep.main(list(argv))
+    code = sweep_command.main(list(argv))
     out, err = capsys.readouterr()
     return code, out + err
 
@@ -191,7 +192,7 @@ def test_tree(repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture
 
 def test_options_that_do_not_fit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as e:
-        sweep.main(['--tree', '--since', 'HEAD'])
+        sweep_command.main(['--tree', '--since', 'HEAD'])
     assert e.value.code == 2
     assert '--since and --all select commits: use them with --history' in capsys.readouterr().err
     # An empty repository has nothing to sweep.

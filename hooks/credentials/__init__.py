@@ -76,7 +76,7 @@ HOOK = Hook(
                       'hooks.credentials.baseline:baseline_main'),
               Command('scan', 'the day-one sweep: every commit of the history (or the '
                               'tree) for credentials; a baseline and a rotation to-do list',
-                      'hooks.credentials.sweep:main')),
+                      'hooks.credentials.sweep_command:main')),
 )
 
 
