@@ -40,12 +40,14 @@ from hooks.hook import BRANCH_OPTIONS
 from hooks.hook import Context
 from hooks.hook import Hook
 from hooks.hook import registered
-from hooks.report import CI_FORMATS
 from hooks.report import append_summary
 from hooks.report import redacted
 from hooks.report import render
 from hooks.report import use_color
 from hooks.report import write_report
+from hooks.runner import add_policy_args
+from hooks.runner import add_report_args
+from hooks.runner import report_targets
 from hooks.runner import run_check
 
 PROG = 'commit-warden ci'
@@ -145,21 +147,15 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument('--head', metavar='REF', help='the pull request head (default: HEAD)')
     for option in BRANCH_OPTIONS:
         parser.add_argument(option.flag, metavar=option.metavar, help=option.help)
-    parser.add_argument('--config', metavar='PATH',
-                        help='policy file path, read at the merge base')
-    parser.add_argument('--format', action='append', choices=CI_FORMATS,
-                        help='report format; repeat with --output for several reports')
-    parser.add_argument('--output', action='append', metavar='PATH',
-                        help='where to write the report of the matching --format')
+    add_policy_args(parser, policy_ref=False,
+                    config_help='policy file path, read at the merge base')
+    add_report_args(parser)
     parser.add_argument('--on-block', metavar='CMD',
                         help='when the run blocks, run CMD (split like a shell would, not '
                              'run by one) with the JSON report on its standard input; its '
                              'exit status is logged and never changes the verdict')
     args = parser.parse_args(argv)
-    formats = args.format or ['text']
-    outputs = args.output or []
-    if len(outputs) > len(formats):
-        parser.error('each --output needs a --format before it')
+    formats, outputs = report_targets(parser, args, default=['text'])
 
     def run() -> int:
         try:

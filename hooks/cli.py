@@ -51,11 +51,11 @@ def _call(command: Command, argv: Sequence[str]) -> int:
 
 
 def config_main(argv: Sequence[str]) -> int:
+    from hooks.runner import add_policy_args
+
     parser = argparse.ArgumentParser(prog=f'{PROG} config',
                                      description='validate and print the effective policy')
-    parser.add_argument('--config', metavar='PATH', help='policy file to read')
-    parser.add_argument('--policy-ref', metavar='REF',
-                        help='read the policy as committed at REF, never from disk')
+    add_policy_args(parser)
     parser.add_argument('--schema', action='store_true',
                         help='print the JSON Schema of the policy file instead')
     parser.add_argument('--reference', action='store_true',

@@ -23,6 +23,7 @@ from hooks.hook import Context
 from hooks.hook import Hook
 from hooks.hook import Outcome
 from hooks.hook import Range
+from hooks.report import CI_FORMATS
 from hooks.report import FORMATS
 
 if TYPE_CHECKING:
@@ -30,13 +31,44 @@ if TYPE_CHECKING:
     from hooks.git import Repo
 
 
+CONFIG_HELP = ('policy file (default: $COMMIT_WARDEN_CONFIG, then .commit-warden.yaml at '
+               'the repository root)')
+
+
+def add_policy_args(parser: argparse.ArgumentParser, *, policy_ref: bool = True,
+                    config_help: str = CONFIG_HELP) -> None:
+    """`--config` and `--policy-ref`: where the policy is read from, the same words
+    for every hook and command that reads it (hooks.config.load takes both)."""
+    parser.add_argument('--config', metavar='PATH', help=config_help)
+    if policy_ref:
+        parser.add_argument('--policy-ref', metavar='REF',
+                            help='read the policy (and the files it names) as committed at '
+                                 'REF, never from disk (CI: the merge base with the target '
+                                 'branch)')
+
+
+def add_report_args(parser: argparse.ArgumentParser) -> None:
+    """`--format` and `--output`, repeated in pairs: several reports from one run
+    (`commit-warden ci`, `commit-warden scan`); see report_targets."""
+    parser.add_argument('--format', action='append', choices=CI_FORMATS,
+                        help='report format; repeat with --output for several reports')
+    parser.add_argument('--output', action='append', metavar='PATH',
+                        help='where to write the report of the matching --format')
+
+
+def report_targets(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                   default: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """(formats, outputs) of add_report_args' options, paired in order: the formats
+    past the last output go to stdout. An --output with no --format is a usage error."""
+    formats = args.format or list(default)
+    outputs = args.output or []
+    if len(outputs) > len(formats):
+        parser.error('each --output needs a --format before it')
+    return formats, outputs
+
+
 def add_common_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--config', metavar='PATH',
-                        help='policy file (default: $COMMIT_WARDEN_CONFIG, then '
-                             '.commit-warden.yaml at the repository root)')
-    parser.add_argument('--policy-ref', metavar='REF',
-                        help='read the policy as committed at REF, not from disk '
-                             '(CI: the merge base with the target branch)')
+    add_policy_args(parser)
     parser.add_argument('--format', choices=FORMATS, default='text',
                         help='output format (default: %(default)s)')
     parser.add_argument('--output', metavar='PATH',

@@ -128,7 +128,9 @@ def todo_json(items: Sequence[Item]) -> str:
 # --- the command -------------------------------------------------------------
 
 def main(argv: Sequence[str]) -> int:
-    from hooks.report import CI_FORMATS
+    from hooks.runner import add_policy_args
+    from hooks.runner import add_report_args
+    from hooks.runner import report_targets
 
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n', 1)[0],
                                      allow_abbrev=False)
@@ -140,11 +142,8 @@ def main(argv: Sequence[str]) -> int:
                         help='only the commits REF does not have (--history)')
     parser.add_argument('--all', action='store_true',
                         help='every branch and tag (git log --all), not only HEAD\'s history')
-    parser.add_argument('--config', metavar='PATH', help='policy file')
-    parser.add_argument('--format', action='append', choices=CI_FORMATS,
-                        help='report format; repeat with --output for several reports')
-    parser.add_argument('--output', action='append', metavar='PATH',
-                        help='where to write the report of the matching --format')
+    add_policy_args(parser, policy_ref=False)
+    add_report_args(parser)
     parser.add_argument('--baseline', nargs='?', const='', metavar='PATH',
                         help='record everything found in the baseline (default: '
                              'credentials.baseline), so the hooks pass on it')
@@ -156,10 +155,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument('--no-cache', action='store_true',
                         help='scan every commit again, ignoring cached results')
     args = parser.parse_args(argv)
-    formats = args.format or []
-    outputs = args.output or []
-    if len(outputs) > len(formats):
-        parser.error('each --output needs a --format before it')
+    formats, outputs = report_targets(parser, args)
     if args.tree and (args.since or args.all):
         parser.error('--since and --all select commits: use them with --history')
     return boundary(PROG, lambda: _run(args, formats, outputs))
