@@ -21,6 +21,7 @@ from hooks.auditlog import read_audit
 from hooks.errors import FatalError
 from hooks.findings import boundary
 from hooks.git import Repo
+from hooks.runner import add_policy_args
 
 PROG = 'commit-warden audit'
 
@@ -180,7 +181,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument('--log', metavar='PATH',
                         help='the audit log to read (default: report.audit_log, else '
                              '.git/commit-warden/audit.jsonl)')
-    parser.add_argument('--config', metavar='PATH', help='policy file')
+    add_policy_args(parser, policy_ref=False)
     args = parser.parse_args(argv)
 
     def run() -> int:

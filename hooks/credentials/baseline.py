@@ -46,6 +46,7 @@ from hooks.credentials.plan import plan_whole
 from hooks.errors import FatalError
 from hooks.findings import boundary
 from hooks.git import Repo
+from hooks.runner import add_policy_args
 from hooks.state import write_atomic
 
 _SHOWN = 10  # entries named in the summary before "and N more"
@@ -313,7 +314,7 @@ def baseline_main(argv: Sequence[str]) -> int:
                     'existing detect-secrets baseline is merged, never replaced. '
                     'commit-warden matches entries without line numbers, so moving code '
                     'never re-flags a known secret.')
-    parser.add_argument('--config', metavar='PATH', help='policy file')
+    add_policy_args(parser, policy_ref=False)
     parser.add_argument('--output', metavar='PATH',
                         help='where to write it (default: credentials.baseline)')
     parser.add_argument('--prune', action='store_true',

@@ -18,6 +18,7 @@ from hooks.hotfixes.backport import backport_status
 from hooks.hotfixes.backport import format_status
 from hooks.hotfixes.records import PENDING
 from hooks.hotfixes.records import new_record
+from hooks.runner import add_policy_args
 
 PROG = 'commit-warden hotfix'
 
@@ -29,14 +30,12 @@ def hotfix_main(argv: Sequence[str]) -> int:
     p = sub.add_parser('new', help='write the hotfix record skeleton for a ticket')
     p.add_argument('ticket', help='the ticket or incident id, e.g. INC-123')
     p.add_argument('--summary', help='one line: what the hotfix changes')
-    p.add_argument('--config', metavar='PATH', help='policy file to read')
-    p.add_argument('--policy-ref', metavar='REF', help='read the policy as committed at REF')
+    add_policy_args(p)
     s = sub.add_parser('backport-status',
                        help='list production hotfixes and whether each is on the mainline')
     for option in backport_options():
         s.add_argument(option.flag, metavar=option.metavar, help=option.help)
-    s.add_argument('--config', metavar='PATH', help='policy file to read')
-    s.add_argument('--policy-ref', metavar='REF', help='read the policy as committed at REF')
+    add_policy_args(s)
     args = parser.parse_args(list(argv))
 
     def run() -> int:

@@ -21,6 +21,7 @@ from hooks.config import SignaturesConfig
 from hooks.errors import FatalError
 from hooks.findings import boundary
 from hooks.git import Repo
+from hooks.runner import add_policy_args
 from hooks.signatures.setup_check import check
 from hooks.signatures.setup_check import message
 from hooks.signatures.setup_check import ssh_trust_of
@@ -200,9 +201,7 @@ def signing_main(argv: Sequence[str]) -> int:
     st = sub.add_parser('status', help='say whether the next commit will pass '
                                        'check-signatures, and why not')
     for p in (s, st):
-        p.add_argument('--config', metavar='PATH', help='policy file to read')
-        p.add_argument('--policy-ref', metavar='REF',
-                       help='read the policy and trust files as committed at REF')
+        add_policy_args(p)
     args = parser.parse_args(argv)
     return boundary(PROG, lambda: _run(args))
 
