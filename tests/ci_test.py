@@ -267,6 +267,24 @@ def test_machine_output_on_stdout_stays_parseable(signed_repo: Path,
     assert 'commit-warden ci: blocked' in err
 
 
+def test_each_output_needs_a_format_before_it(signed_repo: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    bad_pull_request(signed_repo)
+    sarif, junit = tmp_path / 'r.sarif', tmp_path / 'r.xml'
+    with pytest.raises(SystemExit) as e:
+        ci.main(['--base', 'origin/production', '--format', 'sarif', '--output', str(sarif),
+                 '--output', str(junit)])
+    assert e.value.code == 2
+    assert 'each --output needs a --format before it' in capsys.readouterr().err
+    assert not sarif.exists() and not junit.exists()
+    # Paired in order; a format past the last output goes to stdout.
+    assert ci.main(['--base', 'origin/production', '--format', 'sarif', '--output', str(sarif),
+                    '--format', 'junit', '--output', str(junit), '--format', 'json']) == 1
+    assert json.loads(capsys.readouterr().out)['blocked'] is True
+    validate_sarif(json.loads(sarif.read_text()))
+    assert junit.read_text().startswith('<?xml')
+
+
 def test_unwritable_output_and_audit_log(signed_repo: Path, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     bad_pull_request(signed_repo)

@@ -196,9 +196,10 @@ def test_options_that_do_not_fit(repo: Path, capsys: pytest.CaptureFixture[str])
     assert e.value.code == 2
     assert '--since and --all select commits: use them with --history' in capsys.readouterr().err
     # An empty repository has nothing to sweep.
-    assert scan(capsys) == (0, 'No credentials found: nothing to rotate.\ncommit-warden scan: '
-                               '0 secrets in 0 places; 0 commits of HEAD, 0.0 MB in '
-                               + scan(capsys)[1].rsplit(' in ', 1)[1])
+    code, out = scan(capsys)
+    assert code == 0
+    assert out.startswith('No credentials found: nothing to rotate.\ncommit-warden scan: '
+                          '0 secrets in 0 places; 0 commits of HEAD, 0.0 MB in ')
 
 
 def test_the_command_is_registered(repo: Path, planted: dict[str, str],
