@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 
+from hooks.detectors.base import VALUE_END as _END
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.values import Context
 from hooks.detectors.values import char_classes
 from hooks.lazyre import rx
-
-_END = r'(?![A-Za-z0-9_-])'
 
 
 class OpenAIDetector(WardenPlugin):

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 
 Check = Callable[['re.Match[str]', Context], bool]
 
+# Where a value of a token format ends: no character of one follows (a longer run
+# is another string, not this token).
+VALUE_END = r'(?![A-Za-z0-9_-])'
+
 # Priorities settle overlaps on one line: a token found by its provider rule
 # is not reported again by the URL or generic keyword rules.
 PRIORITY_PROVIDER = 100

@@ -5,12 +5,11 @@ import base64
 import binascii
 import re
 
+from hooks.detectors.base import VALUE_END as _END
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.values import Context
 from hooks.lazyre import rx
-
-_END = r'(?![A-Za-z0-9_-])'
 
 
 class SlackDetector(WardenPlugin):

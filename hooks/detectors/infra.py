@@ -1,11 +1,11 @@
 """Heroku, DigitalOcean, HashiCorp Vault / Terraform Cloud and Databricks tokens."""
 from __future__ import annotations
 
+from hooks.detectors.base import VALUE_END as _END
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.lazyre import rx
 
-_END = r'(?![A-Za-z0-9_-])'
 _ASSIGN = r'["\']?\]?\s*(?::=|=>|[:=])\s*[\'"]?'
 
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import re
 
+from hooks.detectors.base import VALUE_END as _END
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.detectors.values import Context
 from hooks.lazyre import rx
-
-_END = r'(?![A-Za-z0-9_-])'
 
 
 def _not_paystack(match: re.Match[str], context: Context) -> bool:

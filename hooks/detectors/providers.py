@@ -29,7 +29,8 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-_END = r'(?![A-Za-z0-9_-])'
+from hooks.detectors.base import VALUE_END as _END
+
 _UUID = r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
 
 

@@ -1,11 +1,10 @@
 """Twilio, SendGrid, Mailgun, Mailchimp, Datadog and New Relic keys."""
 from __future__ import annotations
 
+from hooks.detectors.base import VALUE_END as _END
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
 from hooks.lazyre import rx
-
-_END = r'(?![A-Za-z0-9_-])'
 
 
 def _named(prefix: str, infix: str = '') -> str:
