@@ -28,7 +28,7 @@ from hooks.errors import FatalError
 from hooks.errors import ShallowError
 from hooks.git import Repo
 from hooks.git import is_null
-from hooks.git import run_git
+from hooks.gitproc import run_git
 from hooks.runner import Range
 
 PROG = 'commit-warden ci'

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-from hooks.git import no_git_env
+from hooks.gitproc import no_git_env
 
 PROG = 'commit-warden demo'
 HOOK_MODULES = {

@@ -1,7 +1,7 @@
 """A whole history in one streaming pass: `git diff-tree --stdin` over every commit,
 read as it comes and cut into one record per commit, with the commit's message.
 
-The records hold the same bytes `Repo.commit_changes` gives `git.parse_diff` (the
+The records hold the same bytes `Repo.commit_changes` gives `diff.parse_diff` (the
 diff options are the same), so a sweep of the history judges each commit exactly as
 a range check would; the parsing itself is left to the caller, which may spread it
 over worker processes. Only git talks to the repository here.
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from hooks.changes import CONFIG_OPTS
+from hooks.changes import DIFF_OPTS
 from hooks.errors import GitError
-from hooks.git import _CONFIG_OPTS
-from hooks.git import _DIFF_OPTS
 from hooks.git import Repo
 
 _READ = 1 << 20
@@ -29,7 +29,7 @@ class CommitRecord(NamedTuple):
     commit: str
     time: int        # committer time, seconds since the epoch
     message: str
-    patch: bytes     # `--raw -p -z` output for the commit, for git.parse_diff
+    patch: bytes     # `--raw -p -z` output for the commit, for diff.parse_diff
 
     @property
     def size(self) -> int:
@@ -51,8 +51,8 @@ def stream_commits(repo: Repo, commits: Sequence[str]) -> Iterator[CommitRecord]
     nonce = os.urandom(16).hex()
     start = f'\0cw-{nonce} '.encode()
     end = f'\0cw-{nonce}-end\0'.encode()
-    cmd = ('git', *_CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc', '--always', '-r',
-           *_DIFF_OPTS, f'--format=%x00cw-{nonce} %H %ct%x00%B%x00cw-{nonce}-end%x00')
+    cmd = ('git', *CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc', '--always', '-r',
+           *DIFF_OPTS, f'--format=%x00cw-{nonce} %H %ct%x00%B%x00cw-{nonce}-end%x00')
     wanted = iter(commits)
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=repo.root, stdin=subprocess.PIPE,

@@ -18,7 +18,7 @@ import pytest
 
 from hooks import ci
 from hooks import credentials
-from hooks import git as git_layer
+from hooks import gitproc as git_layer
 from hooks.credentials import content
 from hooks.credentials import engine
 from hooks.credentials.content import BINARY
@@ -31,7 +31,7 @@ from hooks.credentials.engine import Work
 from hooks.credentials.engine import scan_work
 from hooks.credentials.plan import STREAM_BYTES
 from hooks.git import Repo
-from hooks.git import split_lines
+from hooks.gitproc import split_lines
 from hooks.scan import ScanOptions
 from tests.conftest import git
 from tests.conftest import git_commit
@@ -254,7 +254,7 @@ def test_an_endless_line_comes_in_overlapping_pieces() -> None:
 
 def test_a_token_on_an_endless_line_is_found_once_wherever_the_cut_falls(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from hooks.git import LINE_PIECE
+    from hooks.gitproc import LINE_PIECE
 
     # A minified file whose one line is longer than LINE_PIECE: the token straddles
     # the cut between the first two pieces, and is found once.
@@ -385,12 +385,12 @@ def test_an_unresolved_conflict_in_a_file_with_nul_bytes(
 
 
 def test_one_files_patch_read_as_a_stream_is_parsed_strictly() -> None:
+    from hooks.diff import stream_hunks
     from hooks.errors import DiffParseError
-    from hooks.git import _stream_hunks
 
     def parse(patch: bytes, limit: int = 1000) -> list[tuple[int, str, bool]]:
         pieces = split_lines([patch], b'\n', limit, 10)
-        return [(d.number, d.text, d.added) for d in _stream_hunks(pieces)]
+        return [(d.number, d.text, d.added) for d in stream_hunks(pieces)]
 
     head = b'diff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n'
     assert parse(head + b'@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n') == [
@@ -527,7 +527,7 @@ def test_a_stream_is_scanned_in_bounded_memory(repo: Path, monkeypatch: pytest.M
 
 
 def test_content_module_constants_agree_with_the_scanner() -> None:
-    from hooks.git import PIECE_OVERLAP
+    from hooks.gitproc import PIECE_OVERLAP
     from hooks.scan import OVERLAP
 
     assert PIECE_OVERLAP > OVERLAP  # a token is whole in one piece of an endless line

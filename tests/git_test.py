@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from hooks.diff import DiffLine
+from hooks.diff import unquote_c
 from hooks.errors import GitError
-from hooks.git import DiffLine
 from hooks.git import Repo
-from hooks.git import no_git_env
-from hooks.git import unquote_c
+from hooks.gitproc import no_git_env
 from tests.conftest import git
 from tests.conftest import git_commit
 from tests.conftest import write

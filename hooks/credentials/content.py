@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from hooks.git import LINE_PIECE
-from hooks.git import PIECE_OVERLAP
-from hooks.git import DiffLine
+from hooks.diff import DiffLine
 from hooks.git import Repo
-from hooks.git import split_lines
+from hooks.gitproc import LINE_PIECE
+from hooks.gitproc import PIECE_OVERLAP
+from hooks.gitproc import split_lines
 
 SAMPLE = 1 << 16
 BINARY_SHARE = 0.3

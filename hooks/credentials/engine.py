@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 from hooks import config as cfg
 from hooks.credentials.content import Source
+from hooks.diff import DiffLine
 from hooks.findings import fingerprint
 from hooks.findings import mask
-from hooks.git import DiffLine
 from hooks.git import Repo
 from hooks.scan import FOLLOWING
 from hooks.scan import Detection

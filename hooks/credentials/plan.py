@@ -26,11 +26,11 @@ from hooks.credentials.content import classify
 from hooks.credentials.content import lines_of
 from hooks.credentials.engine import ID
 from hooks.credentials.engine import Work
+from hooks.diff import DiffLine
+from hooks.diff import FileChange
 from hooks.errors import ConfigError
 from hooks.errors import FatalError
 from hooks.findings import Finding
-from hooks.git import DiffLine
-from hooks.git import FileChange
 from hooks.git import Repo
 from hooks.globs import matches
 from hooks.report import display_path

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 
 from hooks.git import Repo
-from hooks.git import run_git
+from hooks.gitproc import run_git
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from hooks.errors import GitError
 from hooks.git import Repo
-from hooks.git import run_git
+from hooks.gitproc import run_git
 
 # git's get_format_by_sig(): the signature buffer must *start* with one of these.
 _FORMATS = (

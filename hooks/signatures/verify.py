@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hooks.git import Repo
-from hooks.git import run_git
+from hooks.gitproc import run_git
 from hooks.signatures.openpgp import OpenPgpKey
 from hooks.signatures.openpgp import gpg
 from hooks.signatures.openpgp import parse_colons
