@@ -2,6 +2,7 @@
 as a stream; what it returns (`FileChange`, `DiffLine`)."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -10,8 +11,6 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from hooks.errors import DiffParseError
-
-_HUNK = re.compile(rb'^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@+')
 
 
 class DiffLine(NamedTuple):
@@ -200,13 +199,20 @@ def _split_patches(patch: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
+@functools.cache
 def _hunk_header(parents: int) -> re.Pattern[bytes]:
     at = b'@' * (parents + 1)
     return re.compile(rb'^' + at + rb' (?:-\d+(?:,\d+)? ){' + str(parents).encode()
-                      + rb'}\+\d+(?:,(\d+))? ' + at + rb'(?: |$)')
+                      + rb'}\+(\d+)(?:,(\d+))? ' + at + rb'(?: |$)')
 
 
-_HUNK_HEADERS: dict[int, re.Pattern[bytes]] = {}
+def _hunk_start(raw: bytes, parents: int) -> tuple[int, int]:
+    """A hunk header's first line number in the new file and how many of the new
+    file's lines the hunk holds; a header of any other shape is an internal error."""
+    m = _hunk_header(parents).match(raw)
+    if m is None:
+        raise _bad(f'unexpected hunk header {raw[:200]!r}')
+    return int(m.group(1)), 1 if m.group(2) is None else int(m.group(2))
 
 
 def parse_hunks(section: bytes, parents: int = 1) -> tuple[tuple[DiffLine, ...], bool]:
@@ -216,9 +222,6 @@ def parse_hunks(section: bytes, parents: int = 1) -> tuple[tuple[DiffLine, ...],
     without a valid prefix or a hunk whose length disagrees with its header is an
     internal error, never a guess.
     """
-    header = _HUNK_HEADERS.get(parents)
-    if header is None:
-        header = _HUNK_HEADERS[parents] = _hunk_header(parents)
     at = b'@' * (parents + 1) + b' '
     lines: list[DiffLine] = []
     binary = False
@@ -232,12 +235,7 @@ def parse_hunks(section: bytes, parents: int = 1) -> tuple[tuple[DiffLine, ...],
         if raw.startswith(at):
             if left:
                 raise _bad(f'a hunk {left} line(s) shorter than its header says')
-            m = _HUNK.match(raw)
-            shape = header.match(raw)
-            if m is None or shape is None:
-                raise _bad(f'unexpected hunk header {raw[:200]!r}')
-            number = int(m.group(1))
-            left = 1 if shape.group(1) is None else int(shape.group(1))
+            number, left = _hunk_start(raw, parents)
             in_hunk = True
             continue
         if not in_hunk:
@@ -361,9 +359,6 @@ def stream_hunks(pieces: Iterable[tuple[bytes, bool]]) -> Iterator[DiffLine]:
     The pieces of a long line are lines of the same number; a removed line's pieces
     are dropped with it.
     """
-    header = _HUNK_HEADERS.get(1)
-    if header is None:
-        header = _HUNK_HEADERS[1] = _hunk_header(1)
     number = left = 0
     in_hunk = False
     last: tuple[int, bool] | None = None  # (number, added) of the line a piece continues
@@ -378,12 +373,7 @@ def stream_hunks(pieces: Iterable[tuple[bytes, bool]]) -> Iterator[DiffLine]:
                 raise _bad(f'a hunk {left} line(s) shorter than its header says')
             in_hunk = raw.startswith(b'@@ ')
             if in_hunk:
-                m = _HUNK.match(raw)
-                shape = header.match(raw)
-                if m is None or shape is None:
-                    raise _bad(f'unexpected hunk header {raw[:200]!r}')
-                number = int(m.group(1))
-                left = 1 if shape.group(1) is None else int(shape.group(1))
+                number, left = _hunk_start(raw, 1)
             continue
         if not in_hunk:
             if not raw.startswith(_EXTENDED_HEADERS) or raw.startswith(b'Binary files '):
