@@ -414,19 +414,6 @@ class Repo(NamedTuple):
         """A blob's content as a stream (`gitproc.stream_git`)."""
         return stream_git('cat-file', 'blob', oid, cwd=self.root)
 
-    def object_sizes(self, oids: Iterable[str]) -> dict[str, int]:
-        """oid -> size in bytes, from one `git cat-file --batch-check`."""
-        wanted = [o for o in oids if o and not is_null(o)]
-        if not wanted:
-            return {}
-        proc = self.git('cat-file', '--batch-check', stdin='\n'.join(wanted).encode() + b'\n')
-        sizes = {}
-        for line in proc.stdout.decode().splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[2].isdigit():
-                sizes[parts[0]] = int(parts[2])
-        return sizes
-
     def index_content(self, path: str) -> bytes | None:
         """A file as it is staged, or None if the index has no such file."""
         entry = self.ls_files([path]).get(path)
