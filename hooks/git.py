@@ -89,6 +89,14 @@ def _decode(b: bytes) -> str:
     return b.decode('utf-8', 'replace')
 
 
+def _entries(out: bytes) -> Iterator[tuple[list[str], str]]:
+    """The fields before the tab, and the path, of each `ls-files -s -z` or `ls-tree -z` record."""
+    for rec in out.split(b'\0'):
+        if rec:
+            meta, path = rec.split(b'\t', 1)
+            yield meta.decode().split(), os.fsdecode(path)
+
+
 @functools.lru_cache(maxsize=16)
 def _empty_tree(root: Path) -> str:
     # Asked once per repository and run: a NamedTuple cannot cache on itself.
@@ -354,28 +362,15 @@ class Repo(NamedTuple):
         """path -> {stage: (mode, oid)} for index entries, conflict stages included."""
         proc = self.git('--literal-pathspecs', 'ls-files', '-s', '-z', '--', *paths)
         entries: dict[str, dict[int, tuple[str, str]]] = {}
-        for rec in proc.stdout.split(b'\0'):
-            if not rec:
-                continue
-            meta, path = rec.split(b'\t', 1)
-            mode, oid, stage = meta.decode().split()
-            entries.setdefault(os.fsdecode(path), {})[int(stage)] = (mode, oid)
+        for (mode, oid, stage), path in _entries(proc.stdout):
+            entries.setdefault(path, {})[int(stage)] = (mode, oid)
         return entries
 
     def ls_files(self, paths: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
-        """path -> (mode, oid) for index entries (stage 0, or the 'ours' stage of a conflict)."""
-        spec = ('--', *paths) if paths else ()
-        proc = self.git('--literal-pathspecs', 'ls-files', '-s', '-z', *spec)
-        entries: dict[str, tuple[str, str]] = {}
-        for rec in proc.stdout.split(b'\0'):
-            if not rec:
-                continue
-            meta, path = rec.split(b'\t', 1)
-            mode, oid, stage = meta.decode().split()
-            name = os.fsdecode(path)
-            if stage in ('0', '2') or name not in entries:
-                entries[name] = (mode, oid)
-        return entries
+        """path -> (mode, oid) for index entries (stage 0; of a conflict, the 'ours'
+        stage, or the first one there is)."""
+        return {path: stages.get(0) or stages.get(2) or next(iter(stages.values()))
+                for path, stages in self.ls_stages(paths or ()).items()}
 
     def ls_tree(self, ref: str, paths: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
         """path -> (mode, oid) for blobs in `ref`'s tree."""
@@ -384,14 +379,7 @@ class Repo(NamedTuple):
                         '--end-of-options', ref, *spec, ok=(0, 128))
         if proc.returncode != 0:
             raise GitError(f'{ref!r} does not name a tree in this repository; fetch it first')
-        entries: dict[str, tuple[str, str]] = {}
-        for rec in proc.stdout.split(b'\0'):
-            if not rec:
-                continue
-            meta, path = rec.split(b'\t', 1)
-            mode, _type, oid = meta.decode().split()
-            entries[os.fsdecode(path)] = (mode, oid)
-        return entries
+        return {path: (mode, oid) for (mode, _type, oid), path in _entries(proc.stdout)}
 
     def read_blobs(self, oids: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         with self.cat_file() as cat:
