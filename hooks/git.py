@@ -50,11 +50,30 @@ def __getattr__(name: str) -> Any:
 
 def is_first_push(from_ref: str, to_ref: str, env: Mapping[str, str]) -> bool:
     """At pre-push: whether pre-commit's FROM..TO is its guess for a push whose
-    remote branch it could not find (see `Repo.first_push_range`)."""
+    remote branch it could not find.
+
+    On a push that creates a branch (or whose remote tip is not here),
+    pre-commit passes the parent of the oldest commit `--remotes=<remote>` lacks
+    as FROM. Through a merge, FROM..TO then reaches commits the remote already
+    has (the other side of a merge from origin/main); the pushed commits are
+    exactly those no remote-tracking ref has.
+    """
     remote, branch = env.get('PRE_COMMIT_REMOTE_NAME'), env.get('PRE_COMMIT_REMOTE_BRANCH')
     if not (remote and branch) or is_null(from_ref):
         return False
-    return Repo.discover().first_push_range(from_ref, to_ref, remote, branch)
+    repo = Repo.discover()
+    from_sha = repo.resolve(from_ref)
+    to_sha = repo.resolve(to_ref)
+    if from_sha is None or to_sha is None:
+        return False
+    short = branch.removeprefix('refs/heads/')
+    if repo.resolve(f'refs/remotes/{remote}/{short}') == from_sha:
+        return False  # FROM is the remote branch's tip: an ordinary push
+    new = repo.rev_list('--topo-order', '--reverse', to_sha, '--not', f'--remotes={remote}')
+    if not new:
+        return False
+    first = repo.commit_infos(new[:1])[0]
+    return bool(first.parents) and first.parents[0] == from_sha
 
 
 def is_null(ref: str) -> bool:
@@ -281,30 +300,6 @@ class Repo(NamedTuple):
             if not symref:
                 out[name] = sha
         return out
-
-    def first_push_range(self, from_ref: str, to_ref: str, remote: str,
-                         remote_branch: str) -> bool:
-        """Whether pre-commit's pre-push range FROM..TO is its first-push guess.
-
-        On a push that creates a branch (or whose remote tip is not here),
-        pre-commit passes the parent of the oldest commit `--remotes=<remote>` lacks
-        as FROM. Through a merge, FROM..TO then reaches commits the remote already
-        has (the other side of a merge from origin/main); the pushed commits are
-        exactly those no remote-tracking ref has.
-        """
-        from_sha = self.resolve(from_ref)
-        to_sha = self.resolve(to_ref)
-        if from_sha is None or to_sha is None:
-            return False
-        short = remote_branch.removeprefix('refs/heads/')
-        if self.resolve(f'refs/remotes/{remote}/{short}') == from_sha:
-            return False  # FROM is the remote branch's tip: an ordinary push
-        new = self.rev_list('--topo-order', '--reverse', to_sha, '--not',
-                            f'--remotes={remote}')
-        if not new:
-            return False
-        first = self.commit_infos(new[:1])[0]
-        return bool(first.parents) and first.parents[0] == from_sha
 
     def commit_infos(self, commits: Sequence[str]) -> list[CommitInfo]:
         if not commits:
