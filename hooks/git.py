@@ -7,7 +7,6 @@ file name holds round-trips back to git through `os.fsencode`.
 """
 from __future__ import annotations
 
-import functools
 import os
 import subprocess
 from collections.abc import Iterable
@@ -22,6 +21,8 @@ from typing import NamedTuple
 from hooks.errors import GitError
 from hooks.errors import ShallowError
 from hooks.gitproc import CatFile
+from hooks.gitproc import empty_tree_id
+from hooks.gitproc import repo_dirs
 from hooks.gitproc import run_git
 from hooks.gitproc import stream_git
 
@@ -30,12 +31,6 @@ if TYPE_CHECKING:
     from hooks.diff import DiffLine
     from hooks.diff import FileChange
     from hooks.diff import parse_diff as parse_diff
-
-EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
-EMPTY_TREES = {
-    'sha1': EMPTY_TREE,
-    'sha256': '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
-}
 
 
 def __getattr__(name: str) -> Any:
@@ -116,17 +111,6 @@ def _entries(out: bytes) -> Iterator[tuple[list[str], str]]:
             yield meta.decode().split(), os.fsdecode(path)
 
 
-@functools.lru_cache(maxsize=16)
-def _empty_tree(root: Path) -> str:
-    # Asked once per repository and run: a NamedTuple cannot cache on itself.
-    fmt = run_git('rev-parse', '--show-object-format', cwd=root).stdout.decode().strip()
-    tree = EMPTY_TREES.get(fmt)
-    if tree is None:
-        raise GitError(f'this repository uses the {fmt!r} object format, which '
-                       'commit-warden does not know')
-    return tree
-
-
 class Repo(NamedTuple):
     root: Path          # the work tree's top level
     git_dir: Path       # this work tree's git dir (differs from common_dir in a linked worktree)
@@ -134,37 +118,13 @@ class Repo(NamedTuple):
 
     @classmethod
     def discover(cls, path: str | os.PathLike[str] | None = None) -> Repo:
-        proc = run_git(
-            'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir',
-            '--git-common-dir', cwd=path, ok=(0, 128),
-        )
-        if proc.returncode != 0:
-            where = os.path.abspath(path or os.curdir)
-            # A bare repository, or the inside of a .git dir, is a repository with no
-            # work tree: saying "not a repository" there sends people the wrong way.
-            probe = run_git('rev-parse', '--is-bare-repository', '--is-inside-git-dir',
-                            cwd=path, ok=(0, 128))
-            bare, in_git_dir = [*probe.stdout.decode().split(), '', ''][:2]
-            if probe.returncode == 0 and bare == 'true':
-                raise GitError(f'{where} is a bare repository, with no work tree to check: run '
-                               'commit-warden in a clone that has one (`git clone '
-                               f'{where} <dir>`), where pre-commit runs it')
-            if probe.returncode == 0 and in_git_dir == 'true':
-                raise GitError(f'{where} is inside a .git directory: run commit-warden from '
-                               'the work tree above it')
-            raise GitError(
-                f'{where} is not inside a git repository: run the hook from a '
-                'repository, or create one with `git init`',
-            )
-        out = proc.stdout.decode('utf-8', 'surrogateescape').split('\n')
-        if len(out) < 3 or not out[0]:
-            raise GitError('commit-warden needs a work tree; bare repositories are not supported')
-        return cls(Path(out[0]), Path(out[1]), Path(out[2]))
+        """The repository whose work tree holds `path` (default: here)."""
+        return cls(*repo_dirs(path))
 
     @property
     def empty_tree(self) -> str:
         """The empty tree's id in this repository's object format (SHA-1 or SHA-256)."""
-        return _empty_tree(self.root)
+        return empty_tree_id(self.root)
 
     @property
     def state_dir(self) -> Path:

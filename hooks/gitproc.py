@@ -1,12 +1,14 @@
-"""Running git: the environment every git process gets, one call (`run_git`), its
-output as a bounded stream, and one long-lived `git cat-file --batch`."""
+"""Running git: the environment every git process gets, one call (`run_git`), output
+as a bounded stream, one long-lived `git cat-file --batch`, and a directory's repository."""
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from pathlib import Path
 from typing import AnyStr
 
 from hooks.errors import GitError
@@ -77,6 +79,56 @@ def run_git(
         err = proc.stderr.decode('utf-8', 'replace').strip()
         raise GitError(f'git {args[0]} failed ({proc.returncode}): {err}')
     return proc
+
+
+def repo_dirs(path: str | os.PathLike[str] | None = None) -> tuple[Path, Path, Path]:
+    """The work tree's top level, its git dir and the common git dir of the repository
+    holding `path` (default: here); where there is none, a GitError saying what to do."""
+    proc = run_git(
+        'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir',
+        '--git-common-dir', cwd=path, ok=(0, 128),
+    )
+    if proc.returncode != 0:
+        where = os.path.abspath(path or os.curdir)
+        # A bare repository, or the inside of a .git dir, is a repository with no
+        # work tree: saying "not a repository" there sends people the wrong way.
+        probe = run_git('rev-parse', '--is-bare-repository', '--is-inside-git-dir',
+                        cwd=path, ok=(0, 128))
+        bare, in_git_dir = [*probe.stdout.decode().split(), '', ''][:2]
+        if probe.returncode == 0 and bare == 'true':
+            raise GitError(f'{where} is a bare repository, with no work tree to check: run '
+                           'commit-warden in a clone that has one (`git clone '
+                           f'{where} <dir>`), where pre-commit runs it')
+        if probe.returncode == 0 and in_git_dir == 'true':
+            raise GitError(f'{where} is inside a .git directory: run commit-warden from '
+                           'the work tree above it')
+        raise GitError(
+            f'{where} is not inside a git repository: run the hook from a '
+            'repository, or create one with `git init`',
+        )
+    out = proc.stdout.decode('utf-8', 'surrogateescape').split('\n')
+    if len(out) < 3 or not out[0]:
+        raise GitError('commit-warden needs a work tree; bare repositories are not supported')
+    return Path(out[0]), Path(out[1]), Path(out[2])
+
+
+EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+EMPTY_TREES = {
+    'sha1': EMPTY_TREE,
+    'sha256': '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
+}
+
+
+@functools.lru_cache(maxsize=16)
+def empty_tree_id(root: Path) -> str:
+    """The empty tree's id in the object format (SHA-1 or SHA-256) of the repository at
+    `root`; asked once per repository and run (a Repo, a NamedTuple, cannot cache it)."""
+    fmt = run_git('rev-parse', '--show-object-format', cwd=root).stdout.decode().strip()
+    tree = EMPTY_TREES.get(fmt)
+    if tree is None:
+        raise GitError(f'this repository uses the {fmt!r} object format, which '
+                       'commit-warden does not know')
+    return tree
 
 
 def stream_git(*args: str, cwd: str | os.PathLike[str]) -> Iterator[bytes]:
