@@ -1,6 +1,6 @@
 """Signed commit objects exactly as they will be pushed, split the way git splits them.
 
-Every read here bypasses `refs/replace/*` and grafts (hooks.git turns both off for
+Every read here bypasses `refs/replace/*` and grafts (hooks.gitproc turns both off for
 every git it runs): `git replace X <signed twin>` must not make an unsigned X look
 signed, because `git push` sends the real X. A commit's content is also checked
 against its id (the id *is* the hash of the content), so a verdict, and the cache
@@ -158,7 +158,7 @@ def read_commits(repo: Repo, oids: Sequence[str]) -> dict[str, RawCommit]:
     """The commits as stored, in one `git cat-file --batch`; each checked against its id."""
     if not oids:
         return {}
-    # hooks.git runs git with replace refs and grafts off: these are the stored objects.
+    # hooks.gitproc runs git with replace refs and grafts off: these are the stored objects.
     out = run_git('cat-file', '--batch', cwd=repo.root,
                   stdin='\n'.join(oids).encode() + b'\n').stdout
     found: dict[str, RawCommit] = {}

@@ -53,7 +53,7 @@ def check_range(
         to_ref: str, use_cache: bool = True, exclude: tuple[str, ...] | None = None,
 ) -> RangeResult:
     """One verdict per commit of FROM..TO, on the objects as they will be pushed
-    (hooks.git runs every git with `refs/replace/*` and grafts off)."""
+    (hooks.gitproc runs every git with `refs/replace/*` and grafts off)."""
     result = RangeResult()
     if is_null(to_ref):
         return result  # a branch deletion: nothing new to check
