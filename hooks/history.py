@@ -21,6 +21,7 @@ from hooks.changes import CONFIG_OPTS
 from hooks.changes import DIFF_OPTS
 from hooks.errors import GitError
 from hooks.git import Repo
+from hooks.gitproc import git_env
 
 _READ = 1 << 20
 
@@ -55,8 +56,10 @@ def stream_commits(repo: Repo, commits: Sequence[str]) -> Iterator[CommitRecord]
            *DIFF_OPTS, f'--format=%x00cw-{nonce} %H %ct%x00%B%x00cw-{nonce}-end%x00')
     wanted = iter(commits)
     with tempfile.TemporaryFile() as err:
+        # Replace refs and grafts off (git_env), as for every other git we run:
+        # the commits are swept as stored, as a push or a clone carries them.
         proc = subprocess.Popen(cmd, cwd=repo.root, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=err)
+                                stdout=subprocess.PIPE, stderr=err, env=git_env())
         assert proc.stdin is not None and proc.stdout is not None
         feeder = threading.Thread(target=_feed, args=(proc.stdin, commits), daemon=True)
         feeder.start()

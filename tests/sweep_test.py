@@ -220,3 +220,17 @@ def test_stream_keeps_empty_commits_and_refuses_gaps(repo: Path) -> None:
     assert records[0].patch.startswith(b':000000 100644 ')
     with pytest.raises(GitError, match=r'git diff-tree (failed|said nothing about commit f{40})'):
         list(stream_commits(r, [first, 'f' * 40]))
+
+
+def test_a_sweep_reads_commits_as_stored_not_as_replaced(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `git replace` shows git a clean twin of the commit that added the token; a push
+    # or a clone carries the stored commit, so the stored one is what is swept.
+    leak = commit_file(repo, 'deploy.py', f'TOKEN = "{GH_TOKEN}"\n', 'deploy script')
+    empty = git('mktree', cwd=repo, input='').stdout.strip()
+    twin = git('commit-tree', '-m', 'deploy script', empty, cwd=repo).stdout.strip()
+    git('replace', leak, twin, cwd=repo)
+    assert git('show', '--stat', '--format=', leak, cwd=repo).stdout == ''
+    code, out = scan(capsys, '--history', '--no-cache')
+    assert code == 1
+    assert 'in: deploy.py' in out and GH_TOKEN not in out
