@@ -28,7 +28,7 @@ from hooks.schema import Record
 from hooks.schema import Regex
 from hooks.schema import RepoPath
 from hooks.schema import Str
-from hooks.schema import _Problems
+from hooks.yamlsafe import Problems
 from hooks.yamlsafe import compose
 from hooks.yamlsafe import kind
 from hooks.yamlsafe import plain_problems
@@ -178,7 +178,7 @@ def root() -> Record:
 
 def parse(text: str | bytes, source: str) -> cfg.Config:
     """Validate a policy file's text; raises ConfigError listing every problem."""
-    problems = _Problems(source)
+    problems = Problems(source)
     if isinstance(text, bytes):
         try:
             text = text.decode('utf-8')

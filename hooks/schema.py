@@ -12,26 +12,11 @@ from typing import Any
 
 import yaml
 
-from hooks.errors import Problem
 from hooks.findings import redact
+from hooks.yamlsafe import Problems
 from hooks.yamlsafe import kind as _kind
+from hooks.yamlsafe import pairs
 from hooks.yamlsafe import scalar as _scalar
-
-
-class _Problems:
-    """Collects every problem in a file, so users fix them all in one go; also the
-    line of every key, so later checks (rule ids) can point at it."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[Problem] = []
-        self.lines: dict[str, int] = {}
-
-    def add(self, node: yaml.Node | None, path: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        where = f'{path}: ' if path else ''
-        self.items.append(Problem(self.source, line, f'{where}{message}'))
-
 
 INVALID: Any = object()
 
@@ -41,7 +26,7 @@ class Spec:
 
     what = 'a value'
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         raise NotImplementedError
 
     def schema(self) -> dict[str, Any]:
@@ -50,7 +35,7 @@ class Spec:
     def dump(self, value: Any) -> Any:
         return value
 
-    def _wrong(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def _wrong(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         problems.add(node, path, f'expected {self.what}, got {_kind(node)}')
         return INVALID
 
@@ -58,7 +43,7 @@ class Spec:
 class Bool(Spec):
     what = 'true or false'
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
         return value if isinstance(value, bool) else self._wrong(node, path, problems)
 
@@ -71,7 +56,7 @@ class Int(Spec):
         self.minimum = minimum
         self.what = 'an integer' + (f' >= {minimum}' if minimum is not None else '')
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, int) or isinstance(value, bool):
             return self._wrong(node, path, problems)
@@ -91,7 +76,7 @@ class Float(Spec):
         self.minimum, self.maximum = minimum, maximum
         self.what = f'a number from {minimum} to {maximum}'
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return self._wrong(node, path, problems)
@@ -108,7 +93,7 @@ class Str(Spec):
         self.pattern = pattern
         self.what = what
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, str) or not value:
             return self._wrong(node, path, problems)
@@ -128,7 +113,7 @@ class Optional(Spec):
         self.inner = inner
         self.what = f'{inner.what} or null'
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
             return None
         return self.inner.check(node, path, problems)
@@ -145,7 +130,7 @@ class Enum(Spec):
         self.choices = choices
         self.what = 'one of ' + ', '.join(repr(c) for c in choices)
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if any(value == c and type(value) is type(c) for c in self.choices):
             return value
@@ -166,7 +151,7 @@ class Action(Enum):
     def __init__(self) -> None:
         super().__init__('block', 'warn', 'off')
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         if isinstance(node, yaml.ScalarNode) and _scalar(node) is False:
             return 'off'
         return super().check(node, path, problems)
@@ -178,7 +163,7 @@ class Action(Enum):
 class Regex(Spec):
     what = 'a regular expression'
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, str) or not value:
             return self._wrong(node, path, problems)
@@ -199,7 +184,7 @@ class ListOf(Spec):
         self.item = item
         self.what = f'a list of {_plural(item.what)}'
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         if not isinstance(node, yaml.SequenceNode):
             return self._wrong(node, path, problems)
         values = [self.item.check(n, f'{path}[{i}]', problems) for i, n in enumerate(node.value)]
@@ -224,12 +209,12 @@ class MapOf(Spec):
         self.known = known
         self.what = f'a mapping of {what} to {_plural(value.what)}'
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         if not isinstance(node, yaml.MappingNode):
             return self._wrong(node, path, problems)
         out: dict[str, Any] = {}
         ok = True
-        for key_node, value_node in _pairs(node, path, problems):
+        for key_node, value_node in pairs(node, path, problems):
             key = _scalar(key_node)
             if not isinstance(key, str) or not re.fullmatch(self.key_pattern, key):
                 problems.add(key_node, path,
@@ -280,7 +265,7 @@ class Record(Spec):
     def default(self, name: str) -> Any:
         return self.cls._field_defaults.get(name)
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
             return self.cls()  # `section:` with nothing under it: all defaults
         if not isinstance(node, yaml.MappingNode):
@@ -288,7 +273,7 @@ class Record(Spec):
         values: dict[str, Any] = {}
         present: set[str] = set()
         ok = True
-        for key_node, value_node in _pairs(node, path, problems):
+        for key_node, value_node in pairs(node, path, problems):
             key = _scalar(key_node)
             present.add(key)
             where = f'{path}.{key}' if path else str(key)
@@ -347,32 +332,13 @@ def _plural(what: str) -> str:
     return what if what.endswith('s') else what + 's'
 
 
-def _pairs(
-        node: yaml.MappingNode, path: str, problems: _Problems,
-) -> list[tuple[yaml.Node, yaml.Node]]:
-    seen: dict[Any, int] = {}
-    out: list[tuple[yaml.Node, yaml.Node]] = []
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.add(key_node, path, 'keys must be plain names')
-            continue
-        key = _scalar(key_node)
-        if key in seen:
-            where = f'{path}.{key}' if path else str(key)
-            problems.add(key_node, redact(where), f'duplicate key (first set on line {seen[key]})')
-            continue
-        seen[key] = key_node.start_mark.line + 1
-        out.append((key_node, value_node))
-    return out
-
-
 class _Checked(Str):
     """A string with a check of its own; `accept` returns (value, problem)."""
 
     def accept(self, value: str) -> tuple[str, str | None]:
         raise NotImplementedError
 
-    def check(self, node: yaml.Node, path: str, problems: _Problems) -> Any:
+    def check(self, node: yaml.Node, path: str, problems: Problems) -> Any:
         value = super().check(node, path, problems)
         if value is INVALID:
             return value

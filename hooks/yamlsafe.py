@@ -1,6 +1,6 @@
 """YAML from files a change under review may control (the policy, hotfix records):
 PyYAML's safe loader only, plain values only (no tags, no anchors or aliases), and
-every error names the file and the line."""
+every error names the file and the line (`Problems` collects the policy's)."""
 from __future__ import annotations
 
 import functools
@@ -36,6 +36,44 @@ def kind(node: yaml.Node) -> str:
     # The value is quoted back (shortened, and masked where it could be a token).
     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + '...'
     return f'{type(value).__name__} {redact(shown)}'
+
+
+class Problems:
+    """Collects every problem in a file, so users fix them all in one go; also the
+    line of every key, so later checks (rule ids) can point at it."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[Problem] = []
+        self.lines: dict[str, int] = {}
+
+    def add(self, node: yaml.Node | None, path: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        where = f'{path}: ' if path else ''
+        self.items.append(Problem(self.source, line, f'{where}{message}'))
+
+
+def pairs(
+        node: yaml.MappingNode, path: str, problems: Problems,
+) -> list[tuple[yaml.Node, yaml.Node]]:
+    """A mapping's (key, value) nodes; a key that is not a plain name, or is given
+    twice, is a problem, and left out."""
+    seen: dict[Any, int] = {}
+    out: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.add(key_node, path, 'keys must be plain names')
+            continue
+        key = scalar(key_node)
+        if key in seen:
+            from hooks.findings import redact
+
+            where = f'{path}.{key}' if path else str(key)
+            problems.add(key_node, redact(where), f'duplicate key (first set on line {seen[key]})')
+            continue
+        seen[key] = key_node.start_mark.line + 1
+        out.append((key_node, value_node))
+    return out
 
 
 # A date (`approved: 2026-11-28`) is a plain value too; the policy's own types say
