@@ -257,3 +257,17 @@ def test_commit_ids_inside_content_or_names_cannot_hide_a_commit(repo: Path) -> 
     assert [f.path for f in by_commit[first].files] == ['secret.py']
     assert by_commit[first].files[0].added_lines == (DiffLine(1, 'token = 1', True),)
     assert sorted(f.path for f in by_commit[second].files) == sorted(['blob.bin', first])
+
+
+def test_a_stage_that_asks_no_diff_never_loads_the_diff_parser() -> None:
+    # check-signatures' and check-hotfixes' pre-commit stages ask git about refs and
+    # blobs only: hooks.changes and the parser behind it load on the first diff.
+    import subprocess
+    import sys
+
+    code = ('import sys, hooks.runner, hooks.git, hooks.signatures.setup_check, '
+            'hooks.signatures.trust, hooks.hotfixes.detect; '
+            'print(sorted(m for m in sys.modules if m in ("hooks.diff", "hooks.changes")))')
+    proc = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).parent.parent)
+    assert proc.stdout.strip() == '[]'
