@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import Any
 from typing import NamedTuple
 
 from hooks.errors import GitError
@@ -30,17 +29,6 @@ if TYPE_CHECKING:
     from hooks.diff import CommitChanges
     from hooks.diff import DiffLine
     from hooks.diff import FileChange
-    from hooks.diff import parse_diff as parse_diff
-
-
-def __getattr__(name: str) -> Any:
-    # Only until hooks/credentials/sweep.py, split on another branch, imports
-    # parse_diff from hooks.diff: the parser still loads only when asked for.
-    if name == 'parse_diff':
-        from hooks.diff import parse_diff
-
-        return parse_diff
-    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 def is_first_push(from_ref: str, to_ref: str, env: Mapping[str, str]) -> bool:

@@ -61,7 +61,7 @@ def _init_worker(repo: Repo, creds: cfg.CredentialsConfig, salt: Salt) -> None:
 def _scan_batch(records: list[CommitRecord]) -> tuple[list[Hit], list[Finding]]:
     """Parse and scan a batch of commits (in a worker, or in-process)."""
     from hooks.credentials.plan import plan_commits
-    from hooks.git import parse_diff
+    from hooks.diff import parse_diff
     from hooks.message import message_lines
     from hooks.scan import Line
 
