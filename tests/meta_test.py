@@ -175,3 +175,20 @@ def test_python_dash_m_runs_the_hook(package: str, hook_id: str, capsys,
         runpy.run_module(f'hooks.{package}', run_name='__main__', alter_sys=True)
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.startswith(f'usage: {hook_id} ')
+
+
+def test_every_module_is_small_and_says_what_it_holds() -> None:
+    """One concern a module, at most ~400 lines, named in its docstring; the two
+    data modules (the provider catalogue and the keyword tables generated from it)
+    are longer on purpose."""
+    import ast
+
+    data = {'hooks/detectors/providers.py', 'hooks/detectors/prefilter.py'}
+    for path in sorted((ROOT / 'hooks').rglob('*.py')):
+        name = path.relative_to(ROOT).as_posix()
+        text = path.read_text()
+        if name == 'hooks/__init__.py':
+            continue
+        assert ast.get_docstring(ast.parse(text)), f'{name}: no module docstring'
+        if name not in data:
+            assert len(text.splitlines()) <= 400, f'{name}: over 400 lines'
