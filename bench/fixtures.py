@@ -101,8 +101,9 @@ def _go_literal(token: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _closing(text: str, start: int) -> int:
-    """The index of the bracket that closes the one opened just before `start`."""
+def _scan_to(text: str, start: int, stops: str) -> int:
+    """The index of the first character of `stops` at bracket depth 0 from `start`
+    on (a closing bracket at depth 0 always stops), skipping Go string literals."""
     depth = 0
     i = start
     while i < len(text):
@@ -117,31 +118,21 @@ def _closing(text: str, start: int) -> int:
             if depth == 0:
                 return i
             depth -= 1
+        elif depth == 0 and ch in stops:
+            return i
         i += 1
     return i
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the bracket that closes the one opened just before `start`."""
+    return _scan_to(text, start, '')
 
 
 def _balanced(text: str, start: int) -> int:
     """The index just past the expression starting at `start` (up to a top-level
     comma, closing bracket or newline that ends it)."""
-    depth = 0
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch in '`"':
-            m = _GO_STRING.match(text, i)
-            i = m.end() if m else i + 1
-            continue
-        if ch in '([{':
-            depth += 1
-        elif ch in ')]}':
-            if depth == 0:
-                return i
-            depth -= 1
-        elif (ch == ',' and depth == 0) or (ch == '\n' and depth == 0):
-            return i
-        i += 1
-    return i
+    return _scan_to(text, start, ',\n')
 
 
 _ASSIGN = re.compile(r'(?m)^\s*(?:const\s+|var\s+)?(?P<name>[A-Za-z_]\w*)\s*(?::=|=)\s*(?=[`"])')
