@@ -2,18 +2,43 @@
 git config, $HOME and keyring."""
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Container
+from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.mark.structures import ParameterSet
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def slow_after(keep: int | Container[object], cases: Iterable[Any], *,
+               several: bool = False) -> list[Any]:
+    """A parametrize list with every case but the first `keep` (or but those whose
+    value is in `keep`) marked slow: the quick loop (`-m 'not slow'`) runs a
+    representative of the family, `.ci/run` runs them all. Ids do not change.
+    `several`: the parametrize names several arguments; each case is their tuple,
+    and `keep` holds first values."""
+    out: list[Any] = []
+    for i, case in enumerate(cases):
+        values = (case.values if isinstance(case, ParameterSet)
+                  else tuple(case) if several else (case,))
+        if i < keep if isinstance(keep, int) else values[0] in keep:
+            out.append(case)
+        elif isinstance(case, ParameterSet):
+            out.append(pytest.param(*values, marks=(*case.marks, pytest.mark.slow),
+                                    id=case.id))
+        else:
+            out.append(pytest.param(*values, marks=pytest.mark.slow))
+    return out
 
 
 def git(*args: str, cwd: str | os.PathLike[str], check: bool = True,
@@ -49,11 +74,25 @@ def write(path: str | os.PathLike[str], text: str | bytes) -> Path:
     return p
 
 
+@pytest.fixture(scope='session')
+def _homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Fresh, empty directories under one parent: `mktemp` per test lists every
+    directory made so far to number the next one, which grows with the session."""
+    root = tmp_path_factory.mktemp('home')
+
+    def fresh() -> Iterator[Path]:
+        for n in itertools.count():
+            path = root / str(n)
+            path.mkdir()
+            yield path
+
+    return fresh()
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory,
-                 monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_env(_homes: Iterator[Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test sees the machine's git config, $HOME, keyring or a hook's GIT_* vars."""
-    home = tmp_path_factory.mktemp('home')
+    home = next(_homes)
     for var in list(os.environ):
         if var.startswith(('GIT_', 'PRE_COMMIT_')) or var in (
                 'COMMIT_WARDEN_CONFIG', 'NO_COLOR', 'SKIP', 'GITHUB_BASE_REF',
