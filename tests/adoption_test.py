@@ -446,6 +446,7 @@ def _runner_env(tmp_path: Path, workspace: Path, action_dir: Path, runner_temp: 
     return env
 
 
+@pytest.mark.slow  # installs a release into a fresh venv and runs the action's steps
 def test_action_runs_the_release_of_its_own_checkout(
         repo: Path, remote: Path, tmp_path: Path, wheelhouse: Path) -> None:
     major, minor, patch = (int(p) for p in VERSION.split('.'))
@@ -487,6 +488,7 @@ def test_action_runs_the_release_of_its_own_checkout(
     assert TOKEN not in run.log
 
 
+@pytest.mark.slow  # installs a release into a fresh venv and runs the action's steps
 def test_action_passes_a_clean_pull_request_and_writes_reports_where_asked(
         repo: Path, remote: Path, tmp_path: Path, wheelhouse: Path) -> None:
     action_dir = _release_checkout(tmp_path / 'action', VERSION)

@@ -152,6 +152,7 @@ def test_the_plugin_is_commit_warden_inside_detect_secrets(
     assert len(CommitWardenDetector().analyze_line('conf.py', '', 1)) == 3
 
 
+@pytest.mark.slow  # runs the real detect-secrets CLI
 def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / 'conf.py', CONF)
@@ -212,6 +213,7 @@ def test_commit_warden_writes_what_detect_secrets_hook_accepts_and_keeps(
     assert out.startswith('sentry.py:2: Sentry')
 
 
+@pytest.mark.slow  # runs the real detect-secrets CLI
 def test_detect_secrets_without_commit_warden_installed_loads_it_from_the_path(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # pre-commit runs detect-secrets in an environment of its own: the plugin file,
@@ -236,6 +238,7 @@ def test_detect_secrets_without_commit_warden_installed_loads_it_from_the_path(
     assert 'Secret Type: Sentry Token\nLocation:    sentry.py:2\n' in proc.stdout
 
 
+@pytest.mark.slow  # runs the real detect-secrets CLI
 def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture[str],
                                       monkeypatch: pytest.MonkeyPatch,
                                       detect_secrets_state: None) -> None:
@@ -301,6 +304,7 @@ def test_detect_secrets_audit_reads_it(repo: Path, capsys: pytest.CaptureFixture
     assert flagged(out) == ['conf.py:2:', 'conf.py:3:']  # the AWS key and the password
 
 
+@pytest.mark.slow  # runs the real detect-secrets CLI
 def test_detect_secrets_baseline_is_merged_never_replaced(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / 'conf.py', CONF)

@@ -111,6 +111,7 @@ def test_a_20_mb_file_with_a_token_on_its_last_line(
                            data.count(b'\n'))
 
 
+@pytest.mark.slow  # scans 2.3 MB three times
 def test_a_2_3_mb_file_holding_a_token(repo: Path, feature: str,
                                        monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,6 +130,7 @@ def test_utf16_without_a_byte_order_mark(repo: Path, feature: str,
                            text.encode('utf-16-le'), 41)
 
 
+@pytest.mark.slow
 def test_a_source_file_with_300_nul_bytes_at_the_top(repo: Path, feature: str,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str],
@@ -252,6 +254,7 @@ def test_an_endless_line_comes_in_overlapping_pieces() -> None:
     assert got[-1] == ('next', False)
 
 
+@pytest.mark.slow  # a 1.2 MB line
 def test_a_token_on_an_endless_line_is_found_once_wherever_the_cut_falls(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from hooks.gitproc import LINE_PIECE
@@ -306,6 +309,7 @@ def test_files_git_calls_binary_are_judged_by_what_the_change_adds(
                                       f'nul.py:3: (commit {head[:12]}) {FINDING}'])
 
 
+@pytest.mark.slow
 def test_a_merge_is_judged_by_what_it_adds_to_a_file_git_calls_binary(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # git's combined diff says only "Binary files differ" for a NUL-holding file,
@@ -339,6 +343,7 @@ def test_a_merge_is_judged_by_what_it_adds_to_a_file_git_calls_binary(
                                          f'nul.py:7: (commit {merge[:12]}) {FINDING}'])
 
 
+@pytest.mark.slow  # streams a file over STREAM_BYTES
 def test_a_big_binary_file_is_streamed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     noise = _rng.randbytes(STREAM_BYTES + 500_000)
     data = noise[:3_000_000] + f'\0AWS_TOKEN={TOKEN}\0'.encode() + noise[3_000_000:]
@@ -349,6 +354,7 @@ def test_a_big_binary_file_is_streamed(repo: Path, capsys: pytest.CaptureFixture
     assert (code, found(out)) == (1, [f'firmware.bin:{line}: {FINDING}'])
 
 
+@pytest.mark.slow  # streams a file over STREAM_BYTES, twice
 def test_a_streamed_blob_is_read_as_stored(repo: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     # `git replace` must not make the stream read a clean stand-in.
@@ -482,6 +488,7 @@ def test_a_skipped_file_blocks_at_every_stage_unless_the_policy_warns(
     stages(0, 'file-skipped, warn')
 
 
+@pytest.mark.slow  # writes a file over STREAM_BYTES
 def test_a_whole_file_over_a_lowered_limit_is_reported_not_read(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  max_file_bytes: 1000\n'
@@ -502,6 +509,7 @@ def test_a_whole_file_over_a_lowered_limit_is_reported_not_read(
 
 # --- bounded memory ------------------------------------------------------------
 
+@pytest.mark.slow  # scans 6 MB under tracemalloc
 def test_a_stream_is_scanned_in_bounded_memory(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                                ) -> None:
     size = 6_000_000

@@ -514,6 +514,7 @@ def test_end_to_end_pre_commit_commit_msg_pre_push_and_manual(
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # over 1 MB, on every core
 def test_big_scans_use_every_core_and_find_the_same(
         repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     filler = ''.join(f'value_{i} = compute({i}, "{i * 7919 % 10007}")\n' for i in range(9000))

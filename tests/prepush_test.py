@@ -93,6 +93,7 @@ def test_ordinary_push_keeps_from_to(repo: Path, merged_feature: dict[str, str],
     assert f'mine.py:1: (commit {mine[:12]}) {FINDING}' in capsys.readouterr().out
 
 
+@pytest.mark.slow  # through the real pre-commit framework
 def test_first_push_through_pre_commit(repo: Path, remote: Path,
                                        merged_feature: dict[str, str], pre_commit) -> None:  # type: ignore[no-untyped-def]
     pre_commit('  - id: check-credentials\n', hook_types=('pre-push',))

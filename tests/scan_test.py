@@ -170,6 +170,7 @@ def test_extra_patterns_respect_context_lines_and_pragmas() -> None:
     assert found(Scanner(options).scan('a.py', lines)) == [(3, 'extra:word')]
 
 
+@pytest.mark.slow  # a 1 MB line
 def test_a_megabyte_single_line_finishes_and_still_finds_the_secret() -> None:
     token = gh_token()
     filler = 'function a(b){return b.key+"token"+b.password};' * 11000  # ~0.5 MB each side
@@ -179,6 +180,7 @@ def test_a_megabyte_single_line_finishes_and_still_finds_the_secret() -> None:
     assert fp(detections[0].secret) == fp(token)
 
 
+@pytest.mark.slow  # 36 scans of lines 3 windows long
 def test_a_secret_across_a_window_boundary_is_found_once() -> None:
     from hooks import scan
 
@@ -195,6 +197,7 @@ def test_a_secret_across_a_window_boundary_is_found_once() -> None:
         assert Scanner().scan_text('a.js', line) == [], cut
 
 
+@pytest.mark.slow  # a 300 KB line
 def test_data_uri_on_a_long_line_is_not_a_secret() -> None:
     blob = random_string(7, 300_000, ALNUM + '+/')
     assert Scanner().scan_text('index.html', f'<img src="data:image/png;base64,{blob}">') == []
@@ -521,6 +524,7 @@ def test_terraform_defaults_and_ansible_inventories(path: str, template: str,
     assert found_lines == lines
 
 
+@pytest.mark.slow  # runs the real detect-secrets CLI
 def test_detectors_load_as_plugins_of_the_real_detect_secrets_cli(tmp_path: Path) -> None:
     import json
 
