@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from hooks.scan import Scanner
+from tests.conftest import slow_after
 
 CORPUS = Path(__file__).resolve().parent / 'corpus'
 
@@ -89,7 +90,7 @@ def test_every_rule_is_planted_in_at_least_two_files() -> None:
             assert len(files_by_rule.get(rule_id, ())) >= 2, rule_id
 
 
-@pytest.mark.parametrize('plugin_name', [name for name, _ in _rules_by_plugin()])
+@pytest.mark.parametrize('plugin_name', slow_after(3, [name for name, _ in _rules_by_plugin()]))
 def test_removing_a_detector_makes_the_corpus_fail(plugin_name: str) -> None:
     scanner = Scanner()
     scanner.plugins()  # load every module, then take one plugin out

@@ -12,6 +12,7 @@ from hooks.git import Repo
 from hooks.gitproc import no_git_env
 from tests.conftest import git
 from tests.conftest import git_commit
+from tests.conftest import slow_after
 from tests.conftest import write
 
 ODD_NAMES = [
@@ -54,7 +55,7 @@ def test_empty_repository(repo: Path) -> None:
     assert r.commits_in_range(None, 'HEAD') == [] if r.head() else True
 
 
-@pytest.mark.parametrize('name', ODD_NAMES)
+@pytest.mark.parametrize('name', slow_after(3, ODD_NAMES))
 def test_odd_file_names_round_trip(repo: Path, name: str) -> None:
     write(repo / name, 'secret line\n')
     git('add', '--', name, cwd=repo)

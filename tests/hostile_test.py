@@ -8,6 +8,9 @@ traceback, a hang, an internal error, a full secret or a silent pass. Every run
 goes through `sane`, and conftest.py checks after each test that no planted
 secret (tests/planted.py) left the process: not in the output, a report under
 `out/`, an audit line or a cache file.
+
+The quick loop (`-m 'not slow'`) keeps one or two cases of each family (the first
+ones unless a harder one is named); `.ci/run` runs them all.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from hooks.hotfixes.commands import hotfix_main
 from hooks.signatures import main as check_signatures
 from tests.conftest import git
 from tests.conftest import git_commit
+from tests.conftest import slow_after
 from tests.conftest import write
 from tests.planted import GITHUB
 from tests.planted import IN_TEXT
@@ -140,7 +144,8 @@ ODD_NAMES = ['a b.py', 'tab\there.py', 'new\nline.py', 'quote".py', "apos'.py",
 
 
 @pytest.mark.parametrize('separator', [True, False], ids=['manifest', 'own-args'])
-@pytest.mark.parametrize('name', OPTION_NAMES + ODD_NAMES)
+@pytest.mark.parametrize('name', [*slow_after(1, OPTION_NAMES),
+                                  *slow_after(('new\nline.py',), ODD_NAMES)])
 def test_a_file_name_is_checked_as_a_file(repo: Path, capsys, name: str, separator: bool) -> None:
     stage(repo, name, f'TOKEN = "{GITHUB}"\n')
     argv = (['--'] if separator else []) + [name]
@@ -169,7 +174,7 @@ def test_a_non_utf8_file_name_is_checked(repo: Path, capsys) -> None:
     assert '\\351' in run.out or '\\xe9' in run.out   # shown escaped, as git does
 
 
-@pytest.mark.parametrize('name', ['--help', '--from=HEAD', '-h', '--'])
+@pytest.mark.parametrize('name', slow_after(1, ['--help', '--from=HEAD', '-h', '--']))
 @pytest.mark.parametrize('hook', ['signatures', 'hotfixes'])
 def test_other_hooks_never_take_a_file_name_for_an_option(committed: Path, capsys, hook: str,
                                                          name: str) -> None:
@@ -208,7 +213,8 @@ DEEP = [
 ]
 
 
-@pytest.mark.parametrize(('what', 'text'), DEEP, ids=[d[0] for d in DEEP])
+@pytest.mark.parametrize(('what', 'text'), slow_after(1, DEEP, several=True),
+                         ids=[d[0] for d in DEEP])
 def test_a_deeply_nested_policy_is_an_error(repo: Path, capsys, what: str, text: str) -> None:
     policy(repo, text)
     error(call(capsys, check_credentials), 'nested more than 32 levels')
@@ -219,21 +225,21 @@ def test_a_huge_policy_is_an_error_before_it_is_parsed(repo: Path, capsys) -> No
     error(call(capsys, check_credentials), 'reads at most 65,536')
 
 
-@pytest.mark.parametrize(('text', 'says'), [
+@pytest.mark.parametrize(('text', 'says'), slow_after(2, [
     ('a: &a [*a]\n', 'anchors and aliases'),
     ('a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', 'anchors and aliases'),
     ('credentials: !!python/object/apply:os.system ["touch PWNED"]\n', 'is not allowed'),
     ('hotfixes: !!binary aGVsbG8=\n', 'is not allowed'),
     ('credentials:\n  exclude: ["a"\n', 'not valid YAML'),
     ('\tcredentials: {}\n', 'not valid YAML'),
-])
+], several=True))
 def test_unsafe_or_broken_yaml_is_an_error(repo: Path, capsys, text: str, says: str) -> None:
     policy(repo, text)
     error(call(capsys, check_credentials), says)
     assert not (repo / 'PWNED').exists()
 
 
-@pytest.mark.parametrize(('data', 'says'), [
+@pytest.mark.parametrize(('data', 'says'), slow_after(2, [
     (b'version: 1\nhotfixes:\n  mainline: caf\xe9\n', 'not UTF-8'),
     (b'', 'the file is empty'),
     (b'- a\n- b\n', 'expected a mapping of sections'),
@@ -242,13 +248,13 @@ def test_unsafe_or_broken_yaml_is_an_error(repo: Path, capsys, text: str, says: 
     (b'version: 1\nchecks:\n  check-credentails: off\n', "did you mean 'check-credentials'"),
     (b'version: 1\nrules:\n  check-credentials:\n    github-tokn: off\n',
      "did you mean 'github-token'"),
-])
+], several=True))
 def test_a_policy_error_names_the_fix(repo: Path, capsys, data: bytes, says: str) -> None:
     write(repo / '.commit-warden.yaml', data)
     error(call(capsys, check_credentials), '.commit-warden.yaml', says)
 
 
-@pytest.mark.parametrize('kind', [*TOKENS, 'bare'])
+@pytest.mark.parametrize('kind', slow_after(1, [*TOKENS, 'bare']))
 def test_a_credential_pasted_as_a_policy_key_is_not_echoed(repo: Path, capsys,
                                                            kind: str) -> None:
     policy(repo, f'credentials:\n  {PLANTED[kind]}: 1\n')
@@ -259,7 +265,7 @@ def test_a_credential_pasted_as_a_policy_key_is_not_echoed(repo: Path, capsys,
     blocked_by(call(capsys, check_config, '--', '.commit-warden.yaml'), 'invalid-config')
 
 
-@pytest.mark.parametrize('kind', [*TOKENS, 'bare'])
+@pytest.mark.parametrize('kind', slow_after(1, [*TOKENS, 'bare']))
 def test_a_credential_pasted_as_a_policy_value_is_not_echoed(repo: Path, capsys,
                                                              kind: str) -> None:
     # As a valid value (printed back by `commit-warden config`: a credential the
@@ -282,7 +288,7 @@ def test_a_policy_that_is_a_symlink_out_of_the_repository_is_refused(
     assert 'root:x' not in run.out
 
 
-@pytest.mark.parametrize('kind', ['directory', 'fifo', 'dangling'])
+@pytest.mark.parametrize('kind', slow_after(1, ['directory', 'fifo', 'dangling']))
 def test_a_policy_name_that_is_not_a_file_is_an_error_not_the_defaults(
         repo: Path, capsys, kind: str) -> None:
     path = repo / '.commit-warden.yaml'
@@ -298,7 +304,7 @@ def test_a_policy_name_that_is_not_a_file_is_an_error_not_the_defaults(
     assert '.commit-warden.yaml' in run.out
 
 
-@pytest.mark.parametrize('target', ['device', 'fifo', 'dir', 'missing'])
+@pytest.mark.parametrize('target', slow_after(1, ['device', 'fifo', 'dir', 'missing']))
 def test_a_named_policy_that_is_not_a_regular_file_is_an_error(
         repo: Path, tmp_path: Path, capsys, target: str) -> None:
     path = {'fifo': tmp_path / 'fifo', 'dir': tmp_path, 'missing': tmp_path / 'nope.yaml',
@@ -318,9 +324,9 @@ def test_a_named_policy_that_is_not_a_regular_file_is_an_error(
         error(run, str(path))
 
 
-@pytest.mark.parametrize('value', ['{tmp}/audit.jsonl', '../audit.jsonl',
-                                   '.git/../../audit.jsonl', '{tmp}/home/.bashrc',
-                                   'logs/../../audit.jsonl'])
+@pytest.mark.parametrize('value', slow_after(1, ['{tmp}/audit.jsonl', '../audit.jsonl',
+                                                  '.git/../../audit.jsonl', '{tmp}/home/.bashrc',
+                                                  'logs/../../audit.jsonl']))
 def test_the_audit_log_cannot_be_pointed_outside(repo: Path, tmp_path: Path, capsys,
                                                  value: str) -> None:
     # (Outside the repository, but inside the test's own directory: a hook that got
@@ -332,7 +338,8 @@ def test_the_audit_log_cannot_be_pointed_outside(repo: Path, tmp_path: Path, cap
     assert not list(tmp_path.glob('**/audit.jsonl')) and not list(tmp_path.glob('**/.bashrc'))
 
 
-@pytest.mark.parametrize('kind', ['symlinked-dir', 'symlink-file', 'fifo', 'directory'])
+@pytest.mark.parametrize('kind', slow_after(1, ['symlinked-dir', 'symlink-file', 'fifo',
+                                                 'directory']))
 def test_an_audit_log_that_cannot_be_written_safely_is_a_warning(
         repo: Path, tmp_path: Path, capsys, monkeypatch, kind: str) -> None:
     outside = tmp_path / 'outside'
@@ -360,8 +367,9 @@ def test_an_audit_log_that_cannot_be_written_safely_is_a_warning(
     assert rc.read_text() == '# rc\n'
 
 
-@pytest.mark.parametrize('key', ['credentials.baseline', 'signatures.allowed_signers',
-                                 'signatures.revoked_signers', 'signatures.openpgp_keys'])
+@pytest.mark.parametrize('key', slow_after(1, ['credentials.baseline', 'signatures.allowed_signers',
+                                                'signatures.revoked_signers',
+                                                'signatures.openpgp_keys']))
 @pytest.mark.parametrize('kind', ['symlink-out', 'fifo', 'dotdot'])
 def test_a_policy_file_path_cannot_leave_the_repository(
         committed: Path, tmp_path: Path, capsys, key: str, kind: str) -> None:
@@ -413,7 +421,7 @@ GLOBS = ['**/' * 40 + 'x', '*a' * 40 + 'b', '**' * 60 + 'x', '[ab]*' * 40 + 'c',
          '*/' * 60 + '**', '?' * 200 + '*']
 
 
-@pytest.mark.parametrize('glob', GLOBS)
+@pytest.mark.parametrize('glob', slow_after(1, GLOBS))
 def test_a_pathological_glob_finishes(repo: Path, capsys, glob: str) -> None:
     # gitignore-style: these match nothing here; a backtracking matcher never finished.
     policy(repo, f'credentials:\n  exclude: ["{glob}"]\nhotfixes:\n  production_paths: '
@@ -425,7 +433,8 @@ def test_a_pathological_glob_finishes(repo: Path, capsys, glob: str) -> None:
 
 @pytest.mark.parametrize('key', ['credentials.extra_patterns', 'credentials.allowed_patterns',
                                  'hotfixes.ticket_patterns'])
-@pytest.mark.parametrize('pattern', ['(a+)+$', '(a|a?)+$', '(.*a){20}$', '((ab)*)*c'])
+@pytest.mark.parametrize('pattern', slow_after(1, ['(a+)+$', '(a|a?)+$', '(.*a){20}$',
+                                                    '((ab)*)*c']))
 def test_an_exponential_pattern_is_refused_at_load(repo: Path, capsys, key: str,
                                                    pattern: str) -> None:
     section, name = key.split('.')
@@ -435,7 +444,7 @@ def test_an_exponential_pattern_is_refused_at_load(repo: Path, capsys, key: str,
 
 
 @pytest.mark.parametrize('limit', ['call', 'run'])
-@pytest.mark.parametrize('key', ['extra_patterns', 'ticket_patterns'])
+@pytest.mark.parametrize('key', slow_after(1, ['extra_patterns', 'ticket_patterns']))
 def test_a_slow_pattern_is_stopped_and_named(repo: Path, capsys, monkeypatch, limit: str,
                                              key: str) -> None:
     from hooks import userregex
@@ -462,7 +471,7 @@ def test_a_slow_pattern_is_stopped_and_named(repo: Path, capsys, monkeypatch, li
 
 # --- file content ----------------------------------------------------------------------
 
-@pytest.mark.parametrize('kind', list(IN_TEXT))
+@pytest.mark.parametrize('kind', slow_after(1, list(IN_TEXT)))
 @pytest.mark.parametrize('where', ['file', 'message'])
 def test_each_kind_of_secret_is_blocked(repo: Path, capsys, kind: str, where: str) -> None:
     if where == 'file':
@@ -494,7 +503,7 @@ SHAPES = {
 }
 
 
-@pytest.mark.parametrize('shape', list(SHAPES))
+@pytest.mark.parametrize('shape', slow_after(1, list(SHAPES)))
 def test_a_secret_in_an_odd_shape_is_still_blocked(repo: Path, capsys, shape: str) -> None:
     data = SHAPES[shape]
     name = 'conf.yaml' if 'YAML' in shape else 'conf.json' if 'JSON' in shape else 'app.py'
@@ -502,7 +511,7 @@ def test_a_secret_in_an_odd_shape_is_still_blocked(repo: Path, capsys, shape: st
     blocked_by(call(capsys, check_credentials, '--', name), 'github-token')
 
 
-@pytest.mark.parametrize(('text', 'name'), [
+@pytest.mark.parametrize(('text', 'name'), slow_after(2, [
     (f't = "{GITHUB}"  # pragma: allowlist secret\n', 'app.py'),
     (f'# pragma: allowlist nextline secret\nt = "{GITHUB}"\n', 'app.py'),
     (f'const t = "{GITHUB}"; // pragma: allowlist secret\n', 'app.js'),
@@ -511,7 +520,7 @@ def test_a_secret_in_an_odd_shape_is_still_blocked(repo: Path, capsys, shape: st
     (f'{GITHUB[:20]}\n{GITHUB[20:]}\n', 'split.txt'),
     ('password: <your password here>\n', 'conf.yaml'),
     ('password = os.environ["DB_PASSWORD"]\n', 'db.py'),
-])
+], several=True))
 def test_what_is_not_a_secret_passes(repo: Path, capsys, text: str, name: str) -> None:
     stage(repo, name, text)
     run = call(capsys, check_credentials, '--', name)
@@ -531,20 +540,20 @@ def test_a_file_over_the_size_limit_is_reported_never_passed_silently(repo: Path
     blocked_by(call(capsys, check_credentials, '--', 'big.txt'), 'file-skipped')
 
 
-@pytest.mark.parametrize('setting', [
+@pytest.mark.parametrize('setting', slow_after(1, [
     ('diff.external', 'true'), ('diff.noprefix', 'true'), ('color.ui', 'always'),
     ('diff.mnemonicPrefix', 'true'), ('diff.relative', 'true'), ('core.quotePath', 'false'),
     ('diff.renames', 'copies'), ('diff.context', '0'), ('diff.orderFile', '/dev/null'),
     ('diff.suppressBlankEmpty', 'true'), ('diff.ignoreSubmodules', 'all'),
-])
+]))
 def test_repository_git_config_cannot_hide_a_change(repo: Path, capsys, setting) -> None:
     git('config', *setting, cwd=repo)
     stage(repo, 'sub/app.py', f'TOKEN = "{GITHUB}"\n')
     blocked_by(call(capsys, check_credentials, '--', 'sub/app.py'), 'github-token')
 
 
-@pytest.mark.parametrize('attributes', ['* -diff', '* binary', '* diff=hide\n',
-                                        '*.py -text', '* filter=lfs -diff'])
+@pytest.mark.parametrize('attributes', slow_after(1, ['* -diff', '* binary', '* diff=hide\n',
+                                                       '*.py -text', '* filter=lfs -diff']))
 def test_gitattributes_cannot_hide_a_change(repo: Path, capsys, attributes: str) -> None:
     git('config', 'diff.hide.textconv', 'true', cwd=repo)
     stage(repo, '.gitattributes', attributes + '\n')
@@ -560,7 +569,7 @@ def test_a_symlink_whose_target_is_a_secret_is_blocked(repo: Path, capsys) -> No
 
 # --- repository and git states -----------------------------------------------------------
 
-@pytest.mark.parametrize('where', ['nowhere', 'bare', 'git-dir'])
+@pytest.mark.parametrize('where', slow_after(1, ['nowhere', 'bare', 'git-dir']))
 @pytest.mark.parametrize('hook', ['credentials', 'signatures', 'hotfixes', 'config', 'ci',
                                   'audit'])
 def test_no_work_tree_is_an_error_saying_what_it_is(tmp_path: Path, monkeypatch, capsys,
@@ -639,10 +648,10 @@ def _range_repo(repo: Path) -> tuple[str, str]:
     return base, git_commit(repo, 'remove')
 
 
-@pytest.mark.parametrize('cache', [
+@pytest.mark.parametrize('cache', slow_after(1, [
     b'{', b'[]', b'null', b'{"version": 3, "key": 1, "data": []}', b'\xff\xfe',
     b'{"version": 3, "key": "x", "data": {"c": [{"path": 1}]}}', 'dir', 'fifo-free',
-])
+]))
 def test_a_corrupt_range_cache_is_rebuilt(repo: Path, capsys, cache) -> None:
     base, head = _range_repo(repo)
     path = repo / '.git' / 'commit-warden' / 'credentials-cache.json'
@@ -687,8 +696,9 @@ def test_a_replaced_commit_is_judged_as_stored(repo: Path, capsys) -> None:
     blocked_by(call(capsys, check_credentials, '--from', base, '--to', head), 'github-token')
 
 
-@pytest.mark.parametrize('ref', ['--all', '-n1', '--output=/tmp/x', GITHUB, '::error::x',
-                                 'x\n::error::y', 'HEAD@{999}', 'a..b..c', ''])
+@pytest.mark.parametrize('ref', slow_after(1, ['--all', '-n1', '--output=/tmp/x', GITHUB,
+                                                '::error::x', 'x\n::error::y', 'HEAD@{999}',
+                                                'a..b..c', '']))
 @pytest.mark.parametrize('var', ['PRE_COMMIT_FROM_REF', 'PRE_COMMIT_TO_REF'])
 def test_pre_commit_range_variables_are_refs_never_options(committed: Path, capsys,
                                                            monkeypatch, var: str,
@@ -716,9 +726,9 @@ def pr(committed: Path) -> Path:
     return committed
 
 
-@pytest.mark.parametrize('value', ['::error::pwned', 'x\n::error::pwned', 'x\r::warning::w',
-                                   '##[group]x', '--all', '-n1', GITHUB, f'x/{PLANTED["slack"]}',
-                                   'main\u2028::error::x', '%0A::error::x'])
+@pytest.mark.parametrize('value', slow_after(1, [
+    '::error::pwned', 'x\n::error::pwned', 'x\r::warning::w', '##[group]x', '--all', '-n1',
+    GITHUB, f'x/{PLANTED["slack"]}', 'main\u2028::error::x', '%0A::error::x']))
 @pytest.mark.parametrize('var', ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_DIFF_BASE_SHA',
                                  'CI_COMMIT_BEFORE_SHA'])
 def test_a_hostile_ci_variable_is_an_error_never_a_command(pr: Path, capsys, monkeypatch,
@@ -733,10 +743,10 @@ def test_a_hostile_ci_variable_is_an_error_never_a_command(pr: Path, capsys, mon
         blocked_by(run, 'github-token')
 
 
-@pytest.mark.parametrize('event', [b'', b'{', b'[]', b'"x"', b'{"before": 5}',
-                                   b'{"before": "--output=/tmp/x"}',
-                                   b'{"pull_request": {"head": {"sha": ["x"]}}}',
-                                   b'[' * 100_000 + b']' * 100_000, 'missing', 'fifo-free'])
+@pytest.mark.parametrize('event', slow_after(1, [
+    b'', b'{', b'[]', b'"x"', b'{"before": 5}', b'{"before": "--output=/tmp/x"}',
+    b'{"pull_request": {"head": {"sha": ["x"]}}}', b'[' * 100_000 + b']' * 100_000, 'missing',
+    'fifo-free']))
 def test_a_hostile_event_file_is_ignored_or_an_error(pr: Path, tmp_path: Path, capsys,
                                                      monkeypatch, event) -> None:
     path = tmp_path / 'event.json'
@@ -750,7 +760,8 @@ def test_a_hostile_event_file_is_ignored_or_an_error(pr: Path, tmp_path: Path, c
     blocked_by(call(capsys, ci_main), 'github-token')
 
 
-@pytest.mark.parametrize('summary', ['directory', '/dev/full', 'missing-dir', 'symlink-loop'])
+@pytest.mark.parametrize('summary', slow_after(1, ['directory', '/dev/full', 'missing-dir',
+                                                    'symlink-loop']))
 def test_an_unwritable_step_summary_is_a_warning_and_the_verdict_stands(
         pr: Path, tmp_path: Path, capsys, monkeypatch, summary: str) -> None:
     path = {'directory': str(tmp_path), '/dev/full': '/dev/full',
@@ -764,9 +775,10 @@ def test_an_unwritable_step_summary_is_a_warning_and_the_verdict_stands(
     assert 'warning: could not write the step summary' in run.out
 
 
-@pytest.mark.parametrize('var', ['GITHUB_HEAD_REF', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME',
-                                 'PRE_COMMIT_LOCAL_BRANCH', 'PRE_COMMIT_REMOTE_BRANCH'])
-@pytest.mark.parametrize('kind', ['github', 'slack', 'gitlab'])
+@pytest.mark.parametrize('var', slow_after(('GITHUB_HEAD_REF', 'PRE_COMMIT_LOCAL_BRANCH'), [
+    'GITHUB_HEAD_REF', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'PRE_COMMIT_LOCAL_BRANCH',
+    'PRE_COMMIT_REMOTE_BRANCH']))
+@pytest.mark.parametrize('kind', slow_after(1, ['github', 'slack', 'gitlab']))
 def test_a_branch_variable_holding_a_secret_is_never_repeated(pr: Path, capsys, monkeypatch,
                                                               out: Path, var: str,
                                                               kind: str) -> None:
@@ -784,8 +796,9 @@ def test_a_branch_variable_holding_a_secret_is_never_repeated(pr: Path, capsys, 
 
 # --- outputs ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize('target', ['symlink-to-file', 'dangling-symlink', 'directory',
-                                    'fifo-no-reader', 'new-dir', 'terminal', 'fifo-reader'])
+@pytest.mark.parametrize('target', slow_after(1, ['symlink-to-file', 'dangling-symlink',
+                                                   'directory', 'fifo-no-reader', 'new-dir',
+                                                   'terminal', 'fifo-reader']))
 def test_output_paths_of_every_kind(repo: Path, tmp_path: Path, capsys, target: str) -> None:
     stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n')
     victim = write(tmp_path / 'victim.txt', 'keep me\n')
@@ -831,7 +844,7 @@ def test_output_paths_of_every_kind(repo: Path, tmp_path: Path, capsys, target: 
     assert victim.read_text() == 'keep me\n'
 
 
-@pytest.mark.parametrize('encoding', ['ascii', 'latin-1', 'cp1252', 'utf-8'])
+@pytest.mark.parametrize('encoding', slow_after(1, ['ascii', 'latin-1', 'cp1252', 'utf-8']))
 def test_a_finding_prints_on_any_stdout_encoding(repo: Path, encoding: str) -> None:
     stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n')
     name = os.fsdecode(b'b\xff.py')
@@ -842,7 +855,7 @@ def test_a_finding_prints_on_any_stdout_encoding(repo: Path, encoding: str) -> N
     assert ('ghp_...' if encoding == 'ascii' else 'ghp_') in run.out
 
 
-@pytest.mark.parametrize('encoding', ['ascii', 'latin-1'])
+@pytest.mark.parametrize('encoding', slow_after(1, ['ascii', 'latin-1']))
 @pytest.mark.parametrize('fmt', ['text', 'github', 'json'])
 def test_a_stream_that_cannot_encode_the_mask_gets_plain_text(repo: Path, monkeypatch,
                                                               encoding: str, fmt: str) -> None:
@@ -867,6 +880,7 @@ def test_a_stream_that_cannot_encode_the_mask_gets_plain_text(repo: Path, monkey
     assert 'ghp_' in text
 
 
+@pytest.mark.slow  # a console script in a shell pipeline
 def test_a_closed_pipe_is_no_traceback(repo: Path) -> None:
     stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n' * 200)
     proc = subprocess.run(f'{BIN / "check-credentials"} | head -c 10', shell=True,  # noqa: S602
@@ -889,7 +903,7 @@ AUDIT_LINES = [
 ]
 
 
-@pytest.mark.parametrize('line', AUDIT_LINES)
+@pytest.mark.parametrize('line', slow_after(1, AUDIT_LINES))
 @pytest.mark.parametrize('fmt', ['text', 'json'])
 def test_hand_edited_audit_lines_are_skipped_and_counted(committed: Path, capsys, line: str,
                                                          fmt: str) -> None:
@@ -907,9 +921,10 @@ def test_hand_edited_audit_lines_are_skipped_and_counted(committed: Path, capsys
         assert 'skipped 1 line' in run.out
 
 
-@pytest.mark.parametrize('name', ['::error::x.py', 'a\r::warning::b.py', '##[group]g.py',
-                                  '%0A::error::x.py', 'x\u2028::error::y.py'])
-@pytest.mark.parametrize('fmt', ['text', 'github', 'json', 'sarif', 'gitlab'])
+@pytest.mark.parametrize('name', slow_after(1, ['::error::x.py', 'a\r::warning::b.py',
+                                                 '##[group]g.py', '%0A::error::x.py',
+                                                 'x\u2028::error::y.py']))
+@pytest.mark.parametrize('fmt', slow_after(2, ['text', 'github', 'json', 'sarif', 'gitlab']))
 def test_no_file_name_forms_a_runner_command(repo: Path, capsys, fmt: str, name: str) -> None:
     stage(repo, name, f'TOKEN = "{GITHUB}"\n')
     run = call(capsys, check_credentials, '--format', fmt, '--', name,
@@ -944,13 +959,13 @@ def judge_message(repo: Path, capsys, text: str = 'hotfix: INC-7 raise the pool\
     return call(capsys, check_hotfixes, str(msg))
 
 
-@pytest.mark.parametrize(('value', 'says'), [
+@pytest.mark.parametrize(('value', 'says'), slow_after(1, [
     ('{}', 'is empty'), ('[]', 'is empty'), ('["", ""]', 'lists an empty'),
     ('[" ", "TBD"]', 'lists an empty'), ('{who: bob}', 'is a mapping, not text'),
     ('true', 'is true, not text'), ('null', 'is empty'), ('TODO', 'is empty'),
     ('"<who approved>"', 'is empty'), ('[["bob"]]', 'lists something that is not text'),
     ('[{a: b}]', 'lists something that is not text'), ('"   "', 'is empty'),
-])
+], several=True))
 def test_a_record_field_that_says_nothing_is_incomplete(hotfix_branch: Path, capsys,
                                                         value: str, says: str) -> None:
     stage(hotfix_branch, 'docs/hotfixes/INC-7.md', record_text(approved_by=value))
@@ -959,7 +974,8 @@ def test_a_record_field_that_says_nothing_is_incomplete(hotfix_branch: Path, cap
     assert f'`approved_by` {says}' in run.out, run.out
 
 
-@pytest.mark.parametrize('value', ['["Bob", "Alice"]', '42', 'Bob (on-call lead)', '2026-11-28'])
+@pytest.mark.parametrize('value', slow_after(1, ['["Bob", "Alice"]', '42', 'Bob (on-call lead)',
+                                                  '2026-11-28']))
 def test_a_record_field_that_says_something_passes(hotfix_branch: Path, capsys,
                                                    value: str) -> None:
     stage(hotfix_branch, 'docs/hotfixes/INC-7.md', record_text(approved_by=value))
@@ -980,7 +996,7 @@ BROKEN_RECORDS = {
 }
 
 
-@pytest.mark.parametrize('kind', list(BROKEN_RECORDS))
+@pytest.mark.parametrize('kind', slow_after(('alias bomb', 'python tag'), list(BROKEN_RECORDS)))
 def test_a_broken_record_is_invalid_record_not_a_crash(hotfix_branch: Path, capsys,
                                                        kind: str) -> None:
     stage(hotfix_branch, 'docs/hotfixes/INC-7.md', BROKEN_RECORDS[kind])
@@ -1000,7 +1016,7 @@ def test_a_record_not_utf8_or_a_symlink_is_invalid(hotfix_branch: Path, capsys) 
     assert 'root:' not in run.out
 
 
-@pytest.mark.parametrize('kind', ['github', 'slack', 'bare'])
+@pytest.mark.parametrize('kind', slow_after(1, ['github', 'slack', 'bare']))
 def test_a_token_in_a_ticket_url_is_never_repeated(hotfix_branch: Path, capsys,
                                                    kind: str) -> None:
     url = f'https://tracker.example.org/issues/7?access_token={PLANTED[kind]}'
@@ -1018,7 +1034,7 @@ def test_a_token_in_a_ticket_url_is_never_repeated(hotfix_branch: Path, capsys,
 
 # --- the redaction stays cheap -----------------------------------------------------------
 
-@pytest.mark.parametrize('hook', ['signatures', 'hotfixes'])
+@pytest.mark.parametrize('hook', slow_after(1, ['signatures', 'hotfixes']))
 def test_a_blocked_run_redacts_its_output_without_loading_detect_secrets(
         committed: Path, hook: str) -> None:
     """check-signatures and check-hotfixes never import detect_secrets: what they

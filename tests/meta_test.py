@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.conftest import slow_after
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -127,7 +128,8 @@ def test_every_runtime_dependency_is_used_by_something_a_user_runs() -> None:
         assert marker in source, name
 
 
-@pytest.mark.parametrize('hook', ['credentials', 'signatures', 'hotfixes', 'check_config'])
+@pytest.mark.parametrize('hook', slow_after(2, ['credentials', 'signatures', 'hotfixes',
+                                                 'check_config']))
 def test_a_hook_and_the_runner_import_nothing_heavy(hook: str) -> None:
     """What a hook's start-up pays for: no detect-secrets, no PyYAML (until a policy
     file is read), no GitPython, and no dataclasses (inspect, and ~0.5 ms a class)."""

@@ -17,6 +17,7 @@ from hooks.detectors.providers import Named
 from hooks.detectors.providers import Provider
 from hooks.detectors.providers import Token
 from hooks.scan import Scanner
+from tests.conftest import slow_after
 from tests.provider_samples import fill
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,8 @@ def context_word(token: Token, value: str) -> str:
 
 
 @pytest.mark.parametrize(('provider', 'token'), TOKENS, ids=[t.id for _, t in TOKENS])
-@pytest.mark.parametrize('place', sorted(TOKEN_PLACES))
+# Every format in one place for the quick loop; the other places in the full run.
+@pytest.mark.parametrize('place', slow_after(1, sorted(TOKEN_PLACES)))
 def test_token_found_wherever_it_sits(provider: Provider, token: Token, place: str) -> None:
     value = fill(token.sample, token.id)
     word = context_word(token, value)
@@ -72,7 +74,8 @@ def _names(provider: Provider, named: Named) -> tuple[str, str, str]:
     return snake.upper(), snake, camel
 
 
-@pytest.mark.parametrize(('provider', 'named'), NAMED, ids=[n.id for _, n in NAMED])
+@pytest.mark.parametrize(('provider', 'named'), slow_after(10, NAMED, several=True),
+                         ids=[n.id for _, n in NAMED])
 def test_named_secret_found_in_three_file_types(provider: Provider, named: Named) -> None:
     value = fill(named.sample, named.id)
     upper, snake, camel = _names(provider, named)
@@ -86,7 +89,8 @@ def test_named_secret_found_in_three_file_types(provider: Provider, named: Named
         assert _found(path, text) == [(1, named.id)], (provider.name, path)
 
 
-@pytest.mark.parametrize(('provider', 'named'), NAMED, ids=[n.id for _, n in NAMED])
+@pytest.mark.parametrize(('provider', 'named'), slow_after(10, NAMED, several=True),
+                         ids=[n.id for _, n in NAMED])
 def test_named_value_needs_the_providers_name(provider: Provider, named: Named) -> None:
     # The same value under an unremarkable name is not attributed to the provider.
     value = fill(named.sample, named.id)
@@ -94,7 +98,8 @@ def test_named_value_needs_the_providers_name(provider: Provider, named: Named) 
     assert [rule for _, rule in found if rule == named.id] == []
 
 
-@pytest.mark.parametrize(('provider', 'token'), TOKENS, ids=[t.id for _, t in TOKENS])
+@pytest.mark.parametrize(('provider', 'token'), slow_after(10, TOKENS, several=True),
+                         ids=[t.id for _, t in TOKENS])
 def test_token_filler_is_not_reported(provider: Provider, token: Token) -> None:
     # The format's shape filled with one repeated character is documentation.
     filler = re.sub(r'\{[a-zA-Z]+:(\d+)\}', lambda m: 'x' * int(m.group(1)), token.sample)

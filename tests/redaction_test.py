@@ -25,6 +25,7 @@ from hooks.signatures import main as check_signatures
 from tests.conftest import find_leaks
 from tests.conftest import git
 from tests.conftest import git_commit
+from tests.conftest import slow_after
 from tests.conftest import write
 from tests.conftest import written_files
 from tests.planted import IN_TEXT
@@ -78,7 +79,9 @@ def assert_masked(text: str, tmp_path: Path, secret: str) -> None:
     assert mask(secret) in text, text
 
 
-@pytest.mark.parametrize('kind', [*IN_TEXT, 'bare'])
+# Each family runs every hook and `commit-warden ci` in every format (~20 runs): the
+# quick loop keeps one kind of secret per place, the full run every kind.
+@pytest.mark.parametrize('kind', [*slow_after(0, IN_TEXT), 'bare'])
 def test_a_secret_in_a_commit_subject(world: Path, tmp_path: Path, capsys, kind: str) -> None:
     # check-signatures quotes it (unsigned), check-hotfixes too (no ticket),
     # check-credentials finds it in the message (and shows only its preview).
@@ -88,7 +91,7 @@ def test_a_secret_in_a_commit_subject(world: Path, tmp_path: Path, capsys, kind:
     assert_masked(everything(world, tmp_path / 'out', capsys), tmp_path, PLANTED[kind])
 
 
-@pytest.mark.parametrize('kind', [*TOKENS, 'bare'])
+@pytest.mark.parametrize('kind', slow_after(0, [*TOKENS, 'bare']))
 def test_a_secret_in_a_ticket_url_and_the_record_path(world: Path, tmp_path: Path, capsys,
                                                       kind: str) -> None:
     url = f'https://tracker.example.org/issues/7?token={PLANTED[kind]}'
@@ -97,7 +100,7 @@ def test_a_secret_in_a_ticket_url_and_the_record_path(world: Path, tmp_path: Pat
     assert_masked(everything(world, tmp_path / 'out', capsys), tmp_path, PLANTED[kind])
 
 
-@pytest.mark.parametrize('kind', TOKENS)
+@pytest.mark.parametrize('kind', slow_after(0, TOKENS))
 def test_a_secret_in_a_branch_name(world: Path, tmp_path: Path, capsys, monkeypatch,
                                    kind: str) -> None:
     branch = f'hotfix/{PLANTED[kind].replace("/", "-")}'
@@ -112,7 +115,7 @@ def test_a_secret_in_a_branch_name(world: Path, tmp_path: Path, capsys, monkeypa
     assert mask(secret) in text, text
 
 
-@pytest.mark.parametrize('kind', TOKENS)
+@pytest.mark.parametrize('kind', slow_after(0, TOKENS))
 def test_a_secret_in_a_file_name(world: Path, tmp_path: Path, capsys, kind: str) -> None:
     git('switch', '-q', '-c', 'feature', cwd=world)
     write(world / 'cfg' / f'{PLANTED[kind]}.env', f'{IN_TEXT["mysql"]}\n')
@@ -121,7 +124,7 @@ def test_a_secret_in_a_file_name(world: Path, tmp_path: Path, capsys, kind: str)
     assert_masked(everything(world, tmp_path / 'out', capsys), tmp_path, PLANTED[kind])
 
 
-@pytest.mark.parametrize('kind', list(IN_TEXT))
+@pytest.mark.parametrize('kind', slow_after(1, IN_TEXT))
 def test_a_secret_in_file_content_shows_only_its_preview(world: Path, tmp_path: Path, capsys,
                                                          kind: str) -> None:
     git('switch', '-q', '-c', 'feature', cwd=world)
@@ -134,7 +137,7 @@ def test_a_secret_in_file_content_shows_only_its_preview(world: Path, tmp_path: 
     assert_masked(text, tmp_path, PLANTED[kind])
 
 
-@pytest.mark.parametrize('kind', TOKENS)
+@pytest.mark.parametrize('kind', slow_after(1, TOKENS))
 def test_a_secret_pasted_into_the_policy(world: Path, tmp_path: Path, capsys,
                                          kind: str) -> None:
     secret = PLANTED[kind]
@@ -161,7 +164,7 @@ def test_a_secret_pasted_into_the_policy(world: Path, tmp_path: Path, capsys,
     assert_masked(text + captured.out + captured.err, tmp_path, secret)
 
 
-@pytest.mark.parametrize('kind', TOKENS)
+@pytest.mark.parametrize('kind', slow_after(1, TOKENS))
 @pytest.mark.parametrize('var', ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_DIFF_BASE_SHA'])
 def test_a_secret_in_a_ci_variable(world: Path, tmp_path: Path, capsys, monkeypatch,
                                    var: str, kind: str) -> None:
