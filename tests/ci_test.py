@@ -1,3 +1,8 @@
+"""commit-warden ci over a pull request, with the target branch's policy.
+
+The quick loop (`-m 'not slow'`) keeps a blocked and a passing pull request, the
+trusted policy, warn/off and the errors; reports, shallow clones and CI variables
+in depth are marked slow (cirange_test.py has the events)."""
 from __future__ import annotations
 
 import json
@@ -10,6 +15,7 @@ import pytest
 
 from hooks import ci
 from tests.conftest import git
+from tests.conftest import slow_after
 from tests.conftest import write
 from tests.schemas import validate_sarif
 
@@ -125,6 +131,7 @@ def test_policy_relaxed_in_the_pull_request_is_still_judged_by_the_target(
     assert {'github-token', 'unsigned', 'missing-ticket'} <= rules
 
 
+@pytest.mark.slow
 def test_policy_change_can_be_a_warning_by_the_targets_policy(
         signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target_policy(signed_repo, POLICY + 'report:\n  policy_changes: warn\n', 'tweak')
@@ -153,6 +160,7 @@ def test_signed_documented_hotfix_passes(signed_repo: Path, tmp_path: Path,
     assert 'failures="0"' in (tmp_path / 'ok.xml').read_text()
 
 
+@pytest.mark.slow
 def test_release_into_production_runs_the_backport_guard(
         signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A documented hotfix lands on production...
@@ -173,6 +181,7 @@ def test_release_into_production_runs_the_backport_guard(
     assert f'git cherry-pick -x {hotfix}' in out
 
 
+@pytest.mark.slow
 def test_range_from_github_actions_environment(
         signed_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -189,6 +198,7 @@ def test_range_from_github_actions_environment(
     assert TOKEN not in summary.read_text()
 
 
+@pytest.mark.slow
 def test_range_from_gitlab_environment(signed_repo: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     base = git('rev-parse', 'origin/production', cwd=signed_repo).stdout.strip()
@@ -207,6 +217,7 @@ def test_no_base_is_a_clear_error(signed_repo: Path, capsys: pytest.CaptureFixtu
     assert 'pass --base REF' in out
 
 
+@pytest.mark.slow
 def test_shallow_clone_without_the_merge_base(signed_repo: Path, remote: Path,
                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,6 +235,7 @@ def test_shallow_clone_without_the_merge_base(signed_repo: Path, remote: Path,
     assert 'fetch --unshallow' in out or 'fetch-depth: 0' in out
 
 
+@pytest.mark.slow
 def test_ci_run_is_audited(signed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shas = bad_pull_request(signed_repo)
     run_ci(capsys, '--base', 'origin/production')
@@ -239,6 +251,7 @@ def test_ci_run_is_audited(signed_repo: Path, capsys: pytest.CaptureFixture[str]
     assert not any('check-signatures' in r for r in bypassed.get(shas['unsigned'], []))
 
 
+@pytest.mark.slow
 def test_a_secret_in_a_subject_is_never_repeated(signed_repo: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """check-hotfixes and check-signatures quote subjects: they must mask what
@@ -258,6 +271,7 @@ def test_a_secret_in_a_subject_is_never_repeated(signed_repo: Path, tmp_path: Pa
     assert TOKEN[4:20] not in blob
 
 
+@pytest.mark.slow
 def test_machine_output_on_stdout_stays_parseable(signed_repo: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     bad_pull_request(signed_repo)
@@ -267,6 +281,7 @@ def test_machine_output_on_stdout_stays_parseable(signed_repo: Path,
     assert 'commit-warden ci: blocked' in err
 
 
+@pytest.mark.slow
 def test_each_output_needs_a_format_before_it(signed_repo: Path, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     bad_pull_request(signed_repo)
@@ -285,6 +300,7 @@ def test_each_output_needs_a_format_before_it(signed_repo: Path, tmp_path: Path,
     assert junit.read_text().startswith('<?xml')
 
 
+@pytest.mark.slow
 def test_unwritable_output_and_audit_log(signed_repo: Path, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     bad_pull_request(signed_repo)
@@ -300,6 +316,7 @@ def test_unwritable_output_and_audit_log(signed_repo: Path, tmp_path: Path,
     assert 'warning: could not append to the audit log' in out
 
 
+@pytest.mark.slow
 def test_a_named_policy_file_is_watched(signed_repo: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     write(signed_repo / 'policy' / 'warden.yaml', POLICY)
@@ -324,6 +341,7 @@ def _test_merge(repo: Path, base_branch: str) -> str:
     return head
 
 
+@pytest.mark.slow
 def test_github_pull_request_judges_the_head_not_the_test_merge(
         signed_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -344,6 +362,7 @@ def test_github_pull_request_judges_the_head_not_the_test_merge(
     assert code == 0, out
 
 
+@pytest.mark.slow
 def test_github_push_after_a_force_push_falls_back_to_the_default_branch(
         signed_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -413,6 +432,7 @@ def _shallow_pull_request(signed_repo: Path, remote: Path, tmp_path: Path) -> Pa
     return clone
 
 
+@pytest.mark.slow
 def test_shallow_clone_still_writes_every_report(
         signed_repo: Path, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -496,6 +516,7 @@ def test_internal_error_writes_reports_without_the_exception_text(
     assert 'type="internal-error"' in (tmp_path / 'r.xml').read_text()
 
 
+@pytest.mark.slow
 def test_commit_findings_are_placed_where_a_reviewer_can_act(
         signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shas = bad_pull_request(signed_repo)
@@ -524,6 +545,7 @@ def test_commit_findings_are_placed_where_a_reviewer_can_act(
     assert '::error file=app.py,line=1,title=check-signatures' in annotations
 
 
+@pytest.mark.slow
 def test_ci_prints_the_rebase_fix_and_times_each_hook(
         signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import xml.etree.ElementTree as ET
@@ -540,6 +562,7 @@ def test_ci_prints_the_rebase_fix_and_times_each_hook(
         assert float(times[hook] or 'nan') >= 0
 
 
+@pytest.mark.slow
 def test_on_block_runs_a_command_with_the_json_report(
         signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     got = tmp_path / 'paged.json'
@@ -563,6 +586,7 @@ def test_on_block_runs_a_command_with_the_json_report(
     assert audit_line['on_block'] == 'exited 7'
 
 
+@pytest.mark.slow
 def test_on_block_does_not_run_when_nothing_blocks_and_a_missing_command_is_logged(
         signed_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     marker = tmp_path / 'ran'
@@ -576,12 +600,12 @@ def test_on_block_does_not_run_when_nothing_blocks_and_a_missing_command_is_logg
     assert '--on-block not run: No such file or directory; the verdict stands' in out
 
 
-@pytest.mark.parametrize(('env', 'fix'), [
+@pytest.mark.parametrize(('env', 'fix'), slow_after(1, [
     ({'GITHUB_ACTIONS': 'true'}, 'set `fetch-depth: 0` in the actions/checkout step'),
     ({'GITLAB_CI': 'true'}, 'set `GIT_DEPTH: 0` in the job\'s variables'),
     ({}, 'run `git fetch --unshallow` (or clone with the full history)'),
-])
-@pytest.mark.parametrize('fetch_base', [True, False])
+], several=True))
+@pytest.mark.parametrize('fetch_base', slow_after(1, [True, False]))
 def test_shallow_clone_errors_name_the_fix_in_the_cis_terms(
         signed_repo: Path, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str], env: dict[str, str], fix: str,

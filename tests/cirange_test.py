@@ -5,6 +5,10 @@ would make (full, or `--depth 1` as actions/checkout and GitLab do by default), 
 the event file and variables the CI would set, and runs `commit-warden ci` there.
 Every commit is signed by an allowed key, so what blocks is the token a test plants,
 and the verdict line says how many commits were judged.
+
+A CI job's clone and push cost about a second each: the quick loop (`-m 'not slow'`)
+keeps a push for each CI, a pull request and a merge request; the other event
+shapes are marked slow and run in the full suite.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import pytest
 
 from hooks import ci
 from tests.conftest import git
+from tests.conftest import slow_after
 from tests.conftest import write
 from tests.history_test import APP
 from tests.history_test import FINDING
@@ -104,8 +109,8 @@ def gitlab_push(before: str, branch: str = 'main') -> dict[str, str]:
 # --- pushes ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize('depth', [(), ('--depth', '1')], ids=['full', 'shallow'])
-@pytest.mark.parametrize('ci_name', ['github', 'gitlab'])
+@pytest.mark.parametrize('depth', slow_after(1, [(), ('--depth', '1')]), ids=['full', 'shallow'])
+@pytest.mark.parametrize('ci_name', slow_after(1, ['github', 'gitlab']))
 def test_push_judges_the_pushed_commits(dev: Path, remote: Path, tmp_path: Path, run,  # type: ignore[no-untyped-def]
                                         depth: tuple[str, ...], ci_name: str) -> None:
     before = rev(dev, 'HEAD')
@@ -125,6 +130,7 @@ def test_push_judges_the_pushed_commits(dev: Path, remote: Path, tmp_path: Path,
                 '+refs/heads/*:refs/remotes/origin/*') in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(('ci_name', 'fix'), [
     ('github', 'Fix: set `fetch-depth: 0` in the actions/checkout step'),
     ('gitlab', 'Fix: set `GIT_DEPTH: 0` in the job\'s variables'),
@@ -144,6 +150,7 @@ def test_shallow_push_that_cannot_fetch_exits_2_with_the_ci_fix(
     assert 'passed' not in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('fetchable', [False, True], ids=['old-tip-gone', 'old-tip-fetched'])
 @pytest.mark.parametrize('ci_name', ['github', 'gitlab'])
 def test_force_push_judges_what_neither_the_old_tip_nor_another_branch_has(
@@ -175,6 +182,7 @@ def test_force_push_judges_what_neither_the_old_tip_nor_another_branch_has(
                 'the 2 commits no other remote branch has') in out
 
 
+@pytest.mark.slow
 def test_force_push_to_a_shallow_clone(dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     add(dev, 'one.py')
     git('push', '-q', 'origin', 'main', cwd=dev)
@@ -190,6 +198,7 @@ def test_force_push_to_a_shallow_clone(dev: Path, remote: Path, tmp_path: Path, 
     assert token_at('keys.py', bad) in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('depth', [(), ('--depth', '1')], ids=['full', 'shallow'])
 @pytest.mark.parametrize('ci_name', ['github', 'gitlab'])
 def test_first_push_of_a_branch_judges_what_no_other_branch_has(
@@ -209,6 +218,7 @@ def test_first_push_of_a_branch_judges_what_no_other_branch_has(
     assert 'a new branch: judging the 2 commits no other remote branch has' in out
 
 
+@pytest.mark.slow
 def test_first_push_of_a_new_repository_judges_every_commit(
         repo: Path, remote: Path, tmp_path: Path, ssh_key: tuple[Path, str], run) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     sign_everything(repo, ssh_key)
@@ -224,6 +234,7 @@ def test_first_push_of_a_new_repository_judges_every_commit(
     assert token_at('keys.py', bad) in out
 
 
+@pytest.mark.slow
 def test_one_commit_pushed_to_two_new_branches_is_judged_by_each(
         dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     git('switch', '-q', '-c', 'a', cwd=dev)
@@ -238,6 +249,7 @@ def test_one_commit_pushed_to_two_new_branches_is_judged_by_each(
     assert token_at('keys.py', bad) in out
 
 
+@pytest.mark.slow
 def test_branch_deletion_judges_nothing(dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     job = clone(remote, tmp_path / 'job')
     code, out = run(job, **github_push(tmp_path, rev(dev, 'HEAD'), ZEROS,
@@ -250,6 +262,7 @@ def test_branch_deletion_judges_nothing(dev: Path, remote: Path, tmp_path: Path,
 # --- pull and merge requests -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_github_pull_request_with_a_target_not_in_the_clone_exits_2_naming_it(
         dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     git('switch', '-q', '-c', 'feature', cwd=dev)
@@ -278,6 +291,7 @@ def test_github_pull_request_judges_merge_base_to_head(
     assert token_at('keys.py', bad) in out
 
 
+@pytest.mark.slow
 def test_github_merge_group(dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     base = rev(dev, 'HEAD')
     bad = leak(dev)
@@ -293,6 +307,7 @@ def test_github_merge_group(dev: Path, remote: Path, tmp_path: Path, run) -> Non
     assert '(target main)' in out
 
 
+@pytest.mark.slow
 def test_github_event_with_no_range_asks_for_base(dev: Path, remote: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                   run) -> None:
     job = clone(remote, tmp_path / 'job')
@@ -322,6 +337,7 @@ def test_gitlab_merge_request_uses_the_diff_base(dev: Path, remote: Path, tmp_pa
     assert '(target main)' in out
 
 
+@pytest.mark.slow
 def test_gitlab_merge_request_falls_back_to_the_target_branch(
         dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     _base, bad = _merge_request(dev)
@@ -335,6 +351,7 @@ def test_gitlab_merge_request_falls_back_to_the_target_branch(
     assert token_at('keys.py', bad) in out
 
 
+@pytest.mark.slow
 def test_gitlab_merge_request_with_neither_base_exits_2_naming_both(
         dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     _merge_request(dev)
@@ -349,6 +366,7 @@ def test_gitlab_merge_request_with_neither_base_exits_2_naming_both(
         'production`' in out
 
 
+@pytest.mark.slow
 def test_gitlab_merged_results_pipeline_judges_the_source_head(
         dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     base, bad = _merge_request(dev)
@@ -366,6 +384,7 @@ def test_gitlab_merged_results_pipeline_judges_the_source_head(
     assert '[unsigned]' not in out
 
 
+@pytest.mark.slow
 def test_gitlab_pipeline_that_is_not_a_push_asks_for_base(
         dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     job = clone(remote, tmp_path / 'job')

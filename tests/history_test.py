@@ -4,6 +4,11 @@ Each shape is built with real git commands and judged as a pull request merging 
 would be: check-credentials and check-hotfixes over `--from BASE --to HEAD`, and
 `commit-warden ci --base BASE --head HEAD` (every commit signed by an allowed SSH
 key, so a clean history passes all three).
+
+Each shape costs a few signed commits and five hook runs: the quick loop (`-m 'not
+slow'`) keeps the conflict resolution, the root commit, a deletion, a conflict in
+the index, replace refs, one type change, one odd name and one diff git could
+garble; the other shapes are marked slow.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from hooks import credentials
 from hooks import hotfixes
 from hooks import signatures
 from tests.conftest import git
+from tests.conftest import slow_after
 from tests.conftest import write
 
 _rng = random.Random(909)
@@ -125,6 +131,7 @@ def token_line(path: str, line: int, commit: str) -> str:
 # --- merges ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_clean_merge_where_both_parents_changed_one_file(
         hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The most common way to update a pull request: merge its base back in.
@@ -170,6 +177,7 @@ def test_evil_merge_conflict_resolution_is_judged_as_the_merge(
     blocked(capsys, f'{evil}^1', evil, token_line('app.py', 5, evil))
 
 
+@pytest.mark.slow
 def test_octopus_merge(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tips = {}
     for i, name in enumerate(('one', 'two', 'three')):
@@ -200,6 +208,7 @@ def test_octopus_merge(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocked(capsys, f'{evil}^1', evil, token_line('octo.py', 1, evil))
 
 
+@pytest.mark.slow
 def test_criss_cross_merge(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git('switch', '-q', '-c', 'a', cwd=hist)
     edit(hist / 'app.py', 1, 'line 1 (a)')
@@ -225,6 +234,7 @@ def test_criss_cross_merge(hist: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert [c for c, _ in got.values()] == [0, 0, 0], got
 
 
+@pytest.mark.slow
 def test_merge_of_unrelated_histories(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git('switch', '-q', '--orphan', 'imported', cwd=hist)  # an empty index and tree
     write(hist / 'vendor' / 'lib.py', 'VERSION = 1\n')
@@ -262,6 +272,7 @@ def test_root_commit_is_judged_whole(repo: Path, ssh_key: tuple[Path, str],
     assert token_line('app.py', 1, root) in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_empty_commits(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = rev(hist, 'HEAD')
     commit(hist, 'nothing changed')
@@ -273,6 +284,7 @@ def test_empty_commits(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert f'<commit message>:1: (commit {leak[:12]}) {FINDING}' in got['credentials'][1]
 
 
+@pytest.mark.slow
 def test_renames_and_copies(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = rev(hist, 'HEAD')
     git('mv', 'app.py', 'main.py', cwd=hist)
@@ -294,6 +306,7 @@ def test_renames_and_copies(hist: Path, capsys: pytest.CaptureFixture[str]) -> N
             token_line('copy.py', 1, copied))
 
 
+@pytest.mark.slow
 def test_mode_change_and_a_token_in_another_file(
         hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = rev(hist, 'HEAD')
@@ -343,11 +356,11 @@ KINDS = {'symlink': _to_symlink, 'file': _to_file, 'submodule': _to_submodule,
          'directory': _to_directory}
 
 
-@pytest.mark.parametrize(('start', 'end'), [
+@pytest.mark.parametrize(('start', 'end'), slow_after(1, [
     ('file', 'symlink'), ('symlink', 'file'), ('file', 'submodule'), ('submodule', 'file'),
     ('file', 'directory'), ('directory', 'file'), ('symlink', 'submodule'),
     ('submodule', 'directory'), ('directory', 'symlink'),
-])
+], several=True))
 def test_type_change_and_a_token_in_another_file(
         hist: Path, capsys: pytest.CaptureFixture[str], start: str, end: str) -> None:
     write(hist / 'thing', 'a file\n')
@@ -375,6 +388,7 @@ def test_deletion_of_a_file_holding_a_token(hist: Path,
     passes(capsys, base, 'HEAD', commits=1)
 
 
+@pytest.mark.slow
 def test_binary_changes(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = rev(hist, 'HEAD')
     png = b'\x89PNG\r\n\x1a\n\0\0\0\rIHDR' + bytes(_rng.randrange(256) for _ in range(4000))
@@ -389,6 +403,7 @@ def test_binary_changes(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocked(capsys, base, leak, token_line('client.py', 1, leak))
 
 
+@pytest.mark.slow
 def test_submodule_pointer_updates(hist: Path, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     sub = tmp_path / 'sub'
@@ -412,6 +427,7 @@ def test_submodule_pointer_updates(hist: Path, tmp_path: Path,
 # --- merges add only what no parent had (the merge's own content) ------------------
 
 
+@pytest.mark.slow
 def test_an_unsigned_merge_that_took_every_hunk_from_a_parent_adds_nothing(
         hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(hist / '.commit-warden.yaml', POLICY + '  allow_unsigned_merges: true\n')
@@ -470,6 +486,7 @@ def test_unresolved_conflict_in_the_index_at_pre_commit(
 # --- SHA-256 -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sha256_repository(tmp_path: Path, ssh_key: tuple[Path, str],
                            monkeypatch: pytest.MonkeyPatch,
                            capsys: pytest.CaptureFixture[str]) -> None:
@@ -522,6 +539,7 @@ def test_replace_refs_do_not_change_what_is_judged(
     blocked(capsys, base, head, token_line('k.py', 1, leak))
 
 
+@pytest.mark.slow
 def test_a_grafts_file_does_not_change_what_is_judged(
         hidden: tuple[Path, str, str, str], capsys: pytest.CaptureFixture[str]) -> None:
     repo, base, leak, head = hidden
@@ -531,6 +549,7 @@ def test_a_grafts_file_does_not_change_what_is_judged(
     blocked(capsys, base, head, token_line('k.py', 1, leak))
 
 
+@pytest.mark.slow
 def test_a_replaced_blob_is_read_as_stored(hist: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     # A stray NUL makes the hook read the blob itself (cat-file) to tell text from
@@ -568,14 +587,14 @@ def _shim(tmp_path: Path, mangle: str) -> Path:
     return bin_dir
 
 
-@pytest.mark.parametrize('mangle', [
+@pytest.mark.parametrize('mangle', slow_after(1, [
     'p.stdout.replace(b"\\n+key", b"\\n+key\\n+more", 1)',      # a hunk longer than it says
     'p.stdout.replace(b"\\n+key", b"\\n*key", 1)',              # a line with no valid prefix
     'p.stdout.replace(b"@@ -0,0 +1 @@", b"@@ -0,0 +one @@", 1)',  # a hunk header
     'p.stdout.replace(b"diff --git a/k.py b/k.py", b"diff --git a/k.py b/x.py", 1)',
     'p.stdout.replace(b"\\0k.py\\0", b"\\0j.py\\0", 1)',        # a patch no entry lists
     'p.stdout[:p.stdout.rindex(b"\\0cw-")]',                   # a commit left out
-])
+]))
 def test_diff_output_the_parser_does_not_understand_is_an_internal_error(
         hist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str], mangle: str) -> None:
@@ -599,7 +618,8 @@ ODD = {  # name: as a finding shows it
 }
 
 
-@pytest.mark.parametrize(('name', 'shown'), ODD.items())
+@pytest.mark.parametrize(('name', 'shown'),
+                         slow_after(('new\nline.py',), ODD.items(), several=True))
 def test_odd_names_in_merges_and_type_changes(
         hist: Path, capsys: pytest.CaptureFixture[str], name: str, shown: str) -> None:
     # Patches are matched to files by the name their header gives, quoted or not.

@@ -1,3 +1,7 @@
+"""check-hotfixes at commit-msg, over a range and as the backport guard.
+
+The quick loop (`-m 'not slow'`) keeps the block and pass path of each stage and of
+the backport guard; the other history shapes are marked slow."""
 from __future__ import annotations
 
 import subprocess
@@ -12,6 +16,7 @@ from hooks.hotfixes.records import parse_record
 from hooks.message import clean_message
 from tests.conftest import git
 from tests.conftest import git_commit
+from tests.conftest import slow_after
 from tests.conftest import write
 
 FIELDS = {
@@ -120,12 +125,12 @@ def test_feature_commit_is_not_a_hotfix(prod, capsys):
     assert run(capsys, msg_file(prod, 'tune the pool\n')) == (0, [])
 
 
-@pytest.mark.parametrize(('branch', 'message', 'config'), [
+@pytest.mark.parametrize(('branch', 'message', 'config'), slow_after(1, [
     ('production', 'tune the pool\n', ''),                       # committing on production
     ('release/x', 'tune the pool\n', 'production_branches: [release/*]\n'),
     ('main', '[HOTFIX] tune the pool\n', ''),                    # marker, any case
     ('main', 'tune the pool\n', 'production_paths: ["*.cfg"]\n'),  # production path
-])
+], several=True))
 def test_what_counts_as_a_hotfix(prod, capsys, branch, message, config):
     if config:
         write(prod / '.commit-warden.yaml', f'version: 1\nhotfixes:\n  {config}')
@@ -137,6 +142,7 @@ def test_what_counts_as_a_hotfix(prod, capsys, branch, message, config):
     assert any('[missing-ticket]' in line for line in lines)
 
 
+@pytest.mark.slow
 def test_detached_head_is_judged_by_marker_and_says_so(prod, capsys):
     git('switch', '-q', '--detach', 'production', cwd=prod)
     note = ('note: HEAD is detached: no branch to judge by, so this commit counts as a '
@@ -173,7 +179,7 @@ def test_record_missing_rollback_names_it(prod, capsys):
     ]
 
 
-@pytest.mark.parametrize('value', ["''", 'TODO', '<who approved>', '[]'])
+@pytest.mark.parametrize('value', slow_after(1, ["''", 'TODO', '<who approved>', '[]']))
 def test_empty_field_is_named_with_its_line(prod, capsys, value):
     on_hotfix_branch(prod)
     write(prod / 'docs/hotfixes/INC-7.md', record(approved_by=value))
@@ -184,6 +190,7 @@ def test_empty_field_is_named_with_its_line(prod, capsys, value):
                         '[incomplete-record]')
 
 
+@pytest.mark.slow
 def test_record_for_another_incident(prod, capsys):
     on_hotfix_branch(prod)
     write(prod / 'docs/hotfixes/INC-9.md', record(incident='INC-9'))
@@ -194,6 +201,7 @@ def test_record_for_another_incident(prod, capsys):
                         'for INC-7: docs/hotfixes/INC-9.md (incident: INC-9) [record-mismatch]')
 
 
+@pytest.mark.slow
 def test_record_without_front_matter(prod, capsys):
     on_hotfix_branch(prod)
     write(prod / 'docs/hotfixes/INC-7.md', '# INC-7\nincident: INC-7\n')
@@ -207,6 +215,7 @@ def test_record_without_front_matter(prod, capsys):
     assert not any('[missing-record]' in line for line in lines)
 
 
+@pytest.mark.slow
 def test_plain_yaml_record_and_custom_fields(prod, capsys):
     write(prod / '.commit-warden.yaml',
           'version: 1\nhotfixes:\n  record_dir: ops/incidents\n'
@@ -231,6 +240,7 @@ def test_requirements_can_be_switched_off(prod, capsys):
     assert run(capsys, msg_file(prod, 'raise the pool\n')) == (0, [])
 
 
+@pytest.mark.slow
 def test_record_from_an_unpushed_commit_counts_but_a_pushed_one_does_not(prod, remote, capsys):
     git('push', '-q', 'origin', 'main', 'production', cwd=prod)
     on_hotfix_branch(prod)
@@ -298,6 +308,7 @@ def test_range_record_added_by_a_later_commit_passes(prod, capsys):
                              f'{gone[:12]}, so the range ends without it [missing-record]')
 
 
+@pytest.mark.slow
 def test_range_source_branch_from_pre_push(prod, capsys, monkeypatch):
     on_hotfix_branch(prod, 'hotfix/INC-7/db')   # slashes in the branch name
     base = git('rev-parse', 'HEAD', cwd=prod).stdout.strip()
@@ -311,6 +322,7 @@ def test_range_source_branch_from_pre_push(prod, capsys, monkeypatch):
     assert 'on hotfix branch hotfix/INC-7/db; going to hotfix branch hotfix/INC-7/db' in lines[0]
 
 
+@pytest.mark.slow
 def test_release_of_mainline_commits_to_production_is_not_a_hotfix(prod, capsys):
     git('switch', '-q', 'production', cwd=prod)
     base = git('rev-parse', 'HEAD', cwd=prod).stdout.strip()
@@ -330,6 +342,7 @@ def test_manual_stage_checks_what_the_next_push_would_carry(prod, capsys):
     assert f'(commit {sha[:12]})' in lines[0]
 
 
+@pytest.mark.slow
 def test_revert_of_a_documented_hotfix_needs_no_new_record(prod, capsys):
     documented_hotfix(prod)
     base = git('rev-parse', 'HEAD', cwd=prod).stdout.strip()
@@ -341,6 +354,7 @@ def test_revert_of_a_documented_hotfix_needs_no_new_record(prod, capsys):
     assert run(capsys, *args) == (0, [])
 
 
+@pytest.mark.slow
 def test_revert_without_any_record_is_undocumented(prod, capsys):
     git('switch', '-q', 'production', cwd=prod)
     write(prod / 'app.cfg', 'pool=50\n')
@@ -355,6 +369,7 @@ def test_revert_without_any_record_is_undocumented(prod, capsys):
                              '[missing-record]')
 
 
+@pytest.mark.slow
 def test_merge_commit_is_not_judged_but_its_commits_are(prod, capsys):
     git('switch', '-q', 'production', cwd=prod)
     base = git('rev-parse', 'HEAD', cwd=prod).stdout.strip()
@@ -363,6 +378,7 @@ def test_merge_commit_is_not_judged_but_its_commits_are(prod, capsys):
     assert run(capsys, *args) == (0, [])
 
 
+@pytest.mark.slow
 def test_squash_merge_is_a_hotfix_like_any_commit(prod, capsys):
     on_hotfix_branch(prod)
     git_commit(prod, 'INC-7 raise pool')
@@ -375,6 +391,7 @@ def test_squash_merge_is_a_hotfix_like_any_commit(prod, capsys):
     assert '[missing-record]' in lines[0]
 
 
+@pytest.mark.slow
 def test_force_push_that_drops_a_hotfix_is_blocked(prod, capsys):
     sha = documented_hotfix(prod)
     old = git('rev-parse', 'production', cwd=prod).stdout.strip()
@@ -410,6 +427,7 @@ def test_backport_guard_unported_then_cherry_picked_without_x(prod, capsys):
     assert backport(capsys) == (0, [])
 
 
+@pytest.mark.slow
 def test_backport_a_port_reverted_on_the_mainline_is_not_a_port(prod, capsys):
     sha = documented_hotfix(prod)
     git('switch', '-q', 'main', cwd=prod)
@@ -421,6 +439,7 @@ def test_backport_a_port_reverted_on_the_mainline_is_not_a_port(prod, capsys):
     assert '[unported-hotfix]' in lines[0]
 
 
+@pytest.mark.slow
 def test_backport_changed_port_passes_once_the_record_names_it(prod, capsys):
     sha = documented_hotfix(prod)
     git('switch', '-q', 'main', cwd=prod)
@@ -445,6 +464,7 @@ def test_backport_changed_port_passes_once_the_record_names_it(prod, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_record_naming_a_commit_not_on_mainline_is_no_evidence(prod, capsys):
     sha = documented_hotfix(prod)
     write(prod / 'docs/hotfixes/INC-7.md', record(backport=sha))   # names itself
@@ -453,6 +473,7 @@ def test_record_naming_a_commit_not_on_mainline_is_no_evidence(prod, capsys):
     assert backport(capsys)[0] == 1
 
 
+@pytest.mark.slow
 def test_backport_trailer_and_reachability(prod, capsys):
     sha = documented_hotfix(prod)
     git('switch', '-q', 'main', cwd=prod)
@@ -487,6 +508,7 @@ def test_backport_status_table_while_unported(prod, capsys):
     assert (code, lines) == (0, ['no hotfixes: every commit on production is on main'])
 
 
+@pytest.mark.slow
 def test_hotfix_reverted_on_production_needs_no_port(prod, capsys):
     documented_hotfix(prod)
     git('revert', '--no-edit', 'HEAD^2', cwd=prod)
@@ -496,6 +518,7 @@ def test_hotfix_reverted_on_production_needs_no_port(prod, capsys):
     assert 'reverted on production' in lines[2]
 
 
+@pytest.mark.slow
 def test_backport_missing_branch_says_how_to_fetch(prod, remote, capsys):
     documented_hotfix(prod)
     git('push', '-q', 'origin', 'main', 'production', cwd=prod)
@@ -634,14 +657,14 @@ def test_default_ticket_patterns(message: str, tickets: tuple[str, ...]) -> None
 
 # production_paths is matched like credentials.exclude (gitignore-style, hooks.globs):
 # `*` stays inside one directory and `**/` matches no directory at all.
-@pytest.mark.parametrize(('glob', 'path', 'is_hotfix'), [
+@pytest.mark.parametrize(('glob', 'path', 'is_hotfix'), slow_after(2, [
     ('prod/*.tf', 'prod/main.tf', True),
     ('prod/*.tf', 'prod/a/b.tf', False),            # fnmatch's `*` crossed the `/`
     ('deploy/**/*.yaml', 'deploy/a.yaml', True),    # fnmatch needed a directory there
     ('deploy/**/*.yaml', 'deploy/x/y/a.yaml', True),
     ('*.cfg', 'conf/app.cfg', True),                # no slash: any depth
     ('infra/', 'infra/k8s/svc.yaml', True),         # a directory: everything below
-])
+], several=True))
 def test_production_paths_are_gitignore_style_globs(prod, capsys, glob, path, is_hotfix):
     write(prod / '.commit-warden.yaml', f'version: 1\nhotfixes:\n  production_paths: ["{glob}"]\n')
     write(prod / path, 'x\n')

@@ -8,6 +8,10 @@ revocations, double signatures, merges, hostile trust files, SSH certificates an
 developer's onboarding. Every case asserts check-signatures' verdict and reason through
 its `main([...])` entry point, and where git itself has an opinion (`%G?` with the same
 trust), that check-signatures never passes what git does not.
+
+The quick loop (`-m 'not slow'`) keeps a pass and an unsigned commit of t7528, a
+pass and a forgery of t7510, and one case of each family of policy files; the
+other cases are marked slow.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ import pytest
 
 from hooks import signatures
 from tests.conftest import git
+from tests.conftest import slow_after
 from tests.conftest import write
 
 ZERO = '0' * 40
@@ -350,7 +355,7 @@ T7528 = [
 ]
 
 
-@pytest.mark.parametrize(('tag', 'rule'), T7528)
+@pytest.mark.parametrize(('tag', 'rule'), slow_after(('initial', 'merge^2'), T7528, several=True))
 def test_t7528_verdicts_agree_with_git(ssh_history, capsys, monkeypatch, tag, rule):
     monkeypatch.chdir(ssh_history.dir)
     sha = ssh_history.rev(tag)
@@ -506,7 +511,7 @@ T7510 = [
 ]
 
 
-@pytest.mark.parametrize(('tag', 'rule'), T7510)
+@pytest.mark.parametrize(('tag', 'rule'), slow_after(('initial', 'forged1'), T7510, several=True))
 def test_t7510_verdicts_agree_with_git(pgp_history, capsys, monkeypatch, tag, rule):
     sh = pgp_history
     monkeypatch.chdir(sh.dir)
@@ -552,10 +557,10 @@ def test_t7510_user_gpg_program_is_never_the_judge(pgp_history, capsys, monkeypa
         sh.git('checkout', '-q', 'main')
 
 
-@pytest.mark.parametrize(('trusted', 'rule', 'words'), [
+@pytest.mark.parametrize(('trusted', 'rule', 'words'), slow_after(1, [
     ('expired', 'expired', '(the key has expired)'),
     ('revoked', 'revoked', 'signed with a revoked OpenPGP key'),
-])
+], several=True))
 def test_openpgp_expired_and_revoked_keys(pgp_history, keyring, capsys, monkeypatch, tmp_path,
                                           trusted, rule, words):
     sh = pgp_history
@@ -579,6 +584,7 @@ def test_openpgp_expired_and_revoked_keys(pgp_history, keyring, capsys, monkeypa
 # --- SHA-256 repositories ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sha256_repository(keyring, tmp_path, capsys, monkeypatch):
     sh = Shell(tmp_path, keyring, object_format='sha256')
     monkeypatch.chdir(sh.dir)
@@ -636,11 +642,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return code, out + err
 
 
-@pytest.mark.parametrize(('line', 'rejected'), [
+@pytest.mark.parametrize(('line', 'rejected'), slow_after(1, [
     ('committer@example.com frobnicate="1" {key}', 'bad options: unknown key option'),
     ('committer@example.com valid-before=29990101 {key}', 'bad options: missing start quote'),
     ('committer@example.com cert-authority {key}', None),
-])
+], several=True))
 def test_a_line_ssh_keygen_would_not_use_trusts_nothing(repo, keyring, capsys, monkeypatch,
                                                         line, rejected):
     """alice's key is listed for alice, and on a line that only looks like it also
@@ -669,6 +675,7 @@ def test_a_line_ssh_keygen_would_not_use_trusts_nothing(repo, keyring, capsys, m
                         "key's owner (`git config user.email`) or sign with your own allowed key")
 
 
+@pytest.mark.slow
 def test_replace_refs_and_grafts_never_steer_a_verdict(repo, keyring, capsys):
     base = ssh_policy(repo, f'alice@example.com {keyring.pub(keyring.primary)}\n')
     sign_with(repo, keyring.primary)
@@ -700,7 +707,7 @@ def test_replace_refs_and_grafts_never_steer_a_verdict(repo, keyring, capsys):
     assert code == 1 and f'(commit {x[:12]})' in out and '[unsigned]' in out
 
 
-@pytest.mark.parametrize('form', ['krl', 'list'])
+@pytest.mark.parametrize('form', slow_after(1, ['krl', 'list']))
 def test_revocation_by_krl_or_list_is_revoked(repo, keyring, capsys, form, tmp_path):
     if form == 'krl':
         _run('ssh-keygen', '-q', '-k', '-f', str(repo / '.revoked'), f'{keyring.primary}.pub')
@@ -749,13 +756,13 @@ def _hash(repo: Path, raw: bytes) -> str:
                input=raw).stdout.strip()
 
 
-@pytest.mark.parametrize(('shape', 'words'), [
+@pytest.mark.parametrize(('shape', 'words'), slow_after(1, [
     ('two headers', 'the commit carries 2 signature headers; a commit has one'),
     ('two in one header', 'the signature header holds 2 signatures; a commit has one'),
     ('other content', 'ssh-keygen: Signature verification failed: incorrect signature'),
     ('garbage armor', 'ssh-keygen: Couldn'),
     ('unknown format', 'the signature is in a format git does not recognise'),
-])
+], several=True))
 def test_malformed_or_doubled_signatures_are_bad(repo, keyring, capsys, shape, words):
     base = ssh_policy(repo, f'alice@example.com {keyring.pub(keyring.primary)}\n')
     sign_with(repo, keyring.primary)
@@ -801,6 +808,7 @@ def ssh_agent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         os.kill(pid, signal.SIGTERM)
 
 
+@pytest.mark.slow
 def test_pre_commit_follows_git_to_an_agent_key(repo, keyring, capsys, ssh_agent):
     """No user.signingkey: git signs with gpg.ssh.defaultKeyCommand's first key (from
     the ssh-agent); the set-up check asks the same command, and the range agrees."""
@@ -869,12 +877,12 @@ def _merge_repo(repo: Path, keyring: Keyring) -> str:
     return base
 
 
-@pytest.mark.parametrize(('shape', 'passes'), [
+@pytest.mark.parametrize(('shape', 'passes'), slow_after(('clean',), [
     ('clean', True),
     ('conflict resolved by taking one side', False),
     ('one side dropped', False),
     ('content added', False),
-])
+], several=True))
 def test_unsigned_merge_passes_only_as_gits_own_clean_merge(repo, keyring, capsys, shape,
                                                             passes):
     base = _merge_repo(repo, keyring)
@@ -933,6 +941,7 @@ def _random_lines(n: int) -> bytes:
         % (i, base64.b64encode(prefix + os.urandom(32))) for i in range(n))
 
 
+@pytest.mark.slow
 def test_a_large_allowed_signers_is_scanned_once_per_policy(repo, keyring, capsys):
     lines = _random_lines(20_000).split(b'\n')
     lines[14_999] = lines[14_999].replace(b'namespaces="git"', b'frobnicate')
@@ -977,6 +986,7 @@ def test_a_binary_trust_file_is_one_policy_error(repo, keyring, capsys):
         '[options] keytype key`, one per line)\n'))
 
 
+@pytest.mark.slow
 def test_a_bom_is_read_as_ssh_keygen_reads_it(repo, keyring, capsys):
     base = ssh_policy(repo, '\ufeff' + f'alice@example.com {keyring.pub(keyring.primary)}\n')
     sign_with(repo, keyring.primary)
@@ -994,14 +1004,14 @@ def test_a_bom_is_read_as_ssh_keygen_reads_it(repo, keyring, capsys):
         "it without one (e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' .allowed_signers`)")
 
 
-@pytest.mark.parametrize(('when', 'principals', 'rule', 'words'), [
+@pytest.mark.parametrize(('when', 'principals', 'rule', 'words'), slow_after(1, [
     ('2005-02-01', 'alice@example.com', None, ''),
     ('2006-02-01', 'alice@example.com', 'expired',
      'committed 2006-02-01 12:00 UTC, but the certificate is valid from 2005-01-01T00:00:00 '
      'to 2005-03-01T00:00:00'),
     ('2005-02-01', 'bob@example.com', 'signer-mismatch',
      'signed by bob@example.com'),
-])
+], several=True))
 def test_ssh_certificates(repo, keyring, capsys, monkeypatch, when, principals, rule, words):
     base = ssh_policy(repo, f'alice@example.com cert-authority {keyring.pub(keyring.ca)}\n')
     cert = keyring.certificate(keyring.timeboxedvalid, principals, '20050101:20050301',
@@ -1018,6 +1028,7 @@ def test_ssh_certificates(repo, keyring, capsys, monkeypatch, when, principals, 
         assert words in out.splitlines()[0]
 
 
+@pytest.mark.slow
 def test_a_cert_authority_never_vouches_for_its_own_key(repo, keyring, capsys):
     base = ssh_policy(repo, f'alice@example.com cert-authority {keyring.pub(keyring.ca)}\n')
     sign_with(repo, keyring.ca)
@@ -1029,6 +1040,7 @@ def test_a_cert_authority_never_vouches_for_its_own_key(repo, keyring, capsys):
         'it signed, never for its own signatures [unknown-key]')
 
 
+@pytest.mark.slow
 def test_namespaces_and_negated_patterns_are_ssh_keygens(repo, keyring, capsys, monkeypatch):
     key = keyring.pub(keyring.primary)
     base = ssh_policy(repo, f'alice@example.com namespaces="file" {key}\n'
@@ -1115,6 +1127,7 @@ def test_trust_files_of_a_check_that_is_off_are_not_judged(repo, keyring, capsys
 # --- onboarding: a new developer, one command, never a blocked commit ---------------------
 
 
+@pytest.mark.slow
 def test_onboarding_from_a_fresh_clone_never_blocks_a_commit(
         tmp_path, keyring, capsys, monkeypatch, pre_commit_home, hook_repo):
     """An admin's repository requires signatures; a new developer clones it, runs
@@ -1188,6 +1201,7 @@ def test_onboarding_from_a_fresh_clone_never_blocks_a_commit(
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_pre_commit_with_a_certificate_asks_ssh_keygen(repo, keyring, capsys, monkeypatch):
     base = ssh_policy(repo, f'alice@example.com cert-authority {keyring.pub(keyring.ca)}\n')
     del base
@@ -1205,6 +1219,7 @@ def test_pre_commit_with_a_certificate_asks_ssh_keygen(repo, keyring, capsys, mo
     assert 'but the certificate is valid from 2005-01-01T00:00:00 to 2005-03-01T00:00:00' in out
 
 
+@pytest.mark.slow
 def test_a_latin1_comment_is_still_text(repo, keyring, capsys):
     base = ssh_policy(repo, '')
     write(repo / '.allowed_signers', b'# Fran\xe7ois keeps this file\n'
@@ -1214,6 +1229,7 @@ def test_a_latin1_comment_is_still_text(repo, keyring, capsys):
     assert run(capsys, '--from', base, '--to', sha) == (0, '')
 
 
+@pytest.mark.slow
 def test_signing_setup_uses_a_key_you_have_and_says_when_it_is_trusted(repo, keyring, capsys):
     from hooks import cli
 

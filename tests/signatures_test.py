@@ -1,4 +1,7 @@
-"""check-signatures: real SSH and OpenPGP keys made here, real repositories."""
+"""check-signatures: real SSH and OpenPGP keys made here, real repositories.
+
+The quick loop (`-m 'not slow'`) keeps each verdict's block and pass at every stage;
+variants of a verdict already covered are marked slow."""
 from __future__ import annotations
 
 import json
@@ -183,6 +186,7 @@ def test_ssh_key_outside_its_validity_is_expired(repo, keys, capsys):
     assert 'allows the key only from - to 2020-01-01 00:00 UTC) [expired]' in first
 
 
+@pytest.mark.slow
 def test_ssh_key_inside_its_validity_passes(repo, keys, capsys):
     base = ssh_repo(repo, keys, keys.signer_line(
         'alice@example.com', 'alice', 'namespaces="git",valid-after="20200101",'
@@ -203,6 +207,7 @@ def test_revoked_ssh_key_is_blocked(repo, keys, capsys):
     assert first.endswith('(the key is listed in .revoked_signers in the working tree) [revoked]')
 
 
+@pytest.mark.slow
 def test_tampered_signature_is_bad(repo, keys, capsys):
     base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'))
     sha = git_commit(repo, 'original', '-S', sign=True)
@@ -273,6 +278,7 @@ def test_signoff_only_policy_needs_no_signature(repo, capsys):
         '<alice@example.com> (found: Bob <bob@example.com>) [missing-signoff]')
 
 
+@pytest.mark.slow
 def test_pr_that_adds_its_own_key_is_blocked_under_policy_ref(repo, keys, capsys, monkeypatch):
     ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'))
     git('checkout', '-q', '-b', 'feature', cwd=repo)
@@ -327,6 +333,7 @@ def test_openpgp_key_not_in_the_policy_is_unknown(repo, keys, capsys, monkeypatc
         'trusted by the policy in the working tree [unknown-key]')
 
 
+@pytest.mark.slow
 def test_openpgp_fingerprint_list_restricts_trusted_keys(repo, keys, capsys, monkeypatch):
     base = pgp_repo(repo, keys, monkeypatch, keys.alice_asc,
                     extra=f'  openpgp_fingerprints: [{keys.eve_fpr}]\n')
@@ -337,6 +344,7 @@ def test_openpgp_fingerprint_list_restricts_trusted_keys(repo, keys, capsys, mon
         ': the key is not in signatures.openpgp_fingerprints [unknown-key]')
 
 
+@pytest.mark.slow
 def test_openpgp_signer_mismatch(repo, keys, capsys, monkeypatch):
     base = pgp_repo(repo, keys, monkeypatch, keys.alice_asc, keys.eve_asc)
     git('config', 'user.signingkey', keys.eve_fpr, cwd=repo)
@@ -348,6 +356,7 @@ def test_openpgp_signer_mismatch(repo, keys, capsys, monkeypatch):
         f'{keys.eve_fpr}), but committed by alice@example.com [signer-mismatch]')
 
 
+@pytest.mark.slow
 def test_expired_openpgp_key_is_blocked(repo, keys, capsys, monkeypatch):
     base = pgp_repo(repo, keys, monkeypatch, keys.alice_expired_asc)
     sha = git_commit(repo, 'pgp', '-S', sign=True)
@@ -371,6 +380,7 @@ def test_revoked_openpgp_key_is_blocked(repo, keys, capsys, monkeypatch):
     assert listing.startswith('tru:') or 'pub:u:' in listing
 
 
+@pytest.mark.slow
 def test_revocation_listed_before_its_key_still_counts(repo, keys, capsys, monkeypatch):
     # gpg names a revocation <FINGERPRINT>.rev, which may sort before the key file.
     base = pgp_repo(repo, keys, monkeypatch, keys.alice_rev, keys.alice_asc)
@@ -380,6 +390,7 @@ def test_revocation_listed_before_its_key_still_counts(repo, keys, capsys, monke
     assert '[revoked]' in out
 
 
+@pytest.mark.slow
 def test_x509_signature_is_reported_as_unsupported(repo, keys, capsys):
     base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'))
     tree = git('rev-parse', 'HEAD^{tree}', cwd=repo).stdout.strip()
@@ -417,6 +428,7 @@ def test_unsigned_merge_allowed_when_parents_pass(repo, keys, capsys):
     assert run(capsys, '--from', base, '--to', 'HEAD') == (0, '')
 
 
+@pytest.mark.slow
 def test_unsigned_merge_blocked_when_a_parent_fails(repo, keys, capsys):
     base = _merge_setup(repo, keys, '  allow_unsigned_merges: true\n', sign_side=False)
     code, out = run(capsys, '--from', base, '--to', 'HEAD')
@@ -430,6 +442,7 @@ def test_unsigned_merge_blocked_when_a_parent_fails(repo, keys, capsys):
     assert out.splitlines()[-1].startswith("note: fix: `git rebase --rebase-merges --exec")
 
 
+@pytest.mark.slow
 def test_unsigned_merge_blocked_by_default(repo, keys, capsys):
     base = _merge_setup(repo, keys, '', sign_side=True)
     code, out = run(capsys, '--from', base, '--to', 'HEAD')
@@ -462,6 +475,7 @@ def test_exempt_author_is_not_judged_and_says_why(repo, keys, capsys, monkeypatc
                    'reviewed in the PR [exempt]\n')
 
 
+@pytest.mark.slow
 def test_exempt_author_email_alone_does_not_exempt(repo, keys, capsys, monkeypatch):
     base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'),
                     "  exempt_authors:\n  - email: 'release-bot@example.com'\n"
@@ -523,6 +537,7 @@ def test_root_commit_is_judged(repo, keys, capsys):
     assert run(capsys, '--to', 'HEAD') == (0, '')
 
 
+@pytest.mark.slow
 def test_shallow_clone_past_its_boundary_is_an_error(repo, keys, tmp_path, capsys, monkeypatch):
     ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'))
     for i in range(3):
@@ -543,6 +558,7 @@ def test_shallow_clone_past_its_boundary_is_an_error(repo, keys, tmp_path, capsy
     assert "the range reaches past this shallow clone's boundary" in out
 
 
+@pytest.mark.slow
 def test_non_utf8_message(repo, keys, capsys):
     base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'),
                     '  require: both\n')
@@ -563,6 +579,7 @@ def test_non_utf8_message(repo, keys, capsys):
                           '[missing-signoff]')
 
 
+@pytest.mark.slow
 def test_verdicts_are_cached_and_a_corrupt_cache_is_rebuilt(repo, keys, capsys):
     base = ssh_repo(repo, keys, keys.signer_line('alice@example.com', 'alice'))
     for i in range(3):
@@ -603,6 +620,7 @@ def test_missing_allowed_signers_file_is_a_config_error(repo, capsys):
     assert 'signatures.allowed_signers: nope does not exist in the working tree' in out
 
 
+@pytest.mark.slow
 def test_lines_ssh_keygen_rejects_are_policy_notes(repo, keys, capsys):
     # ssh-keygen, not a parser of ours, says which lines count (file:line, its reason).
     good = keys.signer_line('alice@example.com', 'alice')
@@ -686,6 +704,7 @@ def test_setup_with_a_key_not_allowed(repo, keys, capsys, monkeypatch):
            'carol@example.com' in out
 
 
+@pytest.mark.slow
 def test_setup_missing_key_file_and_x509(repo, keys, capsys):
     write(repo / '.allowed_signers', keys.signer_line('alice@example.com', 'alice'))
     policy(repo, '  allowed_signers: .allowed_signers\n')
@@ -706,6 +725,7 @@ def test_setup_missing_key_file_and_x509(repo, keys, capsys):
     assert '      git config gpg.format ssh' in out.splitlines()
 
 
+@pytest.mark.slow
 def test_setup_openpgp(repo, keys, capsys, monkeypatch):
     write(repo / '.gpg-keys' / 'alice.asc', keys.alice_asc)
     policy(repo, '  openpgp_keys: .gpg-keys\n')
@@ -726,6 +746,7 @@ def test_setup_openpgp(repo, keys, capsys, monkeypatch):
         '(.gpg-keys in the working tree) [signing-key]')
 
 
+@pytest.mark.slow
 def test_setup_openpgp_without_signingkey_uses_the_committer_email(repo, keys, capsys,
                                                                    monkeypatch):
     # git signs with the key gpg finds for the committer's email: that works.

@@ -1,4 +1,7 @@
-"""commit-warden scan: the day-one sweep of a history or a tree."""
+"""commit-warden scan: the day-one sweep of a history or a tree.
+
+The quick loop (`-m 'not slow'`) keeps the history listing, the tree and the
+options; the report formats, the parallel sweep and the baseline are marked slow."""
 from __future__ import annotations
 
 import json
@@ -76,6 +79,7 @@ def test_history_lists_each_secret_with_first_and_last_commit(
         'commit-warden scan: 3 secrets in 4 places; 10 commits of HEAD')
 
 
+@pytest.mark.slow
 def test_baseline_from_the_history_lets_the_hooks_pass(
         repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     assert check_credentials(['--to', 'HEAD']) == 1   # every commit of the history
@@ -100,6 +104,7 @@ def test_baseline_from_the_history_lets_the_hooks_pass(
     assert 'Stripe' in out
 
 
+@pytest.mark.slow
 def test_reports_in_every_format(repo: Path, planted: dict[str, str], tmp_path: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     paths = {fmt: tmp_path / f'r.{fmt}' for fmt in ('sarif', 'json', 'junit', 'gitlab')}
@@ -132,6 +137,7 @@ def test_reports_in_every_format(repo: Path, planted: dict[str, str], tmp_path: 
         assert GH_TOKEN not in text and SLACK not in text and AWS_ID not in text
 
 
+@pytest.mark.slow
 def test_todo_as_json(repo: Path, planted: dict[str, str], tmp_path: Path,
                       capsys: pytest.CaptureFixture[str]) -> None:
     scan(capsys, '--todo', str(tmp_path / 'todo.json'))
@@ -142,6 +148,7 @@ def test_todo_as_json(repo: Path, planted: dict[str, str], tmp_path: Path,
     assert slack['preview'] == 'xoxb…, 56 chars'
 
 
+@pytest.mark.slow
 def test_many_commits_on_every_core_find_the_same(repo: Path, planted: dict[str, str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(30):
@@ -166,6 +173,7 @@ def test_many_commits_on_every_core_find_the_same(repo: Path, planted: dict[str,
     assert cached.patch_bytes == 0
 
 
+@pytest.mark.slow
 def test_since_and_all_choose_the_commits(repo: Path, planted: dict[str, str],
                                           capsys: pytest.CaptureFixture[str]) -> None:
     code, out = scan(capsys, '--since', planted['aws_msg'])
@@ -202,6 +210,7 @@ def test_options_that_do_not_fit(repo: Path, capsys: pytest.CaptureFixture[str])
                           '0 secrets in 0 places; 0 commits of HEAD, 0.0 MB in ')
 
 
+@pytest.mark.slow
 def test_the_command_is_registered(repo: Path, planted: dict[str, str],
                                    capsys: pytest.CaptureFixture[str]) -> None:
     from hooks.cli import main as cli
