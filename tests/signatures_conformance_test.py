@@ -10,8 +10,8 @@ its `main([...])` entry point, and where git itself has an opinion (`%G?` with t
 trust), that check-signatures never passes what git does not.
 
 The quick loop (`-m 'not slow'`) keeps a pass and an unsigned commit of t7528, a
-pass and a forgery of t7510, and one case of each family of policy files; the
-other cases are marked slow.
+pass and a forgery of t7510, one case of each family of policy files and the
+signing set-up; the other cases are marked slow.
 """
 from __future__ import annotations
 
@@ -1229,7 +1229,6 @@ def test_a_latin1_comment_is_still_text(repo, keyring, capsys):
     assert run(capsys, '--from', base, '--to', sha) == (0, '')
 
 
-@pytest.mark.slow
 def test_signing_setup_uses_a_key_you_have_and_says_when_it_is_trusted(repo, keyring, capsys):
     from hooks import cli
 
