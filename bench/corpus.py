@@ -6,6 +6,7 @@ Prints the totals, then recall and precision per provider (of the rule each
 label names); -v lists each miss and false positive (path, line, rule; never
 the secret).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,8 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     recall = true_pos / (true_pos + false_neg) if true_pos + false_neg else 1.0
     precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 1.0
     print(f'files: {len(labels)} positive, {negative_files} negative; scanned in {elapsed:.2f}s')
-    print(f'labelled secrets: {true_pos + false_neg}; found: {true_pos}; missed: {false_neg}; '
-          f'false positives: {false_pos}')
+    print(
+        f'labelled secrets: {true_pos + false_neg}; found: {true_pos}; missed: {false_neg}; '
+        f'false positives: {false_pos}'
+    )
     print(f'recall:    {recall:.3f}')
     print(f'precision: {precision:.3f}')
     if per_provider:

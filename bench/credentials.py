@@ -8,6 +8,7 @@ standard library of the interpreter running this script.
 
 --quick skips the 3,000-file case (detect-secrets-hook alone takes minutes there).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,13 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 ENV = {k: v for k, v in os.environ.items() if not k.startswith(('GIT_', 'PRE_COMMIT'))}
-ENV.update(GIT_AUTHOR_NAME='b', GIT_AUTHOR_EMAIL='b@example.com', GIT_COMMITTER_NAME='b',
-           GIT_COMMITTER_EMAIL='b@example.com', GIT_CONFIG_NOSYSTEM='1')
+ENV.update(
+    GIT_AUTHOR_NAME='b',
+    GIT_AUTHOR_EMAIL='b@example.com',
+    GIT_COMMITTER_NAME='b',
+    GIT_COMMITTER_EMAIL='b@example.com',
+    GIT_CONFIG_NOSYSTEM='1',
+)
 
 
 def sh(*cmd: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[bytes]:
@@ -76,8 +82,7 @@ def staged_names(repo: Path) -> list[str]:
 
 def compare(label: str, repo: Path, names: list[str], rows: list[list[str]]) -> None:
     ours = timed((str(BIN / 'check-credentials'), *names), repo, repeat=3 if len(names) < 50 else 1)
-    ds = timed((str(BIN / 'detect-secrets-hook'), *names), repo,
-               repeat=3 if len(names) < 50 else 1)
+    ds = timed((str(BIN / 'detect-secrets-hook'), *names), repo, repeat=3 if len(names) < 50 else 1)
     row = [label, f'{ours:.2f} s', f'{ds:.2f} s', f'{ours / ds:.3f}']
     if shutil.which('git-secrets'):
         gs = timed(('git', 'secrets', '--scan', *names), repo, repeat=3)
@@ -93,7 +98,7 @@ def bench_range(base: Path, rows: list[list[str]]) -> None:
     root = Path(sysconfig.get_paths()['stdlib'])
     # 200 commits of 2 files each, real source text.
     for i in range(200):
-        for f in files[2 * i:2 * i + 2]:
+        for f in files[2 * i : 2 * i + 2]:
             target = repo / f.relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, target)
@@ -103,8 +108,15 @@ def bench_range(base: Path, rows: list[list[str]]) -> None:
     shutil.rmtree(repo / '.git' / 'commit-warden', ignore_errors=True)
     cold = timed(cmd, repo)
     warm = timed(cmd, repo, repeat=3)
-    rows.append(['200-commit range (400 files)', f'cold {cold:.2f} s', f'warm {warm:.2f} s',
-                 f'{warm / cold:.3f}', '-'])
+    rows.append(
+        [
+            '200-commit range (400 files)',
+            f'cold {cold:.2f} s',
+            f'warm {warm:.2f} s',
+            f'{warm / cold:.3f}',
+            '-',
+        ]
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,8 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print('|---|---|---|---|---|')
     for row in rows:
         print('| ' + ' | '.join(row) + ' |')
-    print(f'\n{os.cpu_count()} cores; ratio = check-credentials / detect-secrets-hook '
-          '(range: warm / cold)')
+    print(
+        f'\n{os.cpu_count()} cores; ratio = check-credentials / detect-secrets-hook '
+        '(range: warm / cold)'
+    )
     return 0
 
 

@@ -26,6 +26,7 @@ CredSweeper is the `credsweeper` executable given by --credsweeper (install it
 in its own venv: `python -m venv /tmp/cs && /tmp/cs/bin/pip install credsweeper`).
 A tool that is missing is reported as not measured.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,8 @@ MIRROR = Path('/work/.mirror')
 
 @dataclass(frozen=True)
 class Example:
-    source: str     # gitleaks, trufflehog, secretlint
-    name: str       # rule or detector the example belongs to
+    source: str  # gitleaks, trufflehog, secretlint
+    name: str  # rule or detector the example belongs to
     text: str
     positive: bool
     filename: str = 'example.txt'
@@ -60,18 +61,25 @@ class Example:
 
 
 def _git(repo: Path, *args: str) -> bytes:
-    return subprocess.run(['git', f'--git-dir={repo}', *args], capture_output=True,
-                          check=True).stdout
+    return subprocess.run(
+        ['git', f'--git-dir={repo}', *args], capture_output=True, check=True
+    ).stdout
 
 
 def _files(repo: Path, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
-    names = [n for n in _git(repo, 'ls-tree', '-r', '--name-only', 'HEAD').decode().splitlines()
-             if pattern.search(n)]
+    names = [
+        n
+        for n in _git(repo, 'ls-tree', '-r', '--name-only', 'HEAD').decode().splitlines()
+        if pattern.search(n)
+    ]
     if not names:
         return
-    proc = subprocess.run(['git', f'--git-dir={repo}', 'cat-file', '--batch'],
-                          input=''.join(f'HEAD:{n}\n' for n in names).encode(),
-                          capture_output=True, check=True)
+    proc = subprocess.run(
+        ['git', f'--git-dir={repo}', 'cat-file', '--batch'],
+        input=''.join(f'HEAD:{n}\n' for n in names).encode(),
+        capture_output=True,
+        check=True,
+    )
     out = proc.stdout
     pos = 0
     for name in names:
@@ -81,7 +89,7 @@ def _files(repo: Path, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
             pos = header_end + 1
             continue
         size = int(header[2])
-        body = out[header_end + 1:header_end + 1 + size]
+        body = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
         yield name, body.decode('utf-8', 'replace')
 
@@ -142,7 +150,7 @@ def _simple_constants(text: str) -> dict[str, str]:
     constants = {}
     for m in _ASSIGN.finditer(text):
         end = _balanced(text, m.end())
-        expr = text[m.end():end].strip()
+        expr = text[m.end() : end].strip()
         value = _eval(expr, constants)
         if value is not None:
             constants[m.group('name')] = value
@@ -201,7 +209,7 @@ def _items(text: str, lists: dict[str, list[str]]) -> list[str]:
         if arg.endswith('...'):
             inner = arg[:-3].strip()
             if inner.startswith('[]string{'):
-                values += _items(inner[len('[]string{'):-1], lists)
+                values += _items(inner[len('[]string{') : -1], lists)
             else:
                 values += lists.get(inner, [])
             continue
@@ -217,12 +225,12 @@ def gitleaks_examples(repo: Path) -> Iterator[Example]:
         lists: dict[str, list[str]] = {}
         for m in re.finditer(r'(?m)^\s*(?:var\s+)?(\w+)\s*(?::=|=)\s*\[\]string\{', text):
             end = _closing(text, m.end())
-            lists[m.group(1)] = _items(text[m.end():end], lists)
+            lists[m.group(1)] = _items(text[m.end() : end], lists)
         for label, positive in (('tps', True), ('fps', False)):
             values = list(lists.get(label, []))
             for m in re.finditer(rf'\b{label}\s*:?=\s*append\(', text):
                 end = _closing(text, m.end())
-                args = _split_args(text[m.end():end])
+                args = _split_args(text[m.end() : end])
                 if args and args[0] != label:
                     values += lists.get(args[0], [])  # fps := append(other, ...)
                 values += _items(', '.join(args[1:]), lists)
@@ -240,12 +248,12 @@ def trufflehog_examples(repo: Path) -> Iterator[Example]:
         constants = _simple_constants(text)
         for m in re.finditer(r'\binput:\s*', text):
             end = _balanced(text, m.end())
-            value = _eval(text[m.end():end], constants)
+            value = _eval(text[m.end() : end], constants)
             want = re.compile(r'\bwant:\s*').search(text, end)
             if value is None or want is None or not value.strip():
                 continue
             want_end = _balanced(text, want.end())
-            expected = text[want.end():want_end].strip()
+            expected = text[want.end() : want_end].strip()
             if expected == 'nil' or re.fullmatch(r'\[\]string\{\s*\}', expected):
                 yield Example('trufflehog', detector, value, False)
             elif expected.startswith('[]string{'):
@@ -255,8 +263,10 @@ def trufflehog_examples(repo: Path) -> Iterator[Example]:
 def secretlint_examples(repo: Path) -> Iterator[Example]:
     inputs: dict[str, tuple[str, str]] = {}
     outputs: dict[str, str] = {}
-    pattern = re.compile(r'^packages/@secretlint/secretlint-rule-[^/]+/test/snapshots/[^/]+/'
-                         r'(?:input\.[^/]+|output\.json)$')
+    pattern = re.compile(
+        r'^packages/@secretlint/secretlint-rule-[^/]+/test/snapshots/[^/]+/'
+        r'(?:input\.[^/]+|output\.json)$'
+    )
     for name, text in _files(repo, pattern):
         case = name.rsplit('/', 1)[0]
         if name.endswith('/output.json'):
@@ -276,8 +286,11 @@ def secretlint_examples(repo: Path) -> Iterator[Example]:
 
 
 def load_examples() -> list[Example]:
-    sources = (('gitleaks+gitleaks', gitleaks_examples), ('trufflesecurity+trufflehog',
-               trufflehog_examples), ('secretlint+secretlint', secretlint_examples))
+    sources = (
+        ('gitleaks+gitleaks', gitleaks_examples),
+        ('trufflesecurity+trufflehog', trufflehog_examples),
+        ('secretlint+secretlint', secretlint_examples),
+    )
     seen: set[tuple[str, str]] = set()
     examples = []
     for repo, reader in sources:
@@ -303,8 +316,9 @@ def write_examples(examples: Sequence[Example], base: Path) -> list[str]:
         rel = f'{example.source}/{i:05d}/{example.filename}'
         path = base / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(example.text + ('' if example.text.endswith('\n') else '\n'),
-                        encoding='utf-8')
+        path.write_text(
+            example.text + ('' if example.text.endswith('\n') else '\n'), encoding='utf-8'
+        )
         rels.append(rel)
     return rels
 
@@ -314,16 +328,24 @@ def run_commit_warden(base: Path, rels: Sequence[str]) -> set[str]:
     from hooks.scan import Scanner
 
     scanner = Scanner()
-    return {rel for rel in rels
-            if scanner.scan_text(rel.split('/', 2)[2], (base / rel).read_text(encoding='utf-8'))}
+    return {
+        rel
+        for rel in rels
+        if scanner.scan_text(rel.split('/', 2)[2], (base / rel).read_text(encoding='utf-8'))
+    }
 
 
 def run_detect_secrets(base: Path, rels: Sequence[str]) -> set[str] | None:
     exe = Path(sys.executable).parent / 'detect-secrets'
     if not exe.exists():
         return None
-    out = subprocess.run([str(exe), 'scan', '--all-files', '.'], cwd=base, capture_output=True,
-                         text=True, check=False)
+    out = subprocess.run(
+        [str(exe), 'scan', '--all-files', '.'],
+        cwd=base,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         return None
     return set(json.loads(out.stdout)['results'])
@@ -338,10 +360,23 @@ def run_secretlint(base: Path, rels: Sequence[str], where: Path | None) -> set[s
     # --output: node cuts a large report written to a pipe short at exit.
     report = base.parent / 'secretlint.json'
     out = subprocess.run(
-        [str(where / 'node_modules' / '.bin' / 'secretlint'), '--format', 'json',
-         '--secretlintrc', str(config), '--no-color', '--output', str(report), '**/*'],
-        cwd=base, capture_output=True, text=True, check=False,
-        env={**os.environ, 'NODE_PATH': str(where / 'node_modules')})
+        [
+            str(where / 'node_modules' / '.bin' / 'secretlint'),
+            '--format',
+            'json',
+            '--secretlintrc',
+            str(config),
+            '--no-color',
+            '--output',
+            str(report),
+            '**/*',
+        ],
+        cwd=base,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, 'NODE_PATH': str(where / 'node_modules')},
+    )
     config.unlink()
     try:
         results = json.loads(report.read_text())
@@ -359,8 +394,11 @@ def run_credsweeper(base: Path, rels: Sequence[str], exe: str | None) -> set[str
     if not exe or not shutil.which(exe):
         return None
     report = base.parent / 'credsweeper.json'
-    subprocess.run([exe, '--path', str(base), '--save-json', str(report), '--log', 'error'],
-                   capture_output=True, check=False)
+    subprocess.run(
+        [exe, '--path', str(base), '--save-json', str(report), '--log', 'error'],
+        capture_output=True,
+        check=False,
+    )
     if not report.exists():
         return None
     found = set()
@@ -370,8 +408,9 @@ def run_credsweeper(base: Path, rels: Sequence[str], exe: str | None) -> set[str
     return found
 
 
-def scores(examples: Sequence[Example], rels: Sequence[str], found: set[str],
-           source: str | None = None) -> tuple[int, int, int, float, float, float]:
+def scores(
+    examples: Sequence[Example], rels: Sequence[str], found: set[str], source: str | None = None
+) -> tuple[int, int, int, float, float, float]:
     tp = fp = fn = 0
     for example, rel in zip(examples, rels, strict=True):
         if source is not None and example.source != source:
@@ -391,8 +430,9 @@ def scores(examples: Sequence[Example], rels: Sequence[str], found: set[str],
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--tools', default='commit-warden,detect-secrets,secretlint,credsweeper')
-    parser.add_argument('--secretlint', type=Path, default=None,
-                        help='directory with node_modules/.bin/secretlint')
+    parser.add_argument(
+        '--secretlint', type=Path, default=None, help='directory with node_modules/.bin/secretlint'
+    )
     parser.add_argument('--credsweeper', default=None, help='the credsweeper executable')
     parser.add_argument('--keep', type=Path, default=None, help='write the examples here')
     args = parser.parse_args(argv)
@@ -405,8 +445,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for e in examples:
         counts = by_source.setdefault(e.source, [0, 0])
         counts[0 if e.positive else 1] += 1
-    print('examples: ' + '; '.join(f'{s} {p} positive, {n} negative'
-                                   for s, (p, n) in by_source.items()))
+    print(
+        'examples: '
+        + '; '.join(f'{s} {p} positive, {n} negative' for s, (p, n) in by_source.items())
+    )
     base_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix='fixtures-'))
     base = base_dir / 'corpus'
     if base.exists():

@@ -10,6 +10,7 @@ one. Runs alternate so load on the machine falls on all three alike; the median
 of each is reported, with the difference to the clean line (target: at most
 30 ms) and whether detect_secrets or requests was imported.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,14 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 ENV = {k: v for k, v in os.environ.items() if not k.startswith(('GIT_', 'PRE_COMMIT'))}
 # As an installed hook runs: pip compiles bytecode at install time.
-ENV.pop("PYTHONDONTWRITEBYTECODE", None)
-ENV.update(GIT_AUTHOR_NAME='b', GIT_AUTHOR_EMAIL='b@example.com', GIT_COMMITTER_NAME='b',
-           GIT_COMMITTER_EMAIL='b@example.com', GIT_CONFIG_NOSYSTEM='1')
+ENV.pop('PYTHONDONTWRITEBYTECODE', None)
+ENV.update(
+    GIT_AUTHOR_NAME='b',
+    GIT_AUTHOR_EMAIL='b@example.com',
+    GIT_COMMITTER_NAME='b',
+    GIT_COMMITTER_EMAIL='b@example.com',
+    GIT_CONFIG_NOSYSTEM='1',
+)
 
 CASES = {
     'clean line': 'timeout = settings.get("timeout", 30)\n',
@@ -71,20 +77,37 @@ def make_repo(base: Path, name: str, line: str) -> Path:
 
 def timed(repo: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([str(BIN / 'check-credentials'), 'app.py'], cwd=repo, env=ENV,
-                   capture_output=True, check=False)
+    subprocess.run(
+        [str(BIN / 'check-credentials'), 'app.py'],
+        cwd=repo,
+        env=ENV,
+        capture_output=True,
+        check=False,
+    )
     return time.perf_counter() - start
 
 
 def engine(repo: Path, line: str) -> float:
-    out = subprocess.run([sys.executable, '-c', ENGINE, line.rstrip('\n')], cwd=repo, env=ENV,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, '-c', ENGINE, line.rstrip('\n')],
+        cwd=repo,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return float(out.strip())
 
 
 def imports(repo: Path) -> str:
-    out = subprocess.run([sys.executable, '-c', PROBE], cwd=repo, env=ENV, capture_output=True,
-                         text=True, check=False).stderr
+    out = subprocess.run(
+        [sys.executable, '-c', PROBE],
+        cwd=repo,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stderr
     line = next((x for x in out.splitlines() if x.startswith('IMPORTED')), 'IMPORTED ? ?')
     _, ds, rq = line.split()
     return f'detect_secrets: {ds == "True"}, requests: {rq == "True"}'
@@ -95,8 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('--runs', type=int, default=15)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        repos = {name: make_repo(Path(tmp), f'r{i}', line)
-                 for i, (name, line) in enumerate(CASES.items())}
+        repos = {
+            name: make_repo(Path(tmp), f'r{i}', line)
+            for i, (name, line) in enumerate(CASES.items())
+        }
         for repo in repos.values():
             timed(repo)  # warm the page cache and compiled bytecode
         times: dict[str, list[float]] = {name: [] for name in repos}
@@ -107,15 +132,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 engine_times[name].append(engine(repo, CASES[name]))
         clean = statistics.median(times['clean line'])
         clean_engine = statistics.median(engine_times['clean line'])
-        print('| staged line | check-credentials (median) | over the clean line '
-              '| engine alone | over the clean line | imported |')
+        print(
+            '| staged line | check-credentials (median) | over the clean line '
+            '| engine alone | over the clean line | imported |'
+        )
         print('|---|---|---|---|---|---|')
         for name, repo in repos.items():
             median = statistics.median(times[name])
             eng = statistics.median(engine_times[name])
-            print(f'| {name} | {median * 1000:.0f} ms | {(median - clean) * 1000:+.0f} ms '
-                  f'| {eng * 1000:.1f} ms | {(eng - clean_engine) * 1000:+.1f} ms '
-                  f'| {imports(repo)} |')
+            print(
+                f'| {name} | {median * 1000:.0f} ms | {(median - clean) * 1000:+.0f} ms '
+                f'| {eng * 1000:.1f} ms | {(eng - clean_engine) * 1000:+.1f} ms '
+                f'| {imports(repo)} |'
+            )
     print(f'\n{args.runs} runs each, alternating; {os.cpu_count()} cores')
     return 0
 

@@ -7,6 +7,7 @@ engine, leaving out site-packages, bytecode and the test suite's key and
 certificate fixtures (private keys on purpose), and lists each finding as
 path:line rule (never the value). A clean library should give a handful at most.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,11 @@ FIXTURE_DIRS = ('certdata', 'capath', 'keycert')
 
 def fixture(path: Path) -> bool:
     parts = set(path.parts)
-    return path.suffix in FIXTURE_SUFFIXES or any(d in parts for d in FIXTURE_DIRS) or (
-        'test' in parts and 'keycert' in path.name)
+    return (
+        path.suffix in FIXTURE_SUFFIXES
+        or any(d in parts for d in FIXTURE_DIRS)
+        or ('test' in parts and 'keycert' in path.name)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,8 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules: Counter[str] = Counter()
     started = time.perf_counter()
     for path in sorted(root.rglob('*')):
-        if (not path.is_file() or 'site-packages' in path.parts or '__pycache__' in path.parts
-                or fixture(path)):
+        if (
+            not path.is_file()
+            or 'site-packages' in path.parts
+            or '__pycache__' in path.parts
+            or fixture(path)
+        ):
             continue
         data = path.read_bytes()
         if b'\0' in data[:8000]:
@@ -57,8 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             findings.append(f'{rel}:{d.line} {d.rule}')
             rules[d.rule] += 1
     elapsed = time.perf_counter() - started
-    print(f'{root}: {files} files, {size / 1e6:.1f} MB in {elapsed:.1f} s; '
-          f'{len(findings)} findings; {len(scanner.public_matches)} known public values passed')
+    print(
+        f'{root}: {files} files, {size / 1e6:.1f} MB in {elapsed:.1f} s; '
+        f'{len(findings)} findings; {len(scanner.public_matches)} known public values passed'
+    )
     for line in findings:
         print('  ' + line)
     return 0

@@ -14,6 +14,7 @@ temp dir (`--no-checkout`; objects are hard-linked), so the source is never writ
 Usage: python bench/replay.py REPO [--merges 300] [--linear 500] [--extra REV]...
        [--tools LIST] [--warm] [--keep DIR] [--json PATH]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,7 +69,7 @@ class Tally:
 
 @dataclass(frozen=True)
 class Run:
-    label: str        # what is judged, for error reports
+    label: str  # what is judged, for error reports
     base: str
     head: str
     commits: int
@@ -80,8 +81,9 @@ def pick_runs(repo: Path, merges: int, linear: int, extra: Sequence[str] = ()) -
     all_merges = git(repo, 'rev-list', '--merges', '--topo-order', 'HEAD').split()
     octopus = set(git(repo, 'rev-list', '--min-parents=3', 'HEAD').split())
     step = max(1, len(all_merges) / merges) if merges else 1
-    chosen = {all_merges[int(i * step)] for i in range(min(merges or len(all_merges),
-                                                              len(all_merges)))}
+    chosen = {
+        all_merges[int(i * step)] for i in range(min(merges or len(all_merges), len(all_merges)))
+    }
     chosen |= octopus
     chosen |= {git(repo, 'rev-parse', '--verify', f'{r}^{{commit}}').strip() for r in extra}
     runs = []
@@ -104,8 +106,10 @@ def count_commits(repo: Path, ranges: Sequence[tuple[str, str]]) -> list[int]:
 def longest_linear(repo: Path, cap: int) -> tuple[str, str, int]:
     """(base, head, n): the longest run of first-parent commits with one parent each."""
     best: tuple[int, int] = (0, 0)
-    rows = [line.split() for line in
-            git(repo, 'rev-list', '--first-parent', '--parents', 'HEAD').splitlines()]
+    rows = [
+        line.split()
+        for line in git(repo, 'rev-list', '--first-parent', '--parents', 'HEAD').splitlines()
+    ]
     run_start = None
     for i, row in enumerate([*rows, ['end', 'a', 'b']]):
         single = len(row) == 2
@@ -125,8 +129,10 @@ def longest_linear(repo: Path, cap: int) -> tuple[str, str, int]:
 
 def error_kind(text: str) -> str:
     """A message with its ids and numbers taken out, so that errors group by kind."""
-    line = next((x for x in text.splitlines() if ': error: ' in x or 'internal error' in x),
-                text.strip().splitlines()[-1] if text.strip() else '(no message)')
+    line = next(
+        (x for x in text.splitlines() if ': error: ' in x or 'internal error' in x),
+        text.strip().splitlines()[-1] if text.strip() else '(no message)',
+    )
     line = re.sub(r'\b[0-9a-f]{7,64}\b', '<sha>', line)
     line = re.sub(r'\d+', 'N', line)
     return line[:160]
@@ -156,16 +162,31 @@ def judge(repo: Path, tool: str, run: Run, tally: Tally, warm: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('repo', help='a repository (bare or not) to replay')
-    parser.add_argument('--merges', type=int, default=300,
-                        help='merges to judge, evenly spaced (0: all; default %(default)s)')
-    parser.add_argument('--linear', type=int, default=500,
-                        help='cap on the linear stretch judged as one push (0: none)')
-    parser.add_argument('--tools', default=','.join(TOOLS),
-                        help='comma-separated subset of: ' + ', '.join(TOOLS))
-    parser.add_argument('--warm', action='store_true',
-                        help='keep the caches between runs (default: every run cold)')
-    parser.add_argument('--extra', action='append', default=[], metavar='REV',
-                        help='also judge this merge (repeatable)')
+    parser.add_argument(
+        '--merges',
+        type=int,
+        default=300,
+        help='merges to judge, evenly spaced (0: all; default %(default)s)',
+    )
+    parser.add_argument(
+        '--linear',
+        type=int,
+        default=500,
+        help='cap on the linear stretch judged as one push (0: none)',
+    )
+    parser.add_argument(
+        '--tools', default=','.join(TOOLS), help='comma-separated subset of: ' + ', '.join(TOOLS)
+    )
+    parser.add_argument(
+        '--warm', action='store_true', help='keep the caches between runs (default: every run cold)'
+    )
+    parser.add_argument(
+        '--extra',
+        action='append',
+        default=[],
+        metavar='REV',
+        help='also judge this merge (repeatable)',
+    )
     parser.add_argument('--keep', metavar='DIR', help='clone here and keep it')
     parser.add_argument('--json', metavar='PATH', help='also write the figures as JSON')
     args = parser.parse_args(argv)
@@ -182,16 +203,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ['GIT_CONFIG_NOSYSTEM'] = '1'
     try:
         if not where.exists():
-            subprocess.run(('git', 'clone', '-q', '--no-checkout', os.path.abspath(args.repo),
-                            str(where)), check=True)
+            subprocess.run(
+                ('git', 'clone', '-q', '--no-checkout', os.path.abspath(args.repo), str(where)),
+                check=True,
+            )
         runs = pick_runs(where, args.merges, args.linear, args.extra)
         name = Path(os.path.abspath(args.repo)).name
         if name in ('repo', '.git'):
             name = Path(os.path.abspath(args.repo)).parent.name
-        print(f'## {name}: {len(runs)} runs, {sum(r.commits for r in runs):,} commits '
-              f'({sum(1 for r in runs if r.label.startswith("octopus"))} octopus, '
-              f'linear stretch {next((r.commits for r in runs if r.label.startswith("linear")), 0)}'
-              ' commits)\n', flush=True)
+        print(
+            f'## {name}: {len(runs)} runs, {sum(r.commits for r in runs):,} commits '
+            f'({sum(1 for r in runs if r.label.startswith("octopus"))} octopus, '
+            f'linear stretch {next((r.commits for r in runs if r.label.startswith("linear")), 0)}'
+            ' commits)\n',
+            flush=True,
+        )
         cwd = os.getcwd()
         os.chdir(where)
         tallies = {t: Tally() for t in tools}
@@ -205,12 +231,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.chdir(cwd)
         report(tallies)
         if args.json:
-            Path(args.json).write_text(json.dumps({
-                'repo': name, 'runs': len(runs),
-                'tools': {t: {'runs': x.runs, 'commits': x.commits, 'seconds': x.seconds,
-                              'codes': dict(x.codes), 'errors': dict(x.errors),
-                              'rules': dict(x.rules)} for t, x in tallies.items()},
-            }, indent=1))
+            Path(args.json).write_text(
+                json.dumps(
+                    {
+                        'repo': name,
+                        'runs': len(runs),
+                        'tools': {
+                            t: {
+                                'runs': x.runs,
+                                'commits': x.commits,
+                                'seconds': x.seconds,
+                                'codes': dict(x.codes),
+                                'errors': dict(x.errors),
+                                'rules': dict(x.rules),
+                            }
+                            for t, x in tallies.items()
+                        },
+                    },
+                    indent=1,
+                )
+            )
         return 1 if any(x.codes[2] or x.codes[3] for x in tallies.values()) else 0
     finally:
         if tmp:
@@ -218,8 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def report(tallies: dict[str, Tally]) -> None:
-    print('| tool | runs | commits | exit 0 / 1 / 2 / 3 | findings per 100 commits | '
-          'ms per commit |')
+    print(
+        '| tool | runs | commits | exit 0 / 1 / 2 / 3 | findings per 100 commits | ms per commit |'
+    )
     print('|---|---:|---:|---|---:|---:|')
     for tool, x in tallies.items():
         findings = sum(x.rules.values())
@@ -229,8 +270,10 @@ def report(tallies: dict[str, Tally]) -> None:
         print(f'| {tool} | {x.runs} | {x.commits:,} | {codes} | {per100:.2f} | {ms:.1f} |')
     for tool, x in tallies.items():
         if x.rules:
-            print(f'\n{tool} findings by rule: ' + ', '.join(
-                f'{r} {n}' for r, n in x.rules.most_common()))
+            print(
+                f'\n{tool} findings by rule: '
+                + ', '.join(f'{r} {n}' for r, n in x.rules.most_common())
+            )
         for kind, n in x.errors.most_common():
             print(f'\n{tool} ERROR x{n} ({x.examples[kind]}): {kind}')
 

@@ -11,6 +11,7 @@ target is 45 ms for the imports, interpreter included.
 
     python bench/startup.py [-n 15]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -15,6 +15,7 @@ Reports keep naming the commit (and the finding's own file and line) in the
 message and, in SARIF, in a logical location. The policy file is an anchor only
 for findings about the policy itself (`policy-changed` names it as its path).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,8 +41,7 @@ def anchor_findings(repo: Repo, head: str, findings: Sequence[Finding]) -> list[
             out.append(f)  # in place, or nothing to go by: the reports' default
             continue
         if f.commit not in touched:
-            touched[f.commit] = next(
-                (p for p in _changed(repo, f.commit) if p in tree), None)
+            touched[f.commit] = next((p for p in _changed(repo, f.commit) if p in tree), None)
         anchor = touched[f.commit] or fallback
         out.append(f._replace(anchor=anchor) if anchor else f)
     return out

@@ -4,6 +4,7 @@ Runs and blocks by hook and rule, and suspected bypasses: commits that a range r
 (pre-push or CI) blocked for a rule a local hook enforces at commit time, which
 means someone committed with `--no-verify`, `SKIP=`, or without the hooks installed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,11 @@ PROG = 'commit-warden audit'
 # range run that finds one of these in a commit found a commit the local hook
 # should have stopped.
 LOCAL_RULE_PREFIXES = (
-    'check-credentials:',            # every credential rule runs at pre-commit/commit-msg
-    'check-hotfixes:missing-ticket', 'check-hotfixes:missing-record',
-    'check-hotfixes:incomplete-record', 'check-hotfixes:record-mismatch',
+    'check-credentials:',  # every credential rule runs at pre-commit/commit-msg
+    'check-hotfixes:missing-ticket',
+    'check-hotfixes:missing-record',
+    'check-hotfixes:incomplete-record',
+    'check-hotfixes:record-mismatch',
     'check-signatures:missing-signoff',
 )
 
@@ -40,8 +43,9 @@ def _parse_since(text: str) -> datetime.datetime:
     try:
         when = datetime.datetime.fromisoformat(text)
     except ValueError as e:
-        raise FatalError(f'--since {text!r}: expected a date like 2026-11-01 or '
-                         '2026-11-01T12:00') from e
+        raise FatalError(
+            f'--since {text!r}: expected a date like 2026-11-01 or 2026-11-01T12:00'
+        ) from e
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
     return when
@@ -55,8 +59,8 @@ def _when(record: dict[str, Any]) -> datetime.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
 
 
-_COUNTS = ('rules', 'warned')            # {name: count}
-_COMMITS = ('blocked_commits', 'warned_commits')   # {commit: [rule, ...]}
+_COUNTS = ('rules', 'warned')  # {name: count}
+_COMMITS = ('blocked_commits', 'warned_commits')  # {commit: [rule, ...]}
 
 
 def well_formed(rec: dict[str, Any]) -> bool:
@@ -68,21 +72,25 @@ def well_formed(rec: dict[str, Any]) -> bool:
         return False
     for key in _COUNTS:
         value = rec.get(key, {})
-        if not (isinstance(value, dict) and all(
-                type(n) is int for n in value.values())):
+        if not (isinstance(value, dict) and all(type(n) is int for n in value.values())):
             return False
     for key in _COMMITS:
         value = rec.get(key, {})
-        if not (isinstance(value, dict) and all(
-                isinstance(r, list) and all(isinstance(x, str) for x in r)
-                for r in value.values())):
+        if not (
+            isinstance(value, dict)
+            and all(
+                isinstance(r, list) and all(isinstance(x, str) for x in r) for r in value.values()
+            )
+        ):
             return False
     return True
 
 
-def summarise(records: Iterable[dict[str, Any]],
-              since: datetime.datetime | None = None,
-              skipped: list[int] | None = None) -> dict[str, Any]:
+def summarise(
+    records: Iterable[dict[str, Any]],
+    since: datetime.datetime | None = None,
+    skipped: list[int] | None = None,
+) -> dict[str, Any]:
     runs: Counter[str] = Counter()
     blocked: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
@@ -118,19 +126,27 @@ def summarise(records: Iterable[dict[str, Any]],
             for commit, named in warned_commits.items():
                 if isinstance(named, list):
                     would_block.setdefault(str(commit), set()).update(
-                        r for r in named if isinstance(r, str))
+                        r for r in named if isinstance(r, str)
+                    )
         if rec.get('mode') not in ('range', 'ci'):
             continue
         commits = rec.get('blocked_commits')
         if not isinstance(commits, dict):
             continue
         for commit, rules in commits.items():
-            local = sorted(r for r in rules if isinstance(r, str)
-                           and r.startswith(LOCAL_RULE_PREFIXES))
+            local = sorted(
+                r for r in rules if isinstance(r, str) and r.startswith(LOCAL_RULE_PREFIXES)
+            )
             if local:
-                entry = bypasses.setdefault(commit, {'commit': commit, 'rules': set(),
-                                                     'first_seen': rec.get('time'),
-                                                     'where': rec.get('mode')})
+                entry = bypasses.setdefault(
+                    commit,
+                    {
+                        'commit': commit,
+                        'rules': set(),
+                        'first_seen': rec.get('time'),
+                        'where': rec.get('mode'),
+                    },
+                )
                 entry['rules'].update(local)
     return {
         'records': total,
@@ -140,10 +156,10 @@ def summarise(records: Iterable[dict[str, Any]],
         'findings_by_rule': dict(by_rule.most_common()),
         # What `warn` let through: what switching those checks to `block` would stop.
         'warned_by_rule': dict(warned.most_common()),
-        'would_have_blocked': [{'commit': c, 'rules': sorted(r)}
-                               for c, r in sorted(would_block.items())],
-        'suspected_bypasses': [
-            {**b, 'rules': sorted(b['rules'])} for b in bypasses.values()],
+        'would_have_blocked': [
+            {'commit': c, 'rules': sorted(r)} for c, r in sorted(would_block.items())
+        ],
+        'suspected_bypasses': [{**b, 'rules': sorted(b['rules'])} for b in bypasses.values()],
         'skipped_lines': len(skipped),
     }
 
@@ -152,8 +168,9 @@ def format_summary(summary: dict[str, Any], source: str) -> str:
     lines = [f'{source}: {summary["records"]} runs']
     if summary['skipped_lines']:
         n = summary['skipped_lines']
-        lines.append(f'skipped {n} line{"s" * (n != 1)} that are not audit records '
-                     '(torn, or edited by hand)')
+        lines.append(
+            f'skipped {n} line{"s" * (n != 1)} that are not audit records (torn, or edited by hand)'
+        )
     for hook, n in summary['runs_by_hook'].items():
         lines.append(f'  {hook}: {n} runs, {summary["blocked_by_hook"].get(hook, 0)} blocked')
     if summary['findings_by_rule']:
@@ -163,14 +180,18 @@ def format_summary(summary: dict[str, Any], source: str) -> str:
         lines.append('warned (would block with `block`):')
         lines += [f'  {rule}: {n}' for rule, n in summary['warned_by_rule'].items()]
     for entry in summary['would_have_blocked']:
-        lines.append(f'  {entry["commit"][:12]} ({", ".join(entry["rules"])}): passed only '
-                     'because the policy says warn')
+        lines.append(
+            f'  {entry["commit"][:12]} ({", ".join(entry["rules"])}): passed only '
+            'because the policy says warn'
+        )
     bypasses = summary['suspected_bypasses']
     lines.append(f'suspected bypasses: {len(bypasses)}')
     for b in bypasses:
-        lines.append(f'  {b["commit"][:12]} ({", ".join(b["rules"])}): committed past a '
-                     'local hook (`--no-verify`, `SKIP=`, or hooks not installed); '
-                     f'caught in {b["where"]} at {b["first_seen"]}')
+        lines.append(
+            f'  {b["commit"][:12]} ({", ".join(b["rules"])}): committed past a '
+            'local hook (`--no-verify`, `SKIP=`, or hooks not installed); '
+            f'caught in {b["where"]} at {b["first_seen"]}'
+        )
     return '\n'.join(lines) + '\n'
 
 
@@ -178,9 +199,12 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n', 1)[0])
     parser.add_argument('--since', metavar='DATE', help='only runs on or after DATE')
     parser.add_argument('--format', choices=('text', 'json'), default='text')
-    parser.add_argument('--log', metavar='PATH',
-                        help='the audit log to read (default: report.audit_log, else '
-                             '.git/commit-warden/audit.jsonl)')
+    parser.add_argument(
+        '--log',
+        metavar='PATH',
+        help='the audit log to read (default: report.audit_log, else '
+        '.git/commit-warden/audit.jsonl)',
+    )
     add_policy_args(parser, policy_ref=False)
     args = parser.parse_args(argv)
 

@@ -1,6 +1,7 @@
 """The audit log: one JSON line per hook or ci run, appended to
 .git/commit-warden/audit.jsonl (or where report.audit_log says), and read back
 by `commit-warden audit`."""
+
 from __future__ import annotations
 
 import os
@@ -27,11 +28,11 @@ class AuditRecord(NamedTuple):
     repository: str
     ref: str | None
     commit_range: str | None
-    outcome: str                   # pass, blocked, error
+    outcome: str  # pass, blocked, error
     findings: Sequence[Finding] = ()
     exit_code: int = 0
-    stage: str | None = None       # pre-commit, commit-msg, pre-push, manual, ci
-    on_block: str | None = None    # ci --on-block: how the command ended
+    stage: str | None = None  # pre-commit, commit-msg, pre-push, manual, ci
+    on_block: str | None = None  # ci --on-block: how the command ended
 
     def as_dict(self) -> dict[str, Any]:
         import time
@@ -61,8 +62,7 @@ class AuditRecord(NamedTuple):
         }
 
 
-def _blocked_commits(findings: Sequence[Finding], *,
-                     warned: bool = False) -> dict[str, list[str]]:
+def _blocked_commits(findings: Sequence[Finding], *, warned: bool = False) -> dict[str, list[str]]:
     """commit -> the rules that blocked it (for spotting --no-verify bypasses), or
     with `warned`, that would have blocked it had the policy said `block`."""
     out: dict[str, set[str]] = {}
@@ -75,8 +75,7 @@ def _blocked_commits(findings: Sequence[Finding], *,
 def _user() -> str:
     # getpass.getuser()'s order, without importing getpass (and termios, ~4 ms of
     # every hook run that writes an audit line).
-    for var in ('GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_EMAIL', 'LOGNAME', 'USER', 'LNAME',
-                'USERNAME'):
+    for var in ('GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_EMAIL', 'LOGNAME', 'USER', 'LNAME', 'USERNAME'):
         if os.environ.get(var):
             return os.environ[var]
     try:
@@ -112,10 +111,14 @@ def try_append_audit(path: Path | Callable[[], Path], record: AuditRecord, prog:
     except OSError as e:
         import errno
 
-        why = ('it is a symbolic link' if e.errno == errno.ELOOP else
-               'nothing is reading it' if e.errno == errno.ENXIO else e.strerror or str(e))
-        print(f'{prog}: warning: could not append to the audit log {path}: {why}',
-              file=sys.stderr)
+        why = (
+            'it is a symbolic link'
+            if e.errno == errno.ELOOP
+            else 'nothing is reading it'
+            if e.errno == errno.ENXIO
+            else e.strerror or str(e)
+        )
+        print(f'{prog}: warning: could not append to the audit log {path}: {why}', file=sys.stderr)
 
 
 def append_audit(path: Path, record: AuditRecord) -> None:
@@ -127,8 +130,13 @@ def append_audit(path: Path, record: AuditRecord) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fields = {k: v if k in _OURS else _redacted(v) for k, v in record.as_dict().items()}
     line = json.dumps(fields, sort_keys=True) + '\n'
-    flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0)
-             | getattr(os, 'O_NONBLOCK', 0))
+    flags = (
+        os.O_WRONLY
+        | os.O_APPEND
+        | os.O_CREAT
+        | getattr(os, 'O_NOFOLLOW', 0)
+        | getattr(os, 'O_NONBLOCK', 0)
+    )
     fd = os.open(path, flags, 0o600)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -139,8 +147,9 @@ def append_audit(path: Path, record: AuditRecord) -> None:
 
 
 # Fields that hold only what our own code writes (names, times, hex ids, digests).
-_OURS = frozenset(('time', 'hook', 'mode', 'stage', 'outcome', 'exit_code', 'commits',
-                   'fingerprints', 'ci'))
+_OURS = frozenset(
+    ('time', 'hook', 'mode', 'stage', 'outcome', 'exit_code', 'commits', 'fingerprints', 'ci')
+)
 # A value with none of these shapes holds nothing the credential engine could find:
 # no assignment, quote or blank, and no run of 16 token characters. Checked first so
 # that a run whose audit line holds only short names (the usual case) does not load

@@ -1,5 +1,6 @@
 """What commits and the index change: the diff commands `Repo` runs, the options
 that make their output ours to parse, and their answers parsed."""
+
 from __future__ import annotations
 
 import os
@@ -27,14 +28,32 @@ if TYPE_CHECKING:
 # no external or textconv drivers (a repository's .gitattributes could otherwise
 # hide a file's content from us), fixed prefixes, no rename pairing, full ids.
 DIFF_OPTS = (
-    '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--text',
-    '--no-relative', '--src-prefix=a/', '--dst-prefix=b/', '--no-abbrev',
-    '--submodule=short', '--ignore-submodules=none', '-O/dev/null', '--raw', '-p', '-z',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-renames',
+    '--text',
+    '--no-relative',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    '--no-abbrev',
+    '--submodule=short',
+    '--ignore-submodules=none',
+    '-O/dev/null',
+    '--raw',
+    '-p',
+    '-z',
     '-U1',
 )
 # diff.suppressBlankEmpty would print an empty context line without its prefix.
-CONFIG_OPTS = ('-c', 'core.quotepath=on', '-c', 'diff.noprefix=false',
-               '-c', 'diff.suppressBlankEmpty=false')
+CONFIG_OPTS = (
+    '-c',
+    'core.quotepath=on',
+    '-c',
+    'diff.noprefix=false',
+    '-c',
+    'diff.suppressBlankEmpty=false',
+)
 # One file's patch read as a stream (`patch_lines`): no raw entries.
 _STREAM_DIFF_OPTS = tuple(o for o in DIFF_OPTS if o not in ('--raw', '-z'))
 
@@ -50,12 +69,17 @@ def _diff_opts(big_file_bytes: int | None) -> tuple[tuple[str, ...], tuple[str, 
     """
     if big_file_bytes is None:
         return CONFIG_OPTS, DIFF_OPTS
-    return ((*CONFIG_OPTS, '-c', f'core.bigFileThreshold={big_file_bytes}'),
-            tuple(o for o in DIFF_OPTS if o != '--text'))
+    return (
+        (*CONFIG_OPTS, '-c', f'core.bigFileThreshold={big_file_bytes}'),
+        tuple(o for o in DIFF_OPTS if o != '--text'),
+    )
 
 
-def commit_changes(repo: Repo, commits: Sequence[str], big_file_bytes: int | None = None,
-                   ) -> list[CommitChanges]:
+def commit_changes(
+    repo: Repo,
+    commits: Sequence[str],
+    big_file_bytes: int | None = None,
+) -> list[CommitChanges]:
     """What each commit adds: one `git diff-tree --stdin` for the whole list.
 
     A root commit shows its whole tree. A merge shows what it adds against all
@@ -74,15 +98,25 @@ def commit_changes(repo: Repo, commits: Sequence[str], big_file_bytes: int | Non
     nonce = os.urandom(16).hex()
     marker = f'\0cw-{nonce} '.encode()
     config, opts = _diff_opts(big_file_bytes)
-    proc = repo.git(*config, 'diff-tree', '--stdin', '--root', '--cc', '--always',
-                    '-r', *opts, f'--format=%x00cw-{nonce} %H%x00',
-                    stdin='\n'.join(wanted).encode() + b'\n')
+    proc = repo.git(
+        *config,
+        'diff-tree',
+        '--stdin',
+        '--root',
+        '--cc',
+        '--always',
+        '-r',
+        *opts,
+        f'--format=%x00cw-{nonce} %H%x00',
+        stdin='\n'.join(wanted).encode() + b'\n',
+    )
     found = parse_commits(proc.stdout, marker, wanted)
     return [CommitChanges(c, tuple(found[c])) for c in commits]
 
 
-def staged_changes(repo: Repo, paths: Sequence[str] | None = None,
-                   big_file_bytes: int | None = None) -> list[FileChange]:
+def staged_changes(
+    repo: Repo, paths: Sequence[str] | None = None, big_file_bytes: int | None = None
+) -> list[FileChange]:
     """What the index adds against HEAD (or against nothing in an empty repo).
 
     A path with an unresolved conflict has no staged content yet: what it would
@@ -92,8 +126,9 @@ def staged_changes(repo: Repo, paths: Sequence[str] | None = None,
     base = repo.staged_base()
     spec = ('--', *paths) if paths else ()
     config, opts = _diff_opts(big_file_bytes)
-    proc = repo.git(*config, '--literal-pathspecs', 'diff-index', '--cached',
-                    '-r', *opts, base, *spec)
+    proc = repo.git(
+        *config, '--literal-pathspecs', 'diff-index', '--cached', '-r', *opts, base, *spec
+    )
     changes = parse_diff(proc.stdout)
     if any(c.status == 'U' for c in changes):
         changes = [_conflict_change(repo, c) if c.status == 'U' else c for c in changes]
@@ -111,17 +146,29 @@ def _conflict_change(repo: Repo, change: FileChange) -> FileChange:
     if ours is None or ours[0] == '160000':
         lines, binary = file_lines(dict(repo.read_blobs([theirs[1]])).get(theirs[1], b''))
     else:
-        proc = repo.git(*CONFIG_OPTS, 'diff', '--no-color', '--no-ext-diff',
-                        '--no-textconv', '--text', '-U1', '--end-of-options',
-                        ours[1], theirs[1])
+        proc = repo.git(
+            *CONFIG_OPTS,
+            'diff',
+            '--no-color',
+            '--no-ext-diff',
+            '--no-textconv',
+            '--text',
+            '-U1',
+            '--end-of-options',
+            ours[1],
+            theirs[1],
+        )
         # Two blobs: the header names them by id, not by path; only the hunks matter.
         lines, binary = parse_hunks(proc.stdout) if proc.stdout else ((), False)
-    return FileChange(change.path, 'U', old_mode, theirs[0], old_oid, theirs[1], lines,
-                      binary)
+    return FileChange(change.path, 'U', old_mode, theirs[0], old_oid, theirs[1], lines, binary)
 
 
-def patch_lines(repo: Repo, path: str, base: str, commit: str | None = None,
-                ) -> Iterator[DiffLine]:
+def patch_lines(
+    repo: Repo,
+    path: str,
+    base: str,
+    commit: str | None = None,
+) -> Iterator[DiffLine]:
     """The added and context lines of one file from `base` to `commit` (None: to
     the index), read as a stream: git diffs it as text whatever it holds, and
     a line longer than LINE_PIECE comes in overlapping pieces (`split_lines`)."""

@@ -4,6 +4,7 @@ Local hooks can be skipped (`--no-verify`, `SKIP=`); this cannot. It judges
 `merge-base(base, head)..head` with the policy, baseline, allowed signers and keys
 as committed at the merge base, so a pull request cannot relax what judges it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,17 +56,21 @@ HOOK = 'commit-warden-ci'
 
 RULES = {
     'policy-changed': Rule(
-        'policy-changed', HOOK, 'Policy changed in the pull request',
+        'policy-changed',
+        HOOK,
+        'Policy changed in the pull request',
         'The pull request changes a file that decides how it is judged (the policy, the '
         'secrets baseline, the allowed signers or the trusted keys). It is still judged '
-        'by the target branch\'s version of those files.',
+        "by the target branch's version of those files.",
         'Have the change reviewed by the policy owners and merge it on its own, before '
-        'the changes that need it.'),
+        'the changes that need it.',
+    ),
 }
 
 
-def policy_changes(repo: Repo, rng: CiRange, trusted: cfg.Config,
-                   config_path: str | None = None) -> list[str]:
+def policy_changes(
+    repo: Repo, rng: CiRange, trusted: cfg.Config, config_path: str | None = None
+) -> list[str]:
     watched = set(cfg.policy_files(trusted))
     named = config_path or os.environ.get(cfg.ENV_VAR)
     if named:
@@ -80,27 +85,32 @@ def policy_changes(repo: Repo, rng: CiRange, trusted: cfg.Config,
 
 def _policy_finding(paths: Sequence[str], mode: str) -> Finding:
     return Finding(
-        hook=HOOK, rule='policy-changed', severity='high' if mode == 'block' else 'low',
-        path=paths[0], line=None,
+        hook=HOOK,
+        rule='policy-changed',
+        severity='high' if mode == 'block' else 'low',
+        path=paths[0],
+        line=None,
         message=f'the pull request changes the policy that judges it: {", ".join(paths)}\n'
-                'it is still judged by the target branch\'s policy; merge policy changes '
-                'on their own, reviewed by the policy owners')
+        "it is still judged by the target branch's policy; merge policy changes "
+        'on their own, reviewed by the policy owners',
+    )
 
 
 def _options(hook: Hook, config_path: str | None, base: str) -> argparse.Namespace:
     """A hook's options as `commit-warden ci` runs it: its defaults."""
     values = {o.dest: (False if o.metavar is None else None) for o in hook.options}
-    return argparse.Namespace(**values, config=config_path, policy_ref=base,
-                              format='text', output=None, filenames=[])
+    return argparse.Namespace(
+        **values, config=config_path, policy_ref=base, format='text', output=None, filenames=[]
+    )
 
 
 @dataclass(frozen=True)
 class CiResult:
     findings: list[Finding]
     rules: dict[str, Rule]
-    trusted: cfg.Config     # the policy as committed at the merge base
+    trusted: cfg.Config  # the policy as committed at the merge base
     commits: int
-    notes: list[str] = field(default_factory=list)       # what the hooks add (the fix)
+    notes: list[str] = field(default_factory=list)  # what the hooks add (the fix)
     durations: dict[str, float] = field(default_factory=dict)  # seconds, per hook
 
 
@@ -119,10 +129,17 @@ def run_ci(repo: Repo, rng: CiRange, *, config_path: str | None = None) -> CiRes
             continue
         started = time.monotonic()
         ctx = Context(
-            repo=repo, config=trusted, stage='ci', mode='range',
-            options=_options(hook, config_path, rng.base), range=rng.range,
-            policy_ref=rng.base, target_branch=rng.target_branch,
-            source_branch=rng.source_branch, target_ref=rng.target_ref)
+            repo=repo,
+            config=trusted,
+            stage='ci',
+            mode='range',
+            options=_options(hook, config_path, rng.base),
+            range=rng.range,
+            policy_ref=rng.base,
+            target_branch=rng.target_branch,
+            source_branch=rng.source_branch,
+            target_ref=rng.target_ref,
+        )
         outcome = run_check(hook, ctx)
         findings.extend(outcome.findings)
         rules.update(outcome.rules)
@@ -140,20 +157,27 @@ ON_BLOCK_TIMEOUT = 300  # seconds: a paging script must not hold the pipeline fo
 
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n', 1)[0])
-    parser.add_argument('--base', metavar='REF',
-                        help='the branch the pull request targets (default: from the CI '
-                             'environment: GITHUB_BASE_REF, CI_MERGE_REQUEST_DIFF_BASE_SHA, '
-                             'the push event\'s before)')
+    parser.add_argument(
+        '--base',
+        metavar='REF',
+        help='the branch the pull request targets (default: from the CI '
+        'environment: GITHUB_BASE_REF, CI_MERGE_REQUEST_DIFF_BASE_SHA, '
+        "the push event's before)",
+    )
     parser.add_argument('--head', metavar='REF', help='the pull request head (default: HEAD)')
     for option in BRANCH_OPTIONS:
         parser.add_argument(option.flag, metavar=option.metavar, help=option.help)
-    add_policy_args(parser, policy_ref=False,
-                    config_help='policy file path, read at the merge base')
+    add_policy_args(
+        parser, policy_ref=False, config_help='policy file path, read at the merge base'
+    )
     add_report_args(parser)
-    parser.add_argument('--on-block', metavar='CMD',
-                        help='when the run blocks, run CMD (split like a shell would, not '
-                             'run by one) with the JSON report on its standard input; its '
-                             'exit status is logged and never changes the verdict')
+    parser.add_argument(
+        '--on-block',
+        metavar='CMD',
+        help='when the run blocks, run CMD (split like a shell would, not '
+        'run by one) with the JSON report on its standard input; its '
+        'exit status is logged and never changes the verdict',
+    )
     args = parser.parse_args(argv)
     formats, outputs = report_targets(parser, args, default=['text'])
 
@@ -170,10 +194,16 @@ def main(argv: Sequence[str]) -> int:
             raise
         except Exception as e:
             # Not the exception's text: it could quote what was being checked.
-            _error_reports(formats, outputs, RunError(
-                INTERNAL, f'internal error ({type(e).__name__}); nothing was checked, so the '
-                          f'run fails closed. The job log has where it happened; please '
-                          f'report it at {REPORT_URL}'))
+            _error_reports(
+                formats,
+                outputs,
+                RunError(
+                    INTERNAL,
+                    f'internal error ({type(e).__name__}); nothing was checked, so the '
+                    f'run fails closed. The job log has where it happened; please '
+                    f'report it at {REPORT_URL}',
+                ),
+            )
             raise
 
     return boundary(PROG, run)
@@ -198,7 +228,7 @@ def _error_reports(formats: Sequence[str], outputs: Sequence[str], error: RunErr
             write_report(path, render(fmt, [], {}, error=error))
         except FatalError as e:
             print(f'{PROG}: {e}', file=sys.stderr)
-    for fmt in formats[len(outputs):]:
+    for fmt in formats[len(outputs) :]:
         if fmt != 'text':  # text: the boundary's own line says it
             text = render(fmt, [], {}, error=error)
             write_raw(sys.stdout, text) if fmt == 'github' else sys.stdout.write(text)
@@ -215,16 +245,20 @@ def _run(args: argparse.Namespace, formats: Sequence[str], outputs: Sequence[str
     from hooks.anchors import anchor_findings
 
     repo = Repo.discover()
-    rng = find_range(repo, base=args.base, head=args.head,
-                     target_branch=args.target_branch, source_branch=args.source_branch)
+    rng = find_range(
+        repo,
+        base=args.base,
+        head=args.head,
+        target_branch=args.target_branch,
+        source_branch=args.source_branch,
+    )
     result = run_ci(repo, rng, config_path=args.config)
     findings, notes = redacted(anchor_findings(repo, rng.head, result.findings), result.notes)
     rules = result.rules
     color = use_color(sys.stdout)
     to_stdout = [fmt for i, fmt in enumerate(formats) if i >= len(outputs)]
     for fmt, path in zip(formats, outputs, strict=False):
-        write_report(path, render(fmt, findings, rules, notes=notes,
-                                  durations=result.durations))
+        write_report(path, render(fmt, findings, rules, notes=notes, durations=result.durations))
     for fmt in to_stdout or ['text']:
         text = render(fmt, findings, rules, color=color, notes=notes, durations=result.durations)
         # Annotations are workflow commands on purpose; everything else is made inert.
@@ -233,20 +267,34 @@ def _run(args: argparse.Namespace, formats: Sequence[str], outputs: Sequence[str
     target = f' (target {rng.target_branch})' if rng.target_branch else ''
     # JSON or SARIF on stdout must stay parseable: the verdict line goes to stderr.
     machine = any(f != 'text' for f in to_stdout)
-    print(f'{PROG}: {"blocked" if code else "passed"}: {result.commits} commits of '
-          f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at '
-          f'{rng.base[:12]}{target}', file=sys.stderr if machine else sys.stdout)
+    print(
+        f'{PROG}: {"blocked" if code else "passed"}: {result.commits} commits of '
+        f'{rng.base[:12]}..{rng.head[:12]} judged by the policy at '
+        f'{rng.base[:12]}{target}',
+        file=sys.stderr if machine else sys.stdout,
+    )
     _step_summary(to_markdown(findings, notes=notes))
     on_block = None
     if code == BLOCKED and args.on_block:
         on_block = run_on_block(args.on_block, render('json', findings, rules, notes=notes))
     if result.trusted.report.audit:
         log = result.trusted.report.audit_log
-        try_append_audit(lambda: audit_path(repo, log), AuditRecord(
-            hook=HOOK, mode='ci', stage='ci', repository=str(repo.root),
-            ref=rng.target_branch, commit_range=f'{rng.base}..{rng.head}',
-            outcome='blocked' if code else 'pass',
-            findings=findings, exit_code=code, on_block=on_block), PROG)
+        try_append_audit(
+            lambda: audit_path(repo, log),
+            AuditRecord(
+                hook=HOOK,
+                mode='ci',
+                stage='ci',
+                repository=str(repo.root),
+                ref=rng.target_branch,
+                commit_range=f'{rng.base}..{rng.head}',
+                outcome='blocked' if code else 'pass',
+                findings=findings,
+                exit_code=code,
+                on_block=on_block,
+            ),
+            PROG,
+        )
     return code
 
 
@@ -263,8 +311,9 @@ def run_on_block(command: str, report: str) -> str:
         status = f'not run: cannot split the command ({e})'
     else:
         try:
-            proc = subprocess.run(argv, input=report.encode(), timeout=ON_BLOCK_TIMEOUT,
-                                  check=False)
+            proc = subprocess.run(
+                argv, input=report.encode(), timeout=ON_BLOCK_TIMEOUT, check=False
+            )
             status = f'exited {proc.returncode}'
         except subprocess.TimeoutExpired:
             status = f'stopped after {ON_BLOCK_TIMEOUT} s'

@@ -12,6 +12,7 @@ never falls back to a range that happens to be empty.
   the commits no other remote branch has, and a shallow one is an error with the
   CI's own fix (`fetch-depth: 0`, `GIT_DEPTH: 0`, `git fetch --unshallow`).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,17 +37,16 @@ PROG = 'commit-warden ci'
 # How to give the job the history it needs, per CI.
 FIXES = {
     'github': 'set `fetch-depth: 0` in the actions/checkout step',
-    'gitlab': 'set `GIT_DEPTH: 0` in the job\'s variables',
-    None: 'run `git fetch --unshallow` (or clone with the full history) before '
-          '`commit-warden ci`',
+    'gitlab': "set `GIT_DEPTH: 0` in the job's variables",
+    None: 'run `git fetch --unshallow` (or clone with the full history) before `commit-warden ci`',
 }
 
 
 @dataclass(frozen=True)
 class CiRange:
-    base: str                  # the trusted policy lives here (merge base, old tip)
+    base: str  # the trusted policy lives here (merge base, old tip)
     head: str
-    target_ref: str | None     # the target branch's tip (for the backport guard)
+    target_ref: str | None  # the target branch's tip (for the backport guard)
     target_branch: str | None  # e.g. 'production', for the hotfix rules
     source_branch: str | None  # the pull request's branch, when known
     # What is judged when it is not `base..head` (pushes): head minus `from_ref`
@@ -66,7 +66,7 @@ def _branch_name(ref: str | None) -> str | None:
         return None
     for prefix in ('refs/heads/', 'refs/remotes/origin/', 'remotes/origin/', 'origin/'):
         if ref.startswith(prefix):
-            return ref[len(prefix):]
+            return ref[len(prefix) :]
     return ref
 
 
@@ -78,9 +78,9 @@ def _github_event(env: Mapping[str, str]) -> dict[str, Any]:
 
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
-            return {}   # a FIFO would hang the read; the runner writes a regular file
+            return {}  # a FIFO would hang the read; the runner writes a regular file
         event = json.loads(Path(path).read_text(encoding='utf-8', errors='replace'))
-    except (OSError, ValueError, RecursionError):   # nested too deep for json.loads
+    except (OSError, ValueError, RecursionError):  # nested too deep for json.loads
         return {}
     return event if isinstance(event, dict) else {}
 
@@ -112,8 +112,10 @@ def _say(text: str) -> None:
 def _ci(env: Mapping[str, str]) -> str | None:
     if env.get('GITHUB_ACTIONS'):
         return 'github'
-    if env.get('GITLAB_CI') or any(k.startswith('CI_MERGE_REQUEST_') or k in (
-            'CI_COMMIT_BEFORE_SHA', 'CI_PIPELINE_SOURCE') for k in env):
+    if env.get('GITLAB_CI') or any(
+        k.startswith('CI_MERGE_REQUEST_') or k in ('CI_COMMIT_BEFORE_SHA', 'CI_PIPELINE_SOURCE')
+        for k in env
+    ):
         return 'gitlab'
     return None
 
@@ -128,26 +130,47 @@ def current_ci(env: Mapping[str, str] | None = None) -> str | None:
     return _ci(os.environ if env is None else env)
 
 
-def find_range(repo: Repo, *, base: str | None, head: str | None,
-               target_branch: str | None = None, source_branch: str | None = None,
-               env: Mapping[str, str] | None = None,
-               say: Callable[[str], None] = _say) -> CiRange:
+def find_range(
+    repo: Repo,
+    *,
+    base: str | None,
+    head: str | None,
+    target_branch: str | None = None,
+    source_branch: str | None = None,
+    env: Mapping[str, str] | None = None,
+    say: Callable[[str], None] = _say,
+) -> CiRange:
     """The range from the arguments or the CI's environment (see the module doc)."""
     env = os.environ if env is None else env
     ci = _ci(env)
     if base is not None:
-        return _request(repo, repo.require(base), base, head or 'HEAD',
-                        target_branch or _branch_name(base), source_branch, ci)
+        return _request(
+            repo,
+            repo.require(base),
+            base,
+            head or 'HEAD',
+            target_branch or _branch_name(base),
+            source_branch,
+            ci,
+        )
     if ci == 'github':
         return _github(repo, env, head, target_branch, source_branch, say)
     if ci == 'gitlab':
         return _gitlab(repo, env, head, target_branch, source_branch, say)
-    raise FatalError('cannot tell which commits to check: pass --base REF (the branch the '
-                     'pull request targets, e.g. --base origin/main)')
+    raise FatalError(
+        'cannot tell which commits to check: pass --base REF (the branch the '
+        'pull request targets, e.g. --base origin/main)'
+    )
 
 
-def _github(repo: Repo, env: Mapping[str, str], head: str | None, target: str | None,
-            source: str | None, say: Callable[[str], None]) -> CiRange:
+def _github(
+    repo: Repo,
+    env: Mapping[str, str],
+    head: str | None,
+    target: str | None,
+    source: str | None,
+    say: Callable[[str], None],
+) -> CiRange:
     event = _github_event(env)
     name = env.get('GITHUB_EVENT_NAME', '')
     if env.get('GITHUB_BASE_REF'):  # pull_request, pull_request_target
@@ -156,19 +179,33 @@ def _github(repo: Repo, env: Mapping[str, str], head: str | None, target: str | 
         base_sha = repo.resolve(base_ref)
         if base_sha is None:
             raise FatalError(
-                f'the pull request\'s target branch {branch!r} ({base_ref}) is not in this '
+                f"the pull request's target branch {branch!r} ({base_ref}) is not in this "
                 'clone, so the pull request cannot be told apart from it. Fix: '
-                f'{FIXES["github"]}, or fetch it: `git fetch origin {branch}`')
+                f'{FIXES["github"]}, or fetch it: `git fetch origin {branch}`'
+            )
         head_ref = head or _github_pr_head(repo, event, base_ref) or 'HEAD'
-        return _request(repo, base_sha, base_ref, head_ref, target or branch,
-                        source or env.get('GITHUB_HEAD_REF'), 'github')
+        return _request(
+            repo,
+            base_sha,
+            base_ref,
+            head_ref,
+            target or branch,
+            source or env.get('GITHUB_HEAD_REF'),
+            'github',
+        )
     if name == 'merge_group':
         base_sha = _dig(event, 'merge_group', 'base_sha')
         head_sha = _dig(event, 'merge_group', 'head_sha')
         if base_sha and head_sha:
-            return _request(repo, repo.require(base_sha), base_sha, head or head_sha,
-                            target or _branch_name(_dig(event, 'merge_group', 'base_ref')),
-                            source, 'github')
+            return _request(
+                repo,
+                repo.require(base_sha),
+                base_sha,
+                head or head_sha,
+                target or _branch_name(_dig(event, 'merge_group', 'base_ref')),
+                source,
+                'github',
+            )
     if name == 'push' or (not name and 'before' in event):
         ref = _dig(event, 'ref') or env.get('GITHUB_REF') or ''
         pushed_branch: str | None = None
@@ -176,25 +213,46 @@ def _github(repo: Repo, env: Mapping[str, str], head: str | None, target: str | 
             pushed_branch = _branch_name(ref)
         elif not ref and env.get('GITHUB_REF_TYPE', 'branch') == 'branch':
             pushed_branch = env.get('GITHUB_REF_NAME') or None
-        pushed = [c['id'] for c in event.get('commits') or ()
-                  if isinstance(c, dict) and isinstance(c.get('id'), str)]
+        pushed = [
+            c['id']
+            for c in event.get('commits') or ()
+            if isinstance(c, dict) and isinstance(c.get('id'), str)
+        ]
         if event.get('deleted') is True:
             say('the push deleted a branch: nothing to judge')
             head_sha = repo.require(head or 'HEAD')
             return CiRange(head_sha, head_sha, None, target or pushed_branch, source)
-        return _push(repo, before=_dig(event, 'before'), head=head or 'HEAD',
-                     branch=pushed_branch, target=target or pushed_branch, source=source,
-                     pushed=pushed, ci='github', say=say)
+        return _push(
+            repo,
+            before=_dig(event, 'before'),
+            head=head or 'HEAD',
+            branch=pushed_branch,
+            target=target or pushed_branch,
+            source=source,
+            pushed=pushed,
+            ci='github',
+            say=say,
+        )
     raise FatalError(
         f'cannot tell which commits the GitHub event {name or "(unknown)"!r} adds: run '
-        'commit-warden ci on pull_request and push events, or pass --base REF')
+        'commit-warden ci on pull_request and push events, or pass --base REF'
+    )
 
 
-def _gitlab(repo: Repo, env: Mapping[str, str], head: str | None, target: str | None,
-            source: str | None, say: Callable[[str], None]) -> CiRange:
+def _gitlab(
+    repo: Repo,
+    env: Mapping[str, str],
+    head: str | None,
+    target: str | None,
+    source: str | None,
+    say: Callable[[str], None],
+) -> CiRange:
     source_kind = env.get('CI_PIPELINE_SOURCE', '')
-    if (env.get('CI_MERGE_REQUEST_DIFF_BASE_SHA') or env.get('CI_MERGE_REQUEST_IID')
-            or source_kind == 'merge_request_event'):
+    if (
+        env.get('CI_MERGE_REQUEST_DIFF_BASE_SHA')
+        or env.get('CI_MERGE_REQUEST_IID')
+        or source_kind == 'merge_request_event'
+    ):
         branch = env.get('CI_MERGE_REQUEST_TARGET_BRANCH_NAME')
         # A merged-results pipeline checks out a merge nobody wrote; the request's
         # own head is the source branch's tip.
@@ -203,40 +261,68 @@ def _gitlab(repo: Repo, env: Mapping[str, str], head: str | None, target: str | 
         src = source or env.get('CI_MERGE_REQUEST_SOURCE_BRANCH_NAME')
         diff_base = env.get('CI_MERGE_REQUEST_DIFF_BASE_SHA')
         if diff_base and repo.resolve(diff_base):
-            return _request(repo, repo.require(diff_base), diff_base, head_ref,
-                            target or branch, src, 'gitlab')
+            return _request(
+                repo, repo.require(diff_base), diff_base, head_ref, target or branch, src, 'gitlab'
+            )
         base_ref = f'origin/{branch}' if branch else None
         base_sha = repo.resolve(base_ref) if base_ref else None
         if base_ref is None or base_sha is None:
-            missing = ' and '.join(
-                f'{what} {value!r}' for what, value in (
-                    ('CI_MERGE_REQUEST_DIFF_BASE_SHA', diff_base), ('target branch', base_ref))
-                if value) or 'CI_MERGE_REQUEST_DIFF_BASE_SHA'
+            missing = (
+                ' and '.join(
+                    f'{what} {value!r}'
+                    for what, value in (
+                        ('CI_MERGE_REQUEST_DIFF_BASE_SHA', diff_base),
+                        ('target branch', base_ref),
+                    )
+                    if value
+                )
+                or 'CI_MERGE_REQUEST_DIFF_BASE_SHA'
+            )
             raise FatalError(
-                f'the merge request\'s base is not in this clone ({missing}), so the merge '
+                f"the merge request's base is not in this clone ({missing}), so the merge "
                 f'request cannot be told apart from its target. Fix: {FIXES["gitlab"]}'
-                + (f', or fetch it: `git fetch origin {branch}`' if branch else ''))
+                + (f', or fetch it: `git fetch origin {branch}`' if branch else '')
+            )
         return _request(repo, base_sha, base_ref, head_ref, target or branch, src, 'gitlab')
     if env.get('CI_COMMIT_BEFORE_SHA') and source_kind in ('', 'push'):
         branch = env.get('CI_COMMIT_BRANCH')
-        return _push(repo, before=env['CI_COMMIT_BEFORE_SHA'], head=head or 'HEAD',
-                     branch=branch, target=target or branch, source=source, pushed=[],
-                     ci='gitlab', say=say)
+        return _push(
+            repo,
+            before=env['CI_COMMIT_BEFORE_SHA'],
+            head=head or 'HEAD',
+            branch=branch,
+            target=target or branch,
+            source=source,
+            pushed=[],
+            ci='gitlab',
+            say=say,
+        )
     raise FatalError(
         f'cannot tell which commits the GitLab pipeline ({source_kind or "unknown source"}) '
-        'adds: run commit-warden ci in merge request and push pipelines, or pass --base REF')
+        'adds: run commit-warden ci in merge request and push pipelines, or pass --base REF'
+    )
 
 
-def _request(repo: Repo, base_sha: str, base_ref: str, head: str, target: str | None,
-             source: str | None, ci: str | None) -> CiRange:
+def _request(
+    repo: Repo,
+    base_sha: str,
+    base_ref: str,
+    head: str,
+    target: str | None,
+    source: str | None,
+    ci: str | None,
+) -> CiRange:
     """A pull or merge request: what the head has that the target lacks."""
     head_sha = repo.require(head)
     merge_base = repo.merge_base(base_sha, head_sha)
     if merge_base is None:
-        hint = (f' This clone is shallow: fetch the history ({FIXES[ci]}).'
-                if repo.is_shallow() else '')
-        raise FatalError(f'{base_ref} and {head} have no common ancestor, so the pull request '
-                         f'cannot be told apart from the target.{hint}')
+        hint = (
+            f' This clone is shallow: fetch the history ({FIXES[ci]}).' if repo.is_shallow() else ''
+        )
+        raise FatalError(
+            f'{base_ref} and {head} have no common ancestor, so the pull request '
+            f'cannot be told apart from the target.{hint}'
+        )
     return CiRange(merge_base, head_sha, base_sha, target, source)
 
 
@@ -251,8 +337,9 @@ def _fetch(repo: Repo, why: str, args: Sequence[str], say: Callable[[str], None]
         return False
     cmd = ('fetch', '--quiet', '--no-tags', *args)
     say(f'{why}; fetching it: git {" ".join(cmd)}')
-    proc = run_git(*cmd, cwd=repo.root, ok=range(256),
-                   env={**os.environ, 'GIT_TERMINAL_PROMPT': '0'})
+    proc = run_git(
+        *cmd, cwd=repo.root, ok=range(256), env={**os.environ, 'GIT_TERMINAL_PROMPT': '0'}
+    )
     if proc.returncode != 0:
         say(f'git fetch failed: {proc.stderr.decode("utf-8", "replace").strip()[:300]}')
     return proc.returncode == 0
@@ -269,15 +356,25 @@ def _other_branches(repo: Repo, branch: str | None, pushed: Sequence[str]) -> tu
         known = [c for c in pushed if repo.resolve(c)]
         if known:
             args = [f'--contains={c}' for c in known]
-            holding = set(repo.out('for-each-ref', '--format=%(refname)', *args,
-                                   'refs/remotes/').split())
+            holding = set(
+                repo.out('for-each-ref', '--format=%(refname)', *args, 'refs/remotes/').split()
+            )
             names = {n: s for n, s in names.items() if n not in holding}
     return tuple(sorted(set(names.values())))
 
 
-def _push(repo: Repo, *, before: str | None, head: str, branch: str | None,
-          target: str | None, source: str | None, pushed: Sequence[str], ci: str,
-          say: Callable[[str], None]) -> CiRange:
+def _push(
+    repo: Repo,
+    *,
+    before: str | None,
+    head: str,
+    branch: str | None,
+    target: str | None,
+    source: str | None,
+    pushed: Sequence[str],
+    ci: str,
+    say: Callable[[str], None],
+) -> CiRange:
     head_sha = repo.require(head)
     before_sha = None
     if before and not is_null(before):
@@ -292,37 +389,56 @@ def _push(repo: Repo, *, before: str | None, head: str, branch: str | None,
                 before_sha = repo.resolve(before)
     for attempt in (1, 2):
         try:
-            return _push_range(repo, before, before_sha, head_sha, branch, target, source,
-                               pushed, ci, say)
+            return _push_range(
+                repo, before, before_sha, head_sha, branch, target, source, pushed, ci, say
+            )
         except ShallowError as e:
             if attempt == 2 or not _fetch(
-                    repo, 'the pushed commits reach past this shallow clone', _UNSHALLOW, say):
+                repo, 'the pushed commits reach past this shallow clone', _UNSHALLOW, say
+            ):
                 raise FatalError(ci_fix(e, ci)) from e
     raise AssertionError('unreachable')
 
 
-def _push_range(repo: Repo, before: str | None, before_sha: str | None, head_sha: str,
-                branch: str | None, target: str | None, source: str | None,
-                pushed: Sequence[str], ci: str, say: Callable[[str], None]) -> CiRange:
+def _push_range(
+    repo: Repo,
+    before: str | None,
+    before_sha: str | None,
+    head_sha: str,
+    branch: str | None,
+    target: str | None,
+    source: str | None,
+    pushed: Sequence[str],
+    ci: str,
+    say: Callable[[str], None],
+) -> CiRange:
     if before_sha is not None and repo.is_ancestor(before_sha, head_sha):
         repo.commits_in_range(before_sha, head_sha)  # refuses a range past a shallow clone
         return CiRange(before_sha, head_sha, before_sha, target, source)
     if before_sha is None and before and not is_null(before) and repo.is_shallow():
-        raise ShallowError(f'the commit before the push ({before[:12]}) is not in this '
-                           'shallow clone and could not be fetched')
+        raise ShallowError(
+            f'the commit before the push ({before[:12]}) is not in this '
+            'shallow clone and could not be fetched'
+        )
     others = _other_branches(repo, branch, pushed)
     commits = repo.commits_in_range(before_sha, head_sha, others)
     if before_sha is not None:
-        say(f'a force-push: judging the {len(commits)} commits that neither the old tip '
-            f'{before_sha[:12]} nor another branch has')
+        say(
+            f'a force-push: judging the {len(commits)} commits that neither the old tip '
+            f'{before_sha[:12]} nor another branch has'
+        )
         policy = before_sha
     else:
-        what = ('a new branch' if not before or is_null(before) else
-                f'the commit before the push ({before[:12]}) is gone (a force-push?)')
+        what = (
+            'a new branch'
+            if not before or is_null(before)
+            else f'the commit before the push ({before[:12]}) is gone (a force-push?)'
+        )
         say(f'{what}: judging the {len(commits)} commits no other remote branch has')
         policy = _oldest_parent(repo, commits) or head_sha
-    return CiRange(policy, head_sha, before_sha, target, source,
-                   from_ref=before_sha, exclude=others)
+    return CiRange(
+        policy, head_sha, before_sha, target, source, from_ref=before_sha, exclude=others
+    )
 
 
 def _oldest_parent(repo: Repo, commits: Sequence[str]) -> str | None:

@@ -1,4 +1,5 @@
 """commit-warden: the command line around the hooks (config, ci, audit, ...)."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,15 +25,27 @@ PROG = 'commit-warden'
 # check-hotfixes. A command's module is imported only when it runs.
 COMMANDS = (
     Command('config', 'validate and print the effective policy', 'hooks.cli:config_main'),
-    Command('ci', 'run every check over a pull request, under the target branch\'s policy',
-            'hooks.ci:main'),
-    Command('audit', 'summarise the audit log: runs, blocks, warnings, suspected '
-                     '--no-verify bypasses', 'hooks.audit:main'),
-    Command('demo', 'show each hook block a bad commit and pass the fixed one, in a '
-                    'throw-away repo', 'hooks.demo:main'),
-    Command('run', 'run one hook by its id, as its console script would '
-                   '(`commit-warden run check-credentials --from A --to B`)',
-            'hooks.cli:run_main'),
+    Command(
+        'ci',
+        "run every check over a pull request, under the target branch's policy",
+        'hooks.ci:main',
+    ),
+    Command(
+        'audit',
+        'summarise the audit log: runs, blocks, warnings, suspected --no-verify bypasses',
+        'hooks.audit:main',
+    ),
+    Command(
+        'demo',
+        'show each hook block a bad commit and pass the fixed one, in a throw-away repo',
+        'hooks.demo:main',
+    ),
+    Command(
+        'run',
+        'run one hook by its id, as its console script would '
+        '(`commit-warden run check-credentials --from A --to B`)',
+        'hooks.cli:run_main',
+    ),
     Command('version', 'print the version', 'hooks.cli:version_main'),
 )
 
@@ -53,19 +66,28 @@ def _call(command: Command, argv: Sequence[str]) -> int:
 def config_main(argv: Sequence[str]) -> int:
     from hooks.runner import add_policy_args
 
-    parser = argparse.ArgumentParser(prog=f'{PROG} config',
-                                     description='validate and print the effective policy')
+    parser = argparse.ArgumentParser(
+        prog=f'{PROG} config', description='validate and print the effective policy'
+    )
     add_policy_args(parser)
-    parser.add_argument('--schema', action='store_true',
-                        help='print the JSON Schema of the policy file instead')
-    parser.add_argument('--reference', action='store_true',
-                        help='print the option reference as Markdown (the README section)')
-    parser.add_argument('--rules', action='store_true',
-                        help='list every credential rule: id, provider, kind, where to rotate '
-                             '(tab-separated)')
-    parser.add_argument('--public-values', action='store_true',
-                        help='list the values check-credentials knows to be public by design, '
-                             'with their sources')
+    parser.add_argument(
+        '--schema', action='store_true', help='print the JSON Schema of the policy file instead'
+    )
+    parser.add_argument(
+        '--reference',
+        action='store_true',
+        help='print the option reference as Markdown (the README section)',
+    )
+    parser.add_argument(
+        '--rules',
+        action='store_true',
+        help='list every credential rule: id, provider, kind, where to rotate (tab-separated)',
+    )
+    parser.add_argument(
+        '--public-values',
+        action='store_true',
+        help='list the values check-credentials knows to be public by design, with their sources',
+    )
     args = parser.parse_args(argv)
     return boundary(PROG, lambda: _config(args))
 
@@ -103,19 +125,27 @@ def _config(args: argparse.Namespace) -> int:
         for problem in e.problems:
             print(str(problem) if problem.source else problem.message, file=sys.stderr)
         n = len(e.problems)
-        print(f'{PROG}: the policy is invalid ({n} problem{"s" * (n != 1)}); nothing was '
-              'checked', file=sys.stderr)
+        print(
+            f'{PROG}: the policy is invalid ({n} problem{"s" * (n != 1)}); nothing was checked',
+            file=sys.stderr,
+        )
         return USAGE
     if repo is not None:
         # The files the policy names, as the tools that read them do (trust files).
-        problems = [p for hook in registered() if hook.check_policy and config.runs(hook.id)
-                    for p in hook.check_policy(repo, config, args.policy_ref)]
+        problems = [
+            p
+            for hook in registered()
+            if hook.check_policy and config.runs(hook.id)
+            for p in hook.check_policy(repo, config, args.policy_ref)
+        ]
         for problem in problems:
             print(str(problem) if problem.source else problem.message, file=sys.stderr)
         if problems:
             n = len(problems)
-            print(f'{PROG}: the files the policy names have {n} problem{"s" * (n != 1)}',
-                  file=sys.stderr)
+            print(
+                f'{PROG}: the files the policy names have {n} problem{"s" * (n != 1)}',
+                file=sys.stderr,
+            )
             return USAGE
     sys.stdout.write(options.to_yaml(config))
     return 0
@@ -133,8 +163,10 @@ def _maybe_repo() -> Repo | None:
 def run_main(argv: Sequence[str]) -> int:
     hooks = {h.id: h for h in registered()}
     if not argv or argv[0] not in hooks:
-        print(f'usage: {PROG} run HOOK-ID [options] [files]; hooks: {", ".join(hooks)}',
-              file=sys.stderr)
+        print(
+            f'usage: {PROG} run HOOK-ID [options] [files]; hooks: {", ".join(hooks)}',
+            file=sys.stderr,
+        )
         return USAGE
     from hooks.runner import main
 
@@ -142,8 +174,9 @@ def run_main(argv: Sequence[str]) -> int:
 
 
 def version_main(argv: Sequence[str]) -> int:
-    argparse.ArgumentParser(prog=f'{PROG} version', description='print the version'
-                            ).parse_args(argv)
+    argparse.ArgumentParser(prog=f'{PROG} version', description='print the version').parse_args(
+        argv
+    )
     print(f'{PROG} {version()}')
     return 0
 

@@ -7,6 +7,7 @@ NamedTuple whose defaults are the defaults users get; the type and text of every
 option live in hooks.options, which validates a file, prints the effective policy
 and publishes the JSON Schema, and is imported only when there is a file to read.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,13 +73,21 @@ class HotfixesConfig(NamedTuple):
     ticket_patterns: tuple[str, ...] = (
         r'\b(?!(?:UTF|UCS|SHA|MD|ISO|RFC|CVE|TLS|SSL|AES|RSA|HTTP|IPV|X)-\d)'
         r'[A-Z][A-Z0-9]+-\d+\b',
-        r'\bINC\d+\b', r'(?<![\w&])#\d+\b',
-        r'https?://\S+/(?:issues|browse|incidents?)/\S+')
+        r'\bINC\d+\b',
+        r'(?<![\w&])#\d+\b',
+        r'https?://\S+/(?:issues|browse|incidents?)/\S+',
+    )
     require_ticket: bool = True
     require_record: bool = True
     record_dir: str = 'docs/hotfixes/'
     record_fields: tuple[str, ...] = (
-        'incident', 'summary', 'root_cause', 'rollback', 'approved_by', 'backport')
+        'incident',
+        'summary',
+        'root_cause',
+        'rollback',
+        'approved_by',
+        'backport',
+    )
 
 
 class ReportConfig(NamedTuple):
@@ -136,12 +145,14 @@ class Config(NamedTuple):
     def runs(self, hook: str) -> bool:
         """Whether a check has anything to do: on itself, or some rule of it is."""
         return self.check_action(hook) != 'off' or any(
-            a != 'off' for a in self.rule_actions(hook).values())
+            a != 'off' for a in self.rule_actions(hook).values()
+        )
 
     def problem(self, key_path: str, message: str) -> ConfigError:
         """A policy error found after parsing, pointing at the key's line."""
-        return ConfigError([Problem(self.source, self.lines.get(key_path, 1),
-                                    f'{key_path}: {message}')])
+        return ConfigError(
+            [Problem(self.source, self.lines.get(key_path, 1), f'{key_path}: {message}')]
+        )
 
 
 def parse(text: str | bytes, source: str) -> Config:
@@ -151,8 +162,9 @@ def parse(text: str | bytes, source: str) -> Config:
     return parse_policy(text, source)
 
 
-def find_config_path(repo: Repo | None, path: str | None = None,
-                     env: Mapping[str, str] | None = None) -> tuple[str | None, bool]:
+def find_config_path(
+    repo: Repo | None, path: str | None = None, env: Mapping[str, str] | None = None
+) -> tuple[str | None, bool]:
     """The policy file to read and whether the user named it explicitly.
 
     `--config PATH` beats `$COMMIT_WARDEN_CONFIG` beats `.commit-warden.yaml`
@@ -172,8 +184,13 @@ def find_config_path(repo: Repo | None, path: str | None = None,
     return None, False
 
 
-def load(repo: Repo | None, *, path: str | None = None, policy_ref: str | None = None,
-         env: Mapping[str, str] | None = None) -> Config:
+def load(
+    repo: Repo | None,
+    *,
+    path: str | None = None,
+    policy_ref: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Config:
     """The effective policy.
 
     With `policy_ref`, the file is read as committed at that ref and never from
@@ -192,8 +209,12 @@ def load(repo: Repo | None, *, path: str | None = None, policy_ref: str | None =
         # symlink out of it would make any file on the machine the policy (and
         # quote it back in the error).
         inside(repo, os.path.relpath(found, repo.root), 'the policy file')
-    data = read_regular(found, 'the policy file', limit=POLICY_MAX_BYTES,
-                        missing=f'no such policy file (named by {how})')
+    data = read_regular(
+        found,
+        'the policy file',
+        limit=POLICY_MAX_BYTES,
+        missing=f'no such policy file (named by {how})',
+    )
     return parse(data, _shown(repo, found))
 
 
@@ -201,8 +222,9 @@ def load(repo: Repo | None, *, path: str | None = None, policy_ref: str | None =
 POLICY_MAX_BYTES = 65_536
 
 
-def read_regular(path: str | os.PathLike[str], what: str, *, limit: int | None = None,
-                 missing: str | None = None) -> bytes:
+def read_regular(
+    path: str | os.PathLike[str], what: str, *, limit: int | None = None, missing: str | None = None
+) -> bytes:
     """A regular file's bytes: a directory, a FIFO (which would hang the read) or a
     device is an error naming it, and so is one larger than `limit`."""
     import stat
@@ -213,8 +235,9 @@ def read_regular(path: str | os.PathLike[str], what: str, *, limit: int | None =
             kind = 'a directory' if stat.S_ISDIR(st.st_mode) else 'not a regular file'
             raise ConfigError([f'{path}: {what} is {kind}; name a file'])
         if limit is not None and st.st_size > limit:
-            raise ConfigError([f'{path}: {what} is {st.st_size:,} bytes; commit-warden reads '
-                               f'at most {limit:,}'])
+            raise ConfigError(
+                [f'{path}: {what} is {st.st_size:,} bytes; commit-warden reads at most {limit:,}']
+            )
         with open(path, 'rb') as f:
             return f.read()
     except FileNotFoundError as e:
@@ -229,7 +252,7 @@ def inside(repo: Repo, rel: str, what: str) -> str:
     its git dir, however it gets there (`..`, an absolute path, a symlink)."""
     rel = rel.replace(os.sep, '/')
     if rel == '.git' or rel.startswith('.git/'):
-        full = os.path.join(repo.common_dir, rel[len('.git/'):])
+        full = os.path.join(repo.common_dir, rel[len('.git/') :])
     else:
         full = os.path.join(repo.root, rel)
     real = os.path.realpath(full)
@@ -237,8 +260,12 @@ def inside(repo: Repo, rel: str, what: str) -> str:
         top_real = os.path.realpath(top)
         if os.path.commonpath((real, top_real)) == top_real:
             return full
-    raise ConfigError([f'{what} {rel!r} resolves outside the repository (to {real}); '
-                       'policy paths must stay inside it, and no symlink may lead out'])
+    raise ConfigError(
+        [
+            f'{what} {rel!r} resolves outside the repository (to {real}); '
+            'policy paths must stay inside it, and no symlink may lead out'
+        ]
+    )
 
 
 def read_inside(repo: Repo, rel: str, what: str) -> bytes | None:
@@ -280,8 +307,9 @@ def _shown(repo: Repo | None, found: str) -> str:
     return found
 
 
-def repo_relative(repo: Repo, path: str, why: str = 'only files of the repository are '
-                  'checked') -> str:
+def repo_relative(
+    repo: Repo, path: str, why: str = 'only files of the repository are checked'
+) -> str:
     """A path named on the command line, relative to the repository root; one
     outside the repository is a ConfigError saying `why` it must be inside."""
     full = os.path.abspath(path)
@@ -289,20 +317,28 @@ def repo_relative(repo: Repo, path: str, why: str = 'only files of the repositor
         rel = os.path.relpath(full, os.path.realpath(repo.root))
         if rel.startswith('..'):
             rel = os.path.relpath(full, repo.root)
-    except ValueError:   # another drive
+    except ValueError:  # another drive
         rel = full
     if rel == '..' or rel.startswith('..' + os.sep) or os.path.isabs(rel):
         raise ConfigError([f'{path}: is outside the repository ({repo.root}); {why}'])
     return rel.replace(os.sep, '/')
 
 
-def _load_at_ref(repo: Repo, ref: str, path: str | None,
-                 env: Mapping[str, str] | None) -> Config:
+def _load_at_ref(repo: Repo, ref: str, path: str | None, env: Mapping[str, str] | None) -> Config:
     env = os.environ if env is None else env
     named = path or env.get(ENV_VAR) or None
-    candidates = ([repo_relative(repo, named, 'with --policy-ref the policy is read as '
-                                 'committed, so it must be a file of the repository')]
-                  if named else list(CONFIG_NAMES))
+    candidates = (
+        [
+            repo_relative(
+                repo,
+                named,
+                'with --policy-ref the policy is read as '
+                'committed, so it must be a file of the repository',
+            )
+        ]
+        if named
+        else list(CONFIG_NAMES)
+    )
     repo.require(ref)
     for rel in candidates:
         data = repo.content_at(ref, rel)
@@ -321,4 +357,3 @@ def policy_files(config: Config) -> tuple[str, ...]:
     if config.signatures.revoked_signers:
         files.append(config.signatures.revoked_signers)
     return tuple(files)
-

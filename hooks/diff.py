@@ -1,5 +1,6 @@
 """The parser of git's diffs: raw entries, patches, hunks, and one file's patch read
 as a stream; what it returns (`FileChange`, `DiffLine`)."""
+
 from __future__ import annotations
 
 import functools
@@ -14,14 +15,14 @@ from hooks.errors import DiffParseError
 
 
 class DiffLine(NamedTuple):
-    number: int   # line number in the new version of the file
+    number: int  # line number in the new version of the file
     text: str
-    added: bool   # False: a context line, kept so rules can look one line back
+    added: bool  # False: a context line, kept so rules can look one line back
 
 
 class FileChange(NamedTuple):
     path: str
-    status: str          # git's letter: A added, M modified, D deleted, T type change
+    status: str  # git's letter: A added, M modified, D deleted, T type change
     old_mode: str
     new_mode: str
     old_oid: str
@@ -57,15 +58,24 @@ def unquote_c(s: bytes) -> bytes:
         return s
     s = s[1:-1]
     out = bytearray()
-    simple = {ord('a'): 7, ord('b'): 8, ord('t'): 9, ord('n'): 10, ord('v'): 11,
-              ord('f'): 12, ord('r'): 13, ord('"'): 34, ord('\\'): 92}
+    simple = {
+        ord('a'): 7,
+        ord('b'): 8,
+        ord('t'): 9,
+        ord('n'): 10,
+        ord('v'): 11,
+        ord('f'): 12,
+        ord('r'): 13,
+        ord('"'): 34,
+        ord('\\'): 92,
+    }
     i = 0
     while i < len(s):
         c = s[i]
-        if c == 0x5c and i + 1 < len(s):
+        if c == 0x5C and i + 1 < len(s):
             nxt = s[i + 1]
             if 0x30 <= nxt <= 0x37:
-                out.append(int(s[i + 1:i + 4], 8))
+                out.append(int(s[i + 1 : i + 4], 8))
                 i += 4
                 continue
             out.append(simple.get(nxt, nxt))
@@ -81,16 +91,23 @@ _OID = re.compile(rb'^[0-9a-f]{40}(?:[0-9a-f]{24})?$')
 # The lines git writes between a patch's `diff` line and its first hunk. Anything
 # else there is output this parser was not written for: an internal error.
 _EXTENDED_HEADERS = (
-    b'old mode ', b'new mode ', b'deleted file mode ', b'new file mode ', b'index ',
-    b'mode ', b'--- ', b'+++ ', b'Binary files ',
+    b'old mode ',
+    b'new mode ',
+    b'deleted file mode ',
+    b'new file mode ',
+    b'index ',
+    b'mode ',
+    b'--- ',
+    b'+++ ',
+    b'Binary files ',
 )
 
 
 class _RawEntry(NamedTuple):
     path: str
-    statuses: str             # one letter per parent
-    modes: tuple[str, ...]    # each parent's mode, then the result's
-    oids: tuple[str, ...]     # each parent's object, then the result's
+    statuses: str  # one letter per parent
+    modes: tuple[str, ...]  # each parent's mode, then the result's
+    oids: tuple[str, ...]  # each parent's object, then the result's
 
     @property
     def parents(self) -> int:
@@ -125,7 +142,7 @@ def _parse_raw(data: bytes, pos: int) -> tuple[list[_RawEntry], int]:
     colons, n+1 modes and oids, and n status letters.
     """
     entries = []
-    while pos < len(data) and data[pos:pos + 1] == b':':
+    while pos < len(data) and data[pos : pos + 1] == b':':
         end = data.find(b'\0', pos)
         if end < 0:
             raise _bad('a raw entry without its path')
@@ -139,18 +156,24 @@ def _parse_raw(data: bytes, pos: int) -> tuple[list[_RawEntry], int]:
         path = os.fsdecode(data[pos:end])
         pos = end + 1
         n = colons
-        modes, oids, status = meta[:n + 1], meta[n + 1:2 * n + 2], meta[2 * n + 2:]
-        if (len(meta) != 2 * n + 3 or not all(_MODE.match(m) for m in modes)
-                or not all(_OID.match(o) for o in oids)
-                or len({len(o) for o in oids}) != 1):
+        modes, oids, status = meta[: n + 1], meta[n + 1 : 2 * n + 2], meta[2 * n + 2 :]
+        if (
+            len(meta) != 2 * n + 3
+            or not all(_MODE.match(m) for m in modes)
+            or not all(_OID.match(o) for o in oids)
+            or len({len(o) for o in oids}) != 1
+        ):
             raise _bad(f'unexpected raw entry {head[:200]!r}')
         letters = status[0].decode('ascii', 'replace')
         if n == 1:
             letters = letters[:1]  # a one-parent status may carry a score (R100)
         if len(letters) != n or not all(c in 'ADMTU' for c in letters):
             raise _bad(f'unexpected status {letters!r} for {path!r}')
-        entries.append(_RawEntry(
-            path, letters, tuple(m.decode() for m in modes), tuple(o.decode() for o in oids)))
+        entries.append(
+            _RawEntry(
+                path, letters, tuple(m.decode() for m in modes), tuple(o.decode() for o in oids)
+            )
+        )
     return entries, pos
 
 
@@ -166,8 +189,8 @@ def _header_path(line: bytes) -> str:
     """
     for lead in (b'diff --cc ', b'diff --combined ', b'* Unmerged path '):
         if line.startswith(lead):
-            return os.fsdecode(unquote_c(line[len(lead):]))
-    rest = line[len(b'diff --git '):]
+            return os.fsdecode(unquote_c(line[len(lead) :]))
+    rest = line[len(b'diff --git ') :]
     if rest.startswith(b'"'):
         m = re.fullmatch(rb'("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")', rest)
         if m is None:
@@ -177,9 +200,13 @@ def _header_path(line: bytes) -> str:
             return os.fsdecode(b[2:])
         raise _bad(f'unexpected patch header {line[:200]!r}')
     n = (len(rest) - 5) // 2
-    if (len(rest) == 2 * n + 5 and rest.startswith(b'a/') and rest[2 + n:5 + n] == b' b/'
-            and rest[2:2 + n] == rest[5 + n:]):
-        return os.fsdecode(rest[5 + n:])
+    if (
+        len(rest) == 2 * n + 5
+        and rest.startswith(b'a/')
+        and rest[2 + n : 5 + n] == b' b/'
+        and rest[2 : 2 + n] == rest[5 + n :]
+    ):
+        return os.fsdecode(rest[5 + n :])
     raise _bad(f'unexpected patch header {line[:200]!r}')
 
 
@@ -190,11 +217,11 @@ def _split_patches(patch: bytes) -> list[tuple[str, bytes]]:
     content in a hunk carries a one-character prefix per parent.
     """
     starts = [m.start() for m in _SECTION.finditer(patch)]
-    if patch[:starts[0] if starts else len(patch)].strip(b'\0\n'):
+    if patch[: starts[0] if starts else len(patch)].strip(b'\0\n'):
         raise _bad('text before the first patch')
     out = []
     for i, start in enumerate(starts):
-        section = patch[start:starts[i + 1] if i + 1 < len(starts) else len(patch)]
+        section = patch[start : starts[i + 1] if i + 1 < len(starts) else len(patch)]
         out.append((_header_path(section.split(b'\n', 1)[0]), section))
     return out
 
@@ -202,8 +229,15 @@ def _split_patches(patch: bytes) -> list[tuple[str, bytes]]:
 @functools.cache
 def _hunk_header(parents: int) -> re.Pattern[bytes]:
     at = b'@' * (parents + 1)
-    return re.compile(rb'^' + at + rb' (?:-\d+(?:,\d+)? ){' + str(parents).encode()
-                      + rb'}\+(\d+)(?:,(\d+))? ' + at + rb'(?: |$)')
+    return re.compile(
+        rb'^'
+        + at
+        + rb' (?:-\d+(?:,\d+)? ){'
+        + str(parents).encode()
+        + rb'}\+(\d+)(?:,(\d+))? '
+        + at
+        + rb'(?: |$)'
+    )
 
 
 def _hunk_start(raw: bytes, parents: int) -> tuple[int, int]:
@@ -229,7 +263,7 @@ def parse_hunks(section: bytes, parents: int = 1) -> tuple[tuple[DiffLine, ...],
     if raws and raws[-1] in (b'', b'\0'):
         raws.pop()
     number = 0
-    left = 0          # lines of the new file the current hunk still owes
+    left = 0  # lines of the new file the current hunk still owes
     in_hunk = False
     for raw in raws[1:]:
         if raw.startswith(at):
@@ -302,8 +336,9 @@ def parse_diff(data: bytes, pos: int = 0, end: int | None = None) -> list[FileCh
         patches = [s for s in got if not s.startswith(b'* Unmerged path ')]
         if e.status == 'U':
             if unmerged and not patches:
-                changes.append(FileChange(e.path, 'U', e.modes[0], e.modes[-1],
-                                          e.oids[0], e.oids[-1]))
+                changes.append(
+                    FileChange(e.path, 'U', e.modes[0], e.modes[-1], e.oids[0], e.oids[-1])
+                )
                 continue
             raise _bad(f'unmerged path {e.path!r} without its marker')
         if unmerged:
@@ -318,17 +353,28 @@ def parse_diff(data: bytes, pos: int = 0, end: int | None = None) -> list[FileCh
             got_lines, got_binary = parse_hunks(section, e.parents)
             lines += got_lines
             binary = binary or got_binary
-        changes.append(FileChange(
-            path=e.path, status=e.status, old_mode=e.modes[0], new_mode=e.modes[-1],
-            old_oid=e.oids[0], new_oid=e.oids[-1], lines=lines, binary=binary,
-        ))
+        changes.append(
+            FileChange(
+                path=e.path,
+                status=e.status,
+                old_mode=e.modes[0],
+                new_mode=e.modes[-1],
+                old_oid=e.oids[0],
+                new_oid=e.oids[-1],
+                lines=lines,
+                binary=binary,
+            )
+        )
     if sections:
         raise _bad(f'a patch for {sorted(sections)[0]!r}, which the raw entries do not list')
     return changes
 
 
-def parse_commits(data: bytes, marker: bytes, wanted: Sequence[str],
-                  ) -> dict[str, list[FileChange]]:
+def parse_commits(
+    data: bytes,
+    marker: bytes,
+    wanted: Sequence[str],
+) -> dict[str, list[FileChange]]:
     """Commit -> its changes, from `git diff-tree --stdin` output in which each
     commit's diff follows a header: `marker`, the commit id, a NUL.
 
@@ -392,4 +438,3 @@ def stream_hunks(pieces: Iterable[tuple[bytes, bool]]) -> Iterator[DiffLine]:
         number += 1
     if left:
         raise _bad(f'a hunk {left} line(s) shorter than its header says')
-

@@ -1,4 +1,5 @@
 """The typed errors library code raises; `hooks.findings.boundary` maps them to exit codes."""
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -13,9 +14,9 @@ class FatalError(RuntimeError):
 
 
 class Problem(NamedTuple):
-    source: str        # the file as shown to the user (a path, or REF:path)
+    source: str  # the file as shown to the user (a path, or REF:path)
     line: int
-    message: str       # starts with the key path where there is one
+    message: str  # starts with the key path where there is one
 
     def __str__(self) -> str:
         return f'{self.source}:{self.line}: {self.message}'
@@ -25,10 +26,8 @@ class ConfigError(FatalError):
     """The policy file is invalid; carries every problem found, not only the first."""
 
     def __init__(self, problems: list[Problem] | list[str]) -> None:
-        self.problems = tuple(
-            p if isinstance(p, Problem) else Problem('', 0, p) for p in problems)
-        super().__init__('\n'.join(
-            str(p) if p.source else p.message for p in self.problems))
+        self.problems = tuple(p if isinstance(p, Problem) else Problem('', 0, p) for p in problems)
+        super().__init__('\n'.join(str(p) if p.source else p.message for p in self.problems))
 
 
 class GitError(FatalError):
@@ -56,7 +55,8 @@ class InternalError(FatalError):
         super().__init__(
             f'{what}; the commit is blocked because it could not be checked. Please report '
             f'this at {REPORT_URL} with this message, the output of `git --version` and '
-            '`commit-warden version`')
+            '`commit-warden version`'
+        )
 
 
 class DiffParseError(InternalError):

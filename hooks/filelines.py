@@ -4,6 +4,7 @@ The rewrites give a value the name its file kind puts elsewhere: a YAML value's
 name on the line above, the data of a Kubernetes Secret, a Terraform variable's
 default. A pragma (`# pragma: allowlist secret`) exempts its line or the next.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -57,7 +58,7 @@ def _join_yaml_names(file: FileLines) -> FileLines:
         if value and name:
             texts[i] = f'{value.group("indent")}{name.group("key")}: {value.group("rest")}'
         elif block and text[:1].isspace() and text.strip():
-            indent = text[:len(text) - len(text.lstrip())]
+            indent = text[: len(text) - len(text.lstrip())]
             texts[i] = f'{indent}{block.group("key")}: {text.strip()}'
         else:
             continue
@@ -78,8 +79,11 @@ def _mark_kubernetes_secrets(file: FileLines) -> FileLines:
     forced: dict[int, frozenset[str]] = {}
     doc: list[int] = []
     for i in [*range(len(file.texts)), -1]:
-        if i >= 0 and not _DOC_SEPARATOR.match(file.texts[i]) and (
-                not doc or file.numbers[i] == file.numbers[doc[-1]] + 1):
+        if (
+            i >= 0
+            and not _DOC_SEPARATOR.match(file.texts[i])
+            and (not doc or file.numbers[i] == file.numbers[doc[-1]] + 1)
+        ):
             doc.append(i)
             continue
         if any(_SECRET_KIND.match(file.texts[j]) for j in doc):
@@ -88,8 +92,11 @@ def _mark_kubernetes_secrets(file: FileLines) -> FileLines:
                 text = file.texts[j]
                 header = _SECRET_DATA.match(text)
                 if header:
-                    group = ('kubernetes-secret' if header.group('key') == 'data'
-                             else 'kubernetes-secret-string')
+                    group = (
+                        'kubernetes-secret'
+                        if header.group('key') == 'data'
+                        else 'kubernetes-secret-string'
+                    )
                 elif text[:1] not in (' ', '\t') and text.strip():
                     group = ''  # another top-level key: the block ended
                 elif group and text.strip() and file.added[j]:

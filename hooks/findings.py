@@ -1,4 +1,5 @@
 """Findings, secret masking, fingerprints, and the one exit-code boundary."""
+
 from __future__ import annotations
 
 import re
@@ -35,9 +36,9 @@ class Rule(NamedTuple):
 
     id: str
     hook: str
-    name: str          # short, e.g. 'GitHub token'
-    description: str   # one or two sentences: what it catches and why it matters
-    help: str          # how to fix a finding of this rule
+    name: str  # short, e.g. 'GitHub token'
+    description: str  # one or two sentences: what it catches and why it matters
+    help: str  # how to fix a finding of this rule
     severity: str = 'high'
 
 
@@ -47,7 +48,7 @@ class Finding(NamedTuple):
     severity: str
     path: str
     line: int | None
-    message: str          # 'what is wrong' on the first line; the fix on the next lines
+    message: str  # 'what is wrong' on the first line; the fix on the next lines
     commit: str | None = None
     fingerprint: str | None = None
     # What the policy (`checks:`, `rules:`) makes of it: 'block', or 'warn': reported
@@ -70,9 +71,14 @@ class Finding(NamedTuple):
 
     def as_dict(self) -> dict[str, object]:
         return {
-            'hook': self.hook, 'rule': self.rule, 'severity': self.severity,
-            'path': self.path, 'line': self.line, 'commit': self.commit,
-            'message': self.message, 'fingerprint': self.fingerprint,
+            'hook': self.hook,
+            'rule': self.rule,
+            'severity': self.severity,
+            'path': self.path,
+            'line': self.line,
+            'commit': self.commit,
+            'message': self.message,
+            'fingerprint': self.fingerprint,
             'action': self.action,
         }
 
@@ -90,7 +96,7 @@ def mask(secret: str) -> str:
     that is not a letter, digit, `_` or `-`.
     """
     shown = ''
-    for c in secret[:min(4, len(secret) // 4)]:
+    for c in secret[: min(4, len(secret) // 4)]:
         if c not in _PREVIEW_SAFE:
             break
         shown += c
@@ -123,8 +129,11 @@ def fingerprint(secret: str, salt: str) -> str:
     import hashlib
     import hmac
 
-    mac = hmac.new(salt.encode('utf-8', 'surrogateescape'),
-                   secret.encode('utf-8', 'surrogateescape'), hashlib.sha256)
+    mac = hmac.new(
+        salt.encode('utf-8', 'surrogateescape'),
+        secret.encode('utf-8', 'surrogateescape'),
+        hashlib.sha256,
+    )
     return mac.hexdigest()[:32]
 
 
@@ -142,7 +151,7 @@ def blocked(findings: list[Finding]) -> bool:
 
 # No credential the engine knows is shorter than this, nor holds a blank.
 _WORD = re.compile(r'\S{8,}')
-OUTPUT_PATH = '<output>'   # scanned as a commit message is: unquoted values count
+OUTPUT_PATH = '<output>'  # scanned as a commit message is: unquoted values count
 WITHHELD = '[line withheld: it may hold a credential]'
 
 
@@ -176,8 +185,7 @@ def redact_output(text: str) -> str:
             withheld.add(d.line)
     if withheld:
         lines = text.split('\n')
-        text = '\n'.join(WITHHELD if i in withheld else line
-                         for i, line in enumerate(lines, 1))
+        text = '\n'.join(WITHHELD if i in withheld else line for i, line in enumerate(lines, 1))
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, f'[{mask(secret)}]')
     return text
@@ -203,15 +211,25 @@ def inert(line: str) -> str:
     line = _LINE_BREAKS.sub(lambda m: ascii(m.group(0))[1:-1], line).replace('##[', '##\\[')
     stripped = line.lstrip()
     if stripped.startswith('::'):
-        line = line[:len(line) - len(stripped)] + '\\' + stripped
+        line = line[: len(line) - len(stripped)] + '\\' + stripped
     return line
 
 
 _SPLIT_LINES = re.compile(r'([^\r\n]*)(\r\n|\r|\n|$)')
 # What a stream that cannot encode them shows instead (a C locale, a CI runner
 # with PYTHONIOENCODING=ascii).
-_PLAIN = str.maketrans({'\u2026': '...', '\u2014': '-', '\u2013': '-', '\u2192': '->',
-                        '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"'})
+_PLAIN = str.maketrans(
+    {
+        '\u2026': '...',
+        '\u2014': '-',
+        '\u2013': '-',
+        '\u2192': '->',
+        '\u2018': "'",
+        '\u2019': "'",
+        '\u201c': '"',
+        '\u201d': '"',
+    }
+)
 
 
 def encodable(text: str, encoding: str | None) -> str:
@@ -241,7 +259,7 @@ class SafeOutput:
         self._pending += text
         cut = max(self._pending.rfind('\n'), self._pending.rfind('\r'))
         if cut >= 0:
-            chunk, self._pending = self._pending[:cut + 1], self._pending[cut + 1:]
+            chunk, self._pending = self._pending[: cut + 1], self._pending[cut + 1 :]
             self._emit(self._safe(chunk))
         return len(text)
 
@@ -259,8 +277,9 @@ class SafeOutput:
     @staticmethod
     def _safe(chunk: str) -> str:
         chunk = redact_output(chunk)
-        return ''.join(inert(body) + end for body, end in _SPLIT_LINES.findall(chunk)
-                       if body or end)
+        return ''.join(
+            inert(body) + end for body, end in _SPLIT_LINES.findall(chunk) if body or end
+        )
 
     def _emit(self, text: str) -> None:
         self.stream.write(encodable(text, getattr(self.stream, 'encoding', None)))
@@ -305,13 +324,13 @@ def boundary(prog: str, fn: Callable[[], int]) -> int:
                         stream.close_pending()
                         stream.flush()
                     except (OSError, ValueError):
-                        pass   # a closed pipe (`| head`): nothing more can be said
+                        pass  # a closed pipe (`| head`): nothing more can be said
             sys.stdout, sys.stderr = out, err
 
 
 def _judged(prog: str, fn: Callable[[], int]) -> int:
     budget = sys.modules.get('hooks.userregex')
-    if budget is not None:   # a run in the same process as an earlier one (tests, demo)
+    if budget is not None:  # a run in the same process as an earlier one (tests, demo)
         budget.reset_budget()
     try:
         return fn()
@@ -333,10 +352,16 @@ def _judged(prog: str, fn: Callable[[], int]) -> int:
         import traceback
 
         frames = traceback.extract_tb(e.__traceback__)
-        print(f'{prog}: internal error ({type(e).__name__}); the commit is blocked '
-              'because nothing could be checked.', file=sys.stderr)
+        print(
+            f'{prog}: internal error ({type(e).__name__}); the commit is blocked '
+            'because nothing could be checked.',
+            file=sys.stderr,
+        )
         for frame in frames[-6:]:
             print(f'  at {frame.filename}:{frame.lineno} in {frame.name}', file=sys.stderr)
-        print(f'Please report this at {REPORT_URL} with the lines above and the output '
-              'of `commit-warden version`.', file=sys.stderr)
+        print(
+            f'Please report this at {REPORT_URL} with the lines above and the output '
+            'of `commit-warden version`.',
+            file=sys.stderr,
+        )
         return INTERNAL

@@ -1,6 +1,7 @@
 """The formats CI systems read: SARIF 2.1.0 (code scanning), JUnit XML, GitHub
 workflow annotations, GitLab Code Quality, and the Markdown step summary. Loaded
 only when one of them is asked for."""
+
 from __future__ import annotations
 
 import hashlib
@@ -46,7 +47,7 @@ class RunError(NamedTuple):
     """A run that judged nothing (exit 2 or 3), as the reports say it."""
 
     exit_code: int
-    message: str            # what went wrong and how to fix it; never quotes content
+    message: str  # what went wrong and how to fix it; never quotes content
     path: str | None = None  # the file to fix, when one is known (the policy)
     line: int | None = None
 
@@ -55,8 +56,9 @@ class RunError(NamedTuple):
         return 'internal-error' if self.exit_code == 3 else 'usage-error'
 
 
-def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
-             error: RunError | None = None) -> dict[str, Any]:
+def to_sarif(
+    findings: Sequence[Finding], rules: Mapping[str, Rule], *, error: RunError | None = None
+) -> dict[str, Any]:
     """SARIF 2.1.0. A run that failed still writes a valid file, with
     `executionSuccessful: false` and the error as a tool execution notification, so
     the upload step after it reports our error instead of a missing file."""
@@ -66,22 +68,27 @@ def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
     for rid in used:
         rule = rules.get(rid) or Rule(rid, '', rid, rid, 'See the finding message.')
         level, score = SEVERITIES.get(rule.severity, ('error', '8.0'))
-        rule_objs.append({
-            'id': rid,
-            'name': ''.join(w.capitalize() for w in rid.replace(':', '-').split('-')),
-            'shortDescription': {'text': rule.name},
-            'fullDescription': {'text': rule.description},
-            'help': {'text': rule.help, 'markdown': rule.help},
-            'helpUri': help_uri(rule.hook),
-            'defaultConfiguration': {'level': level},
-            'properties': {'security-severity': score, 'tags': ['security', rule.hook],
-                           'precision': 'high'},
-        })
+        rule_objs.append(
+            {
+                'id': rid,
+                'name': ''.join(w.capitalize() for w in rid.replace(':', '-').split('-')),
+                'shortDescription': {'text': rule.name},
+                'fullDescription': {'text': rule.description},
+                'help': {'text': rule.help, 'markdown': rule.help},
+                'helpUri': help_uri(rule.hook),
+                'defaultConfiguration': {'level': level},
+                'properties': {
+                    'security-severity': score,
+                    'tags': ['security', rule.hook],
+                    'precision': 'high',
+                },
+            }
+        )
     results = []
     for f in findings:
         level, _ = SEVERITIES.get(f.severity, ('error', '8.0'))
         if f.action == 'warn' and level == 'error':
-            level = 'warning'   # the policy reports it without blocking
+            level = 'warning'  # the policy reports it without blocking
         result: dict[str, Any] = {
             'ruleId': f.rule,
             'ruleIndex': rule_index[f.rule],
@@ -97,27 +104,39 @@ def to_sarif(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
     invocation: dict[str, Any] = {'executionSuccessful': error is None}
     if error is not None:
         notification: dict[str, Any] = {
-            'level': 'error', 'message': {'text': error.message},
-            'descriptor': {'id': error.kind}}
+            'level': 'error',
+            'message': {'text': error.message},
+            'descriptor': {'id': error.kind},
+        }
         if error.path:
-            notification['locations'] = [{'physicalLocation': {
-                'artifactLocation': {'uri': _uri(error.path), 'uriBaseId': '%SRCROOT%'},
-                'region': {'startLine': max(error.line or 1, 1)}}}]
-        invocation.update(exitCode=error.exit_code,
-                          toolExecutionNotifications=[notification])
+            notification['locations'] = [
+                {
+                    'physicalLocation': {
+                        'artifactLocation': {'uri': _uri(error.path), 'uriBaseId': '%SRCROOT%'},
+                        'region': {'startLine': max(error.line or 1, 1)},
+                    }
+                }
+            ]
+        invocation.update(exitCode=error.exit_code, toolExecutionNotifications=[notification])
     return {
         '$schema': SARIF_SCHEMA,
         'version': '2.1.0',
-        'runs': [{
-            'tool': {'driver': {
-                'name': 'commit-warden', 'version': version(),
-                'semanticVersion': version(), 'informationUri': INFO_URI,
-                'rules': rule_objs,
-            }},
-            'invocations': [invocation],
-            'results': results,
-            'columnKind': 'unicodeCodePoints',
-        }],
+        'runs': [
+            {
+                'tool': {
+                    'driver': {
+                        'name': 'commit-warden',
+                        'version': version(),
+                        'semanticVersion': version(),
+                        'informationUri': INFO_URI,
+                        'rules': rule_objs,
+                    }
+                },
+                'invocations': [invocation],
+                'results': results,
+                'columnKind': 'unicodeCodePoints',
+            }
+        ],
     }
 
 
@@ -125,20 +144,28 @@ def _sarif_location(f: Finding) -> dict[str, Any]:
     """Where code scanning shows the finding: a file of the head (it needs one), and,
     for a finding about a commit, a logical location naming the commit (and the
     finding's own file and line when those are not at the head)."""
-    loc: dict[str, Any] = {'physicalLocation': {
-        'artifactLocation': {'uri': _uri(report_path(f)), 'uriBaseId': '%SRCROOT%'},
-        'region': {'startLine': report_line(f)},
-    }}
+    loc: dict[str, Any] = {
+        'physicalLocation': {
+            'artifactLocation': {'uri': _uri(report_path(f)), 'uriBaseId': '%SRCROOT%'},
+            'region': {'startLine': report_line(f)},
+        }
+    }
     if f.commit:
         name = f'commit {f.commit}' + (f' {location(f)}' if f.path else '')
-        loc['logicalLocations'] = [{'name': f.commit[:12], 'fullyQualifiedName': name,
-                                    'kind': 'commit'}]
+        loc['logicalLocations'] = [
+            {'name': f.commit[:12], 'fullyQualifiedName': name, 'kind': 'commit'}
+        ]
     return loc
 
 
-def to_junit(findings: Sequence[Finding], suites: Sequence[str], *,
-             durations: Mapping[str, float] | None = None,
-             elapsed: float | None = None, error: RunError | None = None) -> str:
+def to_junit(
+    findings: Sequence[Finding],
+    suites: Sequence[str],
+    *,
+    durations: Mapping[str, float] | None = None,
+    elapsed: float | None = None,
+    error: RunError | None = None,
+) -> str:
     """JUnit XML: one test suite per hook, one failing test case per finding.
 
     `time` is in seconds: the whole run's on <testsuites> (`elapsed`, else the time
@@ -153,41 +180,51 @@ def to_junit(findings: Sequence[Finding], suites: Sequence[str], *,
     total = sum(1 for f in findings if f.blocking)
     if elapsed is None:
         elapsed = time.monotonic() - _STARTED
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<testsuites name="commit-warden" tests="{max(len(findings), len(by_hook))}" '
-           f'failures="{total}" errors="{int(error is not None)}" time="{elapsed:.3f}">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites name="commit-warden" tests="{max(len(findings), len(by_hook))}" '
+        f'failures="{total}" errors="{int(error is not None)}" time="{elapsed:.3f}">',
+    ]
     if error is not None:
         # Nothing was judged: one test that errored, saying why and how to fix it.
         first = error.message.split('\n', 1)[0]
         file = f' file={quoteattr(_xml_clean(error.path))}' if error.path else ''
-        out += ['  <testsuite name="commit-warden" tests="1" failures="0" errors="1" '
-                f'time="{elapsed:.3f}">',
-                f'    <testcase classname="commit-warden" name="run"{file} '
-                f'time="{elapsed:.3f}">',
-                f'      <error message={quoteattr(_xml_clean(first))} '
-                f'type="{error.kind}">{_xml_text(error.message)}</error>',
-                '    </testcase>', '  </testsuite>']
+        out += [
+            '  <testsuite name="commit-warden" tests="1" failures="0" errors="1" '
+            f'time="{elapsed:.3f}">',
+            f'    <testcase classname="commit-warden" name="run"{file} time="{elapsed:.3f}">',
+            f'      <error message={quoteattr(_xml_clean(first))} '
+            f'type="{error.kind}">{_xml_text(error.message)}</error>',
+            '    </testcase>',
+            '  </testsuite>',
+        ]
     for hook, items in by_hook.items():
         failures = sum(1 for f in items if f.blocking)
-        timed = (f' time="{durations[hook]:.3f}"'
-                 if durations is not None and hook in durations else '')
-        out.append(f'  <testsuite name={quoteattr(hook)} tests="{max(len(items), 1)}" '
-                   f'failures="{failures}"{timed}>')
+        timed = (
+            f' time="{durations[hook]:.3f}"' if durations is not None and hook in durations else ''
+        )
+        out.append(
+            f'  <testsuite name={quoteattr(hook)} tests="{max(len(items), 1)}" '
+            f'failures="{failures}"{timed}>'
+        )
         if not items:
-            out.append(f'    <testcase classname={quoteattr(hook)} name="no findings"'
-                       f'{timed}/>')
+            out.append(f'    <testcase classname={quoteattr(hook)} name="no findings"{timed}/>')
         for f in items:
-            name = quoteattr(_xml_clean(
-                f'{f.rule} {location(f)}' + (f' {f.commit[:12]}' if f.commit else '')))
+            name = quoteattr(
+                _xml_clean(f'{f.rule} {location(f)}' + (f' {f.commit[:12]}' if f.commit else ''))
+            )
             anchored = bool(f.path or f.anchor)
             file = f' file={quoteattr(_xml_clean(report_path(f)))}' if anchored else ''
             line = f' line="{report_line(f)}"' if anchored and (f.line or f.anchor) else ''
-            out.append(f'    <testcase classname={quoteattr(hook)} name={name}{file}{line} '
-                       'time="0">')
+            out.append(
+                f'    <testcase classname={quoteattr(hook)} name={name}{file}{line} time="0">'
+            )
             first = f.message.split(chr(10), 1)[0]
             tag = 'failure' if f.blocking else 'skipped'
-            out.append(f'      <{tag} message={quoteattr(_xml_clean(first))} '
-                       f'type={quoteattr(f.rule)}>{_xml_text(f.message)}</{tag}>')
+            out.append(
+                f'      <{tag} message={quoteattr(_xml_clean(first))} '
+                f'type={quoteattr(f.rule)}>{_xml_text(f.message)}</{tag}>'
+            )
             out.append('    </testcase>')
         out.append('  </testsuite>')
     out.append('</testsuites>')
@@ -224,16 +261,20 @@ def _printable_text(text: str) -> str:
 
 
 def _gh_data(text: str) -> str:
-    return (_printable_text(text).replace('%', '%25').replace('\r', '%0D')
-            .replace('\n', '%0A'))
+    return _printable_text(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')
 
 
 def _gh_property(text: str) -> str:
     return _gh_data(text).replace(':', '%3A').replace(',', '%2C')
 
 
-def to_github(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
-              notes: Sequence[str] = (), error: RunError | None = None) -> str:
+def to_github(
+    findings: Sequence[Finding],
+    rules: Mapping[str, Rule],
+    *,
+    notes: Sequence[str] = (),
+    error: RunError | None = None,
+) -> str:
     lines = []
     if error is not None:
         props = [f'file={_gh_property(error.path)}'] if error.path else []
@@ -263,23 +304,29 @@ def to_github(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
 # check_name, fingerprint, severity and location.path + location.lines.begin. It shows
 # in the merge request widget on every GitLab tier.
 
-GITLAB_SEVERITIES = {'critical': 'blocker', 'high': 'critical', 'medium': 'major',
-                     'low': 'minor'}
+GITLAB_SEVERITIES = {'critical': 'blocker', 'high': 'critical', 'medium': 'major', 'low': 'minor'}
 
 
-def to_gitlab(findings: Sequence[Finding], *,
-              error: RunError | None = None) -> list[dict[str, Any]]:
+def to_gitlab(
+    findings: Sequence[Finding], *, error: RunError | None = None
+) -> list[dict[str, Any]]:
     issues = []
     if error is not None:
         # The widget shows what is in the report: say that nothing was judged, and why.
-        issues.append({
-            'type': 'issue', 'description': _printable_text(error.message),
-            'check_name': f'commit-warden/{error.kind}',
-            'fingerprint': hashlib.sha256(error.message.encode()).hexdigest()[:32],
-            'severity': 'blocker', 'categories': ['Security'],
-            'location': {'path': _printable_text(error.path or '.gitlab-ci.yml'),
-                         'lines': {'begin': max(error.line or 1, 1)}},
-        })
+        issues.append(
+            {
+                'type': 'issue',
+                'description': _printable_text(error.message),
+                'check_name': f'commit-warden/{error.kind}',
+                'fingerprint': hashlib.sha256(error.message.encode()).hexdigest()[:32],
+                'severity': 'blocker',
+                'categories': ['Security'],
+                'location': {
+                    'path': _printable_text(error.path or '.gitlab-ci.yml'),
+                    'lines': {'begin': max(error.line or 1, 1)},
+                },
+            }
+        )
     seen: Counter[str] = Counter()
     for f in findings:
         # GitLab keeps one issue per fingerprint: the same secret twice in a file
@@ -291,18 +338,20 @@ def to_gitlab(findings: Sequence[Finding], *,
         description = what
         if fix:
             description += ' — ' + ' '.join(line.strip() for line in fix)
-        issues.append({
-            'type': 'issue',
-            'description': _printable_text(description),
-            'check_name': f'{f.hook}/{f.rule}',
-            'fingerprint': fp,
-            'severity': GITLAB_SEVERITIES.get(f.severity, 'critical'),
-            'categories': ['Security'],
-            'location': {
-                'path': _printable_text(report_path(f)),
-                'lines': {'begin': report_line(f)},
-            },
-        })
+        issues.append(
+            {
+                'type': 'issue',
+                'description': _printable_text(description),
+                'check_name': f'{f.hook}/{f.rule}',
+                'fingerprint': fp,
+                'severity': GITLAB_SEVERITIES.get(f.severity, 'critical'),
+                'categories': ['Security'],
+                'location': {
+                    'path': _printable_text(report_path(f)),
+                    'lines': {'begin': report_line(f)},
+                },
+            }
+        )
     return issues
 
 
@@ -318,20 +367,36 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r'\\\1', text).replace('\n', '<br>')
 
 
-def to_markdown(findings: Sequence[Finding], *, title: str = 'commit-warden',
-                notes: Sequence[str] = (), error: RunError | None = None) -> str:
+def to_markdown(
+    findings: Sequence[Finding],
+    *,
+    title: str = 'commit-warden',
+    notes: Sequence[str] = (),
+    error: RunError | None = None,
+) -> str:
     """A summary for humans in CI ($GITHUB_STEP_SUMMARY): each finding with its fix,
     every text escaped (a commit subject can hold HTML)."""
     if error is not None:
-        where = f' ({_md(error.path)}{f":{error.line}" if error.line else ""})' \
-            if error.path else ''
-        return '\n'.join([
-            f'## {title}: error, nothing was checked (exit {error.exit_code})', '',
-            f'{_md(error.message)}{where}', '',
-            '**To fix:** ' + ('follow the message above, then run the job again.'
-                              if error.exit_code != 3 else
-                              'this is a bug in commit-warden: report it with the job log.'),
-        ]) + '\n'
+        where = (
+            f' ({_md(error.path)}{f":{error.line}" if error.line else ""})' if error.path else ''
+        )
+        return (
+            '\n'.join(
+                [
+                    f'## {title}: error, nothing was checked (exit {error.exit_code})',
+                    '',
+                    f'{_md(error.message)}{where}',
+                    '',
+                    '**To fix:** '
+                    + (
+                        'follow the message above, then run the job again.'
+                        if error.exit_code != 3
+                        else 'this is a bug in commit-warden: report it with the job log.'
+                    ),
+                ]
+            )
+            + '\n'
+        )
     verdict = 'blocked' if blocked(list(findings)) else 'passed'
     lines = [f'## {title}: {verdict}', '']
     if not findings:
@@ -342,8 +407,10 @@ def to_markdown(findings: Sequence[Finding], *, title: str = 'commit-warden',
             what, _, fix = f.message.partition('\n')
             where = _md(location(f)) if f.path else ''
             commit = f.commit[:12] if f.commit else ''
-            lines.append(f'| {f.hook} | {_md(f.rule)} | {where} | {commit} | {_md(what)} '
-                         f'| {_md(fix.strip())} |')
+            lines.append(
+                f'| {f.hook} | {_md(f.rule)} | {where} | {commit} | {_md(what)} '
+                f'| {_md(fix.strip())} |'
+            )
     if notes:
         lines += [''] + [f'- {_md(n)}' for n in notes]
     return '\n'.join(lines) + '\n'

@@ -5,6 +5,7 @@ commits and the index change is answered by hooks.changes, loaded on the first a
 Paths are `str` decoded with `os.fsdecode` (surrogateescape), so any byte sequence a
 file name holds round-trips back to git through `os.fsencode`.
 """
+
 from __future__ import annotations
 
 import os
@@ -100,9 +101,9 @@ def _entries(out: bytes) -> Iterator[tuple[list[str], str]]:
 
 
 class Repo(NamedTuple):
-    root: Path          # the work tree's top level
-    git_dir: Path       # this work tree's git dir (differs from common_dir in a linked worktree)
-    common_dir: Path    # shared by all worktrees: refs, objects, our cache
+    root: Path  # the work tree's top level
+    git_dir: Path  # this work tree's git dir (differs from common_dir in a linked worktree)
+    common_dir: Path  # shared by all worktrees: refs, objects, our cache
 
     @classmethod
     def discover(cls, path: str | os.PathLike[str] | None = None) -> Repo:
@@ -120,7 +121,10 @@ class Repo(NamedTuple):
         return self.common_dir / 'commit-warden'
 
     def git(
-            self, *args: str, stdin: bytes | None = None, ok: Iterable[int] = (0,),
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        ok: Iterable[int] = (0,),
     ) -> subprocess.CompletedProcess[bytes]:
         return run_git(*args, cwd=self.root, stdin=stdin, ok=ok)
 
@@ -134,26 +138,33 @@ class Repo(NamedTuple):
 
     def resolve(self, ref: str) -> str | None:
         """The commit id `ref` names, or None if it names no commit."""
-        proc = self.git('rev-parse', '-q', '--verify', '--end-of-options',
-                        f'{ref}^{{commit}}', ok=(0, 1, 128))
+        proc = self.git(
+            'rev-parse', '-q', '--verify', '--end-of-options', f'{ref}^{{commit}}', ok=(0, 1, 128)
+        )
         return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
 
     def require(self, ref: str) -> str:
         sha = self.resolve(ref)
         if sha is None:
             if self.is_shallow():
-                raise ShallowError(f'{ref!r} does not name a commit in this shallow clone',
-                                   'Fetch the history: `git fetch --unshallow`')
-            raise GitError(f'{ref!r} does not name a commit in this repository; '
-                           'fetch it first, e.g. `git fetch origin`')
+                raise ShallowError(
+                    f'{ref!r} does not name a commit in this shallow clone',
+                    'Fetch the history: `git fetch --unshallow`',
+                )
+            raise GitError(
+                f'{ref!r} does not name a commit in this repository; '
+                'fetch it first, e.g. `git fetch origin`'
+            )
         return sha
 
     def require_all(self, *refs: str) -> list[str]:
         """The commit ids of several refs in one git call (errors as `require`)."""
         specs = [f'{r}^{{commit}}' for r in refs]
-        proc = self.git('rev-parse', '-q', '--verify', '--end-of-options', *specs[:1],
-                        ok=(0, 1, 128)) if len(refs) == 1 else self.git(
-            'rev-parse', '--end-of-options', *specs, ok=(0, 1, 128))
+        proc = (
+            self.git('rev-parse', '-q', '--verify', '--end-of-options', *specs[:1], ok=(0, 1, 128))
+            if len(refs) == 1
+            else self.git('rev-parse', '--end-of-options', *specs, ok=(0, 1, 128))
+        )
         shas = proc.stdout.decode().split()
         if proc.returncode == 0 and len(shas) == len(refs):
             return shas
@@ -171,7 +182,7 @@ class Repo(NamedTuple):
         # The common case without a subprocess; anything unusual (a reftable
         # repository's placeholder HEAD) asks git.
         if head.startswith('ref: refs/heads/') and '.invalid' not in head:
-            return head[len('ref: refs/heads/'):].strip() or None
+            return head[len('ref: refs/heads/') :].strip() or None
         if len(head.strip()) in (40, 64) and not head.startswith('ref:'):
             return None  # detached: HEAD holds a commit id
         proc = self.git('symbolic-ref', '-q', '--short', 'HEAD', ok=(0, 1, 128))
@@ -199,8 +210,9 @@ class Repo(NamedTuple):
     def rev_list(self, *args: str) -> list[str]:
         return self.out('rev-list', *args).split()
 
-    def commits_in_range(self, from_ref: str | None, to_ref: str,
-                         exclude: Sequence[str] | None = None) -> list[str]:
+    def commits_in_range(
+        self, from_ref: str | None, to_ref: str, exclude: Sequence[str] | None = None
+    ) -> list[str]:
         """Commits of FROM..TO, oldest first.
 
         No FROM (or an all-zero one, a new branch): the commits on no remote-tracking
@@ -215,8 +227,9 @@ class Repo(NamedTuple):
         to_sha = shas[-1]
         if exclude is not None:
             bottoms = [*shas[:-1], *exclude]
-            commits = self.rev_list('--reverse', '--topo-order', to_sha,
-                                    *(('--not', *bottoms) if bottoms else ()))
+            commits = self.rev_list(
+                '--reverse', '--topo-order', to_sha, *(('--not', *bottoms) if bottoms else ())
+            )
         elif from_sha is None:
             commits = self.rev_list('--reverse', '--topo-order', to_sha, '--not', '--remotes')
         else:
@@ -232,16 +245,18 @@ class Repo(NamedTuple):
         boundary = self.shallow_boundary() & set(commits)
         if boundary:
             raise ShallowError(
-                f'the range reaches past this shallow clone\'s boundary '
+                f"the range reaches past this shallow clone's boundary "
                 f'(commit {sorted(boundary)[0][:12]}): its history is missing, so it '
-                'cannot be checked', 'Fetch it: `git fetch --unshallow` (GitHub Actions: '
+                'cannot be checked',
+                'Fetch it: `git fetch --unshallow` (GitHub Actions: '
                 '`fetch-depth: 0` in actions/checkout; GitLab CI: `GIT_DEPTH: 0`)',
             )
 
     def remote_branches(self) -> dict[str, str]:
         """refs/remotes/* branch name -> commit, symbolic refs (origin/HEAD) left out."""
-        proc = self.git('for-each-ref', '--format=%(objectname) %(symref) %(refname)',
-                        'refs/remotes/')
+        proc = self.git(
+            'for-each-ref', '--format=%(objectname) %(symref) %(refname)', 'refs/remotes/'
+        )
         out = {}
         for line in proc.stdout.decode('utf-8', 'surrogateescape').splitlines():
             sha, symref, name = line.split(' ', 2)
@@ -253,35 +268,51 @@ class Repo(NamedTuple):
         if not commits:
             return []
         fmt = '%H%x1f%P%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%ct%x1f%B'
-        proc = self.git('log', '--no-walk=unsorted', '--no-show-signature', '-z',
-                        f'--format={fmt}',
-                        '--stdin', stdin='\n'.join(commits).encode() + b'\n')
+        proc = self.git(
+            'log',
+            '--no-walk=unsorted',
+            '--no-show-signature',
+            '-z',
+            f'--format={fmt}',
+            '--stdin',
+            stdin='\n'.join(commits).encode() + b'\n',
+        )
         infos = []
         for record in proc.stdout.split(b'\0'):
             if not record.strip():
                 continue
             f = record.split(b'\x1f', 7)
-            infos.append(CommitInfo(
-                commit=f[0].decode().strip(), parents=tuple(f[1].decode().split()),
-                author_name=_decode(f[2]), author_email=_decode(f[3]),
-                committer_name=_decode(f[4]), committer_email=_decode(f[5]),
-                committer_time=int(f[6] or 0), message=_decode(f[7]),
-            ))
+            infos.append(
+                CommitInfo(
+                    commit=f[0].decode().strip(),
+                    parents=tuple(f[1].decode().split()),
+                    author_name=_decode(f[2]),
+                    author_email=_decode(f[3]),
+                    committer_name=_decode(f[4]),
+                    committer_email=_decode(f[5]),
+                    committer_time=int(f[6] or 0),
+                    message=_decode(f[7]),
+                )
+            )
         return infos
 
     # --- what commits and the index change (hooks.changes) -----------------
     # The diff parser is imported here, on the first question: a hook that asks
     # none (check-signatures) never loads it.
 
-    def commit_changes(self, commits: Sequence[str], big_file_bytes: int | None = None,
-                       ) -> list[CommitChanges]:
+    def commit_changes(
+        self,
+        commits: Sequence[str],
+        big_file_bytes: int | None = None,
+    ) -> list[CommitChanges]:
         """What each commit adds, from one `git diff-tree --stdin` (`changes.commit_changes`)."""
         from hooks.changes import commit_changes
 
         return commit_changes(self, commits, big_file_bytes)
 
-    def staged_changes(self, paths: Sequence[str] | None = None,
-                       big_file_bytes: int | None = None) -> list[FileChange]:
+    def staged_changes(
+        self, paths: Sequence[str] | None = None, big_file_bytes: int | None = None
+    ) -> list[FileChange]:
         """What the index adds against `staged_base` (`changes.staged_changes`)."""
         from hooks.changes import staged_changes
 
@@ -291,8 +322,12 @@ class Repo(NamedTuple):
         """What the index is compared with: HEAD, or the empty tree before the first commit."""
         return 'HEAD' if self.head() else self.empty_tree
 
-    def patch_lines(self, path: str, base: str, commit: str | None = None,
-                    ) -> Iterator[DiffLine]:
+    def patch_lines(
+        self,
+        path: str,
+        base: str,
+        commit: str | None = None,
+    ) -> Iterator[DiffLine]:
         """One file's added and context lines from `base` to `commit` (None: to the
         index), read as a stream (`changes.patch_lines`)."""
         from hooks.changes import patch_lines
@@ -312,14 +347,25 @@ class Repo(NamedTuple):
     def ls_files(self, paths: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
         """path -> (mode, oid) for index entries (stage 0; of a conflict, the 'ours'
         stage, or the first one there is)."""
-        return {path: stages.get(0) or stages.get(2) or next(iter(stages.values()))
-                for path, stages in self.ls_stages(paths or ()).items()}
+        return {
+            path: stages.get(0) or stages.get(2) or next(iter(stages.values()))
+            for path, stages in self.ls_stages(paths or ()).items()
+        }
 
     def ls_tree(self, ref: str, paths: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
         """path -> (mode, oid) for blobs in `ref`'s tree."""
         spec = ('--', *paths) if paths else ()
-        proc = self.git('--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree',
-                        '--end-of-options', ref, *spec, ok=(0, 128))
+        proc = self.git(
+            '--literal-pathspecs',
+            'ls-tree',
+            '-r',
+            '-z',
+            '--full-tree',
+            '--end-of-options',
+            ref,
+            *spec,
+            ok=(0, 128),
+        )
         if proc.returncode != 0:
             raise GitError(f'{ref!r} does not name a tree in this repository; fetch it first')
         return {path: (mode, oid) for (mode, _type, oid), path in _entries(proc.stdout)}
@@ -331,8 +377,12 @@ class Repo(NamedTuple):
                 if got is not None and got[1] == 'blob':
                     yield oid, got[2]
 
-    def read_blobs_upto(self, oids: Iterable[str], limit: int, head: int,
-                        ) -> Iterator[tuple[str, int, bytes]]:
+    def read_blobs_upto(
+        self,
+        oids: Iterable[str],
+        limit: int,
+        head: int,
+    ) -> Iterator[tuple[str, int, bytes]]:
         """(oid, size, content) of each blob that exists, one at a time; of a blob
         bigger than `limit`, only its first `head` bytes (`CatFile.read_upto`)."""
         with self.cat_file() as cat:
@@ -361,8 +411,17 @@ class Repo(NamedTuple):
         return dict(self.read_blobs([entry[1]])).get(entry[1])
 
     def changed_paths(self, a: str, b: str) -> list[str]:
-        proc = self.git('--literal-pathspecs', 'diff', '--name-only', '-z', '--no-renames',
-                        '--no-relative', '--end-of-options', a, b)
+        proc = self.git(
+            '--literal-pathspecs',
+            'diff',
+            '--name-only',
+            '-z',
+            '--no-renames',
+            '--no-relative',
+            '--end-of-options',
+            a,
+            b,
+        )
         return [os.fsdecode(p) for p in proc.stdout.split(b'\0') if p]
 
     def config_get(self, key: str) -> str | None:

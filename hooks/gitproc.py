@@ -1,5 +1,6 @@
 """Running git: the environment every git process gets, one call (`run_git`), output
 as a bounded stream, one long-lived `git cat-file --batch`, and a directory's repository."""
+
 from __future__ import annotations
 
 import functools
@@ -33,22 +34,32 @@ _NO_HISTORY_REWRITES = {
 
 # Variables git exports to hooks; they point at *this* repository and must not
 # leak into git calls made on another directory (tests, the demo).
-_KEEP_GIT_ENV = frozenset((
-    'GIT_EXEC_PATH', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_SSL_CAINFO',
-    'GIT_SSL_NO_VERIFY', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL',
-    'GIT_CONFIG_SYSTEM', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_AUTHOR_DATE',
-    'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_COMMITTER_DATE',
-    'GIT_TEMPLATE_DIR', 'GIT_TERMINAL_PROMPT',
-))
+_KEEP_GIT_ENV = frozenset(
+    (
+        'GIT_EXEC_PATH',
+        'GIT_SSH',
+        'GIT_SSH_COMMAND',
+        'GIT_SSL_CAINFO',
+        'GIT_SSL_NO_VERIFY',
+        'GIT_CONFIG_NOSYSTEM',
+        'GIT_CONFIG_GLOBAL',
+        'GIT_CONFIG_SYSTEM',
+        'GIT_AUTHOR_NAME',
+        'GIT_AUTHOR_EMAIL',
+        'GIT_AUTHOR_DATE',
+        'GIT_COMMITTER_NAME',
+        'GIT_COMMITTER_EMAIL',
+        'GIT_COMMITTER_DATE',
+        'GIT_TEMPLATE_DIR',
+        'GIT_TERMINAL_PROMPT',
+    )
+)
 
 
 def no_git_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """A copy of `env` without the GIT_* variables that pin git to the current repo."""
     env = os.environ if env is None else env
-    return {
-        k: v for k, v in env.items()
-        if not k.startswith('GIT_') or k in _KEEP_GIT_ENV
-    }
+    return {k: v for k, v in env.items() if not k.startswith('GIT_') or k in _KEEP_GIT_ENV}
 
 
 def git_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -58,17 +69,22 @@ def git_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def run_git(
-        *args: str,
-        cwd: str | os.PathLike[str] | None = None,
-        stdin: bytes | None = None,
-        env: Mapping[str, str] | None = None,
-        ok: Iterable[int] = (0,),
+    *args: str,
+    cwd: str | os.PathLike[str] | None = None,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    ok: Iterable[int] = (0,),
 ) -> subprocess.CompletedProcess[bytes]:
     cmd = ('git', *args)
     try:
         # Never the hook's own stdin (pre-push's ref lines): git must not read it.
         proc = subprocess.run(
-            cmd, cwd=cwd, input=stdin, capture_output=True, env=git_env(env), check=False,
+            cmd,
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env=git_env(env),
+            check=False,
             stdin=subprocess.DEVNULL if stdin is None else None,
         )
     except FileNotFoundError as e:
@@ -85,23 +101,32 @@ def repo_dirs(path: str | os.PathLike[str] | None = None) -> tuple[Path, Path, P
     """The work tree's top level, its git dir and the common git dir of the repository
     holding `path` (default: here); where there is none, a GitError saying what to do."""
     proc = run_git(
-        'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir',
-        '--git-common-dir', cwd=path, ok=(0, 128),
+        'rev-parse',
+        '--path-format=absolute',
+        '--show-toplevel',
+        '--git-dir',
+        '--git-common-dir',
+        cwd=path,
+        ok=(0, 128),
     )
     if proc.returncode != 0:
         where = os.path.abspath(path or os.curdir)
         # A bare repository, or the inside of a .git dir, is a repository with no
         # work tree: saying "not a repository" there sends people the wrong way.
-        probe = run_git('rev-parse', '--is-bare-repository', '--is-inside-git-dir',
-                        cwd=path, ok=(0, 128))
+        probe = run_git(
+            'rev-parse', '--is-bare-repository', '--is-inside-git-dir', cwd=path, ok=(0, 128)
+        )
         bare, in_git_dir = [*probe.stdout.decode().split(), '', ''][:2]
         if probe.returncode == 0 and bare == 'true':
-            raise GitError(f'{where} is a bare repository, with no work tree to check: run '
-                           'commit-warden in a clone that has one (`git clone '
-                           f'{where} <dir>`), where pre-commit runs it')
+            raise GitError(
+                f'{where} is a bare repository, with no work tree to check: run '
+                'commit-warden in a clone that has one (`git clone '
+                f'{where} <dir>`), where pre-commit runs it'
+            )
         if probe.returncode == 0 and in_git_dir == 'true':
-            raise GitError(f'{where} is inside a .git directory: run commit-warden from '
-                           'the work tree above it')
+            raise GitError(
+                f'{where} is inside a .git directory: run commit-warden from the work tree above it'
+            )
         raise GitError(
             f'{where} is not inside a git repository: run the hook from a '
             'repository, or create one with `git init`',
@@ -126,8 +151,9 @@ def empty_tree_id(root: Path) -> str:
     fmt = run_git('rev-parse', '--show-object-format', cwd=root).stdout.decode().strip()
     tree = EMPTY_TREES.get(fmt)
     if tree is None:
-        raise GitError(f'this repository uses the {fmt!r} object format, which '
-                       'commit-warden does not know')
+        raise GitError(
+            f'this repository uses the {fmt!r} object format, which commit-warden does not know'
+        )
     return tree
 
 
@@ -140,8 +166,9 @@ def stream_git(*args: str, cwd: str | os.PathLike[str]) -> Iterator[bytes]:
     import tempfile
 
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(('git', *args), cwd=cwd, stdout=subprocess.PIPE,
-                                stderr=err, env=git_env())
+        proc = subprocess.Popen(
+            ('git', *args), cwd=cwd, stdout=subprocess.PIPE, stderr=err, env=git_env()
+        )
         assert proc.stdout is not None
         finished = False
         try:
@@ -158,8 +185,13 @@ def stream_git(*args: str, cwd: str | os.PathLike[str]) -> Iterator[bytes]:
             text = err.read(4000).decode('utf-8', 'replace').strip()
             raise GitError(f'git {args[0]} failed ({code}): {text}')
 
-def split_lines(chunks: Iterable[AnyStr], sep: AnyStr, limit: int, overlap: int,
-                ) -> Iterator[tuple[AnyStr, bool]]:
+
+def split_lines(
+    chunks: Iterable[AnyStr],
+    sep: AnyStr,
+    limit: int,
+    overlap: int,
+) -> Iterator[tuple[AnyStr, bool]]:
     """The lines of a stream, without `sep`, each with whether it continues the one
     before: a line longer than `limit` comes as pieces of `limit`, each after the
     first starting with the last `overlap` characters of the one before."""
@@ -171,13 +203,13 @@ def split_lines(chunks: Iterable[AnyStr], sep: AnyStr, limit: int, overlap: int,
         for part in parts:
             while len(part) > limit:
                 yield part[:limit], continued
-                part = part[limit - overlap:]
+                part = part[limit - overlap :]
                 continued = True
             yield part, continued
             continued = False
         while len(rest) > limit:
             yield rest[:limit], continued
-            rest = rest[limit - overlap:]
+            rest = rest[limit - overlap :]
             continued = True
     if rest or continued:
         yield rest, continued
@@ -206,8 +238,11 @@ class CatFile:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
             self._proc = subprocess.Popen(
-                ('git', 'cat-file', '--batch'), cwd=self._cwd,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=git_env(),
+                ('git', 'cat-file', '--batch'),
+                cwd=self._cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=git_env(),
             )
         return self._proc
 
@@ -216,8 +251,12 @@ class CatFile:
         got = self.read_upto(name, None)
         return None if got is None else (got[0], got[1], got[3])
 
-    def read_upto(self, name: str, limit: int | None, head: int = 0,
-                  ) -> tuple[str, str, int, bytes] | None:
+    def read_upto(
+        self,
+        name: str,
+        limit: int | None,
+        head: int = 0,
+    ) -> tuple[str, str, int, bytes] | None:
         """(oid, type, size, content) of an object name, or None if it does not exist.
 
         Of an object bigger than `limit` only the first `head` bytes are kept: the
@@ -249,4 +288,3 @@ class CatFile:
             raise GitError('git cat-file exited unexpectedly')
         proc.stdout.read(1)  # the newline after the content
         return parts[0].decode(), parts[1].decode(), size, content
-

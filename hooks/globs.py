@@ -5,6 +5,7 @@ states (sets of positions in the pattern) are cached as they are met: matching
 takes time linear in the path, whatever the pattern. A backtracking regex took
 exponential time on a pattern of many `**` (a policy could hang every commit).
 """
+
 from __future__ import annotations
 
 import functools
@@ -50,14 +51,16 @@ class _Glob:
             targets = []
             for n in state:
                 for (kind, arg), target in self.steps[n]:
-                    if (kind == _ANY or (kind == _LIT and ch == arg)
-                            or (kind == _NOT_SLASH and ch != '/')
-                            or (kind == _CLASS and ch != '/'
-                                and arg.fullmatch(ch))):  # type: ignore[attr-defined]
+                    if (
+                        kind == _ANY
+                        or (kind == _LIT and ch == arg)
+                        or (kind == _NOT_SLASH and ch != '/')
+                        or (kind == _CLASS and ch != '/' and arg.fullmatch(ch))  # type: ignore[attr-defined]
+                    ):
                         targets.append(target)
             found = self.closure(targets)
             if len(self.cache) > 100_000:
-                self.cache.clear()   # a bound on memory; states are rebuilt as needed
+                self.cache.clear()  # a bound on memory; states are rebuilt as needed
             self.cache[key] = found
         return found
 
@@ -82,7 +85,7 @@ def _compile(pattern: str) -> _Glob:
     g = _Glob()
     cur = g.node()
 
-    def any_dirs() -> None:   # `(?:.*/)?`
+    def any_dirs() -> None:  # `(?:.*/)?`
         nonlocal cur
         loop, after = g.node(), g.node()
         g.eps[cur] += [loop, after]
@@ -95,7 +98,7 @@ def _compile(pattern: str) -> _Glob:
         g.steps[cur].append((test, nxt))
         cur = nxt
 
-    def repeat(test: _Test) -> None:   # `x*`: a node of its own, so the loop stays local
+    def repeat(test: _Test) -> None:  # `x*`: a node of its own, so the loop stays local
         nonlocal cur
         loop = g.node()
         g.eps[cur].append(loop)
@@ -120,7 +123,7 @@ def _compile(pattern: str) -> _Glob:
             i += 1
         elif pat[i] == '[' and pat.find(']', i + 1) != -1:
             end = pat.find(']', i + 1)
-            body = pat[i + 1:end].replace('\\', '\\\\')
+            body = pat[i + 1 : end].replace('\\', '\\\\')
             if body.startswith('!'):
                 body = '^' + body[1:]
             then((_CLASS, re.compile(f'[{body}]')))

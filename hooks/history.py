@@ -6,6 +6,7 @@ diff options are the same), so a sweep of the history judges each commit exactly
 a range check would; the parsing itself is left to the caller, which may spread it
 over worker processes. Only git talks to the repository here.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,9 +29,9 @@ _READ = 1 << 20
 
 class CommitRecord(NamedTuple):
     commit: str
-    time: int        # committer time, seconds since the epoch
+    time: int  # committer time, seconds since the epoch
     message: str
-    patch: bytes     # `--raw -p -z` output for the commit, for diff.parse_diff
+    patch: bytes  # `--raw -p -z` output for the commit, for diff.parse_diff
 
     @property
     def size(self) -> int:
@@ -52,14 +53,30 @@ def stream_commits(repo: Repo, commits: Sequence[str]) -> Iterator[CommitRecord]
     nonce = os.urandom(16).hex()
     start = f'\0cw-{nonce} '.encode()
     end = f'\0cw-{nonce}-end\0'.encode()
-    cmd = ('git', *CONFIG_OPTS, 'diff-tree', '--stdin', '--root', '--cc', '--always', '-r',
-           *DIFF_OPTS, f'--format=%x00cw-{nonce} %H %ct%x00%B%x00cw-{nonce}-end%x00')
+    cmd = (
+        'git',
+        *CONFIG_OPTS,
+        'diff-tree',
+        '--stdin',
+        '--root',
+        '--cc',
+        '--always',
+        '-r',
+        *DIFF_OPTS,
+        f'--format=%x00cw-{nonce} %H %ct%x00%B%x00cw-{nonce}-end%x00',
+    )
     wanted = iter(commits)
     with tempfile.TemporaryFile() as err:
         # Replace refs and grafts off (git_env), as for every other git we run:
         # the commits are swept as stored, as a push or a clone carries them.
-        proc = subprocess.Popen(cmd, cwd=repo.root, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=err, env=git_env())
+        proc = subprocess.Popen(
+            cmd,
+            cwd=repo.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=git_env(),
+        )
         assert proc.stdin is not None and proc.stdout is not None
         feeder = threading.Thread(target=_feed, args=(proc.stdin, commits), daemon=True)
         feeder.start()
@@ -70,7 +87,7 @@ def stream_commits(repo: Repo, commits: Sequence[str]) -> Iterator[CommitRecord]
                 block = proc.stdout.read(_READ)
                 if not buf and block and not block.startswith(start):
                     lead = block.find(start)
-                    if block[:lead if lead >= 0 else len(block)].strip(b'\0\n'):
+                    if block[: lead if lead >= 0 else len(block)].strip(b'\0\n'):
                         raise GitError('git diff-tree wrote output before the first commit')
                 # Cut every complete record, from one header to the next; the rest
                 # waits for the next block (copied once per block, not per record).
@@ -82,7 +99,7 @@ def stream_commits(repo: Repo, commits: Sequence[str]) -> Iterator[CommitRecord]
                         if block:
                             break
                         nxt = len(buf)
-                    yield _record(buf[first + len(start):nxt], end, next(wanted, None))
+                    yield _record(buf[first + len(start) : nxt], end, next(wanted, None))
                     pos = nxt
                 if not block:
                     break
@@ -106,7 +123,7 @@ def _feed(stdin: object, commits: Sequence[str]) -> None:
     assert isinstance(stdin, io.BufferedIOBase)
     try:
         for i in range(0, len(commits), 1000):
-            stdin.write(('\n'.join(commits[i:i + 1000]) + '\n').encode())
+            stdin.write(('\n'.join(commits[i : i + 1000]) + '\n').encode())
     except BrokenPipeError:
         pass  # git stopped early; its exit status says why
     finally:
@@ -119,7 +136,7 @@ def _record(record: bytes, end: bytes, expected: str | None) -> CommitRecord:
     message, found, patch = rest.partition(end)
     sha, _, when = header.decode('ascii', 'replace').partition(' ')
     if not found or sha != expected or not when.strip().isdigit():
-        raise GitError(f'unexpected git diff-tree output for commit {sha[:64]!r} '
-                       f'(expected {expected})')
-    return CommitRecord(sha, int(when), message.decode('utf-8', 'replace'),
-                        patch.lstrip(b'\0\n'))
+        raise GitError(
+            f'unexpected git diff-tree output for commit {sha[:64]!r} (expected {expected})'
+        )
+    return CommitRecord(sha, int(when), message.decode('utf-8', 'replace'), patch.lstrip(b'\0\n'))

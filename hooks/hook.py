@@ -7,6 +7,7 @@ everything around a check: arguments, stage, policy, errors, reports, audit.
 `commit-warden ci` calls the same `check_range` of every hook the policy has on;
 `commit-warden config` and check-warden-config call each hook's `check_policy`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,7 +32,7 @@ STAGES = ('pre-commit', 'commit-msg', 'pre-push', 'manual', 'ci')
 
 
 class Range(NamedTuple):
-    from_ref: str | None   # None: a new branch, every commit on no remote-tracking ref
+    from_ref: str | None  # None: a new branch, every commit on no remote-tracking ref
     to_ref: str
     remote: str | None = None
     exclude: tuple[str, ...] | None = None  # set: TO minus FROM and these, not the remotes
@@ -44,17 +45,17 @@ class Context(NamedTuple):
     """Everything a check may look at; built by the runner (or `commit-warden ci`)."""
 
     repo: Repo
-    config: Config                     # the whole effective policy; a hook reads its section
-    stage: str                         # one of STAGES
-    mode: str                          # 'staged', 'message' or 'range'
-    options: argparse.Namespace        # the hook's own command-line options
-    filenames: tuple[str, ...] = ()    # staged mode: what pre-commit passed
-    message_file: str | None = None    # message mode: the commit message file
-    range: Range | None = None         # range mode: the commits to judge
-    policy_ref: str | None = None      # the policy, baseline and trust files were read here
-    target_branch: str | None = None   # the branch the commits go to (a PR's target)
-    source_branch: str | None = None   # the branch they come from, when known
-    target_ref: str | None = None      # CI: the target branch's tip (the backport guard)
+    config: Config  # the whole effective policy; a hook reads its section
+    stage: str  # one of STAGES
+    mode: str  # 'staged', 'message' or 'range'
+    options: argparse.Namespace  # the hook's own command-line options
+    filenames: tuple[str, ...] = ()  # staged mode: what pre-commit passed
+    message_file: str | None = None  # message mode: the commit message file
+    range: Range | None = None  # range mode: the commits to judge
+    policy_ref: str | None = None  # the policy, baseline and trust files were read here
+    target_branch: str | None = None  # the branch the commits go to (a PR's target)
+    source_branch: str | None = None  # the branch they come from, when known
+    target_ref: str | None = None  # CI: the target branch's tip (the backport guard)
     use_cache: bool = True
 
 
@@ -63,9 +64,9 @@ class Outcome(NamedTuple):
 
     findings: Sequence[Finding] = ()
     notes: Sequence[str] = ()
-    rules: Mapping[str, Rule] = {}     # rules found on the way (e.g. one per detector hit)
-    mode: str | None = None            # the audit's mode, when not the context's
-    commit_range: str | None = None    # the audit's range, when not the context's
+    rules: Mapping[str, Rule] = {}  # rules found on the way (e.g. one per detector hit)
+    mode: str | None = None  # the audit's mode, when not the context's
+    commit_range: str | None = None  # the audit's range, when not the context's
 
 
 Check = Callable[[Context], Outcome]
@@ -93,12 +94,12 @@ class Command(NamedTuple):
 
 
 class Hook(NamedTuple):
-    id: str                             # manifest id, console script, audit and report name
-    description: str                    # one line, for --help
-    rules: Mapping[str, Rule]           # every rule it reports (dynamic ones: Outcome.rules)
-    check_staged: Check | None = None   # pre-commit: what the index adds
+    id: str  # manifest id, console script, audit and report name
+    description: str  # one line, for --help
+    rules: Mapping[str, Rule]  # every rule it reports (dynamic ones: Outcome.rules)
+    check_staged: Check | None = None  # pre-commit: what the index adds
     check_message: Check | None = None  # commit-msg: the message being written
-    check_range: Check | None = None    # pre-push, --from/--to, CI: each commit of a range
+    check_range: Check | None = None  # pre-push, --from/--to, CI: each commit of a range
     options: tuple[Option, ...] = ()
     commands: tuple[Command, ...] = ()
     # Rule ids the policy may name under `rules:` when `rules` is not all of them
@@ -115,12 +116,19 @@ class Hook(NamedTuple):
 # For hooks whose rules depend on where commits go (hotfixes); `commit-warden ci`
 # has the same two options.
 BRANCH_OPTIONS = (
-    Option('--target-branch', 'the branch the commits go to, for the hotfix rules (a pull '
-           'request\'s target; default: from pre-commit or the CI: $PRE_COMMIT_REMOTE_BRANCH, '
-           '$GITHUB_BASE_REF, $CI_MERGE_REQUEST_TARGET_BRANCH_NAME)', 'NAME'),
-    Option('--source-branch', 'the branch the commits come from (default: '
-           '$PRE_COMMIT_LOCAL_BRANCH, $GITHUB_HEAD_REF, $CI_MERGE_REQUEST_SOURCE_BRANCH_NAME)',
-           'NAME'),
+    Option(
+        '--target-branch',
+        'the branch the commits go to, for the hotfix rules (a pull '
+        "request's target; default: from pre-commit or the CI: $PRE_COMMIT_REMOTE_BRANCH, "
+        '$GITHUB_BASE_REF, $CI_MERGE_REQUEST_TARGET_BRANCH_NAME)',
+        'NAME',
+    ),
+    Option(
+        '--source-branch',
+        'the branch the commits come from (default: '
+        '$PRE_COMMIT_LOCAL_BRANCH, $GITHUB_HEAD_REF, $CI_MERGE_REQUEST_SOURCE_BRANCH_NAME)',
+        'NAME',
+    ),
 )
 
 

@@ -1,4 +1,5 @@
 """Regexes compiled on first use: hundreds are declared at import, a run needs few."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,12 @@ class Regex:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
-    def finditer(self, text: str, pos: int = 0, endpos: int = 2**63 - 1,
-                 ) -> Iterator[re.Match[str]]:
+    def finditer(
+        self,
+        text: str,
+        pos: int = 0,
+        endpos: int = 2**63 - 1,
+    ) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(text, pos, endpos)
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:

@@ -2,6 +2,7 @@
 a message file (comment lines by `core.commentChar` / `core.commentString`,
 `auto` included; the `--verbose` scissors), which a scanner judges, and a message's
 trailer block."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Findings as people and tools read them: text and JSON, the format dispatch and
 where a report goes; the CI formats are in hooks.formats, the audit log in
 hooks.auditlog."""
+
 from __future__ import annotations
 
 import os
@@ -73,15 +74,20 @@ def located_message(f: Finding) -> str:
     and the finding's own place when the report puts it elsewhere."""
     lead = f'commit {f.commit[:12]}: ' if f.commit else ''
     if f.anchor and f.path:
-        lead += f'{location(f)} (not in the head\'s tree): '
+        lead += f"{location(f)} (not in the head's tree): "
     return lead + f.message
 
 
 def display_path(path: str) -> str:
     """A path safe to print on one line: odd characters are escaped as git does, and
     nothing in it can read as a CI runner's command (see `inert`)."""
-    if (path.isprintable() and '"' not in path and '\\' not in path
-            and '##[' not in path and not path.startswith('::')):
+    if (
+        path.isprintable()
+        and '"' not in path
+        and '\\' not in path
+        and '##[' not in path
+        and not path.startswith('::')
+    ):
         return path
     raw = os.fsencode(path)
     out = []
@@ -89,7 +95,7 @@ def display_path(path: str) -> str:
         ch = chr(b)
         if ch in '"\\':
             out.append('\\' + ch)
-        elif 0x20 <= b < 0x7f:
+        elif 0x20 <= b < 0x7F:
             out.append(ch)
         else:
             out.append(f'\\{b:03o}')
@@ -106,8 +112,7 @@ def use_color(stream: TextIO, setting: str = 'auto') -> bool:
     return hasattr(stream, 'isatty') and stream.isatty()
 
 
-_COLORS = {'critical': '\033[1;31m', 'high': '\033[31m', 'medium': '\033[33m',
-           'low': '\033[36m'}
+_COLORS = {'critical': '\033[1;31m', 'high': '\033[31m', 'medium': '\033[33m', 'low': '\033[36m'}
 _RESET = '\033[0m'
 
 
@@ -118,8 +123,9 @@ def location(f: Finding) -> str:
     return where
 
 
-def format_text(findings: Sequence[Finding], *, color: bool = False,
-                notes: Sequence[str] = ()) -> str:
+def format_text(
+    findings: Sequence[Finding], *, color: bool = False, notes: Sequence[str] = ()
+) -> str:
     lines = []
     for f in findings:
         first, *rest = f.message.split('\n')
@@ -143,17 +149,22 @@ def to_json(findings: Sequence[Finding], *, notes: Sequence[str] = ()) -> dict[s
     }
 
 
-def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
-           color: bool = False, notes: Sequence[str] = (),
-           durations: Mapping[str, float] | None = None,
-           error: RunError | None = None) -> str:
+def render(
+    fmt: str,
+    findings: Sequence[Finding],
+    rules: Mapping[str, Rule],
+    *,
+    color: bool = False,
+    notes: Sequence[str] = (),
+    durations: Mapping[str, float] | None = None,
+    error: RunError | None = None,
+) -> str:
     """A report in one format. `error`: the run judged nothing (exit 2 or 3); every
     format still says so in its own terms, so the CI step reading it reports our
     error rather than a missing or unreadable file."""
     if fmt == 'text':
         if error is not None:
-            return ''.join(inert(f'error: {line}') + '\n'
-                           for line in error.message.split('\n'))
+            return ''.join(inert(f'error: {line}') + '\n' for line in error.message.split('\n'))
         return format_text(findings, color=color, notes=notes)
     import json
 
@@ -165,19 +176,25 @@ def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
     if fmt == 'github':
         return to_github(findings, rules, notes=notes, error=error)
     if fmt == 'junit':
-        xml = to_junit(findings, sorted({r.hook for r in rules.values()}),
-                       durations=durations, error=error)
+        xml = to_junit(
+            findings, sorted({r.hook for r in rules.values()}), durations=durations, error=error
+        )
         # The same characters, as references: a report printed to a CI log must not
         # carry a runner command (see `inert`).
-        return '\n'.join(re.sub(r'^(\s*):', r'\1&#58;', line)
-                         for line in xml.split('\n')).replace('##[', '##&#91;')
+        return '\n'.join(re.sub(r'^(\s*):', r'\1&#58;', line) for line in xml.split('\n')).replace(
+            '##[', '##&#91;'
+        )
     if fmt == 'json':
         data: Any = to_json(findings, notes=notes)
         if error is not None:
-            data['blocked'] = True   # nothing was judged: fail closed
-            data['error'] = {'exit_code': error.exit_code, 'kind': error.kind,
-                             'message': error.message, 'path': error.path,
-                             'line': error.line}
+            data['blocked'] = True  # nothing was judged: fail closed
+            data['error'] = {
+                'exit_code': error.exit_code,
+                'kind': error.kind,
+                'message': error.message,
+                'path': error.path,
+                'line': error.line,
+            }
     elif fmt == 'sarif':
         data = to_sarif(findings, rules, error=error)
     elif fmt == 'gitlab':
@@ -188,19 +205,28 @@ def render(fmt: str, findings: Sequence[Finding], rules: Mapping[str, Rule], *,
     return json.dumps(data, indent=2).replace('##[', '##\\u005b') + '\n'
 
 
-def redacted(findings: Sequence[Finding],
-             notes: Sequence[str] = ()) -> tuple[list[Finding], list[str]]:
+def redacted(
+    findings: Sequence[Finding], notes: Sequence[str] = ()
+) -> tuple[list[Finding], list[str]]:
     """Findings and notes with every credential in their text masked: what a hook
     quotes (a commit subject, a ticket, a record path, a file name) is redacted once,
     here, before any format shapes it."""
-    out = [f._replace(message=redact_output(f.message), path=redact_output(f.path))
-           for f in findings]
+    out = [
+        f._replace(message=redact_output(f.message), path=redact_output(f.path)) for f in findings
+    ]
     return out, [redact_output(n) for n in notes]
 
 
-def emit(findings: Sequence[Finding], rules: Mapping[str, Rule], *, fmt: str = 'text',
-         output: str | None = None, notes: Sequence[str] = (),
-         stream: TextIO | None = None, prog: str = 'commit-warden') -> None:
+def emit(
+    findings: Sequence[Finding],
+    rules: Mapping[str, Rule],
+    *,
+    fmt: str = 'text',
+    output: str | None = None,
+    notes: Sequence[str] = (),
+    stream: TextIO | None = None,
+    prog: str = 'commit-warden',
+) -> None:
     """Print the report, or with `output` write it there only: the terminal then gets
     one summary line (the verdict, the rules, where the report is), so a machine
     format is never mixed with text and a person still sees what blocked them."""
@@ -222,10 +248,15 @@ def summary_line(prog: str, findings: Sequence[Finding], output: str) -> str:
     verdict = 'blocked' if blocked(list(findings)) else 'passed'
     n = len(findings)
     rules = Counter(f.rule for f in findings)
-    which = (' (' + ', '.join(f'{c} {r}' if c > 1 else r for r, c in sorted(rules.items()))
-             + ')') if rules else ''
-    return (f'{prog}: {verdict}: {n} finding{"s" * (n != 1)}{which}; report written to '
-            f'{display_path(output)}')
+    which = (
+        (' (' + ', '.join(f'{c} {r}' if c > 1 else r for r, c in sorted(rules.items())) + ')')
+        if rules
+        else ''
+    )
+    return (
+        f'{prog}: {verdict}: {n} finding{"s" * (n != 1)}{which}; report written to '
+        f'{display_path(output)}'
+    )
 
 
 def write_report(output: str, text: str) -> None:
@@ -249,5 +280,7 @@ def append_summary(path: str, text: str, prog: str) -> None:
         with open(path, 'a', encoding='utf-8') as f:
             f.write(redact_output(text))
     except OSError as e:
-        print(f'{prog}: warning: could not write the step summary {path}: '
-              f'{e.strerror or e}', file=sys.stderr)
+        print(
+            f'{prog}: warning: could not write the step summary {path}: {e.strerror or e}',
+            file=sys.stderr,
+        )

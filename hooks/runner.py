@@ -5,6 +5,7 @@ appends is taken for an option), the stage and mode, the policy, the error
 boundary, the report, the audit line and the exit code. `commit-warden ci`
 uses `run_check` for the same policy handling over a pull request's range.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,33 +32,47 @@ if TYPE_CHECKING:
     from hooks.git import Repo
 
 
-CONFIG_HELP = ('policy file (default: $COMMIT_WARDEN_CONFIG, then .commit-warden.yaml at '
-               'the repository root)')
+CONFIG_HELP = (
+    'policy file (default: $COMMIT_WARDEN_CONFIG, then .commit-warden.yaml at the repository root)'
+)
 
 
-def add_policy_args(parser: argparse.ArgumentParser, *, policy_ref: bool = True,
-                    config_help: str = CONFIG_HELP) -> None:
+def add_policy_args(
+    parser: argparse.ArgumentParser, *, policy_ref: bool = True, config_help: str = CONFIG_HELP
+) -> None:
     """`--config` and `--policy-ref`: where the policy is read from, the same words
     for every hook and command that reads it (hooks.config.load takes both)."""
     parser.add_argument('--config', metavar='PATH', help=config_help)
     if policy_ref:
-        parser.add_argument('--policy-ref', metavar='REF',
-                            help='read the policy (and the files it names) as committed at '
-                                 'REF, never from disk (CI: the merge base with the target '
-                                 'branch)')
+        parser.add_argument(
+            '--policy-ref',
+            metavar='REF',
+            help='read the policy (and the files it names) as committed at '
+            'REF, never from disk (CI: the merge base with the target '
+            'branch)',
+        )
 
 
 def add_report_args(parser: argparse.ArgumentParser) -> None:
     """`--format` and `--output`, repeated in pairs: several reports from one run
     (`commit-warden ci`, `commit-warden scan`); see report_targets."""
-    parser.add_argument('--format', action='append', choices=CI_FORMATS,
-                        help='report format; repeat with --output for several reports')
-    parser.add_argument('--output', action='append', metavar='PATH',
-                        help='where to write the report of the matching --format')
+    parser.add_argument(
+        '--format',
+        action='append',
+        choices=CI_FORMATS,
+        help='report format; repeat with --output for several reports',
+    )
+    parser.add_argument(
+        '--output',
+        action='append',
+        metavar='PATH',
+        help='where to write the report of the matching --format',
+    )
 
 
-def report_targets(parser: argparse.ArgumentParser, args: argparse.Namespace,
-                   default: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+def report_targets(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, default: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
     """(formats, outputs) of add_report_args' options, paired in order: the formats
     past the last output go to stdout. An --output with no --format is a usage error."""
     formats = args.format or list(default)
@@ -69,27 +84,41 @@ def report_targets(parser: argparse.ArgumentParser, args: argparse.Namespace,
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
     add_policy_args(parser)
-    parser.add_argument('--format', choices=FORMATS, default='text',
-                        help='output format (default: %(default)s)')
-    parser.add_argument('--output', metavar='PATH',
-                        help='write the report to PATH only; the terminal gets one summary '
-                             'line')
+    parser.add_argument(
+        '--format', choices=FORMATS, default='text', help='output format (default: %(default)s)'
+    )
+    parser.add_argument(
+        '--output',
+        metavar='PATH',
+        help='write the report to PATH only; the terminal gets one summary line',
+    )
 
 
 def add_range_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--from', dest='from_ref', metavar='REF',
-                        help='check the commits of FROM..TO (default: $PRE_COMMIT_FROM_REF)')
-    parser.add_argument('--to', dest='to_ref', metavar='REF',
-                        help='end of the range (default: $PRE_COMMIT_TO_REF, else HEAD)')
+    parser.add_argument(
+        '--from',
+        dest='from_ref',
+        metavar='REF',
+        help='check the commits of FROM..TO (default: $PRE_COMMIT_FROM_REF)',
+    )
+    parser.add_argument(
+        '--to',
+        dest='to_ref',
+        metavar='REF',
+        help='end of the range (default: $PRE_COMMIT_TO_REF, else HEAD)',
+    )
 
 
 def build_parser(hook: Hook) -> argparse.ArgumentParser:
     # No abbreviations: every option a file name could be mistaken for is spelt out.
-    parser = argparse.ArgumentParser(prog=hook.id, description=hook.description,
-                                     allow_abbrev=False)
-    parser.add_argument('filenames', nargs='*', metavar='FILE',
-                        help='what pre-commit passes: staged files, or the commit message '
-                             'file at the commit-msg stage (`--` ends the options)')
+    parser = argparse.ArgumentParser(prog=hook.id, description=hook.description, allow_abbrev=False)
+    parser.add_argument(
+        'filenames',
+        nargs='*',
+        metavar='FILE',
+        help='what pre-commit passes: staged files, or the commit message '
+        'file at the commit-msg stage (`--` ends the options)',
+    )
     add_common_args(parser)
     if hook.check_range is not None:
         add_range_args(parser)
@@ -101,8 +130,7 @@ def build_parser(hook: Hook) -> argparse.ArgumentParser:
     return parser
 
 
-def split_argv(parser: argparse.ArgumentParser,
-               argv: Sequence[str]) -> tuple[list[str], list[str]]:
+def split_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[list[str], list[str]]:
     """(option words, file names) of a command line.
 
     pre-commit runs `entry`, then the hook's `args:` (the manifest's are `--`), then
@@ -119,7 +147,7 @@ def split_argv(parser: argparse.ArgumentParser,
     words = list(argv)
     if '--' in words and not os.path.lexists('--'):
         cut = words.index('--')
-        return words[:cut], words[cut + 1:]
+        return words[:cut], words[cut + 1 :]
     # argparse has no public way to ask which options take a value.
     takes_value = {s: a.nargs != 0 for a in parser._actions for s in a.option_strings}
     options: list[str] = []
@@ -129,9 +157,9 @@ def split_argv(parser: argparse.ArgumentParser,
         word = words[i]
         i += 1
         if files:
-            files.extend(words[i - 1:])
+            files.extend(words[i - 1 :])
             break
-        if (not word.startswith('-') or word == '-' or os.path.lexists(word)):
+        if not word.startswith('-') or word == '-' or os.path.lexists(word):
             files.append(word)
             continue
         if word == '--':
@@ -194,8 +222,13 @@ def message_file(repo: Repo, filenames: Sequence[str]) -> str | None:
     return None
 
 
-def context(hook: Hook, repo: Repo, config: Config, args: argparse.Namespace,
-            env: Mapping[str, str] | None = None) -> Context:
+def context(
+    hook: Hook,
+    repo: Repo,
+    config: Config,
+    args: argparse.Namespace,
+    env: Mapping[str, str] | None = None,
+) -> Context:
     """Which stage this is and what to check, from the arguments and pre-commit's
     variables: a range first, then a commit message file, else the staged change."""
     env = os.environ if env is None else env
@@ -209,15 +242,29 @@ def context(hook: Hook, repo: Repo, config: Config, args: argparse.Namespace,
     else:
         stage, mode = ('pre-commit' if env.get('PRE_COMMIT') else 'manual'), 'staged'
     return Context(
-        repo=repo, config=config, stage=stage, mode=mode, options=args,
-        filenames=tuple(args.filenames), message_file=msg, range=rng,
+        repo=repo,
+        config=config,
+        stage=stage,
+        mode=mode,
+        options=args,
+        filenames=tuple(args.filenames),
+        message_file=msg,
+        range=rng,
         policy_ref=args.policy_ref,
-        target_branch=(getattr(args, 'target_branch', None)
-                       or env.get('PRE_COMMIT_REMOTE_BRANCH') or env.get('GITHUB_BASE_REF')
-                       or env.get('CI_MERGE_REQUEST_TARGET_BRANCH_NAME') or None),
-        source_branch=(getattr(args, 'source_branch', None)
-                       or env.get('PRE_COMMIT_LOCAL_BRANCH') or env.get('GITHUB_HEAD_REF')
-                       or env.get('CI_MERGE_REQUEST_SOURCE_BRANCH_NAME') or None),
+        target_branch=(
+            getattr(args, 'target_branch', None)
+            or env.get('PRE_COMMIT_REMOTE_BRANCH')
+            or env.get('GITHUB_BASE_REF')
+            or env.get('CI_MERGE_REQUEST_TARGET_BRANCH_NAME')
+            or None
+        ),
+        source_branch=(
+            getattr(args, 'source_branch', None)
+            or env.get('PRE_COMMIT_LOCAL_BRANCH')
+            or env.get('GITHUB_HEAD_REF')
+            or env.get('CI_MERGE_REQUEST_SOURCE_BRANCH_NAME')
+            or None
+        ),
         use_cache=not getattr(args, 'no_cache', False),
     )
 
@@ -235,8 +282,7 @@ def check_rule_ids(hook: Hook, config: Config) -> None:
 
             close = difflib.get_close_matches(rule, sorted(known), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ''
-            raise config.problem(f'rules.{hook.id}.{rule}',
-                                 f'{hook.id} has no rule {rule!r}{hint}')
+            raise config.problem(f'rules.{hook.id}.{rule}', f'{hook.id} has no rule {rule!r}{hint}')
 
 
 def apply_policy(hook_id: str, config: Config, findings: Sequence[Finding]) -> list[Finding]:
@@ -258,8 +304,9 @@ def run_check(hook: Hook, ctx: Context) -> Outcome:
     push would carry (its range check over what no remote-tracking ref has).
     """
     check_rule_ids(hook, ctx.config)
-    check = {'staged': hook.check_staged, 'message': hook.check_message,
-             'range': hook.check_range}[ctx.mode]
+    check = {'staged': hook.check_staged, 'message': hook.check_message, 'range': hook.check_range}[
+        ctx.mode
+    ]
     if check is None and ctx.mode == 'staged' and hook.check_range is not None:
         if ctx.repo.head() is None:
             return Outcome(notes=['no commits yet'], mode='range')
@@ -268,9 +315,12 @@ def run_check(hook: Hook, ctx: Context) -> Outcome:
     outcome = check(ctx) if check is not None else Outcome()
     rules = {**hook.rules, **outcome.rules}
     commit_range = outcome.commit_range or (str(ctx.range) if ctx.range else None)
-    return outcome._replace(findings=apply_policy(hook.id, ctx.config, outcome.findings),
-                            rules=rules, mode=outcome.mode or ctx.mode,
-                            commit_range=commit_range)
+    return outcome._replace(
+        findings=apply_policy(hook.id, ctx.config, outcome.findings),
+        rules=rules,
+        mode=outcome.mode or ctx.mode,
+        commit_range=commit_range,
+    )
 
 
 def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
@@ -283,20 +333,31 @@ def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
         from hooks.git import Repo
 
         repo = Repo.discover()
-        config = (cfg.load(repo, path=args.config, policy_ref=args.policy_ref)
-                  if hook.reads_policy else cfg.Config())
+        config = (
+            cfg.load(repo, path=args.config, policy_ref=args.policy_ref)
+            if hook.reads_policy
+            else cfg.Config()
+        )
         if not config.runs(hook.id):
-            return PASS   # `checks: {id: off}`: the team has not adopted this check
+            return PASS  # `checks: {id: off}`: the team has not adopted this check
         ctx = context(hook, repo, config, args)
         outcome = run_check(hook, ctx)
-        return finish(hook=hook.id, repo=repo, config=config, args=args, stage=ctx.stage,
-                      outcome=outcome)
+        return finish(
+            hook=hook.id, repo=repo, config=config, args=args, stage=ctx.stage, outcome=outcome
+        )
 
     return boundary(hook.id, run)
 
 
-def finish(*, hook: str, repo: Repo | None, config: Config, args: argparse.Namespace,
-           stage: str, outcome: Outcome) -> int:
+def finish(
+    *,
+    hook: str,
+    repo: Repo | None,
+    config: Config,
+    args: argparse.Namespace,
+    stage: str,
+    outcome: Outcome,
+) -> int:
     """Print the report, append the audit line, and return the exit code."""
     from hooks.auditlog import AuditRecord
     from hooks.auditlog import audit_path
@@ -305,14 +366,19 @@ def finish(*, hook: str, repo: Repo | None, config: Config, args: argparse.Names
 
     findings = list(outcome.findings)
     rules: Mapping[str, Rule] = outcome.rules
-    emit(findings, rules, fmt=args.format, output=args.output, notes=outcome.notes,
-         prog=hook)
+    emit(findings, rules, fmt=args.format, output=args.output, notes=outcome.notes, prog=hook)
     code = BLOCKED if blocked(findings) else PASS
     if repo is not None and config.report.audit:
         record = AuditRecord(
-            hook=hook, mode=outcome.mode or 'staged', stage=stage, repository=str(repo.root),
-            ref=repo.current_branch(), commit_range=outcome.commit_range,
-            outcome='blocked' if code else 'pass', findings=findings, exit_code=code,
+            hook=hook,
+            mode=outcome.mode or 'staged',
+            stage=stage,
+            repository=str(repo.root),
+            ref=repo.current_branch(),
+            commit_range=outcome.commit_range,
+            outcome='blocked' if code else 'pass',
+            findings=findings,
+            exit_code=code,
         )
         try_append_audit(lambda: audit_path(repo, config.report.audit_log), record, hook)
     return code

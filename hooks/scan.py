@@ -7,6 +7,7 @@ hold a secret at all; only those reach the detect-secrets plugins of
 
 This module never prints, logs or raises with a secret's value in it.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -51,7 +52,7 @@ def _keywords() -> ModuleType:
 
 class Line(NamedTuple):
     number: int  # 1-based line number in the file
-    text: str    # without the trailing newline
+    text: str  # without the trailing newline
     added: bool  # True: a line the change adds (report findings on it); False: context only
 
 
@@ -69,17 +70,19 @@ class LineLike(Protocol):
 
 class Detection(NamedTuple):
     line: int
-    rule: str          # stable kebab-case id, or 'extra:<name>' for user patterns
+    rule: str  # stable kebab-case id, or 'extra:<name>' for user patterns
     provider: str
     kind: str
-    secret: str        # the raw value: callers mask and hash it; never in repr()
-    secret_type: str   # detect-secrets' type, for baseline compatibility
-    rotate: str = ''   # where to revoke and reissue it (a URL or a console place)
+    secret: str  # the raw value: callers mask and hash it; never in repr()
+    secret_type: str  # detect-secrets' type, for baseline compatibility
+    rotate: str = ''  # where to revoke and reissue it (a URL or a console place)
 
     def __repr__(self) -> str:
-        return (f'Detection(line={self.line!r}, rule={self.rule!r}, '
-                f'provider={self.provider!r}, kind={self.kind!r}, '
-                f'secret_type={self.secret_type!r}, rotate={self.rotate!r})')
+        return (
+            f'Detection(line={self.line!r}, rule={self.rule!r}, '
+            f'provider={self.provider!r}, kind={self.kind!r}, '
+            f'secret_type={self.secret_type!r}, rotate={self.rotate!r})'
+        )
 
 
 class ScanOptions(NamedTuple):
@@ -112,14 +115,13 @@ def _windows(text: str) -> Iterator[tuple[int, str]]:
         return
     step = WINDOW - OVERLAP
     for offset in range(0, len(text) - OVERLAP, step):
-        yield offset, text[offset:offset + WINDOW]
+        yield offset, text[offset : offset + WINDOW]
 
 
 def _lower(text: str) -> str:
     lowered = text.lower()
     # A few characters (e.g. 'İ') lower to two; positions must stay aligned.
     return lowered if len(lowered) == len(text) else ''.join(c.lower()[0] for c in text)
-
 
 
 _DEFAULT_OPTIONS = ScanOptions()
@@ -173,9 +175,14 @@ class Scanner:
                     self._by_group[group] = [self._configure(provider_class(group))]
         # In report order (MODULES, then each module's own), only those a group needs.
         needed: dict[int, WardenPlugin] = {
-            id(p): p for g in groups for p in self._by_group.get(g, ())}
-        order = {id(p): i for i, p in enumerate(
-            p for name in MODULES if name in self._modules for p in self._modules[name])}
+            id(p): p for g in groups for p in self._by_group.get(g, ())
+        }
+        order = {
+            id(p): i
+            for i, p in enumerate(
+                p for name in MODULES if name in self._modules for p in self._modules[name]
+            )
+        }
         return tuple(sorted(needed.values(), key=lambda p: order.get(id(p), len(order))))
 
     def _configure(self, cls: type[WardenPlugin]) -> WardenPlugin:
@@ -256,14 +263,20 @@ class Scanner:
             long_line = file.added[i] and len(text) > WINDOW
             # A change that adds a private key's body under an existing header adds
             # the key: judge the header line it sits under, though it is context.
-            key_header = (not file.added[i] and 'PRIVATE KEY' in text and i + 1 < len(texts)
-                          and file.added[i + 1] and file.numbers[i + 1] == file.numbers[i] + 1)
+            key_header = (
+                not file.added[i]
+                and 'PRIVATE KEY' in text
+                and i + 1 < len(texts)
+                and file.added[i + 1]
+                and file.numbers[i + 1] == file.numbers[i] + 1
+            )
             if long_line or key_header:
                 chosen.add(i)
         return sorted(chosen), structural
 
-    def _scan_line(self, path: str, kind: str, file: FileLines, index: int,
-                   structural: set[str] | None = None) -> list[Detection]:
+    def _scan_line(
+        self, path: str, kind: str, file: FileLines, index: int, structural: set[str] | None = None
+    ) -> list[Detection]:
         text, number = file.texts[index], file.numbers[index]
         # The next few non-blank lines (a PEM header's body may follow blank lines),
         # looking no further than the lines we have without a gap.
@@ -294,8 +307,14 @@ class Scanner:
                 continue
             from hooks.detectors.values import Context
 
-            context = Context(path=path, kind=kind, line=chunk, following=following,
-                              preceding=preceding, groups=frozenset(groups))
+            context = Context(
+                path=path,
+                kind=kind,
+                line=chunk,
+                following=following,
+                preceding=preceding,
+                groups=frozenset(groups),
+            )
             for plugin in self.plugins(groups):
                 for hit in plugin.find(chunk, context):
                     if offset and hit.start < _WINDOW_EDGE:
@@ -310,15 +329,24 @@ class Scanner:
         around = '\n'.join((*preceding, text[:WINDOW], *following))
         for hit in self._resolve(hits):
             public = self._public_values().lookup(
-                secret=hit.secret, rule=hit.rule_id, path=path, line=around)
+                secret=hit.secret, rule=hit.rule_id, path=path, line=around
+            )
             if public is not None:
                 self.public_matches.append(
-                    PublicMatch(path, number, hit.rule_id, hit.provider, hit.kind, public))
+                    PublicMatch(path, number, hit.rule_id, hit.provider, hit.kind, public)
+                )
                 continue
-            detections.append(Detection(
-                line=number, rule=hit.rule_id, provider=hit.provider, kind=hit.kind,
-                secret=hit.secret, secret_type=hit.secret_type, rotate=hit.rotate,
-            ))
+            detections.append(
+                Detection(
+                    line=number,
+                    rule=hit.rule_id,
+                    provider=hit.provider,
+                    kind=hit.kind,
+                    secret=hit.secret,
+                    secret_type=hit.secret_type,
+                    rotate=hit.rotate,
+                )
+            )
         return detections
 
     def _resolve(self, hits: list[tuple[int, Hit, str]]) -> list[Hit]:
@@ -330,7 +358,8 @@ class Scanner:
             end = start + len(hit.secret)
             duplicate = any(
                 (start < k_end and k_start < end)
-                or hit.secret in other.secret or other.secret in hit.secret
+                or hit.secret in other.secret
+                or other.secret in hit.secret
                 for k_start, k_end, other in kept
             )
             if not duplicate:
@@ -360,14 +389,18 @@ class Scanner:
                     except PatternTimeout as e:
                         raise PatternTimeout(
                             f'{path}:{file.numbers[index]}: credentials.extra_patterns.{name}: '
-                            f'{e}; simplify it (nothing was checked)') from e
+                            f'{e}; simplify it (nothing was checked)'
+                        ) from e
                     for match in matches:
                         secret = match.group(1) if pattern.groups else match.group(0)
                         if not secret or (name, secret) in seen or self._allowed(chunk, secret):
                             continue
                         seen.add((name, secret))
                         yield Detection(
-                            line=file.numbers[index], rule=f'extra:{name}', provider='Custom',
-                            kind=f'prohibited pattern {name!r}', secret=secret,
+                            line=file.numbers[index],
+                            rule=f'extra:{name}',
+                            provider='Custom',
+                            kind=f'prohibited pattern {name!r}',
+                            secret=secret,
                             secret_type='Prohibited Pattern',  # noqa: S106 (a type name)
                         )

@@ -1,6 +1,7 @@
 """The types a policy option can have: each checks a YAML node (naming the file,
 the line and the key path of every problem) and describes itself as JSON Schema.
 Imported only when a policy file is read or the schema is asked for."""
+
 from __future__ import annotations
 
 import difflib
@@ -200,9 +201,13 @@ class ListOf(Spec):
 class MapOf(Spec):
     """A mapping from free-form names to values of one type, kept as (name, value) pairs."""
 
-    def __init__(self, value: Spec, key_pattern: str = r'[A-Za-z0-9_.-]+',
-                 known: Callable[[], Sequence[str]] | None = None,
-                 what: str = 'names') -> None:
+    def __init__(
+        self,
+        value: Spec,
+        key_pattern: str = r'[A-Za-z0-9_.-]+',
+        known: Callable[[], Sequence[str]] | None = None,
+        what: str = 'names',
+    ) -> None:
         self.value = value
         self.key_pattern = key_pattern
         # The names that exist (hook ids): asked only when the mapping has any.
@@ -217,16 +222,16 @@ class MapOf(Spec):
         for key_node, value_node in pairs(node, path, problems):
             key = _scalar(key_node)
             if not isinstance(key, str) or not re.fullmatch(self.key_pattern, key):
-                problems.add(key_node, path,
-                             f'names must match {self.key_pattern}, got {redact(repr(key))}')
+                problems.add(
+                    key_node, path, f'names must match {self.key_pattern}, got {redact(repr(key))}'
+                )
                 ok = False
                 continue
             where = f'{path}.{key}'
             problems.lines[where] = key_node.start_mark.line + 1
             if self.known is not None and key not in (names := self.known()):
                 close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
-                hint = (f"; did you mean '{close[0]}'?" if close
-                        else f"; known: {', '.join(names)}")
+                hint = f"; did you mean '{close[0]}'?" if close else f'; known: {", ".join(names)}'
                 problems.add(key_node, f'{path}.{redact(key)}', f'unknown name{hint}')
                 ok = False
                 continue
@@ -236,8 +241,10 @@ class MapOf(Spec):
 
     def schema(self) -> dict[str, Any]:
         names: dict[str, Any] = (
-            {'enum': list(self.known())} if self.known is not None
-            else {'pattern': f'^(?:{self.key_pattern})$'})
+            {'enum': list(self.known())}
+            if self.known is not None
+            else {'pattern': f'^(?:{self.key_pattern})$'}
+        )
         return {
             'type': 'object',
             'propertyNames': names,
@@ -252,8 +259,13 @@ class Record(Spec):
     """A mapping with a fixed set of keys: a NamedTuple class (its fields and
     defaults) and, for each key, the option's type and the text users read."""
 
-    def __init__(self, cls: type[Any], doc: str, options: Mapping[str, tuple[Spec, str]],
-                 required: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        cls: type[Any],
+        doc: str,
+        options: Mapping[str, tuple[Spec, str]],
+        required: Sequence[str] = (),
+    ) -> None:
         unknown = set(options) - set(cls._fields)
         assert not unknown, f'{cls.__name__} has no field for {sorted(unknown)}'
         self.cls = cls
@@ -279,11 +291,16 @@ class Record(Spec):
             where = f'{path}.{key}' if path else str(key)
             problems.lines[where] = key_node.start_mark.line + 1
             if key not in self.options:
-                close = difflib.get_close_matches(str(key), list(self.options), n=1,
-                                                  cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else (
-                    f"; valid keys: {', '.join(self.options)}" if self.options else
-                    '; this section has no options yet')
+                close = difflib.get_close_matches(str(key), list(self.options), n=1, cutoff=0.6)
+                hint = (
+                    f"; did you mean '{close[0]}'?"
+                    if close
+                    else (
+                        f'; valid keys: {", ".join(self.options)}'
+                        if self.options
+                        else '; this section has no options yet'
+                    )
+                )
                 # The key is quoted back: a credential pasted as a key must not be.
                 shown = f'{path}.{redact(str(key))}' if path else redact(str(key))
                 problems.add(key_node, shown, f'unknown key{hint}')
@@ -309,8 +326,7 @@ class Record(Spec):
             if name not in self.required:
                 prop['default'] = spec.dump(self.default(name))
             props[name] = prop
-        out: dict[str, Any] = {'type': 'object', 'properties': props,
-                               'additionalProperties': False}
+        out: dict[str, Any] = {'type': 'object', 'properties': props, 'additionalProperties': False}
         if self.required:
             out['required'] = list(self.required)
         if self.doc:
@@ -318,14 +334,13 @@ class Record(Spec):
         return out
 
     def dump(self, value: Any) -> Any:
-        return {name: spec.dump(getattr(value, name))
-                for name, (spec, _) in self.options.items()}
+        return {name: spec.dump(getattr(value, name)) for name, (spec, _) in self.options.items()}
 
 
 def _plural(what: str) -> str:
     for article in ('an ', 'a '):
         if what.startswith(article):
-            what = what[len(article):]
+            what = what[len(article) :]
             break
     if what.endswith('true or false'):
         return 'booleans'
@@ -378,10 +393,15 @@ class RepoPath(_Checked):
         import posixpath
 
         norm = posixpath.normpath(value.replace('\\', '/'))
-        bad = (norm.startswith(('/', '../')) or norm == '..' or '\0' in value
-               or (norm == '.' and not self.root) or (posixpath.isabs(value))
-               or (not self.git_dir and (norm == '.git' or norm.startswith('.git/')))
-               or (len(value) > 1 and value[1] == ':'))   # a Windows drive
+        bad = (
+            norm.startswith(('/', '../'))
+            or norm == '..'
+            or '\0' in value
+            or (norm == '.' and not self.root)
+            or (posixpath.isabs(value))
+            or (not self.git_dir and (norm == '.git' or norm.startswith('.git/')))
+            or (len(value) > 1 and value[1] == ':')
+        )  # a Windows drive
         if bad:
             return value, f'expected {self.what}, got {value!r}'
         return (value if self.root else norm), None

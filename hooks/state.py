@@ -1,6 +1,7 @@
 """What commit-warden keeps between runs, in `.git/commit-warden/`: the one atomic
 writer and the one cache format. A cache that is missing, corrupt or of another
 key is rebuilt, never trusted; one that cannot be written costs speed, not a verdict."""
+
 from __future__ import annotations
 
 import contextlib
@@ -49,8 +50,11 @@ def write_output(path: Path, text: str) -> None:
         target = path.stat()
     except FileNotFoundError:
         target = None
-    in_place = target is not None and (stat.S_ISFIFO(target.st_mode) or stat.S_ISCHR(
-        target.st_mode) or stat.S_ISSOCK(target.st_mode))
+    in_place = target is not None and (
+        stat.S_ISFIFO(target.st_mode)
+        or stat.S_ISCHR(target.st_mode)
+        or stat.S_ISSOCK(target.st_mode)
+    )
     if in_place:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
@@ -58,16 +62,19 @@ def write_output(path: Path, text: str) -> None:
             import errno
 
             if e.errno == errno.ENXIO:  # a FIFO (or socket) nobody has open for reading
-                raise FatalError('nothing is reading it; start the reader first, or name '
-                                 'a regular file') from e
+                raise FatalError(
+                    'nothing is reading it; start the reader first, or name a regular file'
+                ) from e
             raise
         os.set_blocking(fd, True)
         with os.fdopen(fd, 'w', encoding='utf-8') as f:
             f.write(text)
         return
     if stat.S_ISLNK(link.st_mode):
-        raise FatalError('it is a symbolic link, and writing through it could reach outside '
-                         'the workspace: name the file itself, or remove the link')
+        raise FatalError(
+            'it is a symbolic link, and writing through it could reach outside '
+            'the workspace: name the file itself, or remove the link'
+        )
     if target is not None and stat.S_ISDIR(target.st_mode):
         raise FatalError('it is a directory; name a file')
     if target is not None and not stat.S_ISREG(target.st_mode):
@@ -91,8 +98,12 @@ class JsonCache:
             found = json.loads(path.read_text(encoding='utf-8'))
         except (OSError, ValueError):
             return  # missing or corrupt: start afresh
-        if (isinstance(found, dict) and found.get('version') == version
-                and found.get('key') == key and isinstance(found.get('data'), dict)):
+        if (
+            isinstance(found, dict)
+            and found.get('version') == version
+            and found.get('key') == key
+            and isinstance(found.get('data'), dict)
+        ):
             self.data = found['data']
 
     def put(self, name: str, value: Any) -> None:
@@ -104,8 +115,9 @@ class JsonCache:
             return
         import json
 
-        text = json.dumps({'version': self.version, 'key': self.key, 'data': self.data},
-                          separators=(',', ':'))
+        text = json.dumps(
+            {'version': self.version, 'key': self.key, 'data': self.data}, separators=(',', ':')
+        )
         # A read-only .git costs the next run its speed, not this run its verdict.
         with contextlib.suppress(OSError):
             write_atomic(self.path, text)

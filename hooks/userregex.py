@@ -6,6 +6,7 @@ instead (re-compatible syntax, far less backtracking, and a per-call timeout);
 a search that runs out of time is reported by the caller, never silently
 treated as "no match" where that would let something through.
 """
+
 from __future__ import annotations
 
 import functools
@@ -60,8 +61,10 @@ class UserRegex(NamedTuple):
         global _spent
         left = RUN_BUDGET - _spent
         if left <= 0:
-            raise PatternTimeout(f'the pattern {self.source!r} was not run: the policy\'s '
-                                 f'patterns used up their {RUN_BUDGET:g} s for this run')
+            raise PatternTimeout(
+                f"the pattern {self.source!r} was not run: the policy's "
+                f'patterns used up their {RUN_BUDGET:g} s for this run'
+            )
         start = time.perf_counter()
         try:
             return fn(min(TIMEOUT, left))
@@ -97,7 +100,7 @@ def _can_be_empty(items: Any) -> bool:
             if not any(_can_be_empty(b) for b in arg[1]):
                 return False
         elif name not in ('AT', 'ASSERT', 'ASSERT_NOT', 'GROUPREF', 'GROUPREF_EXISTS'):
-            return False   # a character, a class, `.`: at least one character
+            return False  # a character, a class, `.`: at least one character
     return True
 
 
@@ -142,7 +145,9 @@ def check_regex(pattern: str) -> str | None:
     except ImportError:  # Python 3.10
         import sre_parse
     if _nested_repeat(sre_parse.parse(pattern), False):
-        return ('regex nests unbounded repeats (like `(a+)+`, `(.*a){20}` or `(a|a?)+`), '
-                'which can take exponential time on a near-miss; rewrite it without the '
-                'nesting')
+        return (
+            'regex nests unbounded repeats (like `(a+)+`, `(.*a){20}` or `(a|a?)+`), '
+            'which can take exponential time on a near-miss; rewrite it without the '
+            'nesting'
+        )
     return None

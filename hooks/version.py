@@ -1,4 +1,5 @@
 """The installed version, read from the package metadata (set only in pyproject.toml)."""
+
 from __future__ import annotations
 
 import functools

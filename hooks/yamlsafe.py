@@ -1,6 +1,7 @@
 """YAML from files a change under review may control (the policy, hotfix records):
 PyYAML's safe loader only, plain values only (no tags, no anchors or aliases), and
 every error names the file and the line (`Problems` collects the policy's)."""
+
 from __future__ import annotations
 
 import functools
@@ -54,7 +55,9 @@ class Problems:
 
 
 def pairs(
-        node: yaml.MappingNode, path: str, problems: Problems,
+    node: yaml.MappingNode,
+    path: str,
+    problems: Problems,
 ) -> list[tuple[yaml.Node, yaml.Node]]:
     """A mapping's (key, value) nodes; a key that is not a plain name, or is given
     twice, is a problem, and left out."""
@@ -78,8 +81,10 @@ def pairs(
 
 # A date (`approved: 2026-11-28`) is a plain value too; the policy's own types say
 # where one is not wanted.
-_SAFE_TAGS = frozenset(f'tag:yaml.org,2002:{t}' for t in (
-    'str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'timestamp'))
+_SAFE_TAGS = frozenset(
+    f'tag:yaml.org,2002:{t}'
+    for t in ('str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'timestamp')
+)
 
 
 def plain_problems(root: yaml.Node, source: str) -> list[Problem]:
@@ -95,14 +100,23 @@ def plain_problems(root: yaml.Node, source: str) -> list[Problem]:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            problems.append(Problem(source, node.start_mark.line + 1,
-                                    'YAML anchors and aliases (&name, *name) are not '
-                                    'allowed; write the value out'))
+            problems.append(
+                Problem(
+                    source,
+                    node.start_mark.line + 1,
+                    'YAML anchors and aliases (&name, *name) are not allowed; write the value out',
+                )
+            )
             break
         seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
-            problems.append(Problem(source, node.start_mark.line + 1,
-                                    f'YAML tag {node.tag} is not allowed; plain values only'))
+            problems.append(
+                Problem(
+                    source,
+                    node.start_mark.line + 1,
+                    f'YAML tag {node.tag} is not allowed; plain values only',
+                )
+            )
         if isinstance(node, yaml.MappingNode):
             for k, v in reversed(node.value):
                 stack += [v, k]
@@ -122,8 +136,10 @@ class _TooDeep(yaml.YAMLError):
     def __init__(self, mark: yaml.Mark) -> None:
         super().__init__()
         self.problem_mark = mark
-        self.problem = (f'nested more than {MAX_DEPTH} levels deep; a policy or a hotfix '
-                        'record never needs that: flatten it')
+        self.problem = (
+            f'nested more than {MAX_DEPTH} levels deep; a policy or a hotfix '
+            'record never needs that: flatten it'
+        )
 
 
 class _Loader(yaml.SafeLoader):
@@ -144,12 +160,20 @@ class _Loader(yaml.SafeLoader):
 
 def compose(text: str, source: str) -> yaml.Node | None:
     if len(text) > MAX_BYTES:
-        raise ConfigError([Problem(source, 1, f'{len(text):,} characters of YAML; '
-                                              f'commit-warden reads at most {MAX_BYTES:,} '
-                                              '(a policy or a hotfix record never needs more)')])
+        raise ConfigError(
+            [
+                Problem(
+                    source,
+                    1,
+                    f'{len(text):,} characters of YAML; '
+                    f'commit-warden reads at most {MAX_BYTES:,} '
+                    '(a policy or a hotfix record never needs more)',
+                )
+            ]
+        )
     try:
         return yaml.compose(text, Loader=_Loader)
-    except RecursionError as e:   # a deep nest inside one node (a key's own structure)
+    except RecursionError as e:  # a deep nest inside one node (a key's own structure)
         raise ConfigError([Problem(source, 1, 'YAML nested too deep to read; flatten it')]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, 'problem_mark', None)
@@ -168,4 +192,3 @@ def plain_yaml(text: str, source: str) -> Any:
     if problems:
         raise ConfigError(problems)
     return scalar(node)
-

@@ -1,6 +1,7 @@
 """Adopting commit-warden: one version everywhere (pre-commit `rev:`, the GitHub Action,
 the GitLab component, pip, the container image), and the GitHub Action itself, run
 step by step in a temporary repository with no network."""
+
 from __future__ import annotations
 
 import base64
@@ -49,19 +50,23 @@ def _yaml_blocks(text: str) -> list[str]:
 
 # Every way a text names a release of commit-warden.
 _RELEASE_REFERENCES = re.compile(
-    r'commit-warden/commit-warden@v(?P<uses>\d[\w.+-]*)'         # uses: / component:
-    r'|/commit-warden@v(?P<component>\d[\w.+-]*)'                # component: .../name@vX
+    r'commit-warden/commit-warden@v(?P<uses>\d[\w.+-]*)'  # uses: / component:
+    r'|/commit-warden@v(?P<component>\d[\w.+-]*)'  # component: .../name@vX
     r'|commit-warden/commit-warden(?:\.git)?#v(?P<docker>\d[\w.+-]*)'  # docker build URL
-    r'|commit-warden/v(?P<raw>\d[\w.+-]*)/'                      # raw.githubusercontent
-    r'|commit-warden:(?P<image>\d[\w.+-]*)'                      # the image's tag
-    r'|commit-warden==(?P<pinned>\d[\w.+-]*)'                    # no index serves it
+    r'|commit-warden/v(?P<raw>\d[\w.+-]*)/'  # raw.githubusercontent
+    r'|commit-warden:(?P<image>\d[\w.+-]*)'  # the image's tag
+    r'|commit-warden==(?P<pinned>\d[\w.+-]*)'  # no index serves it
 )
 # (Placeholders such as vX.Y.Z in comments name no release.)
 
 
 def _release_references(text: str) -> list[tuple[str, str]]:
-    return [(kind, value) for m in _RELEASE_REFERENCES.finditer(text)
-            for kind, value in m.groupdict().items() if value]
+    return [
+        (kind, value)
+        for m in _RELEASE_REFERENCES.finditer(text)
+        for kind, value in m.groupdict().items()
+        if value
+    ]
 
 
 def test_one_version_everywhere() -> None:
@@ -123,8 +128,10 @@ def test_gitlab_component() -> None:
     script = ' '.join(job['script'])
     assert 'commit-warden ci' in script
     outputs = dict(re.findall(r'--format (\w+) --output (\S+)', script))
-    assert job['artifacts']['reports'] == {'codequality': outputs['gitlab'],
-                                           'junit': outputs['junit']}
+    assert job['artifacts']['reports'] == {
+        'codequality': outputs['gitlab'],
+        'junit': outputs['junit'],
+    }
     assert job['artifacts']['when'] == 'always'
 
 
@@ -134,8 +141,9 @@ def test_every_readme_pre_commit_config_declares_the_minimum_version() -> None:
     assert len(per_hook) == 1  # one minimum for the whole repository
     (minimum,) = per_hook
     readme = (ROOT / 'README.md').read_text(encoding='utf-8')
-    configs = [yaml.safe_load(b) for b in _yaml_blocks(readme) if re.search(r'^repos:', b,
-                                                                             re.MULTILINE)]
+    configs = [
+        yaml.safe_load(b) for b in _yaml_blocks(readme) if re.search(r'^repos:', b, re.MULTILINE)
+    ]
     configs.append(yaml.safe_load((ROOT / '.pre-commit-config.yaml').read_text()))
     assert len(configs) >= 2
     for config in configs:
@@ -187,20 +195,29 @@ def _repack(dist: metadata.Distribution, dest: Path) -> None:
         if '..' in parts or '__pycache__' in parts or rel.suffix == '.pyc':
             continue
         if parts[0].endswith('.dist-info') and parts[-1] in (
-                'RECORD', 'INSTALLER', 'REQUESTED', 'direct_url.json', 'WHEEL'):
+            'RECORD',
+            'INSTALLER',
+            'REQUESTED',
+            'direct_url.json',
+            'WHEEL',
+        ):
             continue
         src = Path(str(dist.locate_file(rel)))
         if src.is_file():
-            arcname = '/'.join((dist_info, *parts[1:]) if parts[0].endswith('.dist-info')
-                               else parts)
+            arcname = '/'.join(
+                (dist_info, *parts[1:]) if parts[0].endswith('.dist-info') else parts
+            )
             files.append((arcname, src.read_bytes()))
     binary = any(a.endswith(('.so', '.pyd')) for a, _ in files)
     tag = next(iter(sys_tags())) if binary else None
     tag_text = f'{tag.interpreter}-{tag.abi}-{tag.platform}' if tag else 'py3-none-any'
-    files.append((f'{dist_info}/WHEEL',
-                  f'Wheel-Version: 1.0\nGenerator: commit-warden-tests\n'
-                  f'Root-Is-Purelib: {"false" if binary else "true"}\nTag: {tag_text}\n'
-                  .encode()))
+    files.append(
+        (
+            f'{dist_info}/WHEEL',
+            f'Wheel-Version: 1.0\nGenerator: commit-warden-tests\n'
+            f'Root-Is-Purelib: {"false" if binary else "true"}\nTag: {tag_text}\n'.encode(),
+        )
+    )
     record = io.StringIO()
     writer = csv.writer(record, lineterminator='\n')
     for arcname, data in files:
@@ -219,8 +236,9 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     what is installed here: the action's pip resolves against them, offline."""
     dest = tmp_path_factory.mktemp('wheelhouse')
     pyproject = tomllib.loads((ROOT / 'pyproject.toml').read_text())
-    backend = [re.split(r'[<>=!~ ;\[]', r, maxsplit=1)[0]
-               for r in pyproject['build-system']['requires']]
+    backend = [
+        re.split(r'[<>=!~ ;\[]', r, maxsplit=1)[0] for r in pyproject['build-system']['requires']
+    ]
     for dist in _closure(['commit-warden', *backend]):
         if dist.metadata['Name'] != 'commit-warden':
             _repack(dist, dest)
@@ -232,7 +250,10 @@ def _release_checkout(dest: Path, version: str) -> Path:
     files (committed or not), as the release `version`."""
     names = subprocess.run(
         ('git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'),
-        cwd=ROOT, capture_output=True, check=True).stdout.split(b'\0')
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b'\0')
     for raw in names:
         src = ROOT / os.fsdecode(raw)
         if raw and src.is_file():
@@ -240,8 +261,7 @@ def _release_checkout(dest: Path, version: str) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target)
     pyproject = dest / 'pyproject.toml'
-    text, n = re.subn(r'(?m)^version = "[^"]*"$', f'version = "{version}"',
-                      pyproject.read_text())
+    text, n = re.subn(r'(?m)^version = "[^"]*"$', f'version = "{version}"', pyproject.read_text())
     assert n == 1
     pyproject.write_text(text)
     return dest
@@ -249,7 +269,8 @@ def _release_checkout(dest: Path, version: str) -> Path:
 
 _EXPRESSION_TOKENS = re.compile(
     r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>==|!=|&&|\|\||!|\(|\))"
-    r"|(?P<call>[A-Za-z_][\w-]*)\(\)|(?P<name>[A-Za-z_][\w.-]*))")
+    r'|(?P<call>[A-Za-z_][\w-]*)\(\)|(?P<name>[A-Za-z_][\w.-]*))'
+)
 
 
 class Expression:
@@ -318,8 +339,12 @@ class Expression:
         if kind == 'string':
             return text[1:-1].replace("''", "'")
         if kind == 'call':
-            calls = {'always': True, 'success': not self.failed, 'failure': self.failed,
-                     'cancelled': False}
+            calls = {
+                'always': True,
+                'success': not self.failed,
+                'failure': self.failed,
+                'cancelled': False,
+            }
             assert text in calls, text
             return calls[text]
         if kind == 'name':
@@ -339,13 +364,14 @@ def _as_text(value: Any) -> str:
 
 
 def _interpolate(text: str, context: Mapping[str, str], failed: bool) -> str:
-    return re.sub(r'\$\{\{(.*?)\}\}',
-                  lambda m: _as_text(Expression(m.group(1), context, failed).value()),
-                  str(text))
+    return re.sub(
+        r'\$\{\{(.*?)\}\}',
+        lambda m: _as_text(Expression(m.group(1), context, failed).value()),
+        str(text),
+    )
 
 
-def _step_should_run(condition: str | None, context: Mapping[str, str],
-                     failed: bool) -> bool:
+def _step_should_run(condition: str | None, context: Mapping[str, str], failed: bool) -> bool:
     if condition is None:
         return not failed
     expression = re.sub(r'^\s*\$\{\{(.*)\}\}\s*$', r'\1', str(condition))
@@ -376,19 +402,26 @@ def _read_outputs(path: Path) -> dict[str, str]:
 @dataclass
 class ActionRun:
     log: str = ''
-    exit_code: int = 0                       # the first failing step's, as the job's
+    exit_code: int = 0  # the first failing step's, as the job's
     outputs: dict[str, str] = field(default_factory=dict)
     uses: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
 
-def run_action(action_dir: Path, workspace: Path, runner_temp: Path, *,
-               inputs: Mapping[str, str], env: Mapping[str, str]) -> ActionRun:
+def run_action(
+    action_dir: Path,
+    workspace: Path,
+    runner_temp: Path,
+    *,
+    inputs: Mapping[str, str],
+    env: Mapping[str, str],
+) -> ActionRun:
     action = yaml.safe_load((action_dir / 'action.yml').read_text())
     assert action['runs']['using'] == 'composite'
     unknown = set(inputs) - set(action['inputs'])
     assert not unknown, unknown
-    context = {f'inputs.{name}': str(spec.get('default', ''))
-               for name, spec in action['inputs'].items()}
+    context = {
+        f'inputs.{name}': str(spec.get('default', '')) for name, spec in action['inputs'].items()
+    }
     context.update({f'inputs.{name}': value for name, value in inputs.items()})
     context.update({'github.action_path': str(action_dir), 'runner.temp': str(runner_temp)})
     result = ActionRun()
@@ -396,9 +429,15 @@ def run_action(action_dir: Path, workspace: Path, runner_temp: Path, *,
         if not _step_should_run(step.get('if'), context, result.exit_code != 0):
             continue
         if 'uses' in step:
-            result.uses.append((step['uses'], {
-                k: _interpolate(v, context, result.exit_code != 0)
-                for k, v in step.get('with', {}).items()}))
+            result.uses.append(
+                (
+                    step['uses'],
+                    {
+                        k: _interpolate(v, context, result.exit_code != 0)
+                        for k, v in step.get('with', {}).items()
+                    },
+                )
+            )
             continue
         assert step['shell'] == 'bash'
         # Inputs reach scripts through env only: nothing is pasted into shell code.
@@ -407,11 +446,20 @@ def run_action(action_dir: Path, workspace: Path, runner_temp: Path, *,
         script.write_text(step['run'])
         outputs = runner_temp / f'output-{index}'
         step_env = {**env, 'GITHUB_OUTPUT': str(outputs)}
-        step_env.update({k: _interpolate(v, context, result.exit_code != 0)
-                         for k, v in step.get('env', {}).items()})
+        step_env.update(
+            {
+                k: _interpolate(v, context, result.exit_code != 0)
+                for k, v in step.get('env', {}).items()
+            }
+        )
         proc = subprocess.run(
             ('bash', '--noprofile', '--norc', '-eo', 'pipefail', str(script)),
-            cwd=workspace, env=step_env, capture_output=True, text=True, check=False)
+            cwd=workspace,
+            env=step_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         result.log += proc.stdout + proc.stderr
         if 'id' in step:
             for name, value in _read_outputs(outputs).items():
@@ -423,32 +471,51 @@ def run_action(action_dir: Path, workspace: Path, runner_temp: Path, *,
     return result
 
 
-def _runner_env(tmp_path: Path, workspace: Path, action_dir: Path, runner_temp: Path,
-                wheelhouse: Path, event: Mapping[str, Any]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('PIP_', 'GITHUB_', 'RUNNER_'))
-           and k not in ('VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHOME')}
+def _runner_env(
+    tmp_path: Path,
+    workspace: Path,
+    action_dir: Path,
+    runner_temp: Path,
+    wheelhouse: Path,
+    event: Mapping[str, Any],
+) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(('PIP_', 'GITHUB_', 'RUNNER_'))
+        and k not in ('VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHOME')
+    }
     # The test environment's commit-warden must not be the one that runs.
     venv_bin = str(Path(sys.executable).parent)
     env['PATH'] = os.pathsep.join(p for p in env['PATH'].split(os.pathsep) if p != venv_bin)
     event_path = write(tmp_path / 'event.json', json.dumps(event))
-    env.update({
-        'CI': 'true', 'GITHUB_ACTIONS': 'true', 'GITHUB_EVENT_NAME': 'pull_request',
-        'GITHUB_EVENT_PATH': str(event_path), 'GITHUB_BASE_REF': 'main',
-        'GITHUB_HEAD_REF': 'feature', 'GITHUB_WORKSPACE': str(workspace),
-        'GITHUB_ACTION_PATH': str(action_dir), 'RUNNER_TEMP': str(runner_temp),
-        'GITHUB_STEP_SUMMARY': str(tmp_path / 'step-summary.md'),
-        # No network: pip finds everything in the wheelhouse, and no pip config file
-        # on this machine can point it elsewhere.
-        'PIP_NO_INDEX': '1', 'PIP_FIND_LINKS': str(wheelhouse),
-        'PIP_CONFIG_FILE': os.devnull, 'PIP_DISABLE_PIP_VERSION_CHECK': '1',
-    })
+    env.update(
+        {
+            'CI': 'true',
+            'GITHUB_ACTIONS': 'true',
+            'GITHUB_EVENT_NAME': 'pull_request',
+            'GITHUB_EVENT_PATH': str(event_path),
+            'GITHUB_BASE_REF': 'main',
+            'GITHUB_HEAD_REF': 'feature',
+            'GITHUB_WORKSPACE': str(workspace),
+            'GITHUB_ACTION_PATH': str(action_dir),
+            'RUNNER_TEMP': str(runner_temp),
+            'GITHUB_STEP_SUMMARY': str(tmp_path / 'step-summary.md'),
+            # No network: pip finds everything in the wheelhouse, and no pip config file
+            # on this machine can point it elsewhere.
+            'PIP_NO_INDEX': '1',
+            'PIP_FIND_LINKS': str(wheelhouse),
+            'PIP_CONFIG_FILE': os.devnull,
+            'PIP_DISABLE_PIP_VERSION_CHECK': '1',
+        }
+    )
     return env
 
 
 @pytest.mark.slow  # installs a release into a fresh venv and runs the action's steps
 def test_action_runs_the_release_of_its_own_checkout(
-        repo: Path, remote: Path, tmp_path: Path, wheelhouse: Path) -> None:
+    repo: Path, remote: Path, tmp_path: Path, wheelhouse: Path
+) -> None:
     major, minor, patch = (int(p) for p in VERSION.split('.'))
     release = f'{major}.{minor}.{patch + 1}'  # not the version installed here
     action_dir = _release_checkout(tmp_path / 'action', release)
@@ -467,8 +534,13 @@ def test_action_runs_the_release_of_its_own_checkout(
     event = {'pull_request': {'head': {'sha': head}, 'base': {'ref': 'main'}}}
     env = _runner_env(tmp_path, repo, action_dir, runner_temp, wheelhouse, event)
 
-    run = run_action(action_dir, repo, runner_temp, env=env,
-                     inputs={'upload-sarif': 'true', 'python': sys.executable})
+    run = run_action(
+        action_dir,
+        repo,
+        runner_temp,
+        env=env,
+        inputs={'upload-sarif': 'true', 'python': sys.executable},
+    )
 
     assert f'commit-warden {release} (from {action_dir})' in run.log, run.log
     assert run.outputs['version'] == release
@@ -476,21 +548,30 @@ def test_action_runs_the_release_of_its_own_checkout(
     assert run.exit_code == 1  # the job fails: the pull request is blocked
     # The default formats: text in the log, and annotations on the pull request.
     assert re.search(r'^notify\.py:1: \(commit [0-9a-f]{12}\) GitHub', run.log, re.MULTILINE)
-    assert re.search(r'^::error file=notify\.py,line=1,title=check-credentials%3A .*'
-                     r'\[github-token\]::commit [0-9a-f]{12}: GitHub', run.log, re.MULTILINE)
+    assert re.search(
+        r'^::error file=notify\.py,line=1,title=check-credentials%3A .*'
+        r'\[github-token\]::commit [0-9a-f]{12}: GitHub',
+        run.log,
+        re.MULTILINE,
+    )
     # SARIF for code scanning, from the release that ran, handed to upload-sarif.
     assert run.outputs['sarif-file'] == 'commit-warden.sarif'
     sarif = json.loads((repo / 'commit-warden.sarif').read_text())
     validate_sarif(sarif)
     assert sarif['runs'][0]['tool']['driver']['version'] == release
-    assert run.uses == [('github/codeql-action/upload-sarif@v3',
-                         {'sarif_file': 'commit-warden.sarif', 'category': 'commit-warden'})]
+    assert run.uses == [
+        (
+            'github/codeql-action/upload-sarif@v3',
+            {'sarif_file': 'commit-warden.sarif', 'category': 'commit-warden'},
+        )
+    ]
     assert TOKEN not in run.log
 
 
 @pytest.mark.slow  # installs a release into a fresh venv and runs the action's steps
 def test_action_passes_a_clean_pull_request_and_writes_reports_where_asked(
-        repo: Path, remote: Path, tmp_path: Path, wheelhouse: Path) -> None:
+    repo: Path, remote: Path, tmp_path: Path, wheelhouse: Path
+) -> None:
     action_dir = _release_checkout(tmp_path / 'action', VERSION)
     runner_temp = tmp_path / 'runner-temp'
     runner_temp.mkdir()
@@ -508,9 +589,18 @@ def test_action_passes_a_clean_pull_request_and_writes_reports_where_asked(
     event = {'pull_request': {'head': {'sha': head}, 'base': {'ref': 'main'}}}
     env = _runner_env(tmp_path, repo, action_dir, runner_temp, wheelhouse, event)
 
-    run = run_action(action_dir, repo, runner_temp, env=env, inputs={
-        'base': 'origin/main', 'formats': 'junit, json text',
-        'outputs': '  reports/warden.xml\nreports/warden.json \n', 'python': sys.executable})
+    run = run_action(
+        action_dir,
+        repo,
+        runner_temp,
+        env=env,
+        inputs={
+            'base': 'origin/main',
+            'formats': 'junit, json text',
+            'outputs': '  reports/warden.xml\nreports/warden.json \n',
+            'python': sys.executable,
+        },
+    )
 
     assert run.exit_code == 0, run.log
     assert run.outputs['exit-code'] == '0'

@@ -14,27 +14,50 @@ from tests.conftest import write
 
 
 def _finding(hook: str, rule: str, commit: str | None = None, severity: str = 'high'):
-    return Finding(hook=hook, rule=rule, severity=severity, path='p', line=1, message='m',
-                   commit=commit)
+    return Finding(
+        hook=hook, rule=rule, severity=severity, path='p', line=1, message='m', commit=commit
+    )
 
 
 def _log(repo: Path) -> Path:
     log = repo / '.git' / 'commit-warden' / 'audit.jsonl'
-    append_audit(log, AuditRecord('check-credentials', 'staged', str(repo), 'main', None,
-                                  'pass'))
-    append_audit(log, AuditRecord(
-        'check-credentials', 'staged', str(repo), 'main', None, 'blocked',
-        findings=[_finding('check-credentials', 'github-token')], exit_code=1))
-    append_audit(log, AuditRecord(
-        'commit-warden-ci', 'ci', str(repo), 'main', 'a..b', 'blocked', exit_code=1,
-        findings=[_finding('check-credentials', 'slack-bot-token', 'c' * 40),
-                  _finding('check-signatures', 'unsigned', 'd' * 40),
-                  _finding('check-credentials', 'file-skipped', 'e' * 40, 'low')]))
+    append_audit(log, AuditRecord('check-credentials', 'staged', str(repo), 'main', None, 'pass'))
+    append_audit(
+        log,
+        AuditRecord(
+            'check-credentials',
+            'staged',
+            str(repo),
+            'main',
+            None,
+            'blocked',
+            findings=[_finding('check-credentials', 'github-token')],
+            exit_code=1,
+        ),
+    )
+    append_audit(
+        log,
+        AuditRecord(
+            'commit-warden-ci',
+            'ci',
+            str(repo),
+            'main',
+            'a..b',
+            'blocked',
+            exit_code=1,
+            findings=[
+                _finding('check-credentials', 'slack-bot-token', 'c' * 40),
+                _finding('check-signatures', 'unsigned', 'd' * 40),
+                _finding('check-credentials', 'file-skipped', 'e' * 40, 'low'),
+            ],
+        ),
+    )
     return log
 
 
 def test_summary_counts_runs_blocks_and_bypasses(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _log(repo)
     assert audit.main(['--format', 'json']) == 0
     data = json.loads(capsys.readouterr().out)

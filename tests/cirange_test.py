@@ -10,6 +10,7 @@ A CI job's clone and push cost about a second each: the quick loop (`-m 'not slo
 keeps a push for each CI, a pull request and a merge request; the other event
 shapes are marked slow and run in the full suite.
 """
+
 from __future__ import annotations
 
 import json
@@ -79,6 +80,7 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  #
         code = ci.main([])
         out, err = capsys.readouterr()
         return code, out + err
+
     return go
 
 
@@ -92,18 +94,37 @@ def token_at(path: str, sha: str) -> str:
     return f'{path}:1: (commit {sha[:12]}) {FINDING}'
 
 
-def github_push(tmp_path: Path, before: str, after: str, ref: str = 'refs/heads/main',
-                **extra: object) -> dict[str, str]:
+def github_push(
+    tmp_path: Path, before: str, after: str, ref: str = 'refs/heads/main', **extra: object
+) -> dict[str, str]:
     event = tmp_path / 'event.json'
-    event.write_text(json.dumps({'before': before, 'after': after, 'ref': ref, **extra,
-                                 'repository': {'default_branch': 'main'}}))
-    return {'GITHUB_ACTIONS': 'true', 'GITHUB_EVENT_NAME': 'push',
-            'GITHUB_EVENT_PATH': str(event), 'GITHUB_REF': ref}
+    event.write_text(
+        json.dumps(
+            {
+                'before': before,
+                'after': after,
+                'ref': ref,
+                **extra,
+                'repository': {'default_branch': 'main'},
+            }
+        )
+    )
+    return {
+        'GITHUB_ACTIONS': 'true',
+        'GITHUB_EVENT_NAME': 'push',
+        'GITHUB_EVENT_PATH': str(event),
+        'GITHUB_REF': ref,
+    }
 
 
 def gitlab_push(before: str, branch: str = 'main') -> dict[str, str]:
-    return {'GITLAB_CI': 'true', 'CI_PIPELINE_SOURCE': 'push', 'CI_COMMIT_BEFORE_SHA': before,
-            'CI_COMMIT_BRANCH': branch, 'CI_DEFAULT_BRANCH': 'main'}
+    return {
+        'GITLAB_CI': 'true',
+        'CI_PIPELINE_SOURCE': 'push',
+        'CI_COMMIT_BEFORE_SHA': before,
+        'CI_COMMIT_BRANCH': branch,
+        'CI_DEFAULT_BRANCH': 'main',
+    }
 
 
 # --- pushes ---------------------------------------------------------------------
@@ -111,39 +132,57 @@ def gitlab_push(before: str, branch: str = 'main') -> dict[str, str]:
 
 @pytest.mark.parametrize('depth', slow_after(1, [(), ('--depth', '1')]), ids=['full', 'shallow'])
 @pytest.mark.parametrize('ci_name', slow_after(1, ['github', 'gitlab']))
-def test_push_judges_the_pushed_commits(dev: Path, remote: Path, tmp_path: Path, run,  # type: ignore[no-untyped-def]
-                                        depth: tuple[str, ...], ci_name: str) -> None:
+def test_push_judges_the_pushed_commits(
+    dev: Path,
+    remote: Path,
+    tmp_path: Path,
+    run,  # type: ignore[no-untyped-def]
+    depth: tuple[str, ...],
+    ci_name: str,
+) -> None:
     before = rev(dev, 'HEAD')
     bad = leak(dev)
     add(dev, 'later.py')
     git('push', '-q', 'origin', 'main', cwd=dev)
     job = clone(remote, tmp_path / 'job', *depth)
-    env = (github_push(tmp_path, before, rev(dev, 'HEAD')) if ci_name == 'github'
-           else gitlab_push(before))
+    env = (
+        github_push(tmp_path, before, rev(dev, 'HEAD'))
+        if ci_name == 'github'
+        else gitlab_push(before)
+    )
     code, out = run(job, **env)
     assert code == 1, out
     assert judged(out) == 2
     assert token_at('keys.py', bad) in out
     if depth:  # the job's clone lacked `before`: fetched, and said so
-        assert (f'commit-warden ci: the commit before the push ({before[:12]}) is not in this '
-                'clone; fetching it: git fetch --quiet --no-tags --unshallow origin '
-                '+refs/heads/*:refs/remotes/origin/*') in out
+        assert (
+            f'commit-warden ci: the commit before the push ({before[:12]}) is not in this '
+            'clone; fetching it: git fetch --quiet --no-tags --unshallow origin '
+            '+refs/heads/*:refs/remotes/origin/*'
+        ) in out
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(('ci_name', 'fix'), [
-    ('github', 'Fix: set `fetch-depth: 0` in the actions/checkout step'),
-    ('gitlab', 'Fix: set `GIT_DEPTH: 0` in the job\'s variables'),
-])
+@pytest.mark.parametrize(
+    ('ci_name', 'fix'),
+    [
+        ('github', 'Fix: set `fetch-depth: 0` in the actions/checkout step'),
+        ('gitlab', "Fix: set `GIT_DEPTH: 0` in the job's variables"),
+    ],
+)
 def test_shallow_push_that_cannot_fetch_exits_2_with_the_ci_fix(
-        dev: Path, remote: Path, tmp_path: Path, run, ci_name: str, fix: str) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run, ci_name: str, fix: str
+) -> None:  # type: ignore[no-untyped-def]
     before = rev(dev, 'HEAD')
     leak(dev)
     git('push', '-q', 'origin', 'main', cwd=dev)
     job = clone(remote, tmp_path / 'job', '--depth', '1')
     git('remote', 'set-url', 'origin', str(tmp_path / 'gone.git'), cwd=job)
-    env = (github_push(tmp_path, before, rev(dev, 'HEAD')) if ci_name == 'github'
-           else gitlab_push(before))
+    env = (
+        github_push(tmp_path, before, rev(dev, 'HEAD'))
+        if ci_name == 'github'
+        else gitlab_push(before)
+    )
     code, out = run(job, **env)
     assert code == 2, out
     assert fix in out
@@ -154,7 +193,8 @@ def test_shallow_push_that_cannot_fetch_exits_2_with_the_ci_fix(
 @pytest.mark.parametrize('fetchable', [False, True], ids=['old-tip-gone', 'old-tip-fetched'])
 @pytest.mark.parametrize('ci_name', ['github', 'gitlab'])
 def test_force_push_judges_what_neither_the_old_tip_nor_another_branch_has(
-        dev: Path, remote: Path, tmp_path: Path, run, fetchable: bool, ci_name: str) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run, fetchable: bool, ci_name: str
+) -> None:  # type: ignore[no-untyped-def]
     add(dev, 'one.py')
     add(dev, 'two.py')
     git('push', '-q', 'origin', 'main', cwd=dev)
@@ -167,19 +207,22 @@ def test_force_push_judges_what_neither_the_old_tip_nor_another_branch_has(
         git('gc', '-q', '--prune=now', cwd=remote)
     job = clone(remote, tmp_path / 'job')
     assert git('cat-file', '-e', old, cwd=job, check=False).returncode != 0
-    env = (github_push(tmp_path, old, bad, forced=True) if ci_name == 'github'
-           else gitlab_push(old))
+    env = github_push(tmp_path, old, bad, forced=True) if ci_name == 'github' else gitlab_push(old)
     code, out = run(job, **env)
     assert code == 1, out
     assert token_at('keys.py', bad) in out
     if fetchable:
         assert judged(out) == 1
-        assert ('a force-push: judging the 1 commits that neither the old tip '
-                f'{old[:12]} nor another branch has') in out
+        assert (
+            'a force-push: judging the 1 commits that neither the old tip '
+            f'{old[:12]} nor another branch has'
+        ) in out
     else:  # without the old tip: also main's commit that `stable` lacks
         assert judged(out) == 2
-        assert (f'the commit before the push ({old[:12]}) is gone (a force-push?): judging '
-                'the 2 commits no other remote branch has') in out
+        assert (
+            f'the commit before the push ({old[:12]}) is gone (a force-push?): judging '
+            'the 2 commits no other remote branch has'
+        ) in out
 
 
 @pytest.mark.slow
@@ -202,15 +245,23 @@ def test_force_push_to_a_shallow_clone(dev: Path, remote: Path, tmp_path: Path, 
 @pytest.mark.parametrize('depth', [(), ('--depth', '1')], ids=['full', 'shallow'])
 @pytest.mark.parametrize('ci_name', ['github', 'gitlab'])
 def test_first_push_of_a_branch_judges_what_no_other_branch_has(
-        dev: Path, remote: Path, tmp_path: Path, run, depth: tuple[str, ...],  # type: ignore[no-untyped-def]
-        ci_name: str) -> None:
+    dev: Path,
+    remote: Path,
+    tmp_path: Path,
+    run,
+    depth: tuple[str, ...],  # type: ignore[no-untyped-def]
+    ci_name: str,
+) -> None:
     git('switch', '-q', '-c', 'feature', cwd=dev)
     bad = leak(dev)
     add(dev, 'feature.py')
     git('push', '-q', 'origin', 'feature', cwd=dev)
     job = clone(remote, tmp_path / 'job', *depth, branch='feature')
-    env = (github_push(tmp_path, ZEROS, rev(dev, 'HEAD'), ref='refs/heads/feature',
-                       created=True) if ci_name == 'github' else gitlab_push(ZEROS, 'feature'))
+    env = (
+        github_push(tmp_path, ZEROS, rev(dev, 'HEAD'), ref='refs/heads/feature', created=True)
+        if ci_name == 'github'
+        else gitlab_push(ZEROS, 'feature')
+    )
     code, out = run(job, **env)
     assert code == 1, out
     assert judged(out) == 2
@@ -220,7 +271,12 @@ def test_first_push_of_a_branch_judges_what_no_other_branch_has(
 
 @pytest.mark.slow
 def test_first_push_of_a_new_repository_judges_every_commit(
-        repo: Path, remote: Path, tmp_path: Path, ssh_key: tuple[Path, str], run) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    repo: Path,
+    remote: Path,
+    tmp_path: Path,
+    ssh_key: tuple[Path, str],  # noqa: F811
+    run,
+) -> None:  # type: ignore[no-untyped-def]
     sign_everything(repo, ssh_key)
     write(repo / 'app.py', APP)
     commit(repo, 'root')
@@ -236,14 +292,24 @@ def test_first_push_of_a_new_repository_judges_every_commit(
 
 @pytest.mark.slow
 def test_one_commit_pushed_to_two_new_branches_is_judged_by_each(
-        dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     git('switch', '-q', '-c', 'a', cwd=dev)
     bad = leak(dev)
     git('branch', 'b', cwd=dev)
     git('push', '-q', 'origin', 'a', 'b', cwd=dev)
     job = clone(remote, tmp_path / 'job', branch='a')
-    code, out = run(job, **github_push(tmp_path, ZEROS, bad, ref='refs/heads/a', created=True,
-                                       commits=[{'id': bad, 'distinct': True}]))
+    code, out = run(
+        job,
+        **github_push(
+            tmp_path,
+            ZEROS,
+            bad,
+            ref='refs/heads/a',
+            created=True,
+            commits=[{'id': bad, 'distinct': True}],
+        ),
+    )
     assert code == 1, out
     assert judged(out) == 1
     assert token_at('keys.py', bad) in out
@@ -252,8 +318,9 @@ def test_one_commit_pushed_to_two_new_branches_is_judged_by_each(
 @pytest.mark.slow
 def test_branch_deletion_judges_nothing(dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     job = clone(remote, tmp_path / 'job')
-    code, out = run(job, **github_push(tmp_path, rev(dev, 'HEAD'), ZEROS,
-                                       ref='refs/heads/gone', deleted=True))
+    code, out = run(
+        job, **github_push(tmp_path, rev(dev, 'HEAD'), ZEROS, ref='refs/heads/gone', deleted=True)
+    )
     assert code == 0, out
     assert 'the push deleted a branch: nothing to judge' in out
     assert judged(out) == 0
@@ -264,28 +331,42 @@ def test_branch_deletion_judges_nothing(dev: Path, remote: Path, tmp_path: Path,
 
 @pytest.mark.slow
 def test_github_pull_request_with_a_target_not_in_the_clone_exits_2_naming_it(
-        dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     git('switch', '-q', '-c', 'feature', cwd=dev)
     leak(dev)
     git('push', '-q', 'origin', 'feature', cwd=dev)
     job = clone(remote, tmp_path / 'job', branch='feature')
-    code, out = run(job, GITHUB_ACTIONS='true', GITHUB_EVENT_NAME='pull_request',
-                    GITHUB_BASE_REF='production', GITHUB_HEAD_REF='feature')
+    code, out = run(
+        job,
+        GITHUB_ACTIONS='true',
+        GITHUB_EVENT_NAME='pull_request',
+        GITHUB_BASE_REF='production',
+        GITHUB_HEAD_REF='feature',
+    )
     assert code == 2, out
-    assert ("commit-warden ci: error: the pull request's target branch 'production' "
-            '(origin/production) is not in this clone') in out
+    assert (
+        "commit-warden ci: error: the pull request's target branch 'production' "
+        '(origin/production) is not in this clone'
+    ) in out
     assert 'set `fetch-depth: 0` in the actions/checkout step' in out
     assert '`git fetch origin production`' in out
 
 
 def test_github_pull_request_judges_merge_base_to_head(
-        dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     git('switch', '-q', '-c', 'feature', 'stable', cwd=dev)
     bad = leak(dev)
     git('push', '-q', 'origin', 'feature', cwd=dev)
     job = clone(remote, tmp_path / 'job', branch='feature')
-    code, out = run(job, GITHUB_ACTIONS='true', GITHUB_EVENT_NAME='pull_request',
-                    GITHUB_BASE_REF='main', GITHUB_HEAD_REF='feature')
+    code, out = run(
+        job,
+        GITHUB_ACTIONS='true',
+        GITHUB_EVENT_NAME='pull_request',
+        GITHUB_BASE_REF='main',
+        GITHUB_HEAD_REF='feature',
+    )
     assert code == 1, out
     assert judged(out) == 1
     assert token_at('keys.py', bad) in out
@@ -298,18 +379,26 @@ def test_github_merge_group(dev: Path, remote: Path, tmp_path: Path, run) -> Non
     git('push', '-q', 'origin', 'HEAD:refs/heads/gh-readonly-queue/main/pr-1', cwd=dev)
     job = clone(remote, tmp_path / 'job', branch='gh-readonly-queue/main/pr-1')
     event = tmp_path / 'event.json'
-    event.write_text(json.dumps({'merge_group': {'base_sha': base, 'head_sha': bad,
-                                                 'base_ref': 'refs/heads/main'}}))
-    code, out = run(job, GITHUB_ACTIONS='true', GITHUB_EVENT_NAME='merge_group',
-                    GITHUB_EVENT_PATH=str(event))
+    event.write_text(
+        json.dumps(
+            {'merge_group': {'base_sha': base, 'head_sha': bad, 'base_ref': 'refs/heads/main'}}
+        )
+    )
+    code, out = run(
+        job, GITHUB_ACTIONS='true', GITHUB_EVENT_NAME='merge_group', GITHUB_EVENT_PATH=str(event)
+    )
     assert code == 1, out
     assert judged(out) == 1
     assert '(target main)' in out
 
 
 @pytest.mark.slow
-def test_github_event_with_no_range_asks_for_base(dev: Path, remote: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                  run) -> None:
+def test_github_event_with_no_range_asks_for_base(
+    dev: Path,
+    remote: Path,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    run,
+) -> None:
     job = clone(remote, tmp_path / 'job')
     code, out = run(job, GITHUB_ACTIONS='true', GITHUB_EVENT_NAME='workflow_dispatch')
     assert code == 2, out
@@ -324,13 +413,21 @@ def _merge_request(dev: Path) -> tuple[str, str]:
     return rev(dev, 'stable'), bad
 
 
-def test_gitlab_merge_request_uses_the_diff_base(dev: Path, remote: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                 run) -> None:
+def test_gitlab_merge_request_uses_the_diff_base(
+    dev: Path,
+    remote: Path,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    run,
+) -> None:
     base, bad = _merge_request(dev)
     job = clone(remote, tmp_path / 'job', branch='feature')
-    code, out = run(job, CI_PIPELINE_SOURCE='merge_request_event', CI_MERGE_REQUEST_IID='1',
-                    CI_MERGE_REQUEST_DIFF_BASE_SHA=base,
-                    CI_MERGE_REQUEST_TARGET_BRANCH_NAME='main')
+    code, out = run(
+        job,
+        CI_PIPELINE_SOURCE='merge_request_event',
+        CI_MERGE_REQUEST_IID='1',
+        CI_MERGE_REQUEST_DIFF_BASE_SHA=base,
+        CI_MERGE_REQUEST_TARGET_BRANCH_NAME='main',
+    )
     assert code == 1, out
     assert judged(out) == 1
     assert token_at('keys.py', bad) in out
@@ -339,13 +436,18 @@ def test_gitlab_merge_request_uses_the_diff_base(dev: Path, remote: Path, tmp_pa
 
 @pytest.mark.slow
 def test_gitlab_merge_request_falls_back_to_the_target_branch(
-        dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     _base, bad = _merge_request(dev)
     job = clone(remote, tmp_path / 'job', branch='feature')
     git('fetch', '-q', 'origin', 'main:refs/remotes/origin/main', cwd=job)
-    code, out = run(job, CI_PIPELINE_SOURCE='merge_request_event', CI_MERGE_REQUEST_IID='1',
-                    CI_MERGE_REQUEST_DIFF_BASE_SHA='f' * 40,
-                    CI_MERGE_REQUEST_TARGET_BRANCH_NAME='main')
+    code, out = run(
+        job,
+        CI_PIPELINE_SOURCE='merge_request_event',
+        CI_MERGE_REQUEST_IID='1',
+        CI_MERGE_REQUEST_DIFF_BASE_SHA='f' * 40,
+        CI_MERGE_REQUEST_TARGET_BRANCH_NAME='main',
+    )
     assert code == 1, out
     assert judged(out) == 1
     assert token_at('keys.py', bad) in out
@@ -353,31 +455,45 @@ def test_gitlab_merge_request_falls_back_to_the_target_branch(
 
 @pytest.mark.slow
 def test_gitlab_merge_request_with_neither_base_exits_2_naming_both(
-        dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     _merge_request(dev)
     job = clone(remote, tmp_path / 'job', '--depth', '1', branch='feature')
-    code, out = run(job, CI_PIPELINE_SOURCE='merge_request_event', CI_MERGE_REQUEST_IID='1',
-                    CI_MERGE_REQUEST_DIFF_BASE_SHA='f' * 40,
-                    CI_MERGE_REQUEST_TARGET_BRANCH_NAME='production')
+    code, out = run(
+        job,
+        CI_PIPELINE_SOURCE='merge_request_event',
+        CI_MERGE_REQUEST_IID='1',
+        CI_MERGE_REQUEST_DIFF_BASE_SHA='f' * 40,
+        CI_MERGE_REQUEST_TARGET_BRANCH_NAME='production',
+    )
     assert code == 2, out
-    assert (f"the merge request's base is not in this clone (CI_MERGE_REQUEST_DIFF_BASE_SHA "
-            f"'{'f' * 40}' and target branch 'origin/production')") in out
-    assert 'Fix: set `GIT_DEPTH: 0` in the job\'s variables, or fetch it: `git fetch origin ' \
+    assert (
+        f"the merge request's base is not in this clone (CI_MERGE_REQUEST_DIFF_BASE_SHA "
+        f"'{'f' * 40}' and target branch 'origin/production')"
+    ) in out
+    assert (
+        "Fix: set `GIT_DEPTH: 0` in the job's variables, or fetch it: `git fetch origin "
         'production`' in out
+    )
 
 
 @pytest.mark.slow
 def test_gitlab_merged_results_pipeline_judges_the_source_head(
-        dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     base, bad = _merge_request(dev)
     job = clone(remote, tmp_path / 'job', branch='stable')
     git('fetch', '-q', 'origin', 'feature', cwd=job)
     # The pipeline's checkout: an unsigned merge of the request into its target.
     git('merge', '-q', '--no-ff', '--no-gpg-sign', '-m', 'merged result', bad, cwd=job)
-    code, out = run(job, CI_PIPELINE_SOURCE='merge_request_event', CI_MERGE_REQUEST_IID='1',
-                    CI_MERGE_REQUEST_DIFF_BASE_SHA=base,
-                    CI_MERGE_REQUEST_SOURCE_BRANCH_SHA=bad,
-                    CI_MERGE_REQUEST_TARGET_BRANCH_NAME='stable')
+    code, out = run(
+        job,
+        CI_PIPELINE_SOURCE='merge_request_event',
+        CI_MERGE_REQUEST_IID='1',
+        CI_MERGE_REQUEST_DIFF_BASE_SHA=base,
+        CI_MERGE_REQUEST_SOURCE_BRANCH_SHA=bad,
+        CI_MERGE_REQUEST_TARGET_BRANCH_NAME='stable',
+    )
     assert code == 1, out
     assert judged(out) == 1
     assert token_at('keys.py', bad) in out
@@ -386,7 +502,8 @@ def test_gitlab_merged_results_pipeline_judges_the_source_head(
 
 @pytest.mark.slow
 def test_gitlab_pipeline_that_is_not_a_push_asks_for_base(
-        dev: Path, remote: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    dev: Path, remote: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     job = clone(remote, tmp_path / 'job')
     code, out = run(job, CI_PIPELINE_SOURCE='schedule', CI_COMMIT_BEFORE_SHA=ZEROS)
     assert code == 2, out

@@ -53,7 +53,9 @@ def test_sections_with_values() -> None:
         '  exempt_authors:\n'
         '  - {email: "bot@example.com", reason: release bot}\n'
         'report:\n'
-        '  policy_changes: warn\n', 'x')
+        '  policy_changes: warn\n',
+        'x',
+    )
     assert config.credentials.exclude == ('tests/fixtures/**',)
     assert config.credentials.extra_patterns == (('internal-token', 'itk_[a-z0-9]{32}'),)
     assert config.credentials.entropy_hex_limit == 3.0
@@ -80,31 +82,53 @@ def test_misspelt_option_suggests_nearest() -> None:
 
 def test_unknown_key_without_near_match_lists_valid_keys() -> None:
     (msg,) = problems('version: 1\nreport:\n  zzz: 1\n')
-    assert msg == ('.commit-warden.yaml:3: report.zzz: unknown key; valid keys: '
-                   'audit_log, audit, policy_changes')
+    assert msg == (
+        '.commit-warden.yaml:3: report.zzz: unknown key; valid keys: '
+        'audit_log, audit, policy_changes'
+    )
 
 
-@pytest.mark.parametrize(('text', 'expected'), [
-    ('version: 1\nreport:\n  audit: yes please\n',
-     '.commit-warden.yaml:3: report.audit: expected true or false, got str \'yes please\''),
-    ('version: 1\ncredentials:\n  max_file_bytes: -5\n',
-     '.commit-warden.yaml:3: credentials.max_file_bytes: expected an integer >= 1, got int -5'),
-    ('version: 1\ncredentials:\n  exclude: "*.lock"\n',
-     ".commit-warden.yaml:3: credentials.exclude: expected a list of glob patterns, "
-     "got str '*.lock'"),
-    ('version: 1\ncredentials:\n  exclude: [1]\n',
-     '.commit-warden.yaml:3: credentials.exclude[0]: expected a glob pattern, got int 1'),
-    ('version: 1\nsignatures:\n  require: signatures\n',
-     ".commit-warden.yaml:3: signatures.require: expected one of 'signature', 'signoff', "
-     "'both', got str 'signatures'; did you mean 'signature'?"),
-    ('version: 1\nsignatures:\n  openpgp_fingerprints: [abc]\n',
-     ".commit-warden.yaml:3: signatures.openpgp_fingerprints[0]: expected a 40-hex-digit "
-     "key fingerprint, got str 'abc'"),
-    ('version: 1\nhotfixes: [a]\n',
-     '.commit-warden.yaml:2: hotfixes: expected a mapping, got a list'),
-    ('version: 1\nsignatures:\n  exempt_authors:\n  - {email: x@example.com}\n',
-     '.commit-warden.yaml:4: signatures.exempt_authors[0].reason: required key is missing'),
-])
+@pytest.mark.parametrize(
+    ('text', 'expected'),
+    [
+        (
+            'version: 1\nreport:\n  audit: yes please\n',
+            ".commit-warden.yaml:3: report.audit: expected true or false, got str 'yes please'",
+        ),
+        (
+            'version: 1\ncredentials:\n  max_file_bytes: -5\n',
+            '.commit-warden.yaml:3: credentials.max_file_bytes: '
+            'expected an integer >= 1, got int -5',
+        ),
+        (
+            'version: 1\ncredentials:\n  exclude: "*.lock"\n',
+            '.commit-warden.yaml:3: credentials.exclude: expected a list of glob patterns, '
+            "got str '*.lock'",
+        ),
+        (
+            'version: 1\ncredentials:\n  exclude: [1]\n',
+            '.commit-warden.yaml:3: credentials.exclude[0]: expected a glob pattern, got int 1',
+        ),
+        (
+            'version: 1\nsignatures:\n  require: signatures\n',
+            ".commit-warden.yaml:3: signatures.require: expected one of 'signature', 'signoff', "
+            "'both', got str 'signatures'; did you mean 'signature'?",
+        ),
+        (
+            'version: 1\nsignatures:\n  openpgp_fingerprints: [abc]\n',
+            '.commit-warden.yaml:3: signatures.openpgp_fingerprints[0]: expected a 40-hex-digit '
+            "key fingerprint, got str 'abc'",
+        ),
+        (
+            'version: 1\nhotfixes: [a]\n',
+            '.commit-warden.yaml:2: hotfixes: expected a mapping, got a list',
+        ),
+        (
+            'version: 1\nsignatures:\n  exempt_authors:\n  - {email: x@example.com}\n',
+            '.commit-warden.yaml:4: signatures.exempt_authors[0].reason: required key is missing',
+        ),
+    ],
+)
 def test_wrong_types_name_line_path_expected_and_got(text: str, expected: str) -> None:
     assert problems(text) == [expected]
 
@@ -134,38 +158,50 @@ def test_every_problem_is_reported_at_once() -> None:
         'report:\n'
         '  policy_changes: warm\n'
         'hotfixes:\n'
-        '  ticket_patterns: ["(unclosed"]\n')
+        '  ticket_patterns: ["(unclosed"]\n'
+    )
     assert [p.split(':')[1] for p in got] == ['2', '4', '6']
     assert "did you mean 'warn'" in got[1]
 
 
-@pytest.mark.parametrize(('text', 'expected'), [
-    ('credentials: {}\n', '.commit-warden.yaml:1: version: required key is missing'),
-    ('version: 0\n', ".commit-warden.yaml:1: version: expected one of 1, got int 0"),
-    ('version: "1"\n', ".commit-warden.yaml:1: version: expected one of 1, got str '1'"),
-    ('', '.commit-warden.yaml:1: the file is empty; start it with `version: 1`'),
-    ('- a\n', '.commit-warden.yaml:1: expected a mapping of sections at the top level, '
-              'got a list'),
-    ('version: 1\nversion: 1\n',
-     '.commit-warden.yaml:2: version: duplicate key (first set on line 1)'),
-])
+@pytest.mark.parametrize(
+    ('text', 'expected'),
+    [
+        ('credentials: {}\n', '.commit-warden.yaml:1: version: required key is missing'),
+        ('version: 0\n', '.commit-warden.yaml:1: version: expected one of 1, got int 0'),
+        ('version: "1"\n', ".commit-warden.yaml:1: version: expected one of 1, got str '1'"),
+        ('', '.commit-warden.yaml:1: the file is empty; start it with `version: 1`'),
+        (
+            '- a\n',
+            '.commit-warden.yaml:1: expected a mapping of sections at the top level, got a list',
+        ),
+        (
+            'version: 1\nversion: 1\n',
+            '.commit-warden.yaml:2: version: duplicate key (first set on line 1)',
+        ),
+    ],
+)
 def test_version_and_shape(text: str, expected: str) -> None:
     assert problems(text) == [expected]
 
 
 def test_newer_version_says_to_upgrade() -> None:
     (msg,) = problems('version: 2\nfuture_section: {}\n')
-    assert msg.startswith('.commit-warden.yaml:1: version: this policy needs commit-warden '
-                          'for schema version 2')
+    assert msg.startswith(
+        '.commit-warden.yaml:1: version: this policy needs commit-warden for schema version 2'
+    )
     assert 'upgrade commit-warden' in msg
 
 
-@pytest.mark.parametrize('text', [
-    'version: 1\ncredentials: {exclude: &a [*a]}\n',
-    'version: 1\ncredentials:\n  exclude: &x ["a"]\n  allowed_patterns: *x\n',
-    'version: 1\nx0: &a [b, b, b, b, b, b, b, b, b]\nx1: &b [*a, *a, *a, *a, *a, *a, *a]\n'
-    'x2: &c [*b, *b, *b, *b, *b, *b, *b]\nx3: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
-])
+@pytest.mark.parametrize(
+    'text',
+    [
+        'version: 1\ncredentials: {exclude: &a [*a]}\n',
+        'version: 1\ncredentials:\n  exclude: &x ["a"]\n  allowed_patterns: *x\n',
+        'version: 1\nx0: &a [b, b, b, b, b, b, b, b, b]\nx1: &b [*a, *a, *a, *a, *a, *a, *a]\n'
+        'x2: &c [*b, *b, *b, *b, *b, *b, *b]\nx3: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+    ],
+)
 def test_anchors_and_aliases_are_refused(text: str) -> None:
     (msg,) = problems(text)
     assert 'YAML anchors and aliases (&name, *name) are not allowed' in msg
@@ -173,19 +209,22 @@ def test_anchors_and_aliases_are_refused(text: str) -> None:
 
 def test_version_must_be_the_integer_one() -> None:
     assert problems('version: 1.0\n') == [
-        ".commit-warden.yaml:1: version: expected one of 1, got float 1.0"]
+        '.commit-warden.yaml:1: version: expected one of 1, got float 1.0'
+    ]
 
 
 @pytest.mark.parametrize('glob', ['[z-a]', '[[:alpha:]]'])
 def test_globs_are_checked_at_load(glob: str) -> None:
     (msg,) = problems(f'version: 1\ncredentials:\n  exclude: ["{glob}"]\n')
-    assert msg.startswith('.commit-warden.yaml:3: credentials.exclude[0]: glob does not '
-                          'compile:')
+    assert msg.startswith('.commit-warden.yaml:3: credentials.exclude[0]: glob does not compile:')
 
 
 def test_repository_paths_are_normalised() -> None:
-    config = cfg.parse('version: 1\nsignatures:\n  allowed_signers: ./.github//signers\n'
-                       'credentials:\n  baseline: ./.secrets.baseline\n', 'x')
+    config = cfg.parse(
+        'version: 1\nsignatures:\n  allowed_signers: ./.github//signers\n'
+        'credentials:\n  baseline: ./.secrets.baseline\n',
+        'x',
+    )
     assert config.signatures.allowed_signers == '.github/signers'
     assert config.credentials.baseline == '.secrets.baseline'
     (msg,) = problems('version: 1\nsignatures:\n  allowed_signers: ../outside\n')
@@ -204,8 +243,10 @@ def test_not_utf8() -> None:
 
 
 def test_unsafe_yaml_tags_are_refused() -> None:
-    assert problems('version: 1\nreport:\n  audit: !!python/object/apply:os.system ["true"]\n'
-                    '  audit_log: !!binary aGk=\n') == [
+    assert problems(
+        'version: 1\nreport:\n  audit: !!python/object/apply:os.system ["true"]\n'
+        '  audit_log: !!binary aGk=\n'
+    ) == [
         '.commit-warden.yaml:3: YAML tag tag:yaml.org,2002:python/object/apply:os.system '
         'is not allowed; plain values only',
         '.commit-warden.yaml:4: YAML tag tag:yaml.org,2002:binary is not allowed; '
@@ -216,8 +257,10 @@ def test_unsafe_yaml_tags_are_refused() -> None:
 # --- discovery -----------------------------------------------------------------
 
 
-def test_discovery_root_file_from_a_subdirectory(repo: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 ) -> None:
+def test_discovery_root_file_from_a_subdirectory(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\nhotfixes:\n  mainline: trunk\n')
     (repo / 'a' / 'b').mkdir(parents=True)
     monkeypatch.chdir(repo / 'a' / 'b')
@@ -300,14 +343,16 @@ def test_policy_ref_invalid_file_names_ref_and_line(repo: Path) -> None:
     with pytest.raises(ConfigError) as e:
         cfg.load(Repo.discover(), policy_ref='main')
     assert str(e.value.problems[0]) == (
-        "main:.commit-warden.yaml:2: credentails: unknown key; did you mean 'credentials'?")
+        "main:.commit-warden.yaml:2: credentails: unknown key; did you mean 'credentials'?"
+    )
 
 
 # --- commit-warden config ---------------------------------------------------------
 
 
 def test_cli_config_reports_misspelling_and_exits_2(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\ncredentails:\n')
     assert cli.main(['config']) == 2
     out, err = capsys.readouterr()
@@ -318,8 +363,10 @@ def test_cli_config_reports_misspelling_and_exits_2(
     ]
 
 
-def test_cli_config_prints_effective_policy(repo: Path, capsys: pytest.CaptureFixture[str],
-                                            ) -> None:
+def test_cli_config_prints_effective_policy(
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\nhotfixes:\n  mainline: trunk\n')
     assert cli.main(['config']) == 0
     out = capsys.readouterr().out
@@ -328,8 +375,7 @@ def test_cli_config_prints_effective_policy(repo: Path, capsys: pytest.CaptureFi
     assert loaded['hotfixes']['mainline'] == 'trunk'
     assert loaded['credentials']['max_file_bytes'] == 104_857_600
     # The printed policy is itself a valid policy with the same meaning.
-    assert cfg.parse(out, 'printed') == cfg.parse(
-        'version: 1\nhotfixes:\n  mainline: trunk\n', 'x')
+    assert cfg.parse(out, 'printed') == cfg.parse('version: 1\nhotfixes:\n  mainline: trunk\n', 'x')
 
 
 def test_cli_config_policy_ref(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -344,8 +390,9 @@ def test_cli_config_policy_ref(repo: Path, capsys: pytest.CaptureFixture[str]) -
     assert yaml.safe_load(out)['hotfixes']['mainline'] == 'from-main'
 
 
-def test_cli_config_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_config_outside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert cli.main(['config']) == 2
     err = capsys.readouterr().err
@@ -361,8 +408,7 @@ def test_schema_is_valid_and_matches_the_loader(capsys: pytest.CaptureFixture[st
     defaults = yaml.safe_load(options.to_yaml(cfg.Config()))
     validator(schema).validate(defaults)
     assert list(validator(schema).iter_errors({**defaults, 'credentails': {}}))
-    assert list(validator(schema).iter_errors(
-        {**defaults, 'report': {'policy_changes': 'warm'}}))
+    assert list(validator(schema).iter_errors({**defaults, 'report': {'policy_changes': 'warm'}}))
     for section in ('credentials', 'signatures', 'hotfixes', 'report'):
         assert schema['properties'][section]['additionalProperties'] is False
 
@@ -370,26 +416,36 @@ def test_schema_is_valid_and_matches_the_loader(capsys: pytest.CaptureFixture[st
 def test_published_schema_is_current() -> None:
     published = json.loads((ROOT / 'hooks' / 'commit-warden.schema.json').read_text())
     assert published == options.json_schema(), (
-        'regenerate: commit-warden config --schema > hooks/commit-warden.schema.json')
+        'regenerate: commit-warden config --schema > hooks/commit-warden.schema.json'
+    )
 
 
 def test_readme_config_reference_matches_the_schema() -> None:
     readme = (ROOT / 'README.md').read_text()
     assert options.reference_markdown() in readme, (
-        'README config reference is stale: paste `commit-warden config --reference`')
+        'README config reference is stale: paste `commit-warden config --reference`'
+    )
 
 
 def test_importing_config_stays_light() -> None:
-    code = ('import sys, hooks.config, hooks.git, hooks.report, hooks.runner; '
-            'bad = [m for m in sys.modules if m.split(".")[0] in '
-            '("detect_secrets", "requests", "git")]; print(bad)')
-    out = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout
+    code = (
+        'import sys, hooks.config, hooks.git, hooks.report, hooks.runner; '
+        'bad = [m for m in sys.modules if m.split(".")[0] in '
+        '("detect_secrets", "requests", "git")]; print(bad)'
+    )
+    out = subprocess.run(
+        (sys.executable, '-c', code), capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
     assert out.strip() == '[]'
 
 
 def test_importtime_shows_no_heavy_imports() -> None:
-    proc = subprocess.run((sys.executable, '-X', 'importtime', '-c', 'import hooks.config'),
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+    proc = subprocess.run(
+        (sys.executable, '-X', 'importtime', '-c', 'import hooks.config'),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert 'detect_secrets' not in proc.stderr
     assert 'requests' not in proc.stderr

@@ -1,5 +1,6 @@
 """Shared fixtures: real git repositories in temp dirs, isolated from the machine's
 git config, $HOME and keyring."""
+
 from __future__ import annotations
 
 import itertools
@@ -20,8 +21,9 @@ from _pytest.mark.structures import ParameterSet
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def slow_after(keep: int | Container[object], cases: Iterable[Any], *,
-               several: bool = False) -> list[Any]:
+def slow_after(
+    keep: int | Container[object], cases: Iterable[Any], *, several: bool = False
+) -> list[Any]:
     """A parametrize list with every case but the first `keep` (or but those whose
     value is in `keep`) marked slow: the quick loop (`-m 'not slow'`) runs a
     representative of the family, `.ci/run` runs them all. Ids do not change.
@@ -29,35 +31,46 @@ def slow_after(keep: int | Container[object], cases: Iterable[Any], *,
     and `keep` holds first values."""
     out: list[Any] = []
     for i, case in enumerate(cases):
-        values = (case.values if isinstance(case, ParameterSet)
-                  else tuple(case) if several else (case,))
+        values = (
+            case.values if isinstance(case, ParameterSet) else tuple(case) if several else (case,)
+        )
         if i < keep if isinstance(keep, int) else values[0] in keep:
             out.append(case)
         elif isinstance(case, ParameterSet):
-            out.append(pytest.param(*values, marks=(*case.marks, pytest.mark.slow),
-                                    id=case.id))
+            out.append(pytest.param(*values, marks=(*case.marks, pytest.mark.slow), id=case.id))
         else:
             out.append(pytest.param(*values, marks=pytest.mark.slow))
     return out
 
 
-def git(*args: str, cwd: str | os.PathLike[str], check: bool = True,
-        input: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def git(
+    *args: str, cwd: str | os.PathLike[str], check: bool = True, input: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run git in `cwd`; output as text (failures show stderr)."""
     # Never the test process's stdin: under xdist it is the worker's channel, and a
     # git command that reads revisions from stdin (gc's repack) would eat it.
-    proc = subprocess.run(('git', *args), cwd=cwd, capture_output=True, input=input,
-                          stdin=subprocess.DEVNULL if input is None else None, check=False)
+    proc = subprocess.run(
+        ('git', *args),
+        cwd=cwd,
+        capture_output=True,
+        input=input,
+        stdin=subprocess.DEVNULL if input is None else None,
+        check=False,
+    )
     out = subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode('utf-8', 'replace'),
-        proc.stderr.decode('utf-8', 'replace'))
+        proc.args,
+        proc.returncode,
+        proc.stdout.decode('utf-8', 'replace'),
+        proc.stderr.decode('utf-8', 'replace'),
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f'git {" ".join(args)} failed: {out.stderr}')
     return out
 
 
-def git_commit(cwd: str | os.PathLike[str], msg: str = 'commit', *args: str,
-               sign: bool = False) -> str:
+def git_commit(
+    cwd: str | os.PathLike[str], msg: str = 'commit', *args: str, sign: bool = False
+) -> str:
     """Commit what is staged (allowing empty) and return the new commit id."""
     extra = () if sign else ('--no-gpg-sign',)
     git('commit', '--no-verify', '--allow-empty', '-q', '-m', msg, *extra, *args, cwd=cwd)
@@ -95,8 +108,13 @@ def isolated_env(_homes: Iterator[Path], monkeypatch: pytest.MonkeyPatch) -> Ite
     home = next(_homes)
     for var in list(os.environ):
         if var.startswith(('GIT_', 'PRE_COMMIT_')) or var in (
-                'COMMIT_WARDEN_CONFIG', 'NO_COLOR', 'SKIP', 'GITHUB_BASE_REF',
-                'GITHUB_STEP_SUMMARY', 'CI_MERGE_REQUEST_DIFF_BASE_SHA'):
+            'COMMIT_WARDEN_CONFIG',
+            'NO_COLOR',
+            'SKIP',
+            'GITHUB_BASE_REF',
+            'GITHUB_STEP_SUMMARY',
+            'CI_MERGE_REQUEST_DIFF_BASE_SHA',
+        ):
             monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv('HOME', str(home))
     monkeypatch.setenv('XDG_CONFIG_HOME', str(home / '.config'))
@@ -110,7 +128,8 @@ def isolated_env(_homes: Iterator[Path], monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setenv('GIT_COMMITTER_EMAIL', 'alice@example.com')
     (home / '.gitconfig').write_text(
         '[user]\n\tname = Alice Example\n\temail = alice@example.com\n'
-        '[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n')
+        '[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n'
+    )
     yield
 
 
@@ -135,11 +154,15 @@ def remote(tmp_path: Path, repo: Path) -> Path:
 
 # --- end-to-end through the real pre-commit framework ----------------------
 
+
 def _snapshot_checkout(dest: Path) -> str:
     """This checkout as it is now (committed or not), as a repo pre-commit can clone."""
     files = subprocess.run(
         ('git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'),
-        cwd=ROOT, capture_output=True, check=True).stdout.split(b'\0')
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b'\0')
     for name in files:
         if not name:
             continue
@@ -151,8 +174,19 @@ def _snapshot_checkout(dest: Path) -> str:
         shutil.copy2(src, target)
     git('-c', 'init.defaultBranch=main', 'init', '-q', cwd=dest)
     git('add', '-A', cwd=dest)
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q',
-        '--no-verify', '--no-gpg-sign', '-m', 'snapshot', cwd=dest)
+    git(
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        'commit',
+        '-q',
+        '--no-verify',
+        '--no-gpg-sign',
+        '-m',
+        'snapshot',
+        cwd=dest,
+    )
     return git('rev-parse', 'HEAD', cwd=dest).stdout.strip()
 
 
@@ -175,21 +209,25 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def pre_commit(pre_commit_home: Path, hook_repo: tuple[Path, str], repo: Path,
-               monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def pre_commit(
+    pre_commit_home: Path, hook_repo: tuple[Path, str], repo: Path, monkeypatch: pytest.MonkeyPatch
+):  # type: ignore[no-untyped-def]
     """Install hooks from this checkout into `repo`: call with a hooks YAML list."""
     monkeypatch.setenv('PRE_COMMIT_HOME', str(pre_commit_home))
     exe = Path(sys.executable).parent / 'pre-commit'
     path, rev = hook_repo
 
     def install(hooks_yaml: str, hook_types: tuple[str, ...] = ('pre-commit',)) -> None:
-        write(repo / '.pre-commit-config.yaml',
-              f'repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n{hooks_yaml}')
+        write(
+            repo / '.pre-commit-config.yaml',
+            f'repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n{hooks_yaml}',
+        )
         types: list[str] = []
         for t in hook_types:
             types += ['--hook-type', t]
-        proc = subprocess.run((str(exe), 'install', *types), cwd=repo,
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            (str(exe), 'install', *types), cwd=repo, capture_output=True, text=True, check=False
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         # pre-commit's hook script runs `python -mpre_commit`: make sure it finds ours.
         monkeypatch.setenv('PATH', f'{exe.parent}{os.pathsep}{os.environ["PATH"]}')
@@ -212,8 +250,9 @@ _readouterr = pytest.CaptureFixture.readouterr
 
 def _recording_readouterr(self: pytest.CaptureFixture[Any]) -> Any:
     result = _readouterr(self)
-    _read_back.extend(x if isinstance(x, str) else x.decode('utf-8', 'replace')
-                      for x in (result.out, result.err))
+    _read_back.extend(
+        x if isinstance(x, str) else x.decode('utf-8', 'replace') for x in (result.out, result.err)
+    )
     return result
 
 
@@ -239,16 +278,23 @@ def written_files(tmp: Path) -> list[Path]:
     (caches, audit log) and whatever the test named as an output (under `out/`)."""
     out = [p for p in tmp.glob('out/**/*') if p.is_file() and not p.is_symlink()]
     for state in tmp.glob('**/commit-warden'):
-        if state.is_dir() and (state.parent.name.endswith('.git')
-                               or (state.parent / 'HEAD').exists()):
+        if state.is_dir() and (
+            state.parent.name.endswith('.git') or (state.parent / 'HEAD').exists()
+        ):
             out += [p for p in state.rglob('*') if p.is_file() and not p.is_symlink()]
     return out
 
 
 def find_leaks(places: list[tuple[str, str]], planted: dict[str, str]) -> list[str]:
     """'<secret's name> in <place>' for every planted secret a place holds in full."""
-    return sorted({f'{name} in {where}' for where, text in places
-                   for name, secret in planted.items() if secret in text})
+    return sorted(
+        {
+            f'{name} in {where}'
+            for where, text in places
+            for name, secret in planted.items()
+            if secret in text
+        }
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -266,8 +312,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if isinstance(tmp, Path):
         for path in written_files(tmp):
             try:
-                places.append((str(path.relative_to(tmp)), path.read_bytes().decode(
-                    'utf-8', 'replace')))
+                places.append(
+                    (str(path.relative_to(tmp)), path.read_bytes().decode('utf-8', 'replace'))
+                )
             except OSError:
                 continue
     _read_back.clear()

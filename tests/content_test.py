@@ -1,6 +1,7 @@
 """check-credentials reads every file by its content, in bounded memory: big files
 as streams, UTF-16/32 decoded, binary content by its printable runs. Nothing is
 skipped silently, at pre-commit, at pre-push or in CI."""
+
 from __future__ import annotations
 
 import codecs
@@ -56,8 +57,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 
 def found(out: str) -> list[str]:
     """The finding lines of a report, without their fix lines."""
-    return [line for line in out.splitlines() if line and not line.startswith(' ')
-            and not line.startswith('commit-warden ci:')]
+    return [
+        line
+        for line in out.splitlines()
+        if line and not line.startswith(' ') and not line.startswith('commit-warden ci:')
+    ]
 
 
 @pytest.fixture
@@ -70,9 +74,15 @@ def feature(repo: Path) -> str:
     return base
 
 
-def blocked_at_every_stage(repo: Path, base: str, monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str], path: str, data: bytes,
-                           line: int) -> None:
+def blocked_at_every_stage(
+    repo: Path,
+    base: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+    data: bytes,
+    line: int,
+) -> None:
     """`data` staged as `path` is blocked at pre-commit, its commit at pre-push and in
     CI, each time naming `path:line`."""
     write(repo / path, data)
@@ -103,38 +113,43 @@ def _filler(size: int) -> bytes:
 
 @pytest.mark.slow  # scans 20 MB three times
 def test_a_20_mb_file_with_a_token_on_its_last_line(
-        repo: Path, feature: str, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, feature: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = _filler(20_000_000) + f'TOKEN = "{TOKEN}"\n'.encode()
     assert len(data) > 20_000_000 > 4 * STREAM_BYTES  # read as a stream, never whole
-    blocked_at_every_stage(repo, feature, monkeypatch, capsys, 'fixtures/big.py', data,
-                           data.count(b'\n'))
+    blocked_at_every_stage(
+        repo, feature, monkeypatch, capsys, 'fixtures/big.py', data, data.count(b'\n')
+    )
 
 
 @pytest.mark.slow  # scans 2.3 MB three times
-def test_a_2_3_mb_file_holding_a_token(repo: Path, feature: str,
-                                       monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_2_3_mb_file_holding_a_token(
+    repo: Path, feature: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     head = _filler(1_200_000)
     data = head + f'GITHUB_TOKEN = "{TOKEN}"\n'.encode() + _filler(1_100_000)
     assert 2_300_000 <= len(data) < STREAM_BYTES
-    blocked_at_every_stage(repo, feature, monkeypatch, capsys, 'data.py', data,
-                           head.count(b'\n') + 1)
+    blocked_at_every_stage(
+        repo, feature, monkeypatch, capsys, 'data.py', data, head.count(b'\n') + 1
+    )
 
 
-def test_utf16_without_a_byte_order_mark(repo: Path, feature: str,
-                                         monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_utf16_without_a_byte_order_mark(
+    repo: Path, feature: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = 'x = 1\r\n' * 40 + f'token = "{TOKEN}"\r\n'
-    blocked_at_every_stage(repo, feature, monkeypatch, capsys, 'settings.ini',
-                           text.encode('utf-16-le'), 41)
+    blocked_at_every_stage(
+        repo, feature, monkeypatch, capsys, 'settings.ini', text.encode('utf-16-le'), 41
+    )
 
 
 @pytest.mark.slow
-def test_a_source_file_with_300_nul_bytes_at_the_top(repo: Path, feature: str,
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str],
-                                                      ) -> None:
+def test_a_source_file_with_300_nul_bytes_at_the_top(
+    repo: Path,
+    feature: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     body = ''.join(f'value_{i} = {i}\n' for i in range(600))
     data = b'\0' * 300 + (body + f'API = "{TOKEN}"\n').encode()
     assert 0.03 < 300 / len(data) < 0.04  # 3.7% of its bytes
@@ -143,43 +158,56 @@ def test_a_source_file_with_300_nul_bytes_at_the_top(repo: Path, feature: str,
 
 # --- what "binary" means ------------------------------------------------------
 
+
 def _noise(n: int) -> bytes:
     return bytes(_rng.randrange(256) for _ in range(n))
 
 
-@pytest.mark.parametrize(('data', 'kind'), [
-    pytest.param(b'', 'utf-8', id='empty'),
-    pytest.param(b'plain = "ascii"\n' * 100, 'utf-8', id='ascii'),
-    pytest.param('déjà vu, naïve café\n'.encode('latin-1') * 100, 'utf-8', id='latin-1'),
-    pytest.param('Привет, мир\n'.encode('cp1251') * 100, 'utf-8', id='cp1251'),
-    pytest.param('日本語のテキスト\n'.encode('shift_jis') * 100, 'utf-8', id='shift-jis'),
-    pytest.param(b'\0' * 300 + b'x = 1\n' * 1300, 'utf-8', id='300-nul-source'),
-    pytest.param(b'\0' * 2000 + b'x = 1\n' * 1300, 'utf-8', id='20%-nul-source'),
-    pytest.param('a = 1\n'.encode('utf-16-le') * 50, 'utf-16-le', id='utf-16-le'),
-    pytest.param('a = 1\n'.encode('utf-16-be') * 50, 'utf-16-be', id='utf-16-be'),
-    pytest.param('a = 1\n'.encode('utf-16'), 'utf-16-le', id='utf-16-bom'),
-    pytest.param(codecs.BOM_UTF16_BE + 'a\n'.encode('utf-16-be'), 'utf-16-be',
-                 id='utf-16-be-bom'),
-    pytest.param('a = 1\n'.encode('utf-32'), 'utf-32-le', id='utf-32-bom'),
-    pytest.param(codecs.BOM_UTF32_BE + 'a\n'.encode('utf-32-be'), 'utf-32-be',
-                 id='utf-32-be-bom'),
-    pytest.param(b'\x89PNG\r\n\x1a\n' + _noise(20_000), BINARY, id='png'),
-    pytest.param(zlib.compress(b'x = 1\n' * 5000 + _noise(5000)), BINARY, id='deflate'),
-    pytest.param(b'\0' * 5000, BINARY, id='zeros'),
-    pytest.param(b'\x7fELF' + (b'\0' * 12 + b'\x48\x89\xe5\xc3' + _noise(8)) * 500, BINARY,
-                 id='elf-like'),
-])
+@pytest.mark.parametrize(
+    ('data', 'kind'),
+    [
+        pytest.param(b'', 'utf-8', id='empty'),
+        pytest.param(b'plain = "ascii"\n' * 100, 'utf-8', id='ascii'),
+        pytest.param('déjà vu, naïve café\n'.encode('latin-1') * 100, 'utf-8', id='latin-1'),
+        pytest.param('Привет, мир\n'.encode('cp1251') * 100, 'utf-8', id='cp1251'),
+        pytest.param('日本語のテキスト\n'.encode('shift_jis') * 100, 'utf-8', id='shift-jis'),
+        pytest.param(b'\0' * 300 + b'x = 1\n' * 1300, 'utf-8', id='300-nul-source'),
+        pytest.param(b'\0' * 2000 + b'x = 1\n' * 1300, 'utf-8', id='20%-nul-source'),
+        pytest.param('a = 1\n'.encode('utf-16-le') * 50, 'utf-16-le', id='utf-16-le'),
+        pytest.param('a = 1\n'.encode('utf-16-be') * 50, 'utf-16-be', id='utf-16-be'),
+        pytest.param('a = 1\n'.encode('utf-16'), 'utf-16-le', id='utf-16-bom'),
+        pytest.param(
+            codecs.BOM_UTF16_BE + 'a\n'.encode('utf-16-be'), 'utf-16-be', id='utf-16-be-bom'
+        ),
+        pytest.param('a = 1\n'.encode('utf-32'), 'utf-32-le', id='utf-32-bom'),
+        pytest.param(
+            codecs.BOM_UTF32_BE + 'a\n'.encode('utf-32-be'), 'utf-32-be', id='utf-32-be-bom'
+        ),
+        pytest.param(b'\x89PNG\r\n\x1a\n' + _noise(20_000), BINARY, id='png'),
+        pytest.param(zlib.compress(b'x = 1\n' * 5000 + _noise(5000)), BINARY, id='deflate'),
+        pytest.param(b'\0' * 5000, BINARY, id='zeros'),
+        pytest.param(
+            b'\x7fELF' + (b'\0' * 12 + b'\x48\x89\xe5\xc3' + _noise(8)) * 500, BINARY, id='elf-like'
+        ),
+    ],
+)
 def test_classify(data: bytes, kind: str) -> None:
     assert classify(data) == kind
 
 
 def _png_with_text(text: bytes) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack('>I', len(body)) + kind + body
-                + struct.pack('>I', zlib.crc32(kind + body)))
-    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 64, 64, 8, 2, 0, 0, 0))
-            + chunk(b'tEXt', b'Comment\0' + text) + chunk(b'IDAT', zlib.compress(_noise(6000)))
-            + chunk(b'IEND', b''))
+        return (
+            struct.pack('>I', len(body)) + kind + body + struct.pack('>I', zlib.crc32(kind + body))
+        )
+
+    return (
+        b'\x89PNG\r\n\x1a\n'
+        + chunk(b'IHDR', struct.pack('>IIBBBBB', 64, 64, 8, 2, 0, 0, 0))
+        + chunk(b'tEXt', b'Comment\0' + text)
+        + chunk(b'IDAT', zlib.compress(_noise(6000)))
+        + chunk(b'IEND', b'')
+    )
 
 
 def _zip_stored(name: str, text: bytes) -> bytes:
@@ -191,7 +219,8 @@ def _zip_stored(name: str, text: bytes) -> bytes:
 
 
 def test_known_token_formats_in_binary_files_are_found(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     utf16 = _noise(3000) + f'key={TOKEN}'.encode('utf-16-le') + _noise(3000)
     write(repo / 'logo.png', _png_with_text(f'uploaded with {TOKEN}'.encode()))
     write(repo / 'bundle.zip', _zip_stored('config.env', f'GH={TOKEN}\n'.encode()))
@@ -202,30 +231,51 @@ def test_known_token_formats_in_binary_files_are_found(
     code, out = run(capsys, 'logo.png', 'bundle.zip', 'app.exe')
     assert code == 1
     assert sorted(line.split(':')[0] for line in found(out)) == [
-        'app.exe', 'bundle.zip', 'logo.png']
+        'app.exe',
+        'bundle.zip',
+        'logo.png',
+    ]
 
 
 def test_binary_runs_do_not_depend_on_where_the_stream_is_cut() -> None:
-    data = (_noise(500) + b'first run of text\n' + _noise(300) + 'utf-16 text here'.encode(
-        'utf-16-le') + b'\x01' + 'and big-endian too'.encode('utf-16-be') + _noise(200)
-        + b'the last run at the very end')
+    data = (
+        _noise(500)
+        + b'first run of text\n'
+        + _noise(300)
+        + 'utf-16 text here'.encode('utf-16-le')
+        + b'\x01'
+        + 'and big-endian too'.encode('utf-16-be')
+        + _noise(200)
+        + b'the last run at the very end'
+    )
     whole = list(binary_runs([data]))
-    assert {d.text for d in whole} >= {'first run of text', 'utf-16 text here',
-                                       'and big-endian too', 'the last run at the very end'}
+    assert {d.text for d in whole} >= {
+        'first run of text',
+        'utf-16 text here',
+        'and big-endian too',
+        'the last run at the very end',
+    }
     for size in (1, 2, 3, 7, 16, 17, 100):
-        pieces = [data[i:i + size] for i in range(0, len(data), size)]
+        pieces = [data[i : i + size] for i in range(0, len(data), size)]
         assert list(binary_runs(pieces)) == whole, size
 
 
-def test_an_endless_printable_run_is_cut_with_an_overlap(monkeypatch: pytest.MonkeyPatch,
-                                                          ) -> None:
+def test_an_endless_printable_run_is_cut_with_an_overlap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(content, 'LINE_PIECE', 1000)
     monkeypatch.setattr(content, 'PIECE_OVERLAP', 100)
     for cut in range(950, 1060, 7):  # the token straddles the first cut, or not
-        data = (b'\0\1\2' * 10 + b'A' * cut + TOKEN.encode() + b'B' * 3000 + b'\0\n\1'
-                + b'tail text here')
+        data = (
+            b'\0\1\2' * 10
+            + b'A' * cut
+            + TOKEN.encode()
+            + b'B' * 3000
+            + b'\0\n\1'
+            + b'tail text here'
+        )
         for size in (1, 64, 333):
-            got = list(binary_runs(data[i:i + size] for i in range(0, len(data), size)))
+            got = list(binary_runs(data[i : i + size] for i in range(0, len(data), size)))
             assert any(TOKEN in d.text for d in got), (cut, size)
             assert max(len(d.text) for d in got) <= 1000 + size, (cut, size)
             assert (got[-1].number, got[-1].text) == (2, 'tail text here')
@@ -236,16 +286,20 @@ def test_text_decoding_does_not_depend_on_where_the_stream_is_cut() -> None:
     for encoding in ('utf-8', 'utf-16-le', 'utf-16-be', 'utf-32-le'):
         data = ('\ufeff' + text).encode(encoding)
         whole = [(d.number, d.text) for d in text_lines([data], encoding)]
-        assert whole == [(1, 'naïve = 1'), (2, 'x = "日本"'), (3, ''),
-                         (4, 'last line without newline')]
+        assert whole == [
+            (1, 'naïve = 1'),
+            (2, 'x = "日本"'),
+            (3, ''),
+            (4, 'last line without newline'),
+        ]
         for size in (1, 3, 5):
-            pieces = [data[i:i + size] for i in range(0, len(data), size)]
+            pieces = [data[i : i + size] for i in range(0, len(data), size)]
             assert [(d.number, d.text) for d in text_lines(pieces, encoding)] == whole
 
 
 def test_an_endless_line_comes_in_overlapping_pieces() -> None:
     line = ''.join(_rng.choice(ALNUM) for _ in range(1000))
-    chunks = [line[i:i + 64] for i in range(0, len(line), 64)] + ['\nnext\n']
+    chunks = [line[i : i + 64] for i in range(0, len(line), 64)] + ['\nnext\n']
     got = list(split_lines(chunks, '\n', 300, 50))
     assert [c for _, c in got] == [False, True, True, True, False]
     assert all(len(t) <= 300 for t, _ in got)
@@ -256,7 +310,8 @@ def test_an_endless_line_comes_in_overlapping_pieces() -> None:
 
 @pytest.mark.slow  # a 1.2 MB line
 def test_a_token_on_an_endless_line_is_found_once_wherever_the_cut_falls(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from hooks.gitproc import LINE_PIECE
 
     # A minified file whose one line is longer than LINE_PIECE: the token straddles
@@ -271,8 +326,10 @@ def test_a_token_on_an_endless_line_is_found_once_wherever_the_cut_falls(
 
 # --- what a change adds, for files git would not diff --------------------------
 
+
 def test_a_line_added_to_a_big_file_is_judged_alone(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = f'OLD = "{OTHER}"\n'.encode() + _filler(STREAM_BYTES + 100_000)
     write(repo / 'big.py', old)
     git('add', '.', cwd=repo)
@@ -284,13 +341,18 @@ def test_a_line_added_to_a_big_file_is_judged_alone(
     # Over a lowered limit, what it adds is reported as not scanned, and blocks.
     write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  max_file_bytes: 40\n')
     code, out = run(capsys, 'big.py')
-    assert (code, found(out)) == (1, [
-        'big.py: not scanned: it adds more than credentials.max_file_bytes (40 bytes) '
-        '[file-skipped]'])
+    assert (code, found(out)) == (
+        1,
+        [
+            'big.py: not scanned: it adds more than credentials.max_file_bytes (40 bytes) '
+            '[file-skipped]'
+        ],
+    )
 
 
 def test_files_git_calls_binary_are_judged_by_what_the_change_adds(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A NUL early on, or an attribute saying binary: git gives no lines; the hook
     # asks git for the text diff itself, and judges only the added lines.
     write(repo / '.gitattributes', '*.cfg -diff\n')
@@ -305,13 +367,16 @@ def test_files_git_calls_binary_are_judged_by_what_the_change_adds(
     assert (code, found(out)) == (1, [f'app.cfg:2: {FINDING}', f'nul.py:3: {FINDING}'])
     head = git_commit(repo, 'new tokens')
     code, out = run(capsys, '--from', base, '--to', head)
-    assert (code, found(out)) == (1, [f'app.cfg:2: (commit {head[:12]}) {FINDING}',
-                                      f'nul.py:3: (commit {head[:12]}) {FINDING}'])
+    assert (code, found(out)) == (
+        1,
+        [f'app.cfg:2: (commit {head[:12]}) {FINDING}', f'nul.py:3: (commit {head[:12]}) {FINDING}'],
+    )
 
 
 @pytest.mark.slow
 def test_a_merge_is_judged_by_what_it_adds_to_a_file_git_calls_binary(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # git's combined diff says only "Binary files differ" for a NUL-holding file,
     # even with --text: the merge's own lines are those added against every parent.
     lines = [f'x{i} = {i}\n' for i in range(10)]
@@ -339,8 +404,12 @@ def test_a_merge_is_judged_by_what_it_adds_to_a_file_git_calls_binary(
     merge = git_commit(repo, 'merge side')
     code, out = run(capsys, '--from', base, '--to', merge)
     assert code == 1
-    assert sorted(found(out)) == sorted([f'nul.py:4: (commit {side_commit[:12]}) {FINDING}',
-                                         f'nul.py:7: (commit {merge[:12]}) {FINDING}'])
+    assert sorted(found(out)) == sorted(
+        [
+            f'nul.py:4: (commit {side_commit[:12]}) {FINDING}',
+            f'nul.py:7: (commit {merge[:12]}) {FINDING}',
+        ]
+    )
 
 
 @pytest.mark.slow  # streams a file over STREAM_BYTES
@@ -355,8 +424,7 @@ def test_a_big_binary_file_is_streamed(repo: Path, capsys: pytest.CaptureFixture
 
 
 @pytest.mark.slow  # streams a file over STREAM_BYTES, twice
-def test_a_streamed_blob_is_read_as_stored(repo: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_streamed_blob_is_read_as_stored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # `git replace` must not make the stream read a clean stand-in.
     root = git_commit(repo, 'root')
     data = _filler(STREAM_BYTES + 1000) + f'TOKEN = "{TOKEN}"\n'.encode()
@@ -373,7 +441,8 @@ def test_a_streamed_blob_is_read_as_stored(repo: Path,
 
 
 def test_an_unresolved_conflict_in_a_file_with_nul_bytes(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(repo / 'nul.py', b'\0\nx = 1\n')
     git('add', '.', cwd=repo)
     git_commit(repo, 'base')
@@ -400,17 +469,23 @@ def test_one_files_patch_read_as_a_stream_is_parsed_strictly() -> None:
 
     head = b'diff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n'
     assert parse(head + b'@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n') == [
-        (1, 'a', False), (2, 'c', True)]
+        (1, 'a', False),
+        (2, 'c', True),
+    ]
     # A long line comes in pieces of the same number; a removed one is dropped whole.
     long = b'+' + b'x' * 50 + b'\n-' + b'y' * 50 + b'\n'
     assert parse(head + b'@@ -1 +1 @@\n' + long, limit=20) == [
-        (1, 'x' * 19, True), (1, 'x' * 20, True), (1, 'x' * 20, True), (1, 'x' * 20, True),
-        (1, 'x' * 11, True)]
+        (1, 'x' * 19, True),
+        (1, 'x' * 20, True),
+        (1, 'x' * 20, True),
+        (1, 'x' * 20, True),
+        (1, 'x' * 11, True),
+    ]
     bad = [
-        head + b'@@ -1 +1,2 @@\n+a\n',                 # shorter than its header
-        head + b'@@ -1 +1 @@\n+a\n+b\n',              # longer
-        head + b'@@ -1 +1 @@\n?a\n',                   # no valid prefix
-        head + b'@@ bad @@\n',                          # a hunk header git does not write
+        head + b'@@ -1 +1,2 @@\n+a\n',  # shorter than its header
+        head + b'@@ -1 +1 @@\n+a\n+b\n',  # longer
+        head + b'@@ -1 +1 @@\n?a\n',  # no valid prefix
+        head + b'@@ bad @@\n',  # a hunk header git does not write
         head.replace(b'index', b'similarity') + b'@@ -1 +1 @@\n+a\n',
         b'diff --git a/f b/f\nBinary files a/f and b/f differ\n',
         head + b'@@ -1 +1,2 @@\n+a\ndiff --git a/f b/f\n',
@@ -426,8 +501,7 @@ def test_a_failing_git_stream_is_an_error_and_closing_one_stops_git(repo: Path) 
     r = Repo.discover(repo)
     with pytest.raises(GitError, match='git cat-file failed'):
         list(r.stream_blob('1' * 40))
-    oid = git('hash-object', '-w', '--stdin', cwd=repo,
-              input=b'x' * (3 << 20)).stdout.strip()
+    oid = git('hash-object', '-w', '--stdin', cwd=repo, input=b'x' * (3 << 20)).stdout.strip()
     stream = r.stream_blob(oid)
     assert len(next(stream)) == 1 << 20
     stream.close()  # git is killed, not waited on to finish writing
@@ -435,24 +509,33 @@ def test_a_failing_git_stream_is_an_error_and_closing_one_stops_git(repo: Path) 
 
 # --- never skipped silently --------------------------------------------------
 
+
 def test_content_missing_from_the_clone_is_reported(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A tree naming a blob this clone does not have (as a partial clone may).
     missing = '1234567890abcdef1234567890abcdef12345678'
-    tree = git('mktree', '--missing', cwd=repo,
-               input=f'100644 blob {missing}\tghost.py\n'.encode()).stdout.strip()
+    tree = git(
+        'mktree', '--missing', cwd=repo, input=f'100644 blob {missing}\tghost.py\n'.encode()
+    ).stdout.strip()
     commit = git('commit-tree', '-m', 'ghost', tree, cwd=repo).stdout.strip()
     git('update-ref', 'HEAD', commit, cwd=repo)
     git('read-tree', 'HEAD', cwd=repo)
     code, out = run(capsys, 'ghost.py')
-    assert (code, found(out)) == (1, [
-        'ghost.py: not scanned: its content (blob 1234567890ab) is not in this clone '
-        '[file-skipped]'])
+    assert (code, found(out)) == (
+        1,
+        [
+            'ghost.py: not scanned: its content (blob 1234567890ab) is not in this clone '
+            '[file-skipped]'
+        ],
+    )
 
 
 def test_a_skipped_file_blocks_at_every_stage_unless_the_policy_warns(
-        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        ) -> None:
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     limited = POLICY + 'credentials:\n  max_file_bytes: 1000\n'
     write(repo / '.commit-warden.yaml', limited)
     git('add', '.', cwd=repo)
@@ -478,8 +561,10 @@ def test_a_skipped_file_blocks_at_every_stage_unless_the_policy_warns(
 
     stages(1, 'file-skipped')
     git('switch', '-q', 'main', cwd=repo)
-    write(repo / '.commit-warden.yaml', limited + 'rules:\n  check-credentials:\n'
-          '    file-skipped: warn\n')
+    write(
+        repo / '.commit-warden.yaml',
+        limited + 'rules:\n  check-credentials:\n    file-skipped: warn\n',
+    )
     git('add', '.', cwd=repo)
     git_commit(repo, 'skipped files only warn')
     git('switch', '-q', 'feature', cwd=repo)
@@ -490,9 +575,12 @@ def test_a_skipped_file_blocks_at_every_stage_unless_the_policy_warns(
 
 @pytest.mark.slow  # writes a file over STREAM_BYTES
 def test_a_whole_file_over_a_lowered_limit_is_reported_not_read(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(repo / '.commit-warden.yaml', 'version: 1\ncredentials:\n  max_file_bytes: 1000\n'
-          '  exclude: ["skip/**"]\n')
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        repo / '.commit-warden.yaml',
+        'version: 1\ncredentials:\n  max_file_bytes: 1000\n  exclude: ["skip/**"]\n',
+    )
     png, big = _png_with_text(TOKEN.encode()), _filler(STREAM_BYTES + 1000)
     write(repo / 'logo.png', png)
     write(repo / 'big.py', big)
@@ -504,14 +592,18 @@ def test_a_whole_file_over_a_lowered_limit_is_reported_not_read(
         f'big.py: not scanned: {len(big):,} bytes is over credentials.max_file_bytes (1,000) '
         '[file-skipped]',
         f'logo.png: not scanned: {len(png):,} bytes is over credentials.max_file_bytes (1,000) '
-        '[file-skipped]']
+        '[file-skipped]',
+    ]
 
 
 # --- bounded memory ------------------------------------------------------------
 
+
 @pytest.mark.slow  # scans 6 MB under tracemalloc
-def test_a_stream_is_scanned_in_bounded_memory(repo: Path, monkeypatch: pytest.MonkeyPatch,
-                                               ) -> None:
+def test_a_stream_is_scanned_in_bounded_memory(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     size = 6_000_000
     data = _filler(size) + f'TOKEN = "{TOKEN}"\n'.encode()
     oid = git('hash-object', '-w', '--stdin', cwd=repo, input=data).stdout.strip()
@@ -522,8 +614,9 @@ def test_a_stream_is_scanned_in_bounded_memory(repo: Path, monkeypatch: pytest.M
     monkeypatch.setattr(engine.os, 'cpu_count', lambda: 1)
     work = [Work('big.py', (), source=source)]
     options = ScanOptions()
-    scan_work(options, [Work('warm-up.py', tuple(text_lines([data[-200:]], 'utf-8')))],
-              Salt(None, 'salt'))
+    scan_work(
+        options, [Work('warm-up.py', tuple(text_lines([data[-200:]], 'utf-8')))], Salt(None, 'salt')
+    )
     tracemalloc.start()
     try:
         hits = scan_work(options, work, Salt(None, 'salt'))
@@ -539,4 +632,4 @@ def test_content_module_constants_agree_with_the_scanner() -> None:
     from hooks.scan import OVERLAP
 
     assert PIECE_OVERLAP > OVERLAP  # a token is whole in one piece of an endless line
-    assert content.MIN_RUN <= 16    # no known token format is shorter
+    assert content.MIN_RUN <= 16  # no known token format is shorter

@@ -5,6 +5,7 @@ issue named, each in at least three file types; with the look-alikes that pass.
 Values are generated from seeded templates; assertions name the rule and the
 file, never a value.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,14 +28,22 @@ CONTEXT_CASES = {
     'curl -u': [
         ('deploy.sh', f'curl -fsS -u admin:{PW} https://nexus.internal.net/status\n', 1),
         ('Dockerfile', f'RUN curl -u ci:{PW} -o /tmp/a.tgz https://repo.internal.net/a.tgz\n', 1),
-        ('.github/workflows/ci.yml', f'      - run: curl --user bot:{PW} https://x.internal.net\n', 1),
+        (
+            '.github/workflows/ci.yml',
+            f'      - run: curl --user bot:{PW} https://x.internal.net\n',
+            1,
+        ),
         ('README.md', f'    curl -u admin:{PW} http://localhost:8081/\n', 1),
     ],
     'custom auth header': [
         ('call.sh', f'curl -H "X-Api-Key: {TOKEN}" https://api.internal.net/v1\n', 1),
         ('requests.http', f'GET https://api.internal.net/v1\nX-Api-Key: {TOKEN}\n', 2),
         ('client.py', f'headers = {{"X-Auth-Token": "{TOKEN}"}}\n', 1),
-        ('api.md', f'    curl --header "Private-Token: {TOKEN}" https://gitlab.internal.net/api/v4/user\n', 1),
+        (
+            'api.md',
+            f'    curl --header "Private-Token: {TOKEN}" https://gitlab.internal.net/api/v4/user\n',
+            1,
+        ),
     ],
     'Authorization header': [
         ('call.sh', f'curl -H "Authorization: Bearer {TOKEN}" https://api.internal.net\n', 1),
@@ -42,9 +51,13 @@ CONTEXT_CASES = {
         ('notes.md', f'Authorization: Token {TOKEN}\n', 1),
     ],
     'SQL in a multi-line string': [
-        ('migrate.py', f'op.execute("""\n    CREATE ROLE app WITH\n      LOGIN\n      PASSWORD \'{PW}\';\n""")\n', 4),
+        (
+            'migrate.py',
+            f'op.execute("""\n    CREATE ROLE app WITH\n      LOGIN\n      PASSWORD \'{PW}\';\n""")\n',
+            4,
+        ),
         ('users.ts', f'await db.query(`\n  ALTER USER app\n    IDENTIFIED BY "{PW}"\n`);\n', 3),
-        ('init.sh', f'psql <<SQL\nCREATE USER grafana WITH PASSWORD \'{PW}\';\nSQL\n', 2),
+        ('init.sh', f"psql <<SQL\nCREATE USER grafana WITH PASSWORD '{PW}';\nSQL\n", 2),
         ('schema.sql', f"CREATE LOGIN app WITH PASSWORD = N'{PW}';\n", 1),
     ],
     'ALTER USER ... IDENTIFIED BY': [
@@ -53,9 +66,21 @@ CONTEXT_CASES = {
         ('Main.java', f'stmt.execute("CREATE USER etl IDENTIFIED BY \\"{PW}\\"");\n', 1),
     ],
     'Basic-auth URL in a Dockerfile RUN line': [
-        ('Dockerfile', f'RUN pip install --extra-index-url https://ci:{PW}@pypi.internal.net/simple app\n', 1),
-        ('docker/Dockerfile.build', f'RUN git clone https://bot:{PW}@git.internal.net/acme/tools.git\n', 1),
-        ('build.dockerfile', f'RUN curl -fsSL https://u:{PW}@artifacts.internal.net/cli.tgz | tar xz\n', 1),
+        (
+            'Dockerfile',
+            f'RUN pip install --extra-index-url https://ci:{PW}@pypi.internal.net/simple app\n',
+            1,
+        ),
+        (
+            'docker/Dockerfile.build',
+            f'RUN git clone https://bot:{PW}@git.internal.net/acme/tools.git\n',
+            1,
+        ),
+        (
+            'build.dockerfile',
+            f'RUN curl -fsSL https://u:{PW}@artifacts.internal.net/cli.tgz | tar xz\n',
+            1,
+        ),
     ],
     'log line': [
         ('worker.log', f'2026-02-11 09:14:02 DEBUG using API_KEY={TOKEN} for upstream\n', 1),
@@ -79,23 +104,38 @@ def test_context_names_the_secret(kind: str) -> None:
         assert [n for n, _ in found] == [line], (kind, path, found)
 
 
-@pytest.mark.parametrize(('path', 'text'), [
-    ('_aix_support.py', '    AIX filesets are identified by four decimal values: V.R.M.F.\n'),
-    ('imap.py', '"""Execute "command arg ..." with messages identified by UID,\n'),
-    ('queries.py', "cur.execute('ALTER USER %s WITH PASSWORD %s', (user, pw))\n"),
-    ('queries.py', 'cur.execute("ALTER ROLE app PASSWORD :password", {"password": pw})\n'),
-    ('hashes.sql', "CREATE USER r IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567';\n"),
-    ('md5.sql', "CREATE ROLE r WITH LOGIN PASSWORD 'md5a3556571e93b0d20722ba62be61e8c2d';\n"),
-    ('env.sql', "CREATE ROLE r WITH LOGIN PASSWORD '${AUDITOR_PASSWORD}';\n"),
-    ('call.sh', 'curl -H "X-Api-Key: $REPORTS_API_KEY" https://api.internal.net\n'),
-    ('call.sh', 'curl -u "$NEXUS_USER:$NEXUS_PASSWORD" https://nexus.internal.net\n'),
-    ('login.sh', 'docker login -u ci --password-stdin registry.internal.net < /run/secrets/reg\n'),
-    ('Dockerfile', 'RUN curl -fsSL https://${USER}:${PASSWORD}@artifacts.internal.net/cli.tgz\n'),
-    ('test_netrc.py', '    machine host.domain.com login log password pa#ss account acct\n'),
-    ('age.txt', '# public key: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n'),
-    ('ids.py', 'token = "61f6b6bd-a597-4e61-a9c1-d7a89f02bd27"\n'),
-    ('app.log', '2026-02-11 09:14:02 INFO request key=orders/2026/02/11/summary.json\n'),
-])
+@pytest.mark.parametrize(
+    ('path', 'text'),
+    [
+        ('_aix_support.py', '    AIX filesets are identified by four decimal values: V.R.M.F.\n'),
+        ('imap.py', '"""Execute "command arg ..." with messages identified by UID,\n'),
+        ('queries.py', "cur.execute('ALTER USER %s WITH PASSWORD %s', (user, pw))\n"),
+        ('queries.py', 'cur.execute("ALTER ROLE app PASSWORD :password", {"password": pw})\n'),
+        (
+            'hashes.sql',
+            "CREATE USER r IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567';\n",
+        ),
+        ('md5.sql', "CREATE ROLE r WITH LOGIN PASSWORD 'md5a3556571e93b0d20722ba62be61e8c2d';\n"),
+        ('env.sql', "CREATE ROLE r WITH LOGIN PASSWORD '${AUDITOR_PASSWORD}';\n"),
+        ('call.sh', 'curl -H "X-Api-Key: $REPORTS_API_KEY" https://api.internal.net\n'),
+        ('call.sh', 'curl -u "$NEXUS_USER:$NEXUS_PASSWORD" https://nexus.internal.net\n'),
+        (
+            'login.sh',
+            'docker login -u ci --password-stdin registry.internal.net < /run/secrets/reg\n',
+        ),
+        (
+            'Dockerfile',
+            'RUN curl -fsSL https://${USER}:${PASSWORD}@artifacts.internal.net/cli.tgz\n',
+        ),
+        ('test_netrc.py', '    machine host.domain.com login log password pa#ss account acct\n'),
+        (
+            'age.txt',
+            '# public key: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n',
+        ),
+        ('ids.py', 'token = "61f6b6bd-a597-4e61-a9c1-d7a89f02bd27"\n'),
+        ('app.log', '2026-02-11 09:14:02 INFO request key=orders/2026/02/11/summary.json\n'),
+    ],
+)
 def test_look_alikes_pass(path: str, text: str) -> None:
     assert _found(path, text) == []
 
@@ -109,10 +149,11 @@ def _jwt(claims: dict[str, object]) -> str:
 
 # Kinds the issue named that live outside the provider catalogue (the catalogue's
 # own are tested in providers_test.py): rule, value, three file types.
-SA_TOKEN = _jwt({'iss': 'kubernetes/serviceaccount',
-                 'kubernetes.io/serviceaccount/namespace': 'ci'})
+SA_TOKEN = _jwt(
+    {'iss': 'kubernetes/serviceaccount', 'kubernetes.io/serviceaccount/namespace': 'ci'}
+)
 NAMED_KINDS = {
-    'slack-bot-token': fill('xoxb-{d:11}-{a:24}', 'slack2'),          # the two-part form
+    'slack-bot-token': fill('xoxb-{d:11}-{a:24}', 'slack2'),  # the two-part form
     'newrelic-browser-key': fill('NRJS-{h:19}', 'nrjs'),
     'newrelic-mobile-token': fill('AA{h:40}-NRMA', 'nrma'),
     'aws-appsync-api-key': fill('da2-{l:26}', 'appsync'),
@@ -124,10 +165,12 @@ NAMED_KINDS = {
 @pytest.mark.parametrize('rule', sorted(NAMED_KINDS))
 def test_named_kind_found_in_three_file_types(rule: str) -> None:
     value = NAMED_KINDS[rule]
-    for path, text in (('settings.py', f'CONFIG = {{"credential": "{value}"}}\n'),
-                       ('values.yaml', f'integration:\n  credential: {value}\n'),
-                       ('deploy.sh', f'mytool sync --credential {value}\n'),
-                       ('NOTES.md', f'Paste `{value}` into the form.\n')):
+    for path, text in (
+        ('settings.py', f'CONFIG = {{"credential": "{value}"}}\n'),
+        ('values.yaml', f'integration:\n  credential: {value}\n'),
+        ('deploy.sh', f'mytool sync --credential {value}\n'),
+        ('NOTES.md', f'Paste `{value}` into the form.\n'),
+    ):
         found = _found(path, text)
         assert [r for _, r in found] == [rule], (rule, path, found)
 
@@ -135,8 +178,10 @@ def test_named_kind_found_in_three_file_types(rule: str) -> None:
 @pytest.mark.parametrize('path', ['jwks.json', 'keys.py', 'signing.yaml.json'])
 def test_jwk_private_member(path: str) -> None:
     d = fill('{w:43}', 'jwk-d')
-    text = ('{\n  "kty": "EC",\n  "crv": "P-256",\n  "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8",\n'
-            f'  "d": "{d}"\n}}\n')
+    text = (
+        '{\n  "kty": "EC",\n  "crv": "P-256",\n  "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8",\n'
+        f'  "d": "{d}"\n}}\n'
+    )
     assert _found(path, text) == [(5, 'jwk-private-key')]
     public = text.replace(f'  "d": "{d}"\n', '  "use": "sig"\n')
     assert _found(path, public) == []
@@ -145,8 +190,10 @@ def test_jwk_private_member(path: str) -> None:
 @pytest.mark.parametrize('path', ['k8s/secret.yaml', 'deploy/app-secret.yml', 'chart/out.yaml'])
 def test_kubernetes_secret_manifest(path: str) -> None:
     value = base64.b64encode(fill('{a:20}', 'k8s').encode()).decode()
-    text = (f'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n'
-            f'  username: YXBwdXNlcg==\n  connection: {value}\n')
+    text = (
+        f'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n'
+        f'  username: YXBwdXNlcg==\n  connection: {value}\n'
+    )
     assert _found(path, text) == [(7, 'kubernetes-secret')]
     configmap = text.replace('kind: Secret', 'kind: ConfigMap')
     assert _found(path, configmap) == []

@@ -6,6 +6,7 @@ pairs expected.  tests/corpus/negative/** hold placeholders, references,
 hashes, public keys and the like, and must produce nothing.  Failures name
 path, line and rule, never a secret.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """The report formats CI systems read: GitHub workflow annotations, GitLab Code Quality,
 JUnit, SARIF rule help, and what any format may put in a CI log."""
+
 from __future__ import annotations
 
 import json
@@ -33,32 +34,66 @@ from tests.schemas import validate_sarif
 
 SECRET = 'ghp_' + 'Q9w8E7r6T5y4U3i2O1p0A9s8D7f6G5h4J3k2'
 RULES = {
-    'github-token': Rule('github-token', 'check-credentials', 'GitHub token',
-                         'A GitHub token gives access to repositories.',
-                         'Revoke it at GitHub, then remove it from history.', 'critical'),
-    'unsigned': Rule('unsigned', 'check-signatures', 'Unsigned commit',
-                     'The commit carries no signature.', 'git commit --amend -S', 'high'),
-    'exempt': Rule('exempt', 'check-signatures', 'Exempt commit',
-                   'The commit is exempt by policy.', 'Nothing to do.', 'low'),
+    'github-token': Rule(
+        'github-token',
+        'check-credentials',
+        'GitHub token',
+        'A GitHub token gives access to repositories.',
+        'Revoke it at GitHub, then remove it from history.',
+        'critical',
+    ),
+    'unsigned': Rule(
+        'unsigned',
+        'check-signatures',
+        'Unsigned commit',
+        'The commit carries no signature.',
+        'git commit --amend -S',
+        'high',
+    ),
+    'exempt': Rule(
+        'exempt',
+        'check-signatures',
+        'Exempt commit',
+        'The commit is exempt by policy.',
+        'Nothing to do.',
+        'low',
+    ),
 }
 HOSTILE_SUBJECT = 'fix\r::error file=x::forged%0A,title\n##[stop-commands]tok\u2028::notice::x'
-HOSTILE_PATHS = ['a,b:c%d.py', '::error::forged.py', 'x##[add-mask]y.py', 'new\nline.py',
-                 'cr\r::warning::x.py', 'caf\udce9.py']
+HOSTILE_PATHS = [
+    'a,b:c%d.py',
+    '::error::forged.py',
+    'x##[add-mask]y.py',
+    'new\nline.py',
+    'cr\r::warning::x.py',
+    'caf\udce9.py',
+]
 
 
 def token_finding(path: str = 'src/app config.py', line: int = 12) -> Finding:
-    return Finding(hook='check-credentials', rule='github-token', severity='critical',
-                   path=path, line=line,
-                   message=f'GitHub personal access token ({mask(SECRET)})\n'
-                           'fix: revoke it at GitHub, then remove it from history',
-                   fingerprint=fingerprint(SECRET, 'salt'))
+    return Finding(
+        hook='check-credentials',
+        rule='github-token',
+        severity='critical',
+        path=path,
+        line=line,
+        message=f'GitHub personal access token ({mask(SECRET)})\n'
+        'fix: revoke it at GitHub, then remove it from history',
+        fingerprint=fingerprint(SECRET, 'salt'),
+    )
 
 
 def unsigned_finding(subject: str = 'tune the pool') -> Finding:
-    return Finding(hook='check-signatures', rule='unsigned', severity='high', path='',
-                   line=None, commit='c' * 40,
-                   message=f'commit cccccccccccc is not signed: {subject}\n'
-                           'fix: git rebase --exec "git commit --amend --no-edit -S" main')
+    return Finding(
+        hook='check-signatures',
+        rule='unsigned',
+        severity='high',
+        path='',
+        line=None,
+        commit='c' * 40,
+        message=f'commit cccccccccccc is not signed: {subject}\n'
+        'fix: git rebase --exec "git commit --amend --no-edit -S" main',
+    )
 
 
 # --- a model of GitHub's runner --------------------------------------------------
@@ -69,9 +104,23 @@ def unsigned_finding(subject: str = 'tune the pool') -> Finding:
 # on \n and \r. Property values unescape %0D %0A %3A %2C %25; the message unescapes
 # %0D %0A %25.
 
-_RUNNER_COMMANDS = {'error', 'warning', 'notice', 'debug', 'group', 'endgroup',
-                    'add-mask', 'stop-commands', 'set-output', 'save-state', 'echo',
-                    'add-matcher', 'remove-matcher', 'set-env', 'add-path'}
+_RUNNER_COMMANDS = {
+    'error',
+    'warning',
+    'notice',
+    'debug',
+    'group',
+    'endgroup',
+    'add-mask',
+    'stop-commands',
+    'set-output',
+    'save-state',
+    'echo',
+    'add-matcher',
+    'remove-matcher',
+    'set-env',
+    'add-path',
+}
 
 
 def _unescape(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -101,9 +150,9 @@ def runner_command(line: str) -> tuple[str, dict[str, str], str] | None:
                     key, sep, value = prop.partition('=')
                     if sep and key and value:
                         properties[key] = _unescape(value, _PROPERTY)
-                return name, properties, _unescape(text[end + 2:], _DATA)
+                return name, properties, _unescape(text[end + 2 :], _DATA)
     old = re.search(r'##\[([^\] ;]+)', line)
-    if old and old.group(1) in _RUNNER_COMMANDS and ']' in line[old.end():]:
+    if old and old.group(1) in _RUNNER_COMMANDS and ']' in line[old.end() :]:
         return old.group(1), {}, ''
     return None
 
@@ -128,8 +177,15 @@ def test_github_annotation_syntax() -> None:
 
 
 def test_github_warning_for_findings_that_do_not_block_and_notes_as_notices() -> None:
-    exempt = Finding(hook='check-signatures', rule='exempt', severity='low', path='',
-                     line=None, commit='e' * 40, message='commit eeeeeeeeeeee is exempt')
+    exempt = Finding(
+        hook='check-signatures',
+        rule='exempt',
+        severity='low',
+        path='',
+        line=None,
+        commit='e' * 40,
+        message='commit eeeeeeeeeeee is exempt',
+    )
     out = to_github([exempt], RULES, notes=['3 commits checked'])
     assert out.splitlines() == [
         '::warning title=check-signatures%3A Exempt commit [exempt]::'
@@ -149,26 +205,38 @@ def test_github_escaping_round_trips_and_only_our_commands_start_lines(path: str
     assert [p[0] if p else None for p in parsed] == ['error', 'error']
     (_, props, message), (_, props2, message2) = parsed  # type: ignore[misc]
     shown = path.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
-    assert props == {'file': shown, 'line': '3',
-                     'title': 'check-credentials: GitHub token [github-token]'}
+    assert props == {
+        'file': shown,
+        'line': '3',
+        'title': 'check-credentials: GitHub token [github-token]',
+    }
     assert message == token_finding().message
     assert props2 == {'title': 'check-signatures: Unsigned commit [unsigned]'}
     assert message2 == 'commit cccccccccccc: ' + unsigned_finding(HOSTILE_SUBJECT).message
 
 
-@pytest.mark.parametrize(('char', 'escaped'), [
-    ('%', '%25'), ('\r', '%0D'), ('\n', '%0A'), (':', '%3A'), (',', '%2C')])
+@pytest.mark.parametrize(
+    ('char', 'escaped'), [('%', '%25'), ('\r', '%0D'), ('\n', '%0A'), (':', '%3A'), (',', '%2C')]
+)
 def test_github_property_escapes(char: str, escaped: str) -> None:
     out = to_github([token_finding(path=f'a{char}b.py', line=1)], RULES)
     assert out.startswith(f'::error file=a{escaped}b.py,line=1,title=')
 
 
 def test_github_message_keeps_colons_and_commas_but_escapes_line_breaks() -> None:
-    f = Finding(hook='check-hotfixes', rule='missing-ticket', severity='high', path='x.py',
-                line=1, message='50% done: a, b\r\nnext')
+    f = Finding(
+        hook='check-hotfixes',
+        rule='missing-ticket',
+        severity='high',
+        path='x.py',
+        line=1,
+        message='50% done: a, b\r\nnext',
+    )
     out = to_github([f], {})
-    assert out == ('::error file=x.py,line=1,title=check-hotfixes [missing-ticket]::'
-                   '50%25 done: a, b%0D%0Anext\n')
+    assert out == (
+        '::error file=x.py,line=1,title=check-hotfixes [missing-ticket]::'
+        '50%25 done: a, b%0D%0Anext\n'
+    )
 
 
 # --- --format gitlab ---------------------------------------------------------------
@@ -193,16 +261,25 @@ def _check_code_quality(issues: object) -> None:
 
 
 def test_gitlab_code_quality_fields() -> None:
-    low = Finding(hook='check-signatures', rule='exempt', severity='low', path='',
-                  line=None, commit='e' * 40, message='commit eeeeeeeeeeee is exempt')
+    low = Finding(
+        hook='check-signatures',
+        rule='exempt',
+        severity='low',
+        path='',
+        line=None,
+        commit='e' * 40,
+        message='commit eeeeeeeeeeee is exempt',
+    )
     issues = json.loads(render('gitlab', [token_finding(), unsigned_finding(), low], RULES))
     _check_code_quality(issues)
     token, unsigned, exempt = issues
     assert token['check_name'] == 'check-credentials/github-token'
     assert token['severity'] == 'blocker'
     assert token['location'] == {'path': 'src/app config.py', 'lines': {'begin': 12}}
-    assert token['description'] == ('GitHub personal access token (ghp_…, 40 chars) — '
-                                    'fix: revoke it at GitHub, then remove it from history')
+    assert token['description'] == (
+        'GitHub personal access token (ghp_…, 40 chars) — '
+        'fix: revoke it at GitHub, then remove it from history'
+    )
     assert unsigned['severity'] == 'critical'
     assert unsigned['location'] == {'path': COMMIT_ANCHOR, 'lines': {'begin': 1}}
     assert unsigned['description'].startswith('commit cccccccccccc: commit cccccccccccc is')
@@ -245,10 +322,12 @@ def test_sarif_rules_link_to_their_readme_section() -> None:
 
 
 def test_junit_file_and_time() -> None:
-    xml = to_junit([token_finding(), unsigned_finding()],
-                   ['check-credentials', 'check-hotfixes', 'check-signatures'],
-                   durations={'check-credentials': 0.25, 'check-hotfixes': 0.5},
-                   elapsed=1.5)
+    xml = to_junit(
+        [token_finding(), unsigned_finding()],
+        ['check-credentials', 'check-hotfixes', 'check-signatures'],
+        durations={'check-credentials': 0.25, 'check-hotfixes': 0.5},
+        elapsed=1.5,
+    )
     root = ET.fromstring(xml)  # noqa: S314 (our own output)
     assert root.get('time') == '1.500'
     suites = {s.get('name'): s for s in root.iter('testsuite')}
@@ -257,7 +336,10 @@ def test_junit_file_and_time() -> None:
     assert suites['check-signatures'].get('time') is None  # not measured: not invented
     (token,) = suites['check-credentials'].iter('testcase')
     assert (token.get('file'), token.get('line'), token.get('time')) == (
-        'src/app config.py', '12', '0')
+        'src/app config.py',
+        '12',
+        '0',
+    )
     (unsigned,) = suites['check-signatures'].iter('testcase')
     assert unsigned.get('file') is None
 
@@ -287,9 +369,13 @@ def test_no_format_lets_a_name_or_subject_run_a_runner_command(fmt: str) -> None
 
 
 def test_text_keeps_hostile_names_visible_and_inert() -> None:
-    out = format_text([token_finding(path='::error::forged.py', line=1),
-                       token_finding(path='x##[add-mask]y.py', line=2),
-                       unsigned_finding(HOSTILE_SUBJECT)])
+    out = format_text(
+        [
+            token_finding(path='::error::forged.py', line=1),
+            token_finding(path='x##[add-mask]y.py', line=2),
+            unsigned_finding(HOSTILE_SUBJECT),
+        ]
+    )
     lines = out.split('\n')
     assert lines[0].startswith('"::error::forged.py":1: GitHub personal access token')
     assert lines[2].startswith('"x##\\133add-mask]y.py":2: ')
@@ -305,8 +391,7 @@ def test_format_choices() -> None:
 # --- end to end ---------------------------------------------------------------------
 
 
-def test_hook_writes_github_annotations(repo: Path, capsys: pytest.CaptureFixture[str]
-                                        ) -> None:
+def test_hook_writes_github_annotations(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(repo / 'deploy, prod.py', f'TOKEN = "{SECRET}"\n')
     git('add', '.', cwd=repo)
     code = credentials.main(['--format', 'github', 'deploy, prod.py'])
@@ -321,8 +406,9 @@ def test_hook_writes_github_annotations(repo: Path, capsys: pytest.CaptureFixtur
     assert SECRET not in out
 
 
-def test_ci_writes_code_quality_and_annotations(repo: Path, remote: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_ci_writes_code_quality_and_annotations(
+    repo: Path, remote: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(repo / 'app.py', 'POOL = 20\n')
     git('add', '.', cwd=repo)
     git_commit(repo, 'initial')
@@ -333,8 +419,18 @@ def test_ci_writes_code_quality_and_annotations(repo: Path, remote: Path, tmp_pa
     git('add', '.', cwd=repo)
     token_commit = git_commit(repo, 'add notifier')
     report = tmp_path / 'gl-code-quality-report.json'
-    code = ci.main(['--base', 'origin/main', '--format', 'gitlab', '--output', str(report),
-                    '--format', 'github'])
+    code = ci.main(
+        [
+            '--base',
+            'origin/main',
+            '--format',
+            'gitlab',
+            '--output',
+            str(report),
+            '--format',
+            'github',
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     issues = json.loads(report.read_text())

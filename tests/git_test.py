@@ -23,7 +23,7 @@ ODD_NAMES = [
     "single'quote.txt",
     'back\\slash.txt',
     'caf\xe9-utf8.txt',
-    os.fsdecode(b'latin1-\xe9.txt'),   # not UTF-8: a surrogate-escaped str
+    os.fsdecode(b'latin1-\xe9.txt'),  # not UTF-8: a surrogate-escaped str
     'dir with space/nested file.txt',
     '-starts-with-dash.txt',
     ':(glob)*.txt',
@@ -232,13 +232,16 @@ def test_no_git_env_strips_repository_pointers() -> None:
     assert no_git_env(env) == {'GIT_AUTHOR_NAME': 'a', 'PATH': '/bin'}
 
 
-@pytest.mark.parametrize(('quoted', 'raw'), [
-    (b'plain', b'plain'),
-    (b'"a\\tb"', b'a\tb'),
-    (b'"new\\nline"', b'new\nline'),
-    (b'"caf\\303\\251"', b'caf\xc3\xa9'),
-    (b'"q\\"d"', b'q"d'),
-])
+@pytest.mark.parametrize(
+    ('quoted', 'raw'),
+    [
+        (b'plain', b'plain'),
+        (b'"a\\tb"', b'a\tb'),
+        (b'"new\\nline"', b'new\nline'),
+        (b'"caf\\303\\251"', b'caf\xc3\xa9'),
+        (b'"q\\"d"', b'q"d'),
+    ],
+)
 def test_unquote_c(quoted: bytes, raw: bytes) -> None:
     assert unquote_c(quoted) == raw
 
@@ -266,9 +269,16 @@ def test_a_stage_that_asks_no_diff_never_loads_the_diff_parser() -> None:
     import subprocess
     import sys
 
-    code = ('import sys, hooks.runner, hooks.git, hooks.signatures.setup_check, '
-            'hooks.signatures.trust, hooks.hotfixes.detect; '
-            'print(sorted(m for m in sys.modules if m in ("hooks.diff", "hooks.changes")))')
-    proc = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
-                          check=True, cwd=Path(__file__).parent.parent)
+    code = (
+        'import sys, hooks.runner, hooks.git, hooks.signatures.setup_check, '
+        'hooks.signatures.trust, hooks.hotfixes.detect; '
+        'print(sorted(m for m in sys.modules if m in ("hooks.diff", "hooks.changes")))'
+    )
+    proc = subprocess.run(
+        (sys.executable, '-c', code),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert proc.stdout.strip() == '[]'

@@ -10,6 +10,7 @@ slow'`) keeps the conflict resolution, the root commit, a deletion, a conflict i
 the index, replace refs, one type change, one odd name and one diff git could
 garble; the other shapes are marked slow.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,16 +45,16 @@ Result = dict[str, tuple[int, str]]
 def ssh_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     d = tmp_path_factory.mktemp('history-key')
     key = d / 'alice'
-    subprocess.run(('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'alice', '-f',
-                    str(key)), check=True)
+    subprocess.run(
+        ('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'alice', '-f', str(key)), check=True
+    )
     kind, blob = (d / 'alice.pub').read_text().split()[:2]
     return key, f'alice@example.com {kind} {blob}\n'
 
 
 def sign_everything(repo: Path, ssh_key: tuple[Path, str]) -> None:
     key, line = ssh_key
-    for k, v in (('gpg.format', 'ssh'), ('user.signingkey', str(key)),
-                 ('commit.gpgsign', 'true')):
+    for k, v in (('gpg.format', 'ssh'), ('user.signingkey', str(key)), ('commit.gpgsign', 'true')):
         git('config', k, v, cwd=repo)
     write(repo / '.github' / 'allowed_signers', line)
     write(repo / '.commit-warden.yaml', POLICY)
@@ -95,9 +96,10 @@ def judge(capsys: pytest.CaptureFixture[str], base: str, head: str) -> Result:
     """Each hook's (exit code, output) for the pull request base..head."""
     got: Result = {}
     for name, main, argv in (
-            ('credentials', credentials.main, ['--from', base, '--to', head]),
-            ('hotfixes', hotfixes.main, ['--from', base, '--to', head]),
-            ('ci', ci.main, ['--base', base, '--head', head])):
+        ('credentials', credentials.main, ['--from', base, '--to', head]),
+        ('hotfixes', hotfixes.main, ['--from', base, '--to', head]),
+        ('ci', ci.main, ['--base', base, '--head', head]),
+    ):
         code = main(argv)
         out, err = capsys.readouterr()
         got[name] = (code, out + err)
@@ -133,7 +135,8 @@ def token_line(path: str, line: int, commit: str) -> str:
 
 @pytest.mark.slow
 def test_clean_merge_where_both_parents_changed_one_file(
-        hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The most common way to update a pull request: merge its base back in.
     git('switch', '-q', '-c', 'feature', cwd=hist)
     edit(hist / 'app.py', 2, 'line 2 (feature)')
@@ -156,7 +159,8 @@ def test_clean_merge_where_both_parents_changed_one_file(
 
 
 def test_evil_merge_conflict_resolution_is_judged_as_the_merge(
-        hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     git('switch', '-q', '-c', 'feature', cwd=hist)
     edit(hist / 'app.py', 5, 'line 5 (feature)')
     commit(hist, 'feature edits line 5')
@@ -165,14 +169,16 @@ def test_evil_merge_conflict_resolution_is_judged_as_the_merge(
     edit(hist / 'app.py', 9, 'line 9 (main)')
     commit(hist, 'main edits lines 5 and 9')
     git('merge', '-q', 'feature', cwd=hist, check=False)  # conflicts
-    write(hist / 'app.py', APP.replace('line 5\n', 'line 5 (feature)\n')
-          .replace('line 9\n', 'line 9 (main)\n'))        # take a side per hunk: adds nothing
+    write(
+        hist / 'app.py',
+        APP.replace('line 5\n', 'line 5 (feature)\n').replace('line 9\n', 'line 9 (main)\n'),
+    )  # take a side per hunk: adds nothing
     plain = commit(hist, 'merge feature')
     passes(capsys, f'{plain}^1', plain, commits=2)
 
     git('reset', '-q', '--hard', f'{plain}^1', cwd=hist)
     git('merge', '-q', 'feature', cwd=hist, check=False)
-    edit(hist / 'app.py', 5, f'line5 = "{TOKEN}"')         # a line neither side had
+    edit(hist / 'app.py', 5, f'line5 = "{TOKEN}"')  # a line neither side had
     evil = commit(hist, 'merge feature')
     blocked(capsys, f'{evil}^1', evil, token_line('app.py', 5, evil))
 
@@ -240,8 +246,16 @@ def test_merge_of_unrelated_histories(hist: Path, capsys: pytest.CaptureFixture[
     write(hist / 'vendor' / 'lib.py', 'VERSION = 1\n')
     clean_root = commit(hist, 'imported root')
     git('switch', '-q', 'main', cwd=hist)
-    git('merge', '-q', '--no-verify', '--allow-unrelated-histories', '-m', 'import',
-        'imported', cwd=hist)
+    git(
+        'merge',
+        '-q',
+        '--no-verify',
+        '--allow-unrelated-histories',
+        '-m',
+        'import',
+        'imported',
+        cwd=hist,
+    )
     m = rev(hist, 'HEAD')
     passes(capsys, f'{m}^1', m, commits=2)
 
@@ -257,9 +271,12 @@ def test_merge_of_unrelated_histories(hist: Path, capsys: pytest.CaptureFixture[
 # --- commits of every kind -----------------------------------------------------------
 
 
-def test_root_commit_is_judged_whole(repo: Path, ssh_key: tuple[Path, str],
-                                     monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_root_commit_is_judged_whole(
+    repo: Path,
+    ssh_key: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     sign_everything(repo, ssh_key)
     write(repo / 'app.py', f'key = "{TOKEN}"\n')
     root = commit(repo, 'root')
@@ -302,13 +319,19 @@ def test_renames_and_copies(hist: Path, capsys: pytest.CaptureFixture[str]) -> N
     copied = commit(hist, 'copy settings')
     # git does not detect renames here: a moved or copied file is added whole, so a
     # credential that moves is judged again where it lands.
-    blocked(capsys, start, copied, token_line('config/settings.py', 1, moved),
-            token_line('copy.py', 1, copied))
+    blocked(
+        capsys,
+        start,
+        copied,
+        token_line('config/settings.py', 1, moved),
+        token_line('copy.py', 1, copied),
+    )
 
 
 @pytest.mark.slow
 def test_mode_change_and_a_token_in_another_file(
-        hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     base = rev(hist, 'HEAD')
     git('update-index', '--chmod=+x', 'app.py', cwd=hist)
     commit(hist, 'make app.py executable', add=False)
@@ -352,17 +375,35 @@ def _to_directory(repo: Path) -> None:
     git('add', 'thing', cwd=repo)
 
 
-KINDS = {'symlink': _to_symlink, 'file': _to_file, 'submodule': _to_submodule,
-         'directory': _to_directory}
+KINDS = {
+    'symlink': _to_symlink,
+    'file': _to_file,
+    'submodule': _to_submodule,
+    'directory': _to_directory,
+}
 
 
-@pytest.mark.parametrize(('start', 'end'), slow_after(1, [
-    ('file', 'symlink'), ('symlink', 'file'), ('file', 'submodule'), ('submodule', 'file'),
-    ('file', 'directory'), ('directory', 'file'), ('symlink', 'submodule'),
-    ('submodule', 'directory'), ('directory', 'symlink'),
-], several=True))
+@pytest.mark.parametrize(
+    ('start', 'end'),
+    slow_after(
+        1,
+        [
+            ('file', 'symlink'),
+            ('symlink', 'file'),
+            ('file', 'submodule'),
+            ('submodule', 'file'),
+            ('file', 'directory'),
+            ('directory', 'file'),
+            ('symlink', 'submodule'),
+            ('submodule', 'directory'),
+            ('directory', 'symlink'),
+        ],
+        several=True,
+    ),
+)
 def test_type_change_and_a_token_in_another_file(
-        hist: Path, capsys: pytest.CaptureFixture[str], start: str, end: str) -> None:
+    hist: Path, capsys: pytest.CaptureFixture[str], start: str, end: str
+) -> None:
     write(hist / 'thing', 'a file\n')
     git('add', 'thing', cwd=hist)
     if start != 'file':
@@ -379,8 +420,7 @@ def test_type_change_and_a_token_in_another_file(
     blocked(capsys, changed, leak, token_line('other.py', 1, leak))
 
 
-def test_deletion_of_a_file_holding_a_token(hist: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_deletion_of_a_file_holding_a_token(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(hist / 'old.py', f'key = "{TOKEN}"\n')
     base = commit(hist, 'old key', '--no-gpg-sign')
     (hist / 'old.py').unlink()
@@ -404,8 +444,9 @@ def test_binary_changes(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.slow
-def test_submodule_pointer_updates(hist: Path, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_submodule_pointer_updates(
+    hist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sub = tmp_path / 'sub'
     git('-c', 'init.defaultBranch=main', 'init', '-q', str(sub), cwd=tmp_path)
     write(sub / 'lib.py', 'x = 1\n')
@@ -414,8 +455,16 @@ def test_submodule_pointer_updates(hist: Path, tmp_path: Path,
     write(sub / 'lib.py', 'x = 2\n')
     git('commit', '-q', '-a', '--no-gpg-sign', '-m', 'two', cwd=sub)
     base = rev(hist, 'HEAD')
-    git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', str(sub), 'vendor/sub',
-        cwd=hist)
+    git(
+        '-c',
+        'protocol.file.allow=always',
+        'submodule',
+        'add',
+        '-q',
+        str(sub),
+        'vendor/sub',
+        cwd=hist,
+    )
     commit(hist, 'add the submodule')
     git('checkout', '-q', 'HEAD~1', cwd=hist / 'vendor' / 'sub')
     git('add', 'vendor/sub', cwd=hist)
@@ -429,7 +478,8 @@ def test_submodule_pointer_updates(hist: Path, tmp_path: Path,
 
 @pytest.mark.slow
 def test_an_unsigned_merge_that_took_every_hunk_from_a_parent_adds_nothing(
-        hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(hist / '.commit-warden.yaml', POLICY + '  allow_unsigned_merges: true\n')
     commit(hist, 'allow unsigned merges')
     git('switch', '-q', '-c', 'feature', cwd=hist)
@@ -438,8 +488,9 @@ def test_an_unsigned_merge_that_took_every_hunk_from_a_parent_adds_nothing(
     git('switch', '-q', 'main', cwd=hist)
     edit(hist / 'app.py', 9, 'line 9 (main)')
     commit(hist, 'main')
-    git('merge', '-q', '--no-ff', '--no-verify', '--no-gpg-sign', '-m', 'clean', 'feature',
-        cwd=hist)
+    git(
+        'merge', '-q', '--no-ff', '--no-verify', '--no-gpg-sign', '-m', 'clean', 'feature', cwd=hist
+    )
     clean = rev(hist, 'HEAD')
     assert signatures.main(['--from', f'{clean}^1', '--to', clean]) == 0, capsys.readouterr()
     git('reset', '-q', '--hard', f'{clean}^1', cwd=hist)
@@ -450,14 +501,16 @@ def test_an_unsigned_merge_that_took_every_hunk_from_a_parent_adds_nothing(
     assert signatures.main(['--from', f'{evil}^1', '--to', evil]) == 1
     assert capsys.readouterr().out.startswith(
         f'(commit {evil[:12]}) {evil[:12]} "evil": the commit is not signed (a merge may be '
-        "unsigned only when its tree is git's own conflict-free merge of its parents")
+        "unsigned only when its tree is git's own conflict-free merge of its parents"
+    )
 
 
 # --- the index during a conflict ----------------------------------------------------
 
 
 def test_unresolved_conflict_in_the_index_at_pre_commit(
-        hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     git('switch', '-q', '-c', 'feature', cwd=hist)
     edit(hist / 'app.py', 5, f'line5 = "{TOKEN}"')
     commit(hist, 'feature')
@@ -487,12 +540,22 @@ def test_unresolved_conflict_in_the_index_at_pre_commit(
 
 
 @pytest.mark.slow
-def test_sha256_repository(tmp_path: Path, ssh_key: tuple[Path, str],
-                           monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_sha256_repository(
+    tmp_path: Path,
+    ssh_key: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     repo = tmp_path / 'sha256'
-    git('-c', 'init.defaultBranch=main', 'init', '-q', '--object-format=sha256', str(repo),
-        cwd=tmp_path)
+    git(
+        '-c',
+        'init.defaultBranch=main',
+        'init',
+        '-q',
+        '--object-format=sha256',
+        str(repo),
+        cwd=tmp_path,
+    )
     monkeypatch.chdir(repo)
     sign_everything(repo, ssh_key)
     write(repo / 'app.py', f'key = "{TOKEN}"\n')
@@ -531,7 +594,8 @@ def hidden(hist: Path) -> tuple[Path, str, str, str]:
 
 
 def test_replace_refs_do_not_change_what_is_judged(
-        hidden: tuple[Path, str, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    hidden: tuple[Path, str, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     repo, base, leak, head = hidden
     # To git, head's parent is now base: the commit with the token is out of sight.
     git('replace', '--graft', head, base, cwd=repo)
@@ -541,17 +605,18 @@ def test_replace_refs_do_not_change_what_is_judged(
 
 @pytest.mark.slow
 def test_a_grafts_file_does_not_change_what_is_judged(
-        hidden: tuple[Path, str, str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    hidden: tuple[Path, str, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     repo, base, leak, head = hidden
     write(repo / '.git' / 'info' / 'grafts', f'{head} {base}\n')
-    assert git('-c', 'advice.graftFileDeprecated=false', 'rev-list', f'{base}..{head}',
-               cwd=repo).stdout.split() == [head]
+    assert git(
+        '-c', 'advice.graftFileDeprecated=false', 'rev-list', f'{base}..{head}', cwd=repo
+    ).stdout.split() == [head]
     blocked(capsys, base, head, token_line('k.py', 1, leak))
 
 
 @pytest.mark.slow
-def test_a_replaced_blob_is_read_as_stored(hist: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_replaced_blob_is_read_as_stored(hist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A stray NUL makes the hook read the blob itself (cat-file) to tell text from
     # binary; a replace ref must not make it read a binary stand-in instead.
     base = rev(hist, 'HEAD')
@@ -582,22 +647,33 @@ def _shim(tmp_path: Path, mangle: str) -> Path:
         '                   capture_output=True)\n'
         f'sys.stdout.buffer.write({mangle})\n'
         'sys.stderr.buffer.write(p.stderr)\n'
-        'sys.exit(p.returncode)\n')
+        'sys.exit(p.returncode)\n'
+    )
     shim.chmod(0o755)
     return bin_dir
 
 
-@pytest.mark.parametrize('mangle', slow_after(1, [
-    'p.stdout.replace(b"\\n+key", b"\\n+key\\n+more", 1)',      # a hunk longer than it says
-    'p.stdout.replace(b"\\n+key", b"\\n*key", 1)',              # a line with no valid prefix
-    'p.stdout.replace(b"@@ -0,0 +1 @@", b"@@ -0,0 +one @@", 1)',  # a hunk header
-    'p.stdout.replace(b"diff --git a/k.py b/k.py", b"diff --git a/k.py b/x.py", 1)',
-    'p.stdout.replace(b"\\0k.py\\0", b"\\0j.py\\0", 1)',        # a patch no entry lists
-    'p.stdout[:p.stdout.rindex(b"\\0cw-")]',                   # a commit left out
-]))
+@pytest.mark.parametrize(
+    'mangle',
+    slow_after(
+        1,
+        [
+            'p.stdout.replace(b"\\n+key", b"\\n+key\\n+more", 1)',  # a hunk longer than it says
+            'p.stdout.replace(b"\\n+key", b"\\n*key", 1)',  # a line with no valid prefix
+            'p.stdout.replace(b"@@ -0,0 +1 @@", b"@@ -0,0 +one @@", 1)',  # a hunk header
+            'p.stdout.replace(b"diff --git a/k.py b/k.py", b"diff --git a/k.py b/x.py", 1)',
+            'p.stdout.replace(b"\\0k.py\\0", b"\\0j.py\\0", 1)',  # a patch no entry lists
+            'p.stdout[:p.stdout.rindex(b"\\0cw-")]',  # a commit left out
+        ],
+    ),
+)
 def test_diff_output_the_parser_does_not_understand_is_an_internal_error(
-        hist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str], mangle: str) -> None:
+    hist: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    mangle: str,
+) -> None:
     base = rev(hist, 'HEAD')
     write(hist / 'k.py', 'key = 1\n')
     head = commit(hist, 'add k.py')
@@ -618,10 +694,12 @@ ODD = {  # name: as a finding shows it
 }
 
 
-@pytest.mark.parametrize(('name', 'shown'),
-                         slow_after(('new\nline.py',), ODD.items(), several=True))
+@pytest.mark.parametrize(
+    ('name', 'shown'), slow_after(('new\nline.py',), ODD.items(), several=True)
+)
 def test_odd_names_in_merges_and_type_changes(
-        hist: Path, capsys: pytest.CaptureFixture[str], name: str, shown: str) -> None:
+    hist: Path, capsys: pytest.CaptureFixture[str], name: str, shown: str
+) -> None:
     # Patches are matched to files by the name their header gives, quoted or not.
     write(hist / name, APP)
     base = commit(hist, 'odd name')

@@ -12,6 +12,7 @@ secret (tests/planted.py) left the process: not in the output, a report under
 The quick loop (`-m 'not slow'`) keeps one or two cases of each family (the first
 ones unless a harder one is named); `.ci/run` runs them all.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,14 +47,21 @@ from tests.planted import TOKENS
 from tests.planted import leaked
 
 BIN = Path(sys.executable).parent
-RULE_OF = {'github': 'github-token', 'aws-id': 'aws-access-key-id', 'slack': 'slack-bot-token',
-           'stripe': 'stripe-secret-key', 'gitlab': 'gitlab-pat', 'password': 'sql-password',
-           'mysql': 'command-line-password', 'url-password': 'url-credentials'}
+RULE_OF = {
+    'github': 'github-token',
+    'aws-id': 'aws-access-key-id',
+    'slack': 'slack-bot-token',
+    'stripe': 'stripe-secret-key',
+    'gitlab': 'gitlab-pat',
+    'password': 'sql-password',
+    'mysql': 'command-line-password',
+    'url-password': 'url-credentials',
+}
 
 
 class Run(NamedTuple):
     code: int
-    out: str      # stdout and stderr together, as a user sees them
+    out: str  # stdout and stderr together, as a user sees them
 
     @property
     def lines(self) -> list[str]:
@@ -73,20 +81,34 @@ def sane(run: Run, *, commands: bool = False) -> Run:
     return run
 
 
-def call(capsys: pytest.CaptureFixture[str], main: Callable[[list[str]], int],
-         *argv: str, commands: bool = False) -> Run:
+def call(
+    capsys: pytest.CaptureFixture[str],
+    main: Callable[[list[str]], int],
+    *argv: str,
+    commands: bool = False,
+) -> Run:
     code = main(list(argv))
     captured = capsys.readouterr()
     return sane(Run(code, captured.out + captured.err), commands=commands)
 
 
-def process(argv: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None,
-            stdout: int | None = subprocess.PIPE) -> Run:
+def process(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdout: int | None = subprocess.PIPE,
+) -> Run:
     """A console script in its own process (what pre-commit runs); its output is
     printed so that conftest's leak check sees it too."""
-    proc = subprocess.run([str(BIN / argv[0]), *argv[1:]], cwd=cwd, capture_output=stdout
-                          is not None, env={**os.environ, **(env or {})}, check=False,
-                          timeout=120)
+    proc = subprocess.run(
+        [str(BIN / argv[0]), *argv[1:]],
+        cwd=cwd,
+        capture_output=stdout is not None,
+        env={**os.environ, **(env or {})},
+        check=False,
+        timeout=120,
+    )
     out = (proc.stdout or b'') + (proc.stderr or b'')
     text = out.decode('utf-8', 'backslashreplace')
     print(text)
@@ -133,19 +155,55 @@ def committed(repo: Path) -> Path:
 
 # --- file names: nothing pre-commit passes is ever an option -----------------------
 
-OPTION_NAMES = ['--help', '-h', '--from=HEAD', '--to=HEAD', '--config=evil.yaml',
-                '--output=stolen.txt', '--format=json', '--policy-ref=HEAD', '--version',
-                '--', '-', '-rf.py', '-v', '--no-cache', '--from', '--config']
-ODD_NAMES = ['a b.py', 'tab\there.py', 'new\nline.py', 'quote".py', "apos'.py",
-             'back\\slash.py', '::error::x.py', '::stop-commands::t.py', '##[group]x.py',
-             '%0A::error::x.py', 'u\u0308ml\u00e4ut.py', '\u202eyp.exe', '$(touch PWNED).py',
-             '`touch PWNED`.py', ';touch PWNED.py', '*.py', '[ab].py', '?.py',
-             'dir/--help', 'x' * 200 + '.py', ' leading.py', 'trailing.py ', '\u2028line.py']
+OPTION_NAMES = [
+    '--help',
+    '-h',
+    '--from=HEAD',
+    '--to=HEAD',
+    '--config=evil.yaml',
+    '--output=stolen.txt',
+    '--format=json',
+    '--policy-ref=HEAD',
+    '--version',
+    '--',
+    '-',
+    '-rf.py',
+    '-v',
+    '--no-cache',
+    '--from',
+    '--config',
+]
+ODD_NAMES = [
+    'a b.py',
+    'tab\there.py',
+    'new\nline.py',
+    'quote".py',
+    "apos'.py",
+    'back\\slash.py',
+    '::error::x.py',
+    '::stop-commands::t.py',
+    '##[group]x.py',
+    '%0A::error::x.py',
+    'u\u0308ml\u00e4ut.py',
+    '\u202eyp.exe',
+    '$(touch PWNED).py',
+    '`touch PWNED`.py',
+    ';touch PWNED.py',
+    '*.py',
+    '[ab].py',
+    '?.py',
+    'dir/--help',
+    'x' * 200 + '.py',
+    ' leading.py',
+    'trailing.py ',
+    '\u2028line.py',
+]
 
 
 @pytest.mark.parametrize('separator', [True, False], ids=['manifest', 'own-args'])
-@pytest.mark.parametrize('name', [*slow_after(1, OPTION_NAMES),
-                                  *slow_after(('new\nline.py',), ODD_NAMES)])
+@pytest.mark.parametrize(
+    'name', [*slow_after(1, OPTION_NAMES), *slow_after(('new\nline.py',), ODD_NAMES)]
+)
 def test_a_file_name_is_checked_as_a_file(repo: Path, capsys, name: str, separator: bool) -> None:
     stage(repo, name, f'TOKEN = "{GITHUB}"\n')
     argv = (['--'] if separator else []) + [name]
@@ -154,15 +212,15 @@ def test_a_file_name_is_checked_as_a_file(repo: Path, capsys, name: str, separat
     assert not (repo / 'PWNED').exists() and not (repo / 'stolen.txt').exists()
 
 
-def test_a_file_named_like_an_option_cannot_take_the_teams_policy(
-        repo: Path, capsys) -> None:
+def test_a_file_named_like_an_option_cannot_take_the_teams_policy(repo: Path, capsys) -> None:
     # The team's args name their policy; an attacker's file is called --config.
     write(repo / 'ci' / 'warden.yaml', 'version: 1\ncredentials:\n  exclude: ["*.txt"]\n')
     stage(repo, '--config', 'nothing to see\n')
     stage(repo, 'notes.txt', f'token {GITHUB}\n')
-    run = call(capsys, check_credentials, '--config', 'ci/warden.yaml', '--', '--config',
-               'notes.txt')
-    assert run.code == 0, run.out    # the team's exclude applied: their policy was read
+    run = call(
+        capsys, check_credentials, '--config', 'ci/warden.yaml', '--', '--config', 'notes.txt'
+    )
+    assert run.code == 0, run.out  # the team's exclude applied: their policy was read
 
 
 def test_a_non_utf8_file_name_is_checked(repo: Path, capsys) -> None:
@@ -171,13 +229,14 @@ def test_a_non_utf8_file_name_is_checked(repo: Path, capsys) -> None:
     git('add', '-A', cwd=repo)
     run = call(capsys, check_credentials, '--', os.fsdecode(name))
     blocked_by(run, 'github-token')
-    assert '\\351' in run.out or '\\xe9' in run.out   # shown escaped, as git does
+    assert '\\351' in run.out or '\\xe9' in run.out  # shown escaped, as git does
 
 
 @pytest.mark.parametrize('name', slow_after(1, ['--help', '--from=HEAD', '-h', '--']))
 @pytest.mark.parametrize('hook', ['signatures', 'hotfixes'])
-def test_other_hooks_never_take_a_file_name_for_an_option(committed: Path, capsys, hook: str,
-                                                         name: str) -> None:
+def test_other_hooks_never_take_a_file_name_for_an_option(
+    committed: Path, capsys, hook: str, name: str
+) -> None:
     stage(committed, name, 'x\n')
     if hook == 'signatures':
         # The set-up check runs (and blocks: nothing will sign) instead of --help.
@@ -207,14 +266,17 @@ def test_a_file_named_help_is_checked_through_pre_commit(pre_commit, repo: Path)
 DEEP = [
     ('flow list', 'credentials:\n  exclude: ' + '[' * 200 + ']' * 200 + '\n'),
     ('flow map', 'report: ' + '{a: ' * 200 + '1' + '}' * 200 + '\n'),
-    ('dash list', 'credentials:\n  exclude:\n' + ''.join(
-        ' ' * (2 * i + 4) + '-\n' for i in range(60))),
+    (
+        'dash list',
+        'credentials:\n  exclude:\n' + ''.join(' ' * (2 * i + 4) + '-\n' for i in range(60)),
+    ),
     ('block map', 'hotfixes:\n' + ''.join(' ' * (i + 2) + f'k{i}:\n' for i in range(60))),
 ]
 
 
-@pytest.mark.parametrize(('what', 'text'), slow_after(1, DEEP, several=True),
-                         ids=[d[0] for d in DEEP])
+@pytest.mark.parametrize(
+    ('what', 'text'), slow_after(1, DEEP, several=True), ids=[d[0] for d in DEEP]
+)
 def test_a_deeply_nested_policy_is_an_error(repo: Path, capsys, what: str, text: str) -> None:
     policy(repo, text)
     error(call(capsys, check_credentials), 'nested more than 32 levels')
@@ -225,38 +287,56 @@ def test_a_huge_policy_is_an_error_before_it_is_parsed(repo: Path, capsys) -> No
     error(call(capsys, check_credentials), 'reads at most 65,536')
 
 
-@pytest.mark.parametrize(('text', 'says'), slow_after(2, [
-    ('a: &a [*a]\n', 'anchors and aliases'),
-    ('a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', 'anchors and aliases'),
-    ('credentials: !!python/object/apply:os.system ["touch PWNED"]\n', 'is not allowed'),
-    ('hotfixes: !!binary aGVsbG8=\n', 'is not allowed'),
-    ('credentials:\n  exclude: ["a"\n', 'not valid YAML'),
-    ('\tcredentials: {}\n', 'not valid YAML'),
-], several=True))
+@pytest.mark.parametrize(
+    ('text', 'says'),
+    slow_after(
+        2,
+        [
+            ('a: &a [*a]\n', 'anchors and aliases'),
+            ('a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', 'anchors and aliases'),
+            ('credentials: !!python/object/apply:os.system ["touch PWNED"]\n', 'is not allowed'),
+            ('hotfixes: !!binary aGVsbG8=\n', 'is not allowed'),
+            ('credentials:\n  exclude: ["a"\n', 'not valid YAML'),
+            ('\tcredentials: {}\n', 'not valid YAML'),
+        ],
+        several=True,
+    ),
+)
 def test_unsafe_or_broken_yaml_is_an_error(repo: Path, capsys, text: str, says: str) -> None:
     policy(repo, text)
     error(call(capsys, check_credentials), says)
     assert not (repo / 'PWNED').exists()
 
 
-@pytest.mark.parametrize(('data', 'says'), slow_after(2, [
-    (b'version: 1\nhotfixes:\n  mainline: caf\xe9\n', 'not UTF-8'),
-    (b'', 'the file is empty'),
-    (b'- a\n- b\n', 'expected a mapping of sections'),
-    (b'version: 2\n', 'upgrade commit-warden'),
-    (b'version: 1\nversion: 1\n', 'duplicate key'),
-    (b'version: 1\nchecks:\n  check-credentails: off\n', "did you mean 'check-credentials'"),
-    (b'version: 1\nrules:\n  check-credentials:\n    github-tokn: off\n',
-     "did you mean 'github-token'"),
-], several=True))
+@pytest.mark.parametrize(
+    ('data', 'says'),
+    slow_after(
+        2,
+        [
+            (b'version: 1\nhotfixes:\n  mainline: caf\xe9\n', 'not UTF-8'),
+            (b'', 'the file is empty'),
+            (b'- a\n- b\n', 'expected a mapping of sections'),
+            (b'version: 2\n', 'upgrade commit-warden'),
+            (b'version: 1\nversion: 1\n', 'duplicate key'),
+            (
+                b'version: 1\nchecks:\n  check-credentails: off\n',
+                "did you mean 'check-credentials'",
+            ),
+            (
+                b'version: 1\nrules:\n  check-credentials:\n    github-tokn: off\n',
+                "did you mean 'github-token'",
+            ),
+        ],
+        several=True,
+    ),
+)
 def test_a_policy_error_names_the_fix(repo: Path, capsys, data: bytes, says: str) -> None:
     write(repo / '.commit-warden.yaml', data)
     error(call(capsys, check_credentials), '.commit-warden.yaml', says)
 
 
 @pytest.mark.parametrize('kind', slow_after(1, [*TOKENS, 'bare']))
-def test_a_credential_pasted_as_a_policy_key_is_not_echoed(repo: Path, capsys,
-                                                           kind: str) -> None:
+def test_a_credential_pasted_as_a_policy_key_is_not_echoed(repo: Path, capsys, kind: str) -> None:
     policy(repo, f'credentials:\n  {PLANTED[kind]}: 1\n')
     run = call(capsys, cli.main, 'config')
     error(run, 'unknown key')
@@ -266,8 +346,7 @@ def test_a_credential_pasted_as_a_policy_key_is_not_echoed(repo: Path, capsys,
 
 
 @pytest.mark.parametrize('kind', slow_after(1, [*TOKENS, 'bare']))
-def test_a_credential_pasted_as_a_policy_value_is_not_echoed(repo: Path, capsys,
-                                                             kind: str) -> None:
+def test_a_credential_pasted_as_a_policy_value_is_not_echoed(repo: Path, capsys, kind: str) -> None:
     # As a valid value (printed back by `commit-warden config`: a credential the
     # engine knows is masked; a bare string is a value like any other), and as an
     # invalid one (quoted back in the error: masked either way).
@@ -280,7 +359,8 @@ def test_a_credential_pasted_as_a_policy_value_is_not_echoed(repo: Path, capsys,
 
 
 def test_a_policy_that_is_a_symlink_out_of_the_repository_is_refused(
-        repo: Path, tmp_path: Path, capsys) -> None:
+    repo: Path, tmp_path: Path, capsys
+) -> None:
     outside = write(tmp_path / 'elsewhere.txt', f'root:x:0:0:{GITHUB}\n')
     (repo / '.commit-warden.yaml').symlink_to(outside)
     run = call(capsys, check_credentials)
@@ -290,7 +370,8 @@ def test_a_policy_that_is_a_symlink_out_of_the_repository_is_refused(
 
 @pytest.mark.parametrize('kind', slow_after(1, ['directory', 'fifo', 'dangling']))
 def test_a_policy_name_that_is_not_a_file_is_an_error_not_the_defaults(
-        repo: Path, capsys, kind: str) -> None:
+    repo: Path, capsys, kind: str
+) -> None:
     path = repo / '.commit-warden.yaml'
     if kind == 'directory':
         path.mkdir()
@@ -306,12 +387,17 @@ def test_a_policy_name_that_is_not_a_file_is_an_error_not_the_defaults(
 
 @pytest.mark.parametrize('target', slow_after(1, ['device', 'fifo', 'dir', 'missing']))
 def test_a_named_policy_that_is_not_a_regular_file_is_an_error(
-        repo: Path, tmp_path: Path, capsys, target: str) -> None:
-    path = {'fifo': tmp_path / 'fifo', 'dir': tmp_path, 'missing': tmp_path / 'nope.yaml',
-            'device': tmp_path}[target]
+    repo: Path, tmp_path: Path, capsys, target: str
+) -> None:
+    path = {
+        'fifo': tmp_path / 'fifo',
+        'dir': tmp_path,
+        'missing': tmp_path / 'nope.yaml',
+        'device': tmp_path,
+    }[target]
     if target == 'fifo':
         os.mkfifo(path)
-    if target == 'device':   # a terminal (reading /dev/zero would never end)
+    if target == 'device':  # a terminal (reading /dev/zero would never end)
         _, slave = os.openpty()
         path = Path(f'/proc/self/fd/{slave}')
     for how in ('option', 'env'):
@@ -324,24 +410,38 @@ def test_a_named_policy_that_is_not_a_regular_file_is_an_error(
         error(run, str(path))
 
 
-@pytest.mark.parametrize('value', slow_after(1, ['{tmp}/audit.jsonl', '../audit.jsonl',
-                                                  '.git/../../audit.jsonl', '{tmp}/home/.bashrc',
-                                                  'logs/../../audit.jsonl']))
-def test_the_audit_log_cannot_be_pointed_outside(repo: Path, tmp_path: Path, capsys,
-                                                 value: str) -> None:
+@pytest.mark.parametrize(
+    'value',
+    slow_after(
+        1,
+        [
+            '{tmp}/audit.jsonl',
+            '../audit.jsonl',
+            '.git/../../audit.jsonl',
+            '{tmp}/home/.bashrc',
+            'logs/../../audit.jsonl',
+        ],
+    ),
+)
+def test_the_audit_log_cannot_be_pointed_outside(
+    repo: Path, tmp_path: Path, capsys, value: str
+) -> None:
     # (Outside the repository, but inside the test's own directory: a hook that got
     # this wrong must not write to the machine's real ~/.bashrc.)
     value = value.format(tmp=tmp_path)
     policy(repo, f'report:\n  audit_log: "{value}"\n')
-    error(call(capsys, check_credentials), 'report.audit_log',
-          'expected a path inside the repository')
+    error(
+        call(capsys, check_credentials), 'report.audit_log', 'expected a path inside the repository'
+    )
     assert not list(tmp_path.glob('**/audit.jsonl')) and not list(tmp_path.glob('**/.bashrc'))
 
 
-@pytest.mark.parametrize('kind', slow_after(1, ['symlinked-dir', 'symlink-file', 'fifo',
-                                                 'directory']))
+@pytest.mark.parametrize(
+    'kind', slow_after(1, ['symlinked-dir', 'symlink-file', 'fifo', 'directory'])
+)
 def test_an_audit_log_that_cannot_be_written_safely_is_a_warning(
-        repo: Path, tmp_path: Path, capsys, monkeypatch, kind: str) -> None:
+    repo: Path, tmp_path: Path, capsys, monkeypatch, kind: str
+) -> None:
     outside = tmp_path / 'outside'
     outside.mkdir()
     rc = write(outside / '.bashrc', '# rc\n')
@@ -362,17 +462,27 @@ def test_an_audit_log_that_cannot_be_written_safely_is_a_warning(
     git('switch', '-q', '-c', 'x$(touch${IFS}PWNED)', cwd=repo)
     stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n')
     run = call(capsys, check_credentials)
-    blocked_by(run, 'github-token')      # the verdict stands
+    blocked_by(run, 'github-token')  # the verdict stands
     assert 'warning' in run.out and 'audit log' in run.out, run.out
     assert rc.read_text() == '# rc\n'
 
 
-@pytest.mark.parametrize('key', slow_after(1, ['credentials.baseline', 'signatures.allowed_signers',
-                                                'signatures.revoked_signers',
-                                                'signatures.openpgp_keys']))
+@pytest.mark.parametrize(
+    'key',
+    slow_after(
+        1,
+        [
+            'credentials.baseline',
+            'signatures.allowed_signers',
+            'signatures.revoked_signers',
+            'signatures.openpgp_keys',
+        ],
+    ),
+)
 @pytest.mark.parametrize('kind', ['symlink-out', 'fifo', 'dotdot'])
 def test_a_policy_file_path_cannot_leave_the_repository(
-        committed: Path, tmp_path: Path, capsys, key: str, kind: str) -> None:
+    committed: Path, tmp_path: Path, capsys, key: str, kind: str
+) -> None:
     repo = committed
     section, name = key.split('.')
     outside = write(tmp_path / 'outside' / 'file', 'x\n')
@@ -395,15 +505,18 @@ def test_a_policy_file_path_cannot_leave_the_repository(
     else:
         stage(repo, 'b.py', f'TOKEN = "{GITHUB}"\n')
     run = call(capsys, hook, *argv)
-    words = {'dotdot': 'expected a path inside the repository',
-             'symlink-out': 'resolves outside the repository',
-             'fifo': 'not a regular file'}[kind]
+    words = {
+        'dotdot': 'expected a path inside the repository',
+        'symlink-out': 'resolves outside the repository',
+        'fifo': 'not a regular file',
+    }[kind]
     error(run, key, words)
 
 
 @pytest.mark.parametrize('kind', ['dotdot', 'symlink-out'])
-def test_hotfix_new_cannot_write_outside(committed: Path, tmp_path: Path, capsys,
-                                         kind: str) -> None:
+def test_hotfix_new_cannot_write_outside(
+    committed: Path, tmp_path: Path, capsys, kind: str
+) -> None:
     outside = tmp_path / 'outside'
     outside.mkdir()
     if kind == 'dotdot':
@@ -417,26 +530,37 @@ def test_hotfix_new_cannot_write_outside(committed: Path, tmp_path: Path, capsys
     assert not list(outside.iterdir())
 
 
-GLOBS = ['**/' * 40 + 'x', '*a' * 40 + 'b', '**' * 60 + 'x', '[ab]*' * 40 + 'c',
-         '*/' * 60 + '**', '?' * 200 + '*']
+GLOBS = [
+    '**/' * 40 + 'x',
+    '*a' * 40 + 'b',
+    '**' * 60 + 'x',
+    '[ab]*' * 40 + 'c',
+    '*/' * 60 + '**',
+    '?' * 200 + '*',
+]
 
 
 @pytest.mark.parametrize('glob', slow_after(1, GLOBS))
 def test_a_pathological_glob_finishes(repo: Path, capsys, glob: str) -> None:
     # gitignore-style: these match nothing here; a backtracking matcher never finished.
-    policy(repo, f'credentials:\n  exclude: ["{glob}"]\nhotfixes:\n  production_paths: '
-                 f'["{glob}"]\n')
+    policy(
+        repo, f'credentials:\n  exclude: ["{glob}"]\nhotfixes:\n  production_paths: ["{glob}"]\n'
+    )
     name = 'a/' * 30 + 'a' * 100 + '.py'
     stage(repo, name, f'TOKEN = "{GITHUB}"\n')
     blocked_by(call(capsys, check_credentials, '--', name), 'github-token')
 
 
-@pytest.mark.parametrize('key', ['credentials.extra_patterns', 'credentials.allowed_patterns',
-                                 'hotfixes.ticket_patterns'])
-@pytest.mark.parametrize('pattern', slow_after(1, ['(a+)+$', '(a|a?)+$', '(.*a){20}$',
-                                                    '((ab)*)*c']))
-def test_an_exponential_pattern_is_refused_at_load(repo: Path, capsys, key: str,
-                                                   pattern: str) -> None:
+@pytest.mark.parametrize(
+    'key',
+    ['credentials.extra_patterns', 'credentials.allowed_patterns', 'hotfixes.ticket_patterns'],
+)
+@pytest.mark.parametrize(
+    'pattern', slow_after(1, ['(a+)+$', '(a|a?)+$', '(.*a){20}$', '((ab)*)*c'])
+)
+def test_an_exponential_pattern_is_refused_at_load(
+    repo: Path, capsys, key: str, pattern: str
+) -> None:
     section, name = key.split('.')
     value = f'{{slow: "{pattern}"}}' if name == 'extra_patterns' else f'["{pattern}"]'
     policy(repo, f'{section}:\n  {name}: {value}\n')
@@ -445,8 +569,9 @@ def test_an_exponential_pattern_is_refused_at_load(repo: Path, capsys, key: str,
 
 @pytest.mark.parametrize('limit', ['call', 'run'])
 @pytest.mark.parametrize('key', slow_after(1, ['extra_patterns', 'ticket_patterns']))
-def test_a_slow_pattern_is_stopped_and_named(repo: Path, capsys, monkeypatch, limit: str,
-                                             key: str) -> None:
+def test_a_slow_pattern_is_stopped_and_named(
+    repo: Path, capsys, monkeypatch, limit: str, key: str
+) -> None:
     from hooks import userregex
 
     if limit == 'call':
@@ -471,6 +596,7 @@ def test_a_slow_pattern_is_stopped_and_named(repo: Path, capsys, monkeypatch, li
 
 # --- file content ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('kind', slow_after(1, list(IN_TEXT)))
 @pytest.mark.parametrize('where', ['file', 'message'])
 def test_each_kind_of_secret_is_blocked(repo: Path, capsys, kind: str, where: str) -> None:
@@ -488,13 +614,11 @@ SHAPES = {
     'UTF-16 with BOM': b'\xff\xfe' + f'TOKEN = "{GITHUB}"\r\n'.encode('utf-16-le'),
     'CRLF': f'a = 1\r\nTOKEN = "{GITHUB}"\r\n'.encode(),
     'UTF-8 BOM': b'\xef\xbb\xbf' + f'TOKEN = "{GITHUB}"\n'.encode(),
-    'invalid UTF-8 around it': b'\xff\xfe\xfd ' + f'TOKEN = "{GITHUB}" \xff\n'.encode(
-        'latin-1'),
+    'invalid UTF-8 around it': b'\xff\xfe\xfd ' + f'TOKEN = "{GITHUB}" \xff\n'.encode('latin-1'),
     'end of a 100 KB line': (f'var a="{"x" * 100_000}";var t="{GITHUB}";\n').encode(),
     'line 20,000': ('x = 1\n' * 19_999 + f'TOKEN = "{GITHUB}"\n').encode(),
     'pragma inside the string': f't = "{GITHUB} # pragma: allowlist secret"\n'.encode(),
-    'pragma in another language\'s string': f"t = '{GITHUB} -- pragma: allowlist secret'\n"
-                                           .encode(),
+    "pragma in another language's string": f"t = '{GITHUB} -- pragma: allowlist secret'\n".encode(),
     'CR only line ends': f'a = 1\rTOKEN = "{GITHUB}"\r'.encode(),
     'form feed and vertical tab': f'\x0c\x0bTOKEN = "{GITHUB}"\n'.encode(),
     'zero-width space before it': f'TOKEN = \u200b"{GITHUB}"\n'.encode(),
@@ -511,16 +635,23 @@ def test_a_secret_in_an_odd_shape_is_still_blocked(repo: Path, capsys, shape: st
     blocked_by(call(capsys, check_credentials, '--', name), 'github-token')
 
 
-@pytest.mark.parametrize(('text', 'name'), slow_after(2, [
-    (f't = "{GITHUB}"  # pragma: allowlist secret\n', 'app.py'),
-    (f'# pragma: allowlist nextline secret\nt = "{GITHUB}"\n', 'app.py'),
-    (f'const t = "{GITHUB}"; // pragma: allowlist secret\n', 'app.js'),
-    ('', 'empty.py'),
-    ('x = 1\n' * 1000, 'plain.py'),
-    (f'{GITHUB[:20]}\n{GITHUB[20:]}\n', 'split.txt'),
-    ('password: <your password here>\n', 'conf.yaml'),
-    ('password = os.environ["DB_PASSWORD"]\n', 'db.py'),
-], several=True))
+@pytest.mark.parametrize(
+    ('text', 'name'),
+    slow_after(
+        2,
+        [
+            (f't = "{GITHUB}"  # pragma: allowlist secret\n', 'app.py'),
+            (f'# pragma: allowlist nextline secret\nt = "{GITHUB}"\n', 'app.py'),
+            (f'const t = "{GITHUB}"; // pragma: allowlist secret\n', 'app.js'),
+            ('', 'empty.py'),
+            ('x = 1\n' * 1000, 'plain.py'),
+            (f'{GITHUB[:20]}\n{GITHUB[20:]}\n', 'split.txt'),
+            ('password: <your password here>\n', 'conf.yaml'),
+            ('password = os.environ["DB_PASSWORD"]\n', 'db.py'),
+        ],
+        several=True,
+    ),
+)
 def test_what_is_not_a_secret_passes(repo: Path, capsys, text: str, name: str) -> None:
     stage(repo, name, text)
     run = call(capsys, check_credentials, '--', name)
@@ -533,27 +664,41 @@ def test_a_file_named_after_a_secret_is_named_masked(repo: Path, capsys) -> None
     blocked_by(call(capsys, check_credentials, '--', name), 'github-token')
 
 
-def test_a_file_over_the_size_limit_is_reported_never_passed_silently(repo: Path,
-                                                                      capsys) -> None:
+def test_a_file_over_the_size_limit_is_reported_never_passed_silently(repo: Path, capsys) -> None:
     policy(repo, 'credentials:\n  max_file_bytes: 1000\n')
     stage(repo, 'big.txt', ('x' * 99 + '\n') * 20)
     blocked_by(call(capsys, check_credentials, '--', 'big.txt'), 'file-skipped')
 
 
-@pytest.mark.parametrize('setting', slow_after(1, [
-    ('diff.external', 'true'), ('diff.noprefix', 'true'), ('color.ui', 'always'),
-    ('diff.mnemonicPrefix', 'true'), ('diff.relative', 'true'), ('core.quotePath', 'false'),
-    ('diff.renames', 'copies'), ('diff.context', '0'), ('diff.orderFile', '/dev/null'),
-    ('diff.suppressBlankEmpty', 'true'), ('diff.ignoreSubmodules', 'all'),
-]))
+@pytest.mark.parametrize(
+    'setting',
+    slow_after(
+        1,
+        [
+            ('diff.external', 'true'),
+            ('diff.noprefix', 'true'),
+            ('color.ui', 'always'),
+            ('diff.mnemonicPrefix', 'true'),
+            ('diff.relative', 'true'),
+            ('core.quotePath', 'false'),
+            ('diff.renames', 'copies'),
+            ('diff.context', '0'),
+            ('diff.orderFile', '/dev/null'),
+            ('diff.suppressBlankEmpty', 'true'),
+            ('diff.ignoreSubmodules', 'all'),
+        ],
+    ),
+)
 def test_repository_git_config_cannot_hide_a_change(repo: Path, capsys, setting) -> None:
     git('config', *setting, cwd=repo)
     stage(repo, 'sub/app.py', f'TOKEN = "{GITHUB}"\n')
     blocked_by(call(capsys, check_credentials, '--', 'sub/app.py'), 'github-token')
 
 
-@pytest.mark.parametrize('attributes', slow_after(1, ['* -diff', '* binary', '* diff=hide\n',
-                                                       '*.py -text', '* filter=lfs -diff']))
+@pytest.mark.parametrize(
+    'attributes',
+    slow_after(1, ['* -diff', '* binary', '* diff=hide\n', '*.py -text', '* filter=lfs -diff']),
+)
 def test_gitattributes_cannot_hide_a_change(repo: Path, capsys, attributes: str) -> None:
     git('config', 'diff.hide.textconv', 'true', cwd=repo)
     stage(repo, '.gitattributes', attributes + '\n')
@@ -569,11 +714,12 @@ def test_a_symlink_whose_target_is_a_secret_is_blocked(repo: Path, capsys) -> No
 
 # --- repository and git states -----------------------------------------------------------
 
+
 @pytest.mark.parametrize('where', slow_after(1, ['nowhere', 'bare', 'git-dir']))
-@pytest.mark.parametrize('hook', ['credentials', 'signatures', 'hotfixes', 'config', 'ci',
-                                  'audit'])
-def test_no_work_tree_is_an_error_saying_what_it_is(tmp_path: Path, monkeypatch, capsys,
-                                                    where: str, hook: str) -> None:
+@pytest.mark.parametrize('hook', ['credentials', 'signatures', 'hotfixes', 'config', 'ci', 'audit'])
+def test_no_work_tree_is_an_error_saying_what_it_is(
+    tmp_path: Path, monkeypatch, capsys, where: str, hook: str
+) -> None:
     path = tmp_path / 'r'
     if where == 'nowhere':
         path.mkdir()
@@ -586,14 +732,18 @@ def test_no_work_tree_is_an_error_saying_what_it_is(tmp_path: Path, monkeypatch,
         path = path / '.git'
         says = 'is inside a .git directory'
     monkeypatch.chdir(path)
-    main = {'credentials': check_credentials, 'signatures': check_signatures,
-            'hotfixes': check_hotfixes, 'config': check_config,
-            'ci': lambda a: ci_main(['--base', 'main']), 'audit': audit_main}[hook]
+    main = {
+        'credentials': check_credentials,
+        'signatures': check_signatures,
+        'hotfixes': check_hotfixes,
+        'config': check_config,
+        'ci': lambda a: ci_main(['--base', 'main']),
+        'audit': audit_main,
+    }[hook]
     error(call(capsys, main), says)
 
 
-def test_a_file_outside_the_repository_is_named_as_such(repo: Path, tmp_path: Path,
-                                                        capsys) -> None:
+def test_a_file_outside_the_repository_is_named_as_such(repo: Path, tmp_path: Path, capsys) -> None:
     outside = write(tmp_path / 'elsewhere.py', 'x = 1\n')
     run = call(capsys, check_credentials, '--', str(outside))
     error(run, 'outside the repository')
@@ -625,9 +775,12 @@ def test_sha256_repository(tmp_path: Path, monkeypatch, capsys) -> None:
     stage(path, 'a.py', f'TOKEN = "{GITHUB}"\n')
     blocked_by(call(capsys, check_credentials), 'github-token')
     git_commit(path, 'one')
-    blocked_by(call(capsys, check_credentials, '--from', 'HEAD~0', '--to', 'HEAD') if False
-               else call(capsys, check_credentials, '--from',
-                         '0' * 64, '--to', 'HEAD'), 'github-token')
+    blocked_by(
+        call(capsys, check_credentials, '--from', 'HEAD~0', '--to', 'HEAD')
+        if False
+        else call(capsys, check_credentials, '--from', '0' * 64, '--to', 'HEAD'),
+        'github-token',
+    )
 
 
 def test_a_linked_worktree(committed: Path, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -648,10 +801,22 @@ def _range_repo(repo: Path) -> tuple[str, str]:
     return base, git_commit(repo, 'remove')
 
 
-@pytest.mark.parametrize('cache', slow_after(1, [
-    b'{', b'[]', b'null', b'{"version": 3, "key": 1, "data": []}', b'\xff\xfe',
-    b'{"version": 3, "key": "x", "data": {"c": [{"path": 1}]}}', 'dir', 'fifo-free',
-]))
+@pytest.mark.parametrize(
+    'cache',
+    slow_after(
+        1,
+        [
+            b'{',
+            b'[]',
+            b'null',
+            b'{"version": 3, "key": 1, "data": []}',
+            b'\xff\xfe',
+            b'{"version": 3, "key": "x", "data": {"c": [{"path": 1}]}}',
+            'dir',
+            'fifo-free',
+        ],
+    ),
+)
 def test_a_corrupt_range_cache_is_rebuilt(repo: Path, capsys, cache) -> None:
     base, head = _range_repo(repo)
     path = repo / '.git' / 'commit-warden' / 'credentials-cache.json'
@@ -659,12 +824,11 @@ def test_a_corrupt_range_cache_is_rebuilt(repo: Path, capsys, cache) -> None:
     if cache == 'dir':
         path.mkdir()
     elif cache == 'fifo-free':
-        blocked_by(call(capsys, check_credentials, '--from', base, '--to', head),
-                   'github-token')
+        blocked_by(call(capsys, check_credentials, '--from', base, '--to', head), 'github-token')
         data = json.loads(path.read_text())
         for hits in data['data'].values():
             for h in hits:
-                h['line'] = 'one'   # right key, wrong shape
+                h['line'] = 'one'  # right key, wrong shape
         path.write_text(json.dumps(data))
     else:
         path.write_bytes(cache)
@@ -680,9 +844,23 @@ def test_the_cache_keeps_no_unsalted_hash(repo: Path, capsys) -> None:
     assert hashlib.sha1(GITHUB.encode()).hexdigest() not in cache  # noqa: S324
     assert '"baseline_key"' in cache
     # and the baseline still matches a cached hit: a warm re-run honours it
-    write(repo / '.secrets.baseline', json.dumps({'results': {'a.py': [
-        {'type': 'GitHub Token', 'hashed_secret': hashlib.sha1(  # noqa: S324
-            GITHUB.encode()).hexdigest()}]}}))
+    write(
+        repo / '.secrets.baseline',
+        json.dumps(
+            {
+                'results': {
+                    'a.py': [
+                        {
+                            'type': 'GitHub Token',
+                            'hashed_secret': hashlib.sha1(  # noqa: S324
+                                GITHUB.encode()
+                            ).hexdigest(),
+                        }
+                    ]
+                }
+            }
+        ),
+    )
     run = call(capsys, check_credentials, '--from', base, '--to', head)
     assert run.code == 0, run.out
 
@@ -690,19 +868,34 @@ def test_the_cache_keeps_no_unsalted_hash(repo: Path, capsys) -> None:
 def test_a_replaced_commit_is_judged_as_stored(repo: Path, capsys) -> None:
     base, head = _range_repo(repo)
     added = git('rev-parse', 'HEAD~1', cwd=repo).stdout.strip()
-    clean = git('commit-tree', '-p', base, '-m', 'clean', f'{base}^{{tree}}',
-                cwd=repo).stdout.strip()
+    clean = git(
+        'commit-tree', '-p', base, '-m', 'clean', f'{base}^{{tree}}', cwd=repo
+    ).stdout.strip()
     git('replace', added, clean, cwd=repo)
     blocked_by(call(capsys, check_credentials, '--from', base, '--to', head), 'github-token')
 
 
-@pytest.mark.parametrize('ref', slow_after(1, ['--all', '-n1', '--output=/tmp/x', GITHUB,
-                                                '::error::x', 'x\n::error::y', 'HEAD@{999}',
-                                                'a..b..c', '']))
+@pytest.mark.parametrize(
+    'ref',
+    slow_after(
+        1,
+        [
+            '--all',
+            '-n1',
+            '--output=/tmp/x',
+            GITHUB,
+            '::error::x',
+            'x\n::error::y',
+            'HEAD@{999}',
+            'a..b..c',
+            '',
+        ],
+    ),
+)
 @pytest.mark.parametrize('var', ['PRE_COMMIT_FROM_REF', 'PRE_COMMIT_TO_REF'])
-def test_pre_commit_range_variables_are_refs_never_options(committed: Path, capsys,
-                                                           monkeypatch, var: str,
-                                                           ref: str) -> None:
+def test_pre_commit_range_variables_are_refs_never_options(
+    committed: Path, capsys, monkeypatch, var: str, ref: str
+) -> None:
     other = 'PRE_COMMIT_TO_REF' if var == 'PRE_COMMIT_FROM_REF' else 'PRE_COMMIT_FROM_REF'
     monkeypatch.setenv(var, ref)
     monkeypatch.setenv(other, 'HEAD')
@@ -716,6 +909,7 @@ def test_pre_commit_range_variables_are_refs_never_options(committed: Path, caps
 
 # --- CI variables and events --------------------------------------------------------------
 
+
 @pytest.fixture
 def pr(committed: Path) -> Path:
     """origin/main, and a pull request branch that adds a token."""
@@ -726,13 +920,30 @@ def pr(committed: Path) -> Path:
     return committed
 
 
-@pytest.mark.parametrize('value', slow_after(1, [
-    '::error::pwned', 'x\n::error::pwned', 'x\r::warning::w', '##[group]x', '--all', '-n1',
-    GITHUB, f'x/{PLANTED["slack"]}', 'main\u2028::error::x', '%0A::error::x']))
-@pytest.mark.parametrize('var', ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_DIFF_BASE_SHA',
-                                 'CI_COMMIT_BEFORE_SHA'])
-def test_a_hostile_ci_variable_is_an_error_never_a_command(pr: Path, capsys, monkeypatch,
-                                                           var: str, value: str) -> None:
+@pytest.mark.parametrize(
+    'value',
+    slow_after(
+        1,
+        [
+            '::error::pwned',
+            'x\n::error::pwned',
+            'x\r::warning::w',
+            '##[group]x',
+            '--all',
+            '-n1',
+            GITHUB,
+            f'x/{PLANTED["slack"]}',
+            'main\u2028::error::x',
+            '%0A::error::x',
+        ],
+    ),
+)
+@pytest.mark.parametrize(
+    'var', ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_DIFF_BASE_SHA', 'CI_COMMIT_BEFORE_SHA']
+)
+def test_a_hostile_ci_variable_is_an_error_never_a_command(
+    pr: Path, capsys, monkeypatch, var: str, value: str
+) -> None:
     monkeypatch.setenv(var, value)
     if var == 'GITHUB_BASE_REF':
         monkeypatch.setenv('GITHUB_ACTIONS', 'true')
@@ -743,12 +954,27 @@ def test_a_hostile_ci_variable_is_an_error_never_a_command(pr: Path, capsys, mon
         blocked_by(run, 'github-token')
 
 
-@pytest.mark.parametrize('event', slow_after(1, [
-    b'', b'{', b'[]', b'"x"', b'{"before": 5}', b'{"before": "--output=/tmp/x"}',
-    b'{"pull_request": {"head": {"sha": ["x"]}}}', b'[' * 100_000 + b']' * 100_000, 'missing',
-    'fifo-free']))
-def test_a_hostile_event_file_is_ignored_or_an_error(pr: Path, tmp_path: Path, capsys,
-                                                     monkeypatch, event) -> None:
+@pytest.mark.parametrize(
+    'event',
+    slow_after(
+        1,
+        [
+            b'',
+            b'{',
+            b'[]',
+            b'"x"',
+            b'{"before": 5}',
+            b'{"before": "--output=/tmp/x"}',
+            b'{"pull_request": {"head": {"sha": ["x"]}}}',
+            b'[' * 100_000 + b']' * 100_000,
+            'missing',
+            'fifo-free',
+        ],
+    ),
+)
+def test_a_hostile_event_file_is_ignored_or_an_error(
+    pr: Path, tmp_path: Path, capsys, monkeypatch, event
+) -> None:
     path = tmp_path / 'event.json'
     if event == 'fifo-free':
         path.mkdir()
@@ -760,13 +986,18 @@ def test_a_hostile_event_file_is_ignored_or_an_error(pr: Path, tmp_path: Path, c
     blocked_by(call(capsys, ci_main), 'github-token')
 
 
-@pytest.mark.parametrize('summary', slow_after(1, ['directory', '/dev/full', 'missing-dir',
-                                                    'symlink-loop']))
+@pytest.mark.parametrize(
+    'summary', slow_after(1, ['directory', '/dev/full', 'missing-dir', 'symlink-loop'])
+)
 def test_an_unwritable_step_summary_is_a_warning_and_the_verdict_stands(
-        pr: Path, tmp_path: Path, capsys, monkeypatch, summary: str) -> None:
-    path = {'directory': str(tmp_path), '/dev/full': '/dev/full',
-            'missing-dir': str(tmp_path / 'no' / 'such' / 'file.md'),
-            'symlink-loop': str(tmp_path / 'loop')}[summary]
+    pr: Path, tmp_path: Path, capsys, monkeypatch, summary: str
+) -> None:
+    path = {
+        'directory': str(tmp_path),
+        '/dev/full': '/dev/full',
+        'missing-dir': str(tmp_path / 'no' / 'such' / 'file.md'),
+        'symlink-loop': str(tmp_path / 'loop'),
+    }[summary]
     if summary == 'symlink-loop':
         os.symlink(path, path)
     monkeypatch.setenv('GITHUB_STEP_SUMMARY', path)
@@ -775,13 +1006,22 @@ def test_an_unwritable_step_summary_is_a_warning_and_the_verdict_stands(
     assert 'warning: could not write the step summary' in run.out
 
 
-@pytest.mark.parametrize('var', slow_after(('GITHUB_HEAD_REF', 'PRE_COMMIT_LOCAL_BRANCH'), [
-    'GITHUB_HEAD_REF', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'PRE_COMMIT_LOCAL_BRANCH',
-    'PRE_COMMIT_REMOTE_BRANCH']))
+@pytest.mark.parametrize(
+    'var',
+    slow_after(
+        ('GITHUB_HEAD_REF', 'PRE_COMMIT_LOCAL_BRANCH'),
+        [
+            'GITHUB_HEAD_REF',
+            'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME',
+            'PRE_COMMIT_LOCAL_BRANCH',
+            'PRE_COMMIT_REMOTE_BRANCH',
+        ],
+    ),
+)
 @pytest.mark.parametrize('kind', slow_after(1, ['github', 'slack', 'gitlab']))
-def test_a_branch_variable_holding_a_secret_is_never_repeated(pr: Path, capsys, monkeypatch,
-                                                              out: Path, var: str,
-                                                              kind: str) -> None:
+def test_a_branch_variable_holding_a_secret_is_never_repeated(
+    pr: Path, capsys, monkeypatch, out: Path, var: str, kind: str
+) -> None:
     monkeypatch.setenv(var, f'hotfix/{PLANTED[kind]}')
     monkeypatch.setenv('GITHUB_STEP_SUMMARY', str(out / 'summary.md'))
     if var.startswith('PRE_COMMIT'):
@@ -789,17 +1029,39 @@ def test_a_branch_variable_holding_a_secret_is_never_repeated(pr: Path, capsys, 
         monkeypatch.setenv('PRE_COMMIT_TO_REF', 'HEAD')
         run = call(capsys, check_hotfixes, '--format', 'json', '--output', str(out / 'r.json'))
     else:
-        run = call(capsys, ci_main, '--base', 'origin/main', '--format', 'sarif', '--output',
-                   str(out / 'r.sarif'), '--format', 'text')
+        run = call(
+            capsys,
+            ci_main,
+            '--base',
+            'origin/main',
+            '--format',
+            'sarif',
+            '--output',
+            str(out / 'r.sarif'),
+            '--format',
+            'text',
+        )
     assert run.code == 1, run.out
 
 
 # --- outputs ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize('target', slow_after(
-    ('symlink-to-file', 'directory', 'fifo-no-reader', 'terminal'),
-    ['symlink-to-file', 'dangling-symlink', 'directory', 'fifo-no-reader', 'new-dir', 'terminal',
-     'fifo-reader']))
+
+@pytest.mark.parametrize(
+    'target',
+    slow_after(
+        ('symlink-to-file', 'directory', 'fifo-no-reader', 'terminal'),
+        [
+            'symlink-to-file',
+            'dangling-symlink',
+            'directory',
+            'fifo-no-reader',
+            'new-dir',
+            'terminal',
+            'fifo-reader',
+        ],
+    ),
+)
 def test_output_paths_of_every_kind(repo: Path, tmp_path: Path, capsys, target: str) -> None:
     stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n')
     victim = write(tmp_path / 'victim.txt', 'keep me\n')
@@ -829,7 +1091,7 @@ def test_output_paths_of_every_kind(repo: Path, tmp_path: Path, capsys, target: 
         assert run.code == 1, run.out
         if target == 'terminal':
             got = os.read(terminal, 1 << 16)
-            assert stat.S_ISCHR(path.stat().st_mode)    # still the terminal
+            assert stat.S_ISCHR(path.stat().st_mode)  # still the terminal
             os.close(terminal)
             os.close(slave)
             assert b'"blocked": true' in got
@@ -837,7 +1099,7 @@ def test_output_paths_of_every_kind(repo: Path, tmp_path: Path, capsys, target: 
             got = os.read(reader, 1 << 20)
             os.close(reader)
             assert json.loads(got)['blocked'] is True
-            assert stat.S_ISFIFO(path.lstat().st_mode)    # still a FIFO
+            assert stat.S_ISFIFO(path.lstat().st_mode)  # still a FIFO
         if target == 'new-dir':
             assert json.loads(path.read_text())['blocked'] is True
     else:
@@ -858,8 +1120,9 @@ def test_a_finding_prints_on_any_stdout_encoding(repo: Path, encoding: str) -> N
 
 @pytest.mark.parametrize('encoding', slow_after(1, ['ascii', 'latin-1']))
 @pytest.mark.parametrize('fmt', ['text', 'github', 'json'])
-def test_a_stream_that_cannot_encode_the_mask_gets_plain_text(repo: Path, monkeypatch,
-                                                              encoding: str, fmt: str) -> None:
+def test_a_stream_that_cannot_encode_the_mask_gets_plain_text(
+    repo: Path, monkeypatch, encoding: str, fmt: str
+) -> None:
     # In-process, as the console scripts run (they crashed with UnicodeEncodeError on
     # the mask's `…`, exit 3, after the verdict).
     import io
@@ -884,8 +1147,13 @@ def test_a_stream_that_cannot_encode_the_mask_gets_plain_text(repo: Path, monkey
 @pytest.mark.slow  # a console script in a shell pipeline
 def test_a_closed_pipe_is_no_traceback(repo: Path) -> None:
     stage(repo, 'a.py', f'TOKEN = "{GITHUB}"\n' * 200)
-    proc = subprocess.run(f'{BIN / "check-credentials"} | head -c 10', shell=True,  # noqa: S602
-                          cwd=repo, capture_output=True, check=False)
+    proc = subprocess.run(  # noqa: S602
+        f'{BIN / "check-credentials"} | head -c 10',
+        shell=True,
+        cwd=repo,
+        capture_output=True,
+        check=False,
+    )
     assert b'Traceback' not in proc.stderr, proc.stderr
 
 
@@ -900,14 +1168,20 @@ AUDIT_LINES = [
     '{"hook": 5, "outcome": "pass"}',
     '{"hook": "x", "outcome": null}',
     '{"hook": "x", "outcome": "pass", "mode": ["range"]}',
-    '[1, 2]', '42', '"a string"', '{torn', '[' * 10_000 + ']' * 10_000, '\x00\xff garbage',
+    '[1, 2]',
+    '42',
+    '"a string"',
+    '{torn',
+    '[' * 10_000 + ']' * 10_000,
+    '\x00\xff garbage',
 ]
 
 
 @pytest.mark.parametrize('line', slow_after(1, AUDIT_LINES))
 @pytest.mark.parametrize('fmt', ['text', 'json'])
-def test_hand_edited_audit_lines_are_skipped_and_counted(committed: Path, capsys, line: str,
-                                                         fmt: str) -> None:
+def test_hand_edited_audit_lines_are_skipped_and_counted(
+    committed: Path, capsys, line: str, fmt: str
+) -> None:
     log = committed / '.git' / 'commit-warden' / 'audit.jsonl'
     log.parent.mkdir(parents=True, exist_ok=True)
     good = '{"hook": "check-credentials", "outcome": "pass", "mode": "staged", "rules": {}}'
@@ -922,14 +1196,23 @@ def test_hand_edited_audit_lines_are_skipped_and_counted(committed: Path, capsys
         assert 'skipped 1 line' in run.out
 
 
-@pytest.mark.parametrize('name', slow_after(1, ['::error::x.py', 'a\r::warning::b.py',
-                                                 '##[group]g.py', '%0A::error::x.py',
-                                                 'x\u2028::error::y.py']))
+@pytest.mark.parametrize(
+    'name',
+    slow_after(
+        1,
+        [
+            '::error::x.py',
+            'a\r::warning::b.py',
+            '##[group]g.py',
+            '%0A::error::x.py',
+            'x\u2028::error::y.py',
+        ],
+    ),
+)
 @pytest.mark.parametrize('fmt', slow_after(2, ['text', 'github', 'json', 'sarif', 'gitlab']))
 def test_no_file_name_forms_a_runner_command(repo: Path, capsys, fmt: str, name: str) -> None:
     stage(repo, name, f'TOKEN = "{GITHUB}"\n')
-    run = call(capsys, check_credentials, '--format', fmt, '--', name,
-               commands=fmt == 'github')
+    run = call(capsys, check_credentials, '--format', fmt, '--', name, commands=fmt == 'github')
     assert run.code == 1, run.out
     if fmt == 'github':
         for line in run.lines:
@@ -939,6 +1222,7 @@ def test_no_file_name_forms_a_runner_command(repo: Path, capsys, fmt: str, name:
 
 # --- hotfix records ----------------------------------------------------------------------
 
+
 @pytest.fixture
 def hotfix_branch(committed: Path) -> Path:
     git('switch', '-q', '-c', 'hotfix/pool', cwd=committed)
@@ -946,8 +1230,14 @@ def hotfix_branch(committed: Path) -> Path:
     return committed
 
 
-FIELDS = {'incident': '"INC-7"', 'summary': 'raise the pool', 'root_cause': 'a spike',
-          'rollback': 'git revert it', 'approved_by': 'Bob', 'backport': 'pending'}
+FIELDS = {
+    'incident': '"INC-7"',
+    'summary': 'raise the pool',
+    'root_cause': 'a spike',
+    'rollback': 'git revert it',
+    'approved_by': 'Bob',
+    'backport': 'pending',
+}
 
 
 def record_text(**fields: str) -> str:
@@ -960,25 +1250,40 @@ def judge_message(repo: Path, capsys, text: str = 'hotfix: INC-7 raise the pool\
     return call(capsys, check_hotfixes, str(msg))
 
 
-@pytest.mark.parametrize(('value', 'says'), slow_after(1, [
-    ('{}', 'is empty'), ('[]', 'is empty'), ('["", ""]', 'lists an empty'),
-    ('[" ", "TBD"]', 'lists an empty'), ('{who: bob}', 'is a mapping, not text'),
-    ('true', 'is true, not text'), ('null', 'is empty'), ('TODO', 'is empty'),
-    ('"<who approved>"', 'is empty'), ('[["bob"]]', 'lists something that is not text'),
-    ('[{a: b}]', 'lists something that is not text'), ('"   "', 'is empty'),
-], several=True))
-def test_a_record_field_that_says_nothing_is_incomplete(hotfix_branch: Path, capsys,
-                                                        value: str, says: str) -> None:
+@pytest.mark.parametrize(
+    ('value', 'says'),
+    slow_after(
+        1,
+        [
+            ('{}', 'is empty'),
+            ('[]', 'is empty'),
+            ('["", ""]', 'lists an empty'),
+            ('[" ", "TBD"]', 'lists an empty'),
+            ('{who: bob}', 'is a mapping, not text'),
+            ('true', 'is true, not text'),
+            ('null', 'is empty'),
+            ('TODO', 'is empty'),
+            ('"<who approved>"', 'is empty'),
+            ('[["bob"]]', 'lists something that is not text'),
+            ('[{a: b}]', 'lists something that is not text'),
+            ('"   "', 'is empty'),
+        ],
+        several=True,
+    ),
+)
+def test_a_record_field_that_says_nothing_is_incomplete(
+    hotfix_branch: Path, capsys, value: str, says: str
+) -> None:
     stage(hotfix_branch, 'docs/hotfixes/INC-7.md', record_text(approved_by=value))
     run = judge_message(hotfix_branch, capsys)
     blocked_by(run, 'incomplete-record')
     assert f'`approved_by` {says}' in run.out, run.out
 
 
-@pytest.mark.parametrize('value', slow_after(1, ['["Bob", "Alice"]', '42', 'Bob (on-call lead)',
-                                                  '2026-11-28']))
-def test_a_record_field_that_says_something_passes(hotfix_branch: Path, capsys,
-                                                   value: str) -> None:
+@pytest.mark.parametrize(
+    'value', slow_after(1, ['["Bob", "Alice"]', '42', 'Bob (on-call lead)', '2026-11-28'])
+)
+def test_a_record_field_that_says_something_passes(hotfix_branch: Path, capsys, value: str) -> None:
     stage(hotfix_branch, 'docs/hotfixes/INC-7.md', record_text(approved_by=value))
     assert judge_message(hotfix_branch, capsys).code == 0
 
@@ -986,8 +1291,9 @@ def test_a_record_field_that_says_something_passes(hotfix_branch: Path, capsys,
 BROKEN_RECORDS = {
     'huge': '---\nincident: INC-7\nsummary: "' + 'x' * 45_000_000 + '"\n---\n',
     'deep': '---\nincident: INC-7\nsummary: ' + '[' * 5000 + ']' * 5000 + '\n---\n',
-    'deep block': '---\nincident: INC-7\nsummary:\n' + ''.join(
-        ' ' * (2 * i + 2) + '-\n' for i in range(60)) + '---\n',
+    'deep block': '---\nincident: INC-7\nsummary:\n'
+    + ''.join(' ' * (2 * i + 2) + '-\n' for i in range(60))
+    + '---\n',
     'alias bomb': '---\nincident: INC-7\na: &a ["x", "x"]\nb: [*a, *a]\n---\n',
     'python tag': '---\nincident: !!python/object/apply:os.system ["touch PWNED"]\n---\n',
     'not closed': '---\nincident: INC-7\n',
@@ -998,8 +1304,9 @@ BROKEN_RECORDS = {
 
 
 @pytest.mark.parametrize('kind', slow_after(('alias bomb', 'python tag'), list(BROKEN_RECORDS)))
-def test_a_broken_record_is_invalid_record_not_a_crash(hotfix_branch: Path, capsys,
-                                                       kind: str) -> None:
+def test_a_broken_record_is_invalid_record_not_a_crash(
+    hotfix_branch: Path, capsys, kind: str
+) -> None:
     stage(hotfix_branch, 'docs/hotfixes/INC-7.md', BROKEN_RECORDS[kind])
     run = judge_message(hotfix_branch, capsys)
     blocked_by(run, 'invalid-record')
@@ -1018,8 +1325,7 @@ def test_a_record_not_utf8_or_a_symlink_is_invalid(hotfix_branch: Path, capsys) 
 
 
 @pytest.mark.parametrize('kind', slow_after(1, ['github', 'slack', 'bare']))
-def test_a_token_in_a_ticket_url_is_never_repeated(hotfix_branch: Path, capsys,
-                                                   kind: str) -> None:
+def test_a_token_in_a_ticket_url_is_never_repeated(hotfix_branch: Path, capsys, kind: str) -> None:
     url = f'https://tracker.example.org/issues/7?access_token={PLANTED[kind]}'
     run = judge_message(hotfix_branch, capsys, f'hotfix: {url} raise the pool\n')
     blocked_by(run, 'missing-record')
@@ -1028,27 +1334,33 @@ def test_a_token_in_a_ticket_url_is_never_repeated(hotfix_branch: Path, capsys,
     git('switch', '-q', '-c', 'tmp', 'production', cwd=hotfix_branch)
     git('merge', '-q', '--no-ff', '--no-edit', 'hotfix/pool', cwd=hotfix_branch)
     git('branch', '-f', 'production', 'HEAD', cwd=hotfix_branch)
-    run = call(capsys, hotfix_main, 'backport-status', '--production', 'production',
-               '--mainline', 'main')
+    run = call(
+        capsys, hotfix_main, 'backport-status', '--production', 'production', '--mainline', 'main'
+    )
     assert run.code == 1 and 'NOT PORTED' in run.out, run.out
 
 
 # --- the redaction stays cheap -----------------------------------------------------------
 
+
 @pytest.mark.parametrize('hook', slow_after(1, ['signatures', 'hotfixes']))
 def test_a_blocked_run_redacts_its_output_without_loading_detect_secrets(
-        committed: Path, hook: str) -> None:
+    committed: Path, hook: str
+) -> None:
     """check-signatures and check-hotfixes never import detect_secrets: what they
     print passes the engine's keyword prefilter, and their own words never reach
     its plugins."""
     git('switch', '-q', '-c', 'hotfix/pool', cwd=committed)
     msg = write(committed / '.git' / 'COMMIT_EDITMSG', 'hotfix: raise the pool size\n')
     argv = [] if hook == 'signatures' else ['--', str(msg)]
-    code = (f'import sys\nfrom hooks.{hook} import main\ncode = main({argv!r})\n'
-            'sys.stdout.flush()\nassert code == 1, code\n'
-            'assert "hooks.scan" in sys.modules, "the output was not redacted"\n'
-            'assert "detect_secrets" not in sys.modules, "detect_secrets was loaded"\n')
-    proc = subprocess.run([sys.executable, '-c', code], cwd=committed, capture_output=True,
-                          text=True, check=False)
+    code = (
+        f'import sys\nfrom hooks.{hook} import main\ncode = main({argv!r})\n'
+        'sys.stdout.flush()\nassert code == 1, code\n'
+        'assert "hooks.scan" in sys.modules, "the output was not redacted"\n'
+        'assert "detect_secrets" not in sys.modules, "detect_secrets was loaded"\n'
+    )
+    proc = subprocess.run(
+        [sys.executable, '-c', code], cwd=committed, capture_output=True, text=True, check=False
+    )
     print(proc.stdout + proc.stderr)
     assert proc.returncode == 0, proc.stderr

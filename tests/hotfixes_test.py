@@ -2,6 +2,7 @@
 
 The quick loop (`-m 'not slow'`) keeps the block and pass path of each stage and of
 the backport guard; the other history shapes are marked slow."""
+
 from __future__ import annotations
 
 import subprocess
@@ -91,9 +92,9 @@ def test_undocumented_hotfix_on_hotfix_branch_is_blocked(prod, capsys):
     code, lines = run(capsys, msg_file(prod, 'hotfix: INC-7 raise the db pool\n'))
     assert code == 1
     assert lines == [
-        "docs/hotfixes/INC-7.md: hotfix INC-7 has no hotfix record (on hotfix branch "
+        'docs/hotfixes/INC-7.md: hotfix INC-7 has no hotfix record (on hotfix branch '
         "hotfix/db-pool; message starts with 'hotfix:'): this commit adds or updates "
-        "nothing under docs/hotfixes/ [missing-record]",
+        'nothing under docs/hotfixes/ [missing-record]',
         '    create it: `commit-warden hotfix new INC-7`, fill it in, then '
         '`git add docs/hotfixes/INC-7.md`',
     ]
@@ -105,10 +106,14 @@ def test_missing_ticket(prod, capsys):
     git('add', '-A', cwd=prod)
     code, lines = run(capsys, msg_file(prod, 'raise the db pool\n# INC-7 in a comment\n'))
     assert code == 1
-    assert lines[0] == ('.git/COMMIT_EDITMSG: hotfix message references no ticket or incident '
-                        '(on hotfix branch hotfix/db-pool) [missing-ticket]')
-    assert lines[1] == ('    reference it in the message, e.g. `hotfix: INC-123 raise the db '
-                        'pool`; what counts: hotfixes.ticket_patterns')
+    assert lines[0] == (
+        '.git/COMMIT_EDITMSG: hotfix message references no ticket or incident '
+        '(on hotfix branch hotfix/db-pool) [missing-ticket]'
+    )
+    assert lines[1] == (
+        '    reference it in the message, e.g. `hotfix: INC-123 raise the db '
+        'pool`; what counts: hotfixes.ticket_patterns'
+    )
 
 
 def test_documented_hotfix_passes(prod, capsys):
@@ -125,12 +130,19 @@ def test_feature_commit_is_not_a_hotfix(prod, capsys):
     assert run(capsys, msg_file(prod, 'tune the pool\n')) == (0, [])
 
 
-@pytest.mark.parametrize(('branch', 'message', 'config'), slow_after(1, [
-    ('production', 'tune the pool\n', ''),                       # committing on production
-    ('release/x', 'tune the pool\n', 'production_branches: [release/*]\n'),
-    ('main', '[HOTFIX] tune the pool\n', ''),                    # marker, any case
-    ('main', 'tune the pool\n', 'production_paths: ["*.cfg"]\n'),  # production path
-], several=True))
+@pytest.mark.parametrize(
+    ('branch', 'message', 'config'),
+    slow_after(
+        1,
+        [
+            ('production', 'tune the pool\n', ''),  # committing on production
+            ('release/x', 'tune the pool\n', 'production_branches: [release/*]\n'),
+            ('main', '[HOTFIX] tune the pool\n', ''),  # marker, any case
+            ('main', 'tune the pool\n', 'production_paths: ["*.cfg"]\n'),  # production path
+        ],
+        several=True,
+    ),
+)
 def test_what_counts_as_a_hotfix(prod, capsys, branch, message, config):
     if config:
         write(prod / '.commit-warden.yaml', f'version: 1\nhotfixes:\n  {config}')
@@ -145,8 +157,10 @@ def test_what_counts_as_a_hotfix(prod, capsys, branch, message, config):
 @pytest.mark.slow
 def test_detached_head_is_judged_by_marker_and_says_so(prod, capsys):
     git('switch', '-q', '--detach', 'production', cwd=prod)
-    note = ('note: HEAD is detached: no branch to judge by, so this commit counts as a '
-            'hotfix only by its message marker or hotfixes.production_paths')
+    note = (
+        'note: HEAD is detached: no branch to judge by, so this commit counts as a '
+        'hotfix only by its message marker or hotfixes.production_paths'
+    )
     assert run(capsys, msg_file(prod, 'tune the pool\n')) == (0, [note])
     code, lines = run(capsys, msg_file(prod, 'hotfix: tune the pool\n'))
     assert code == 1
@@ -186,8 +200,9 @@ def test_empty_field_is_named_with_its_line(prod, capsys, value):
     git('add', '-A', cwd=prod)
     code, lines = run(capsys, msg_file(prod, 'hotfix: INC-7 raise the db pool\n'))
     assert code == 1
-    assert lines[0] == ('docs/hotfixes/INC-7.md:6: hotfix record field `approved_by` is empty '
-                        '[incomplete-record]')
+    assert lines[0] == (
+        'docs/hotfixes/INC-7.md:6: hotfix record field `approved_by` is empty [incomplete-record]'
+    )
 
 
 @pytest.mark.slow
@@ -197,8 +212,10 @@ def test_record_for_another_incident(prod, capsys):
     git('add', '-A', cwd=prod)
     code, lines = run(capsys, msg_file(prod, 'hotfix: INC-7 raise the db pool\n'))
     assert code == 1
-    assert lines[0] == ('docs/hotfixes/INC-9.md:2: no hotfix record changed by this commit is '
-                        'for INC-7: docs/hotfixes/INC-9.md (incident: INC-9) [record-mismatch]')
+    assert lines[0] == (
+        'docs/hotfixes/INC-9.md:2: no hotfix record changed by this commit is '
+        'for INC-7: docs/hotfixes/INC-9.md (incident: INC-9) [record-mismatch]'
+    )
 
 
 @pytest.mark.slow
@@ -208,34 +225,42 @@ def test_record_without_front_matter(prod, capsys):
     git('add', '-A', cwd=prod)
     code, lines = run(capsys, msg_file(prod, 'hotfix: INC-7 raise the db pool\n'))
     assert code == 1
-    assert lines[0] == ('docs/hotfixes/INC-7.md:1: not a valid hotfix record: no YAML front '
-                        'matter: the file must start with a `---` line, the fields, and '
-                        'another `---` line [invalid-record]')
+    assert lines[0] == (
+        'docs/hotfixes/INC-7.md:1: not a valid hotfix record: no YAML front '
+        'matter: the file must start with a `---` line, the fields, and '
+        'another `---` line [invalid-record]'
+    )
     # Not also "adds or updates nothing": it does, only not readably.
     assert not any('[missing-record]' in line for line in lines)
 
 
 @pytest.mark.slow
 def test_plain_yaml_record_and_custom_fields(prod, capsys):
-    write(prod / '.commit-warden.yaml',
-          'version: 1\nhotfixes:\n  record_dir: ops/incidents\n'
-          '  record_fields: [incident, summary, customer_impact]\n')
+    write(
+        prod / '.commit-warden.yaml',
+        'version: 1\nhotfixes:\n  record_dir: ops/incidents\n'
+        '  record_fields: [incident, summary, customer_impact]\n',
+    )
     on_hotfix_branch(prod)
     write(prod / 'ops/incidents/INC-7.yaml', 'incident: INC-7\nsummary: pool\n')
     git('add', '-A', cwd=prod)
     code, lines = run(capsys, msg_file(prod, 'hotfix: INC-7 raise the db pool\n'))
     assert code == 1
-    assert lines[0].startswith('ops/incidents/INC-7.yaml:1: hotfix record is missing the '
-                               'required field `customer_impact`')
-    write(prod / 'ops/incidents/INC-7.yaml',
-          'incident: INC-7\nsummary: pool\ncustomer_impact: none\n')
+    assert lines[0].startswith(
+        'ops/incidents/INC-7.yaml:1: hotfix record is missing the required field `customer_impact`'
+    )
+    write(
+        prod / 'ops/incidents/INC-7.yaml', 'incident: INC-7\nsummary: pool\ncustomer_impact: none\n'
+    )
     git('add', '-A', cwd=prod)
     assert run(capsys, msg_file(prod, 'hotfix: INC-7 raise the db pool\n')) == (0, [])
 
 
 def test_requirements_can_be_switched_off(prod, capsys):
-    write(prod / '.commit-warden.yaml',
-          'version: 1\nhotfixes:\n  require_ticket: false\n  require_record: false\n')
+    write(
+        prod / '.commit-warden.yaml',
+        'version: 1\nhotfixes:\n  require_ticket: false\n  require_record: false\n',
+    )
     on_hotfix_branch(prod)
     assert run(capsys, msg_file(prod, 'raise the pool\n')) == (0, [])
 
@@ -259,8 +284,10 @@ def test_record_from_an_unpushed_commit_counts_but_a_pushed_one_does_not(prod, r
 
 
 def test_clean_message_drops_comments_and_verbose_diff():
-    text = ('hotfix: INC-1 x\n\n# Please enter\n'
-            '# ------------------------ >8 ------------------------\n+ INC-2\n')
+    text = (
+        'hotfix: INC-1 x\n\n# Please enter\n'
+        '# ------------------------ >8 ------------------------\n+ INC-2\n'
+    )
     assert clean_message(text, '#') == 'hotfix: INC-1 x'
 
 
@@ -268,7 +295,7 @@ def test_parse_record_reports_yaml_errors_with_the_line():
     rec = parse_record('docs/hotfixes/a.md', b'---\nincident: INC-1\nsummary: [\n---\n')
     assert rec.data is None
     assert rec.error is not None and rec.error.startswith('not valid YAML')
-    assert rec.error_line == 3   # the `summary: [` line
+    assert rec.error_line == 3  # the `summary: [` line
 
 
 # --- range mode ----------------------------------------------------------------------
@@ -282,9 +309,11 @@ def test_range_rechecks_every_commit(prod, capsys):
     sha = git_commit(prod, 'raise pool')
     code, lines = run(capsys, '--from', base, '--to', 'HEAD', '--target-branch', 'production')
     assert code == 1
-    assert lines[0] == (f'(commit {sha[:12]}) hotfix message references no ticket '
-                        'or incident (on production branch production; going to production '
-                        'branch production) [missing-ticket]')
+    assert lines[0] == (
+        f'(commit {sha[:12]}) hotfix message references no ticket '
+        'or incident (on production branch production; going to production '
+        'branch production) [missing-ticket]'
+    )
     assert lines[2] == f'    to reword this commit: `git rebase -i {sha[:12]}^` (mark it `reword`)'
     assert '[missing-record]' in lines[3]
 
@@ -304,20 +333,22 @@ def test_range_record_added_by_a_later_commit_passes(prod, capsys):
     gone = git_commit(prod, 'INC-7 tidy up')
     code, lines = run(capsys, *args)
     assert code == 1
-    assert lines[0].endswith(f'docs/hotfixes/INC-7.md was added but then deleted by commit '
-                             f'{gone[:12]}, so the range ends without it [missing-record]')
+    assert lines[0].endswith(
+        f'docs/hotfixes/INC-7.md was added but then deleted by commit '
+        f'{gone[:12]}, so the range ends without it [missing-record]'
+    )
 
 
 @pytest.mark.slow
 def test_range_source_branch_from_pre_push(prod, capsys, monkeypatch):
-    on_hotfix_branch(prod, 'hotfix/INC-7/db')   # slashes in the branch name
+    on_hotfix_branch(prod, 'hotfix/INC-7/db')  # slashes in the branch name
     base = git('rev-parse', 'HEAD', cwd=prod).stdout.strip()
     sha = git_commit(prod, 'INC-7 raise pool')
     monkeypatch.setenv('PRE_COMMIT_FROM_REF', base)
     monkeypatch.setenv('PRE_COMMIT_TO_REF', sha)
     monkeypatch.setenv('PRE_COMMIT_LOCAL_BRANCH', 'refs/heads/hotfix/INC-7/db')
     monkeypatch.setenv('PRE_COMMIT_REMOTE_BRANCH', 'refs/heads/hotfix/INC-7/db')
-    code, lines = run(capsys, 'README.md', 'app.cfg')   # file names are ignored
+    code, lines = run(capsys, 'README.md', 'app.cfg')  # file names are ignored
     assert code == 1
     assert 'on hotfix branch hotfix/INC-7/db; going to hotfix branch hotfix/INC-7/db' in lines[0]
 
@@ -335,10 +366,12 @@ def test_manual_stage_checks_what_the_next_push_would_carry(prod, capsys):
     write(prod / 'app.cfg', 'pool=50\n')
     git('add', '-A', cwd=prod)
     sha = git_commit(prod, 'raise pool')
-    code, lines = run(capsys)   # no remote: every commit is unpushed; main's are releases
+    code, lines = run(capsys)  # no remote: every commit is unpushed; main's are releases
     assert code == 1
     assert [line.split(' [')[-1] for line in lines if ' [' in line] == [
-        'missing-ticket]', 'missing-record]']
+        'missing-ticket]',
+        'missing-record]',
+    ]
     assert f'(commit {sha[:12]})' in lines[0]
 
 
@@ -365,15 +398,16 @@ def test_revert_without_any_record_is_undocumented(prod, capsys):
     code, lines = run(capsys, '--from', base, '--to', 'HEAD', '--target-branch', 'production')
     assert code == 1
     assert lines[0].startswith('docs/hotfixes/INC-7.md: (commit ')
-    assert lines[0].endswith('the range adds or updates nothing under docs/hotfixes/ '
-                             '[missing-record]')
+    assert lines[0].endswith(
+        'the range adds or updates nothing under docs/hotfixes/ [missing-record]'
+    )
 
 
 @pytest.mark.slow
 def test_merge_commit_is_not_judged_but_its_commits_are(prod, capsys):
     git('switch', '-q', 'production', cwd=prod)
     base = git('rev-parse', 'HEAD', cwd=prod).stdout.strip()
-    documented_hotfix(prod)   # the merge's message has no ticket: it only joins
+    documented_hotfix(prod)  # the merge's message has no ticket: it only joins
     args = ('--from', base, '--to', 'HEAD', '--target-branch', 'production')
     assert run(capsys, *args) == (0, [])
 
@@ -398,9 +432,11 @@ def test_force_push_that_drops_a_hotfix_is_blocked(prod, capsys):
     new = git('rev-parse', 'main', cwd=prod).stdout.strip()
     code, lines = run(capsys, '--from', old, '--to', new, '--target-branch', 'production')
     assert code == 1
-    assert lines[0] == (f'docs/hotfixes/INC-7.md: (commit {sha[:12]}) this push rewrites '
-                        f'production and drops hotfix {sha[:12]} (INC-7) "hotfix: INC-7 raise '
-                        'the db pool": the new tip does not contain it [unported-hotfix]')
+    assert lines[0] == (
+        f'docs/hotfixes/INC-7.md: (commit {sha[:12]}) this push rewrites '
+        f'production and drops hotfix {sha[:12]} (INC-7) "hotfix: INC-7 raise '
+        'the db pool": the new tip does not contain it [unported-hotfix]'
+    )
 
 
 # --- the backport guard ----------------------------------------------------------------
@@ -423,7 +459,7 @@ def test_backport_guard_unported_then_cherry_picked_without_x(prod, capsys):
         f'    a port that had to change: add `Backport-of: {sha}` to its message, or name it '
         "in the record's `backport:`",
     ]
-    git('cherry-pick', sha, cwd=prod)   # no -x: only the patch id links them
+    git('cherry-pick', sha, cwd=prod)  # no -x: only the patch id links them
     assert backport(capsys) == (0, [])
 
 
@@ -452,8 +488,9 @@ def test_backport_changed_port_passes_once_the_record_names_it(prod, capsys):
     git('add', '-A', cwd=prod)
     git_commit(prod, 'INC-7: record the port')
     assert backport(capsys) == (0, [])
-    code, lines = hotfix(capsys, 'backport-status', '--production', 'production',
-                         '--mainline', 'main')
+    code, lines = hotfix(
+        capsys, 'backport-status', '--production', 'production', '--mainline', 'main'
+    )
     assert code == 0
     assert lines == [
         'hotfixes on production, against main:',
@@ -467,7 +504,7 @@ def test_backport_changed_port_passes_once_the_record_names_it(prod, capsys):
 @pytest.mark.slow
 def test_record_naming_a_commit_not_on_mainline_is_no_evidence(prod, capsys):
     sha = documented_hotfix(prod)
-    write(prod / 'docs/hotfixes/INC-7.md', record(backport=sha))   # names itself
+    write(prod / 'docs/hotfixes/INC-7.md', record(backport=sha))  # names itself
     git('add', '-A', cwd=prod)
     git_commit(prod, 'INC-7: record')
     assert backport(capsys)[0] == 1
@@ -480,22 +517,25 @@ def test_backport_trailer_and_reachability(prod, capsys):
     write(prod / 'app.cfg', 'pool=64\n')
     git('add', '-A', cwd=prod)
     git_commit(prod, f'raise the pool differently\n\nBackport-of: {sha[:10]}')
-    code, lines = hotfix(capsys, 'backport-status', '--production', 'production',
-                         '--mainline', 'main')
+    code, lines = hotfix(
+        capsys, 'backport-status', '--production', 'production', '--mainline', 'main'
+    )
     assert code == 0
     assert 'ported (trailer: ' in lines[2]
     git('reset', '-q', '--hard', 'HEAD^', cwd=prod)
     git('merge', '-q', '--no-edit', '-X', 'theirs', 'production', cwd=prod)
-    code, lines = hotfix(capsys, 'backport-status', '--production', 'production',
-                         '--mainline', 'main')
+    code, lines = hotfix(
+        capsys, 'backport-status', '--production', 'production', '--mainline', 'main'
+    )
     assert code == 0
     assert lines[2] == f'{sha[:12]}  INC-7   ported (reachability)  hotfix: INC-7 raise the db pool'
 
 
 def test_backport_status_table_while_unported(prod, capsys):
     sha = documented_hotfix(prod)
-    code, lines = hotfix(capsys, 'backport-status', '--production', 'production',
-                         '--mainline', 'main')
+    code, lines = hotfix(
+        capsys, 'backport-status', '--production', 'production', '--mainline', 'main'
+    )
     assert code == 1
     assert lines == [
         'hotfixes on production, against main:',
@@ -512,8 +552,9 @@ def test_backport_status_table_while_unported(prod, capsys):
 def test_hotfix_reverted_on_production_needs_no_port(prod, capsys):
     documented_hotfix(prod)
     git('revert', '--no-edit', 'HEAD^2', cwd=prod)
-    code, lines = hotfix(capsys, 'backport-status', '--production', 'production',
-                         '--mainline', 'main')
+    code, lines = hotfix(
+        capsys, 'backport-status', '--production', 'production', '--mainline', 'main'
+    )
     assert code == 0
     assert 'reverted on production' in lines[2]
 
@@ -562,25 +603,33 @@ def test_hotfix_new_writes_a_skeleton_that_needs_filling_in(prod, capsys):
     code, lines = run(capsys, msg_file(prod, 'hotfix: INC-7 raise the db pool\n'))
     assert code == 1
     assert [line.split('`')[1] for line in lines if '[incomplete-record]' in line] == [
-        'root_cause', 'rollback', 'approved_by']
+        'root_cause',
+        'rollback',
+        'approved_by',
+    ]
 
     code, lines = hotfix(capsys, 'new', 'INC-7')
     assert code == 2
-    assert lines == ['commit-warden hotfix: error: docs/hotfixes/INC-7.md already exists: edit '
-                     'it instead (refusing to overwrite)']
+    assert lines == [
+        'commit-warden hotfix: error: docs/hotfixes/INC-7.md already exists: edit '
+        'it instead (refusing to overwrite)'
+    ]
     assert hotfix(capsys, 'new', '../etc/passwd')[0] == 2
     assert hotfix(capsys, 'new', 'nothing')[0] == 2
 
 
 def test_cli_delegates_hotfix(prod, capsys):
     from hooks.cli import main as cli_main
+
     assert cli_main(['hotfix', 'new', 'INC-8']) == 0
     assert (prod / 'docs/hotfixes/INC-8.md').is_file()
 
 
 def test_never_imports_detect_secrets():
-    code = ('import sys, hooks.hotfixes; '
-            'assert "detect_secrets" not in sys.modules, "detect_secrets imported"')
+    code = (
+        'import sys, hooks.hotfixes; '
+        'assert "detect_secrets" not in sys.modules, "detect_secrets imported"'
+    )
     subprocess.run((sys.executable, '-c', code), check=True)
 
 
@@ -603,17 +652,21 @@ def test_end_to_end_commit_msg_and_pre_push(prod, remote, pre_commit):
     on_hotfix_branch(prod)
     code, out = commit(prod, 'hotfix: INC-7 raise the db pool')
     assert code == 1
-    assert ("docs/hotfixes/INC-7.md: hotfix INC-7 has no hotfix record (on hotfix branch "
-            "hotfix/db-pool; message starts with 'hotfix:'): this commit adds or updates "
-            "nothing under docs/hotfixes/ [missing-record]") in out
+    assert (
+        'docs/hotfixes/INC-7.md: hotfix INC-7 has no hotfix record (on hotfix branch '
+        "hotfix/db-pool; message starts with 'hotfix:'): this commit adds or updates "
+        'nothing under docs/hotfixes/ [missing-record]'
+    ) in out
     assert '`commit-warden hotfix new INC-7`' in out
 
     write(prod / 'docs/hotfixes/INC-7.md', record(drop=('rollback',)))
     git('add', '-A', cwd=prod)
     code, out = commit(prod, 'hotfix: INC-7 raise the db pool')
     assert code == 1
-    assert ('docs/hotfixes/INC-7.md:1: hotfix record is missing the required field '
-            '`rollback` [incomplete-record]') in out
+    assert (
+        'docs/hotfixes/INC-7.md:1: hotfix record is missing the required field '
+        '`rollback` [incomplete-record]'
+    ) in out
 
     write(prod / 'docs/hotfixes/INC-7.md', record())
     git('add', '-A', cwd=prod)
@@ -627,9 +680,11 @@ def test_end_to_end_commit_msg_and_pre_push(prod, remote, pre_commit):
     sha = git_commit(prod, 'quick fix')
     proc = git('push', 'origin', 'production', cwd=prod, check=False)
     assert proc.returncode != 0
-    assert (f'(commit {sha[:12]}) hotfix message references no ticket or '
-            'incident (on production branch production; going to production branch '
-            'production) [missing-ticket]') in proc.stdout + proc.stderr
+    assert (
+        f'(commit {sha[:12]}) hotfix message references no ticket or '
+        'incident (on production branch production; going to production branch '
+        'production) [missing-ticket]'
+    ) in proc.stdout + proc.stderr
     assert git('rev-parse', 'origin/production', cwd=prod).stdout.strip() != sha
 
 
@@ -643,11 +698,14 @@ def test_records_with_aliases_or_tags_are_invalid_not_a_crash(front: str) -> Non
     assert ('anchors and aliases' in record.error) or ('tag' in record.error)
 
 
-@pytest.mark.parametrize(('message', 'tickets'), [
-    ('hotfix: PROJ-12 raise the pool', ('PROJ-12',)),
-    ('hotfix: INC1234 and #45', ('INC1234', '#45')),
-    ('hotfix: fix UTF-8 decoding of SHA-256 sums (RFC-3339 dates)', ()),
-])
+@pytest.mark.parametrize(
+    ('message', 'tickets'),
+    [
+        ('hotfix: PROJ-12 raise the pool', ('PROJ-12',)),
+        ('hotfix: INC1234 and #45', ('INC1234', '#45')),
+        ('hotfix: fix UTF-8 decoding of SHA-256 sums (RFC-3339 dates)', ()),
+    ],
+)
 def test_default_ticket_patterns(message: str, tickets: tuple[str, ...]) -> None:
     from hooks import config as cfg
     from hooks.hotfixes.policy import Policy
@@ -657,14 +715,21 @@ def test_default_ticket_patterns(message: str, tickets: tuple[str, ...]) -> None
 
 # production_paths is matched like credentials.exclude (gitignore-style, hooks.globs):
 # `*` stays inside one directory and `**/` matches no directory at all.
-@pytest.mark.parametrize(('glob', 'path', 'is_hotfix'), slow_after(2, [
-    ('prod/*.tf', 'prod/main.tf', True),
-    ('prod/*.tf', 'prod/a/b.tf', False),            # fnmatch's `*` crossed the `/`
-    ('deploy/**/*.yaml', 'deploy/a.yaml', True),    # fnmatch needed a directory there
-    ('deploy/**/*.yaml', 'deploy/x/y/a.yaml', True),
-    ('*.cfg', 'conf/app.cfg', True),                # no slash: any depth
-    ('infra/', 'infra/k8s/svc.yaml', True),         # a directory: everything below
-], several=True))
+@pytest.mark.parametrize(
+    ('glob', 'path', 'is_hotfix'),
+    slow_after(
+        2,
+        [
+            ('prod/*.tf', 'prod/main.tf', True),
+            ('prod/*.tf', 'prod/a/b.tf', False),  # fnmatch's `*` crossed the `/`
+            ('deploy/**/*.yaml', 'deploy/a.yaml', True),  # fnmatch needed a directory there
+            ('deploy/**/*.yaml', 'deploy/x/y/a.yaml', True),
+            ('*.cfg', 'conf/app.cfg', True),  # no slash: any depth
+            ('infra/', 'infra/k8s/svc.yaml', True),  # a directory: everything below
+        ],
+        several=True,
+    ),
+)
 def test_production_paths_are_gitignore_style_globs(prod, capsys, glob, path, is_hotfix):
     write(prod / '.commit-warden.yaml', f'version: 1\nhotfixes:\n  production_paths: ["{glob}"]\n')
     write(prod / path, 'x\n')

@@ -1,4 +1,5 @@
 """The manifest, the console scripts and the README agree on every hook id."""
+
 from __future__ import annotations
 
 import sys
@@ -43,12 +44,18 @@ def _ids_in_release_tags() -> set[str]:
     users between them)."""
     import subprocess
 
-    tags = subprocess.run(('git', 'tag', '--list', 'v*'), cwd=ROOT, capture_output=True,
-                          text=True, check=False).stdout.split()
+    tags = subprocess.run(
+        ('git', 'tag', '--list', 'v*'), cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split()
     ids: set[str] = set()
     for tag in tags:
-        shown = subprocess.run(('git', 'show', f'{tag}:.pre-commit-hooks.yaml'), cwd=ROOT,
-                               capture_output=True, text=True, check=False)
+        shown = subprocess.run(
+            ('git', 'show', f'{tag}:.pre-commit-hooks.yaml'),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if shown.returncode == 0:
             ids |= {h['id'] for h in yaml.safe_load(shown.stdout) or []}
     return ids
@@ -120,28 +127,37 @@ def test_every_runtime_dependency_is_used_by_something_a_user_runs() -> None:
     by a module of hooks/ a command reaches."""
     deps = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['dependencies']
     names = {d.split('>')[0].split('<')[0].split('=')[0].strip().lower() for d in deps}
-    used_as = {'detect-secrets': 'detect_secrets', 'gitpython': 'import git\n',
-               'pre-commit': 'pre_commit', 'pyyaml': 'import yaml', 'regex': 'import regex'}
+    used_as = {
+        'detect-secrets': 'detect_secrets',
+        'gitpython': 'import git\n',
+        'pre-commit': 'pre_commit',
+        'pyyaml': 'import yaml',
+        'regex': 'import regex',
+    }
     assert names == set(used_as)
     source = '\n'.join(p.read_text() for p in (ROOT / 'hooks').rglob('*.py'))
     for name, marker in used_as.items():
         assert marker in source, name
 
 
-@pytest.mark.parametrize('hook', slow_after(2, ['credentials', 'signatures', 'hotfixes',
-                                                 'check_config']))
+@pytest.mark.parametrize(
+    'hook', slow_after(2, ['credentials', 'signatures', 'hotfixes', 'check_config'])
+)
 def test_a_hook_and_the_runner_import_nothing_heavy(hook: str) -> None:
     """What a hook's start-up pays for: no detect-secrets, no PyYAML (until a policy
     file is read), no GitPython, and no dataclasses (inspect, and ~0.5 ms a class)."""
     import subprocess
 
-    code = (f'import sys, hooks.{hook}, hooks.runner, hooks.config, hooks.git; '
-            'print(sorted(m for m in sys.modules if m.split(".")[0] in '
-            '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect", '
-            '"hashlib") or m in ("hooks.credentials.baseline", '
-            '"hooks.credentials.detect_secrets_compat")))')
-    out = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout
+    code = (
+        f'import sys, hooks.{hook}, hooks.runner, hooks.config, hooks.git; '
+        'print(sorted(m for m in sys.modules if m.split(".")[0] in '
+        '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect", '
+        '"hashlib") or m in ("hooks.credentials.baseline", '
+        '"hooks.credentials.detect_secrets_compat")))'
+    )
+    out = subprocess.run(
+        (sys.executable, '-c', code), capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
     assert out.strip() == '[]'
 
 
@@ -152,23 +168,33 @@ def test_the_credential_engine_and_the_output_redaction_import_nothing_heavy() -
     needs them."""
     import subprocess
 
-    code = ('import sys, hooks.credentials.check, hooks.scan\n'
-            'from hooks.findings import redact_output\n'
-            'assert "[" in redact_output("password = \'Xk8s92kLmqP0zz\'")\n'
-            'print(sorted(m for m in sys.modules if m.split(".")[0] in '
-            '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect", '
-            '"hashlib") or m in ("hooks.credentials.baseline", '
-            '"hooks.credentials.detect_secrets_compat")))')
-    out = subprocess.run((sys.executable, '-c', code), capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout
+    code = (
+        'import sys, hooks.credentials.check, hooks.scan\n'
+        'from hooks.findings import redact_output\n'
+        'assert "[" in redact_output("password = \'Xk8s92kLmqP0zz\'")\n'
+        'print(sorted(m for m in sys.modules if m.split(".")[0] in '
+        '("detect_secrets", "requests", "yaml", "git", "dataclasses", "inspect", '
+        '"hashlib") or m in ("hooks.credentials.baseline", '
+        '"hooks.credentials.detect_secrets_compat")))'
+    )
+    out = subprocess.run(
+        (sys.executable, '-c', code), capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
     assert out.strip() == '[]'
 
 
-@pytest.mark.parametrize(('package', 'hook_id'), [
-    ('credentials', 'check-credentials'), ('signatures', 'check-signatures'),
-    ('hotfixes', 'check-hotfixes'), ('check_config', 'check-warden-config')])
-def test_python_dash_m_runs_the_hook(package: str, hook_id: str, capsys,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ('package', 'hook_id'),
+    [
+        ('credentials', 'check-credentials'),
+        ('signatures', 'check-signatures'),
+        ('hotfixes', 'check-hotfixes'),
+        ('check_config', 'check-warden-config'),
+    ],
+)
+def test_python_dash_m_runs_the_hook(
+    package: str, hook_id: str, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`python -m hooks.<package>` (what `commit-warden demo` installs) is the hook."""
     import runpy
 

@@ -2,6 +2,7 @@
 at import time (no real credential is ever committed here). conftest.py checks
 after every test that none of them left the process in full: not in what a hook
 or command printed, nor in a report, an audit line or a cache file."""
+
 from __future__ import annotations
 
 import random
@@ -15,8 +16,11 @@ def _pick(alphabet: str, n: int) -> str:
     while True:
         value = ''.join(_rng.choice(alphabet) for _ in range(n))
         # Real-looking: every class present (the generic rules want it so).
-        if (any(c.isdigit() for c in value) and any(c.islower() for c in value)
-                and (not any(c.isupper() for c in alphabet) or any(c.isupper() for c in value))):
+        if (
+            any(c.isdigit() for c in value)
+            and any(c.islower() for c in value)
+            and (not any(c.isupper() for c in alphabet) or any(c.isupper() for c in value))
+        ):
             return value
 
 
@@ -36,8 +40,15 @@ URL_PASSWORD = _pick(_ALNUM, 18)
 BARE = _pick(_ALNUM + '/+', 40)
 
 PLANTED: dict[str, str] = {
-    'github': GITHUB, 'aws-id': AWS_ID, 'slack': SLACK, 'stripe': STRIPE, 'gitlab': GITLAB,
-    'password': PASSWORD, 'mysql': MYSQL, 'url-password': URL_PASSWORD, 'bare': BARE,
+    'github': GITHUB,
+    'aws-id': AWS_ID,
+    'slack': SLACK,
+    'stripe': STRIPE,
+    'gitlab': GITLAB,
+    'password': PASSWORD,
+    'mysql': MYSQL,
+    'url-password': URL_PASSWORD,
+    'bare': BARE,
 }
 
 # How each is written where text can carry it (a commit subject, a file's line).

@@ -10,6 +10,7 @@ config is loaded, before any hook repository, which is why every README snippet 
 one. These tests install the real pre-commit releases (from the package index, once
 per session) and run the README's snippet through them.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,8 @@ from tests.conftest import write
 pytestmark = pytest.mark.slow
 
 OLDEST = yaml.safe_load((ROOT / '.pre-commit-hooks.yaml').read_text())[0][
-    'minimum_pre_commit_version']
+    'minimum_pre_commit_version'
+]
 TOO_OLD = '3.1.1'  # the last release before 3.2.0
 TOKEN = 'ghp_' + 'Hb47Tq02Wc85Yx16Rn39Ls70Dm24Kf58Pj13'
 
@@ -44,9 +46,19 @@ def pre_commit_release(tmp_path_factory: pytest.TempPathFactory) -> Callable[[st
             venv = tmp_path_factory.mktemp(f'pre-commit-{version}')
             subprocess.run((sys.executable, '-m', 'venv', str(venv)), check=True)
             proc = subprocess.run(
-                (str(venv / 'bin' / 'python'), '-m', 'pip', 'install', '--quiet',
-                 '--disable-pip-version-check', f'pre-commit=={version}'),
-                capture_output=True, text=True, check=False)
+                (
+                    str(venv / 'bin' / 'python'),
+                    '-m',
+                    'pip',
+                    'install',
+                    '--quiet',
+                    '--disable-pip-version-check',
+                    f'pre-commit=={version}',
+                ),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             assert proc.returncode == 0, proc.stdout + proc.stderr
             made[version] = venv / 'bin' / 'pre-commit'
         return made[version]
@@ -57,8 +69,11 @@ def pre_commit_release(tmp_path_factory: pytest.TempPathFactory) -> Callable[[st
 def readme_config(hook_repo: tuple[Path, str], *, declare_minimum: bool = True) -> str:
     """The README's .pre-commit-config.yaml, pointed at this checkout."""
     readme = (ROOT / 'README.md').read_text(encoding='utf-8')
-    (block,) = [b for b in re.findall(r'^```yaml\n(.*?)^```', readme, re.MULTILINE | re.DOTALL)
-                if re.search(r'^repos:', b, re.MULTILINE)]
+    (block,) = [
+        b
+        for b in re.findall(r'^```yaml\n(.*?)^```', readme, re.MULTILINE | re.DOTALL)
+        if re.search(r'^repos:', b, re.MULTILINE)
+    ]
     path, rev = hook_repo
     block = block.replace('https://github.com/commit-warden/commit-warden', str(path))
     block = re.sub(r'rev: \S+', f'rev: {rev}', block)
@@ -68,14 +83,23 @@ def readme_config(hook_repo: tuple[Path, str], *, declare_minimum: bool = True) 
 
 
 def run(exe: Path, *args: str, cwd: Path, home: Path) -> tuple[int, str]:
-    proc = subprocess.run((str(exe), *args), cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, 'PRE_COMMIT_HOME': str(home)}, check=False)
+    proc = subprocess.run(
+        (str(exe), *args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, 'PRE_COMMIT_HOME': str(home)},
+        check=False,
+    )
     return proc.returncode, proc.stdout + proc.stderr
 
 
 def test_the_oldest_supported_pre_commit_runs_the_hooks(
-        repo: Path, tmp_path: Path, hook_repo: tuple[Path, str],
-        pre_commit_release: Callable[[str], Path]) -> None:
+    repo: Path,
+    tmp_path: Path,
+    hook_repo: tuple[Path, str],
+    pre_commit_release: Callable[[str], Path],
+) -> None:
     exe = pre_commit_release(OLDEST)
     home = tmp_path / 'pre-commit-home'
     write(repo / '.pre-commit-config.yaml', readme_config(hook_repo))
@@ -90,14 +114,32 @@ def test_the_oldest_supported_pre_commit_runs_the_hooks(
     git('rm', '-q', '--cached', 'notify.py', cwd=repo)
     (repo / 'notify.py').unlink()
     message = write(repo / '.git' / 'COMMIT_EDITMSG', f'use {TOKEN}\n')
-    code, out = run(exe, 'run', '--hook-stage', 'commit-msg', '--commit-msg-filename',
-                    str(message), 'check-credentials', cwd=repo, home=home)
+    code, out = run(
+        exe,
+        'run',
+        '--hook-stage',
+        'commit-msg',
+        '--commit-msg-filename',
+        str(message),
+        'check-credentials',
+        cwd=repo,
+        home=home,
+    )
     assert code == 1, out
     assert 'GitHub personal access token' in out
 
     write(message, 'raise the pool size\n')
-    code, out = run(exe, 'run', '--hook-stage', 'commit-msg', '--commit-msg-filename',
-                    str(message), 'check-credentials', cwd=repo, home=home)
+    code, out = run(
+        exe,
+        'run',
+        '--hook-stage',
+        'commit-msg',
+        '--commit-msg-filename',
+        str(message),
+        'check-credentials',
+        cwd=repo,
+        home=home,
+    )
     assert code == 0, out
     code, out = run(exe, 'run', 'check-credentials', '--all-files', cwd=repo, home=home)
     assert code == 0, out
@@ -105,20 +147,25 @@ def test_the_oldest_supported_pre_commit_runs_the_hooks(
 
 
 def test_an_older_pre_commit_says_which_version_it_needs(
-        repo: Path, tmp_path: Path, hook_repo: tuple[Path, str],
-        pre_commit_release: Callable[[str], Path]) -> None:
+    repo: Path,
+    tmp_path: Path,
+    hook_repo: tuple[Path, str],
+    pre_commit_release: Callable[[str], Path],
+) -> None:
     exe = pre_commit_release(TOO_OLD)
     write(repo / '.pre-commit-config.yaml', readme_config(hook_repo))
     code, out = run(exe, 'run', '--all-files', cwd=repo, home=tmp_path / 'home')
     assert code != 0
-    assert (f'pre-commit version {OLDEST} is required but version {TOO_OLD} is installed'
-            in out), out
+    assert f'pre-commit version {OLDEST} is required but version {TOO_OLD} is installed' in out, out
     assert 'Expected one of' not in out
 
 
 def test_without_the_top_level_minimum_an_older_pre_commit_trips_on_stage_names(
-        repo: Path, tmp_path: Path, hook_repo: tuple[Path, str],
-        pre_commit_release: Callable[[str], Path]) -> None:
+    repo: Path,
+    tmp_path: Path,
+    hook_repo: tuple[Path, str],
+    pre_commit_release: Callable[[str], Path],
+) -> None:
     """Why the README snippet carries the key: the manifest alone gets this from
     pre-commit < 3.2 (it still fails closed: nothing runs)."""
     exe = pre_commit_release(TOO_OLD)

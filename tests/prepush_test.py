@@ -5,6 +5,7 @@ FROM..TO with FROM the parent of the oldest commit the remote lacks. Through a m
 of origin/main that range reaches commits origin/main already has; those are not
 being pushed, and another author's commit must not block this push.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -44,16 +45,21 @@ def merged_feature(repo: Path, remote: Path) -> dict[str, str]:
 
 
 def pre_push_env(monkeypatch: pytest.MonkeyPatch, from_ref: str, to_ref: str) -> None:
-    for k, v in (('PRE_COMMIT_FROM_REF', from_ref), ('PRE_COMMIT_TO_REF', to_ref),
-                 ('PRE_COMMIT_REMOTE_NAME', 'origin'),
-                 ('PRE_COMMIT_REMOTE_BRANCH', 'refs/heads/feature'),
-                 ('PRE_COMMIT_LOCAL_BRANCH', 'refs/heads/feature')):
+    for k, v in (
+        ('PRE_COMMIT_FROM_REF', from_ref),
+        ('PRE_COMMIT_TO_REF', to_ref),
+        ('PRE_COMMIT_REMOTE_NAME', 'origin'),
+        ('PRE_COMMIT_REMOTE_BRANCH', 'refs/heads/feature'),
+        ('PRE_COMMIT_LOCAL_BRANCH', 'refs/heads/feature'),
+    ):
         monkeypatch.setenv(k, v)
 
 
 def test_first_push_judges_only_what_no_remote_tracking_ref_has(
-        merged_feature: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    merged_feature: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # What pre-commit computes: the parent of the oldest commit origin lacks.
     pre_push_env(monkeypatch, merged_feature['fork'], merged_feature['head'])
     assert credentials.main([]) == 0, capsys.readouterr()
@@ -61,13 +67,18 @@ def test_first_push_judges_only_what_no_remote_tracking_ref_has(
     monkeypatch.delenv('PRE_COMMIT_FROM_REF')
     monkeypatch.delenv('PRE_COMMIT_TO_REF')
     assert credentials.main(['--from', merged_feature['fork'], '--to', 'HEAD']) == 1
-    assert (f'theirs.py:1: (commit {merged_feature["theirs"][:12]}) {FINDING}'
-            in capsys.readouterr().out)
+    assert (
+        f'theirs.py:1: (commit {merged_feature["theirs"][:12]}) {FINDING}'
+        in capsys.readouterr().out
+    )
 
 
 def test_first_push_still_judges_its_own_commits(
-        repo: Path, merged_feature: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path,
+    merged_feature: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     write(repo / 'mine.py', f'mine = "{TOKEN}"\n')
     git('add', '.', cwd=repo)
     mine = git_commit(repo, 'mine')
@@ -78,12 +89,21 @@ def test_first_push_still_judges_its_own_commits(
     assert 'theirs.py' not in out
 
 
-def test_ordinary_push_keeps_from_to(repo: Path, merged_feature: dict[str, str],
-                                     monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_ordinary_push_keeps_from_to(
+    repo: Path,
+    merged_feature: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # FROM is the remote branch's tip: pre-commit's range is the push itself.
-    git('push', '-q', '--no-verify', 'origin', f'{merged_feature["own"]}:refs/heads/feature',
-        cwd=repo)
+    git(
+        'push',
+        '-q',
+        '--no-verify',
+        'origin',
+        f'{merged_feature["own"]}:refs/heads/feature',
+        cwd=repo,
+    )
     git('fetch', '-q', 'origin', cwd=repo)
     write(repo / 'mine.py', f'mine = "{TOKEN}"\n')
     git('add', '.', cwd=repo)
@@ -94,11 +114,13 @@ def test_ordinary_push_keeps_from_to(repo: Path, merged_feature: dict[str, str],
 
 
 @pytest.mark.slow  # through the real pre-commit framework
-def test_first_push_through_pre_commit(repo: Path, remote: Path,
-                                       merged_feature: dict[str, str], pre_commit) -> None:  # type: ignore[no-untyped-def]
+def test_first_push_through_pre_commit(
+    repo: Path, remote: Path, merged_feature: dict[str, str], pre_commit
+) -> None:  # type: ignore[no-untyped-def]
     pre_commit('  - id: check-credentials\n', hook_types=('pre-push',))
     write(repo / '.git' / 'info' / 'exclude', '/.pre-commit-config.yaml\n')
-    proc = subprocess.run(('git', 'push', 'origin', 'feature'), cwd=repo, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        ('git', 'push', 'origin', 'feature'), cwd=repo, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert git('rev-parse', 'origin/feature', cwd=repo).stdout.strip() == merged_feature['head']

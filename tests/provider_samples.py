@@ -3,6 +3,7 @@
 A sample template (hooks.detectors.providers) is filled with random characters
 from a seeded generator, so a value is the same on every run and never real.
 """
+
 from __future__ import annotations
 
 import random

@@ -4,6 +4,7 @@ under the provider's own rule, and the catalogue, README and detectors agree.
 Values are generated from each format's sample template (tests/provider_samples.py);
 assertions name the rule and file type, never the value.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,9 @@ def context_word(token: Token, value: str) -> str:
 
 # The quick loop: ten formats in one place (corpus_test finds every rule in its
 # planted files); the full run: every format in every place.
-@pytest.mark.parametrize(('provider', 'token'), slow_after(10, TOKENS, several=True),
-                         ids=[t.id for _, t in TOKENS])
+@pytest.mark.parametrize(
+    ('provider', 'token'), slow_after(10, TOKENS, several=True), ids=[t.id for _, t in TOKENS]
+)
 @pytest.mark.parametrize('place', slow_after(1, sorted(TOKEN_PLACES)))
 def test_token_found_wherever_it_sits(provider: Provider, token: Token, place: str) -> None:
     value = fill(token.sample, token.id)
@@ -76,8 +78,9 @@ def _names(provider: Provider, named: Named) -> tuple[str, str, str]:
     return snake.upper(), snake, camel
 
 
-@pytest.mark.parametrize(('provider', 'named'), slow_after(10, NAMED, several=True),
-                         ids=[n.id for _, n in NAMED])
+@pytest.mark.parametrize(
+    ('provider', 'named'), slow_after(10, NAMED, several=True), ids=[n.id for _, n in NAMED]
+)
 def test_named_secret_found_in_three_file_types(provider: Provider, named: Named) -> None:
     value = fill(named.sample, named.id)
     upper, snake, camel = _names(provider, named)
@@ -91,8 +94,9 @@ def test_named_secret_found_in_three_file_types(provider: Provider, named: Named
         assert _found(path, text) == [(1, named.id)], (provider.name, path)
 
 
-@pytest.mark.parametrize(('provider', 'named'), slow_after(10, NAMED, several=True),
-                         ids=[n.id for _, n in NAMED])
+@pytest.mark.parametrize(
+    ('provider', 'named'), slow_after(10, NAMED, several=True), ids=[n.id for _, n in NAMED]
+)
 def test_named_value_needs_the_providers_name(provider: Provider, named: Named) -> None:
     # The same value under an unremarkable name is not attributed to the provider.
     value = fill(named.sample, named.id)
@@ -100,8 +104,9 @@ def test_named_value_needs_the_providers_name(provider: Provider, named: Named) 
     assert [rule for _, rule in found if rule == named.id] == []
 
 
-@pytest.mark.parametrize(('provider', 'token'), slow_after(10, TOKENS, several=True),
-                         ids=[t.id for _, t in TOKENS])
+@pytest.mark.parametrize(
+    ('provider', 'token'), slow_after(10, TOKENS, several=True), ids=[t.id for _, t in TOKENS]
+)
 def test_token_filler_is_not_reported(provider: Provider, token: Token) -> None:
     # The format's shape filled with one repeated character is documentation.
     filler = re.sub(r'\{[a-zA-Z]+:(\d+)\}', lambda m: 'x' * int(m.group(1)), token.sample)
@@ -139,7 +144,8 @@ def test_readme_lists_every_provider_and_rule_id() -> None:
     end = readme.index('<!-- /rules-table -->')
     assert readme[start:end] == markdown_table(), (
         'regenerate the README table: python -c "from hooks.detectors.listing import '
-        'markdown_table; print(markdown_table(), end=\'\')"')
+        "markdown_table; print(markdown_table(), end='')\""
+    )
 
 
 def test_rules_listing_names_id_provider_kind_and_rotation() -> None:

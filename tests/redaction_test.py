@@ -8,6 +8,7 @@ conftest.py checks the same after every test of the suite; this module makes
 sure each place is really quoted (its masked form shows) and searches every
 output itself.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,18 @@ def everything(repo: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> str
     for main in (check_credentials, check_signatures, check_hotfixes):
         for fmt in ('text', 'github', 'json'):
             main(['--from', 'origin/main', '--to', 'HEAD', '--format', fmt])
-        main(['--from', 'origin/main', '--to', 'HEAD', '--format', 'sarif', '--output',
-              str(out / f'{main.__module__}.sarif')])
+        main(
+            [
+                '--from',
+                'origin/main',
+                '--to',
+                'HEAD',
+                '--format',
+                'sarif',
+                '--output',
+                str(out / f'{main.__module__}.sarif'),
+            ]
+        )
     audit_main(['--format', 'json'])
     audit_main([])
     captured = capsys.readouterr()
@@ -92,8 +103,9 @@ def test_a_secret_in_a_commit_subject(world: Path, tmp_path: Path, capsys, kind:
 
 
 @pytest.mark.parametrize('kind', slow_after(0, [*TOKENS, 'bare']))
-def test_a_secret_in_a_ticket_url_and_the_record_path(world: Path, tmp_path: Path, capsys,
-                                                      kind: str) -> None:
+def test_a_secret_in_a_ticket_url_and_the_record_path(
+    world: Path, tmp_path: Path, capsys, kind: str
+) -> None:
     url = f'https://tracker.example.org/issues/7?token={PLANTED[kind]}'
     git('switch', '-q', '-c', 'hotfix/pool', cwd=world)
     git_commit(world, f'hotfix: {url} raise the pool')
@@ -101,16 +113,18 @@ def test_a_secret_in_a_ticket_url_and_the_record_path(world: Path, tmp_path: Pat
 
 
 @pytest.mark.parametrize('kind', slow_after(0, TOKENS))
-def test_a_secret_in_a_branch_name(world: Path, tmp_path: Path, capsys, monkeypatch,
-                                   kind: str) -> None:
+def test_a_secret_in_a_branch_name(
+    world: Path, tmp_path: Path, capsys, monkeypatch, kind: str
+) -> None:
     branch = f'hotfix/{PLANTED[kind].replace("/", "-")}'
     git('switch', '-q', '-c', branch, cwd=world)
     git_commit(world, 'raise the pool')
     monkeypatch.setenv('GITHUB_HEAD_REF', branch)
     secret = PLANTED[kind].replace('/', '-')
     text = everything(world, tmp_path / 'out', capsys)
-    places = [('the terminal', text)] + [(str(p), p.read_text('utf-8', 'replace'))
-                                         for p in written_files(tmp_path)]
+    places = [('the terminal', text)] + [
+        (str(p), p.read_text('utf-8', 'replace')) for p in written_files(tmp_path)
+    ]
     assert not [w for w, t in places if secret in t]
     assert mask(secret) in text, text
 
@@ -125,27 +139,29 @@ def test_a_secret_in_a_file_name(world: Path, tmp_path: Path, capsys, kind: str)
 
 
 @pytest.mark.parametrize('kind', slow_after(1, IN_TEXT))
-def test_a_secret_in_file_content_shows_only_its_preview(world: Path, tmp_path: Path, capsys,
-                                                         kind: str) -> None:
+def test_a_secret_in_file_content_shows_only_its_preview(
+    world: Path, tmp_path: Path, capsys, kind: str
+) -> None:
     git('switch', '-q', '-c', 'feature', cwd=world)
     write(world / 'deploy.sh', f'{IN_TEXT[kind]}\n')
     git('add', '-A', cwd=world)
     git_commit(world, 'deploy script')
     text = everything(world, tmp_path / 'out', capsys)
     cache = world / '.git' / 'commit-warden' / 'credentials-cache.json'
-    assert json.loads(cache.read_text())['data']   # the hits were cached, and searched
+    assert json.loads(cache.read_text())['data']  # the hits were cached, and searched
     assert_masked(text, tmp_path, PLANTED[kind])
 
 
 @pytest.mark.parametrize('kind', slow_after(1, TOKENS))
-def test_a_secret_pasted_into_the_policy(world: Path, tmp_path: Path, capsys,
-                                         kind: str) -> None:
+def test_a_secret_pasted_into_the_policy(world: Path, tmp_path: Path, capsys, kind: str) -> None:
     secret = PLANTED[kind]
     # As a marker (quoted in every hotfix finding's reason) and as the mainline
     # (printed by `commit-warden config`); then as a misplaced key (quoted in the
     # error, and in check-warden-config's finding).
-    write(world / '.commit-warden.yaml', f'version: 1\nhotfixes:\n  markers: ["{secret}:"]\n'
-                                         f'  mainline: "{secret}"\n')
+    write(
+        world / '.commit-warden.yaml',
+        f'version: 1\nhotfixes:\n  markers: ["{secret}:"]\n  mainline: "{secret}"\n',
+    )
     git('add', '-A', cwd=world)
     git_commit(world, 'policy')
     git('update-ref', 'refs/remotes/origin/main', 'HEAD', cwd=world)
@@ -166,8 +182,9 @@ def test_a_secret_pasted_into_the_policy(world: Path, tmp_path: Path, capsys,
 
 @pytest.mark.parametrize('kind', slow_after(1, TOKENS))
 @pytest.mark.parametrize('var', ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_DIFF_BASE_SHA'])
-def test_a_secret_in_a_ci_variable(world: Path, tmp_path: Path, capsys, monkeypatch,
-                                   var: str, kind: str) -> None:
+def test_a_secret_in_a_ci_variable(
+    world: Path, tmp_path: Path, capsys, monkeypatch, var: str, kind: str
+) -> None:
     # Not a ref here: the error names it, masked.
     secret = PLANTED[kind].replace('/', '-').replace('+', '-')
     monkeypatch.setenv(var, secret)
@@ -182,7 +199,7 @@ def test_a_secret_in_a_ci_variable(world: Path, tmp_path: Path, capsys, monkeypa
 def test_the_leak_check_sees_every_place(tmp_path: Path) -> None:
     """conftest's check finds a planted secret in a state dir and under out/, and
     leaves the work tree (where tests plant them on purpose) alone."""
-    secret = 'ghp_' + 'Tq7' * 12   # planted for this test only (conftest's check is real)
+    secret = 'ghp_' + 'Tq7' * 12  # planted for this test only (conftest's check is real)
     planted = {'probe': secret}
     write(tmp_path / 'repo' / 'app.py', secret)
     assert written_files(tmp_path) == []

@@ -27,32 +27,58 @@ from tests.schemas import validate_sarif
 SECRET = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
 
 RULES = {
-    'github-token': Rule('github-token', 'check-credentials', 'GitHub token',
-                         'A GitHub token gives access to repositories.',
-                         'Revoke it at GitHub, then remove it from history.', 'critical'),
-    'unsigned': Rule('unsigned', 'check-signatures', 'Unsigned commit',
-                     'The commit carries no signature.', 'git commit --amend -S', 'high'),
+    'github-token': Rule(
+        'github-token',
+        'check-credentials',
+        'GitHub token',
+        'A GitHub token gives access to repositories.',
+        'Revoke it at GitHub, then remove it from history.',
+        'critical',
+    ),
+    'unsigned': Rule(
+        'unsigned',
+        'check-signatures',
+        'Unsigned commit',
+        'The commit carries no signature.',
+        'git commit --amend -S',
+        'high',
+    ),
 }
 
 
 def findings() -> list[Finding]:
     return [
-        Finding(hook='check-credentials', rule='github-token', severity='critical',
-                path='src/app config.py', line=12,
-                message=f'GitHub personal access token ({mask(SECRET)})\n'
-                        'fix: revoke it at GitHub, then remove it from history',
-                fingerprint=fingerprint(SECRET, 'salt')),
-        Finding(hook='check-signatures', rule='unsigned', severity='high', path='',
-                line=None, commit='c' * 40, message='commit cccccccccccc is not signed'),
+        Finding(
+            hook='check-credentials',
+            rule='github-token',
+            severity='critical',
+            path='src/app config.py',
+            line=12,
+            message=f'GitHub personal access token ({mask(SECRET)})\n'
+            'fix: revoke it at GitHub, then remove it from history',
+            fingerprint=fingerprint(SECRET, 'salt'),
+        ),
+        Finding(
+            hook='check-signatures',
+            rule='unsigned',
+            severity='high',
+            path='',
+            line=None,
+            commit='c' * 40,
+            message='commit cccccccccccc is not signed',
+        ),
     ]
 
 
-@pytest.mark.parametrize(('secret', 'shown'), [
-    (SECRET, 'ghp_…, 40 chars'),
-    ('hunter22', 'hu…, 8 chars'),
-    ('abc', '…, 3 chars'),
-    ('', '…, 0 chars'),
-])
+@pytest.mark.parametrize(
+    ('secret', 'shown'),
+    [
+        (SECRET, 'ghp_…, 40 chars'),
+        ('hunter22', 'hu…, 8 chars'),
+        ('abc', '…, 3 chars'),
+        ('', '…, 0 chars'),
+    ],
+)
 def test_mask_shows_at_most_four_characters(secret: str, shown: str) -> None:
     assert mask(secret) == shown
 
@@ -85,12 +111,15 @@ def test_colour_only_on_a_tty_and_never_with_no_color(monkeypatch: pytest.Monkey
     assert '\033[' not in format_text(findings(), color=False)
 
 
-@pytest.mark.parametrize(('path', 'shown'), [
-    ('plain/file.py', 'plain/file.py'),
-    ('new\nline', '"new\\012line"'),
-    ('q"d', '"q\\"d"'),
-    ('caf\udce9', '"caf\\351"'),
-])
+@pytest.mark.parametrize(
+    ('path', 'shown'),
+    [
+        ('plain/file.py', 'plain/file.py'),
+        ('new\nline', '"new\\012line"'),
+        ('q"d', '"q\\"d"'),
+        ('caf\udce9', '"caf\\351"'),
+    ],
+)
 def test_display_path_keeps_one_line(path: str, shown: str) -> None:
     assert display_path(path) == shown
 
@@ -99,9 +128,21 @@ def test_json_writer_shape() -> None:
     data = to_json(findings())
     assert data['version'] == 1
     assert data['blocked'] is True
-    assert [sorted(f) for f in data['findings']] == [sorted(
-        ['hook', 'rule', 'severity', 'path', 'line', 'commit', 'message', 'fingerprint',
-         'action'])] * 2
+    assert [sorted(f) for f in data['findings']] == [
+        sorted(
+            [
+                'hook',
+                'rule',
+                'severity',
+                'path',
+                'line',
+                'commit',
+                'message',
+                'fingerprint',
+                'action',
+            ]
+        )
+    ] * 2
     assert data['findings'][0]['line'] == 12
     assert SECRET not in json.dumps(data)
 
@@ -136,8 +177,9 @@ def test_sarif_is_valid_and_github_ready() -> None:
     sarif = to_sarif(findings(), RULES)
     _check_github_sarif_rules(sarif)
     assert SECRET not in json.dumps(sarif)
-    uri = sarif['runs'][0]['results'][0]['locations'][0]['physicalLocation'][
-        'artifactLocation']['uri']
+    uri = sarif['runs'][0]['results'][0]['locations'][0]['physicalLocation']['artifactLocation'][
+        'uri'
+    ]
     assert uri == 'src/app%20config.py'
     validate_sarif(sarif)
 
@@ -153,23 +195,40 @@ def test_sarif_fingerprint_survives_moved_lines() -> None:
 def test_emit_to_output_file(tmp_path: Path) -> None:
     out = tmp_path / 'sub' / 'r.json'
     stream = io.StringIO()
-    emit(findings(), RULES, fmt='json', output=str(out), stream=stream,
-         prog='check-credentials')
+    emit(findings(), RULES, fmt='json', output=str(out), stream=stream, prog='check-credentials')
     assert json.loads(out.read_text())['blocked'] is True
     # The report goes to the file only; the person at the terminal gets one line that
     # still says what blocked them.
     assert stream.getvalue() == (
         'check-credentials: blocked: 2 findings (github-token, unsigned); '
-        f'report written to {out}\n')
+        f'report written to {out}\n'
+    )
 
 
 def test_audit_log_appends_one_line_per_run_without_secrets(tmp_path: Path) -> None:
     log = tmp_path / 'audit.jsonl'
-    rec = AuditRecord(hook='check-credentials', mode='staged', repository='/r', ref='main',
-                      commit_range=None, outcome='blocked', findings=findings(), exit_code=1)
+    rec = AuditRecord(
+        hook='check-credentials',
+        mode='staged',
+        repository='/r',
+        ref='main',
+        commit_range=None,
+        outcome='blocked',
+        findings=findings(),
+        exit_code=1,
+    )
     append_audit(log, rec)
-    append_audit(log, AuditRecord(hook='check-credentials', mode='staged', repository='/r',
-                                  ref=None, commit_range='a..b', outcome='pass'))
+    append_audit(
+        log,
+        AuditRecord(
+            hook='check-credentials',
+            mode='staged',
+            repository='/r',
+            ref=None,
+            commit_range='a..b',
+            outcome='pass',
+        ),
+    )
     lines = log.read_text().splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
@@ -214,9 +273,9 @@ def test_junit_report() -> None:
 
     from hooks.formats import to_junit
 
-    root = ET.fromstring(to_junit(  # noqa: S314 (our own output)
-        findings(), ['check-credentials', 'check-hotfixes',
-                                               'check-signatures']))
+    root = ET.fromstring(  # noqa: S314 (our own output)
+        to_junit(findings(), ['check-credentials', 'check-hotfixes', 'check-signatures'])
+    )
     assert root.get('failures') == '2'
     suites = {s.get('name'): s for s in root.iter('testsuite')}
     assert set(suites) == {'check-credentials', 'check-hotfixes', 'check-signatures'}
@@ -243,24 +302,41 @@ def test_markdown_summary_escapes_commit_text_and_gives_the_fix() -> None:
     from hooks.formats import to_markdown
 
     subject = 'hotfix <img src=x onerror=alert(1)> | ![t](https://t.example/p.png) *x*'
-    md = to_markdown([Finding(
-        hook='check-hotfixes', rule='missing-ticket', severity='high', path='', line=None,
-        commit='c' * 40, message=f'{subject}: no ticket\nput the ticket in the message: '
-                                 '`git commit --amend`')])
+    md = to_markdown(
+        [
+            Finding(
+                hook='check-hotfixes',
+                rule='missing-ticket',
+                severity='high',
+                path='',
+                line=None,
+                commit='c' * 40,
+                message=f'{subject}: no ticket\nput the ticket in the message: '
+                '`git commit --amend`',
+            )
+        ]
+    )
     row = md.splitlines()[-1]
     assert '<img' not in md and '![t](' not in md and '[t](' not in md
-    assert row == ('| check-hotfixes | missing-ticket |  | cccccccccccc | hotfix &lt;img '
-            'src=x onerror=alert(1)&gt; \\| !\\[t\\](https://t.example/p.png) \\*x\\*: no ticket | '
-            'put the ticket in the message: \\`git commit --amend\\` |')
+    assert row == (
+        '| check-hotfixes | missing-ticket |  | cccccccccccc | hotfix &lt;img '
+        'src=x onerror=alert(1)&gt; \\| !\\[t\\](https://t.example/p.png) \\*x\\*: no ticket | '
+        'put the ticket in the message: \\`git commit --amend\\` |'
+    )
 
 
-@pytest.mark.parametrize(('text', 'shown'), [
-    (f'hotfix: token {SECRET}', 'hotfix: token [ghp_…, 40 chars]'),
-    ('use https://bob:s3cretpass@db.example.com/x',
-     'use https://bob:[s3…, 10 chars]@db.example.com/x'),
-    ('Merge ' + 'a1' * 20 + ' into main', 'Merge ' + 'a1' * 20 + ' into main'),
-    ('hotfix: INC-42 raise the pool size', 'hotfix: INC-42 raise the pool size'),
-])
+@pytest.mark.parametrize(
+    ('text', 'shown'),
+    [
+        (f'hotfix: token {SECRET}', 'hotfix: token [ghp_…, 40 chars]'),
+        (
+            'use https://bob:s3cretpass@db.example.com/x',
+            'use https://bob:[s3…, 10 chars]@db.example.com/x',
+        ),
+        ('Merge ' + 'a1' * 20 + ' into main', 'Merge ' + 'a1' * 20 + ' into main'),
+        ('hotfix: INC-42 raise the pool size', 'hotfix: INC-42 raise the pool size'),
+    ],
+)
 def test_redact_masks_what_could_be_a_credential(text: str, shown: str) -> None:
     from hooks.findings import redact
 

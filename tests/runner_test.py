@@ -1,5 +1,6 @@
 """The one runner (hooks.runner) and the Hook protocol (hooks.hook): arguments,
 stages, the policy's block/warn/off, and what it takes to add a hook."""
+
 from __future__ import annotations
 
 import json
@@ -42,9 +43,11 @@ def stage_token(repo: Path, name: str = 'app.py') -> None:
 
 # --- arguments: nothing pre-commit appends is an option --------------------------
 
+
 @pytest.mark.parametrize('name', ['--help', '--from=HEAD', '-h', '--config=x.yaml'])
 def test_a_file_named_like_an_option_is_checked_as_a_file(
-        repo: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
     stage_token(repo, name)
     code, out = run(capsys, check_credentials, name)
     assert code == 1
@@ -52,7 +55,8 @@ def test_a_file_named_like_an_option_is_checked_as_a_file(
 
 
 def test_after_the_first_file_every_word_is_a_file(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(repo / 'a.py', 'x = 1\n')
     stage_token(repo, 'b.py')
     git('add', 'a.py', cwd=repo)
@@ -70,7 +74,8 @@ def test_double_dash_ends_the_options(repo: Path, capsys: pytest.CaptureFixture[
 
 
 def test_options_before_the_files_still_work(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     stage_token(repo)
     code, out = run(capsys, check_credentials, '--format=json', 'app.py')
     assert code == 1
@@ -79,12 +84,14 @@ def test_options_before_the_files_still_work(
 
 # --- the policy: each check and each rule is block, warn or off -------------------
 
+
 def policy(repo: Path, text: str) -> None:
     write(repo / '.commit-warden.yaml', 'version: 1\n' + textwrap.dedent(text))
 
 
-def staged(repo: Path, capsys: pytest.CaptureFixture[str], rules: str,
-           text: str = f'TOKEN = "{TOKEN}"\n') -> tuple[int, str]:
+def staged(
+    repo: Path, capsys: pytest.CaptureFixture[str], rules: str, text: str = f'TOKEN = "{TOKEN}"\n'
+) -> tuple[int, str]:
     """`text` staged as keys.py and checked under the policy `rules`."""
     write(repo / 'keys.py', text)
     git('add', 'keys.py', cwd=repo)
@@ -92,21 +99,25 @@ def staged(repo: Path, capsys: pytest.CaptureFixture[str], rules: str,
     return run(capsys, check_credentials, 'keys.py')
 
 
-def test_a_check_that_is_off_does_not_run(repo: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_check_that_is_off_does_not_run(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert staged(repo, capsys, 'checks:\n  check-credentials: off\n') == (0, '')
     assert not (repo / '.git' / 'commit-warden' / 'audit.jsonl').exists()
 
 
 def test_warn_reports_passes_and_audits_what_block_would_stop(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out = staged(repo, capsys, 'checks:\n  check-credentials: warn\n')
     assert code == 0
-    assert out.splitlines()[0] == ('keys.py:1: GitHub personal access token (classic) '
-                                   '(ghp_…, 40 chars) [github-token, warn]')
+    assert out.splitlines()[0] == (
+        'keys.py:1: GitHub personal access token (classic) (ghp_…, 40 chars) [github-token, warn]'
+    )
     record = audit_lines(repo)[-1]
     assert (record['outcome'], record['stage'], record['warned']) == (
-        'pass', 'manual', {'check-credentials:github-token': 1})
+        'pass',
+        'manual',
+        {'check-credentials:github-token': 1},
+    )
 
 
 def two_keys(repo: Path, capsys: pytest.CaptureFixture[str], rules: str) -> tuple[int, str]:
@@ -114,46 +125,61 @@ def two_keys(repo: Path, capsys: pytest.CaptureFixture[str], rules: str) -> tupl
     return staged(repo, capsys, rules, f'TOKEN = "{TOKEN}"\nAWS = "{AWS_ID}"\n')
 
 
-def test_a_rule_setting_beats_its_checks(repo: Path, capsys: pytest.CaptureFixture[str],
-                                         ) -> None:
-    code, out = two_keys(repo, capsys, 'checks:\n  check-credentials: warn\n'
-                         'rules:\n  check-credentials:\n    aws-access-key-id: block\n')
+def test_a_rule_setting_beats_its_checks(
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = two_keys(
+        repo,
+        capsys,
+        'checks:\n  check-credentials: warn\n'
+        'rules:\n  check-credentials:\n    aws-access-key-id: block\n',
+    )
     assert code == 1
     assert '[github-token, warn]' in out and '[aws-access-key-id]' in out
-    code, out = two_keys(repo, capsys,
-                         'rules:\n  check-credentials:\n    aws-access-key-id: off\n')
+    code, out = two_keys(repo, capsys, 'rules:\n  check-credentials:\n    aws-access-key-id: off\n')
     assert code == 1
     assert '[github-token]' in out and 'aws-access-key-id' not in out
 
 
 def test_a_check_off_with_one_rule_on_runs_that_rule_only(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = two_keys(repo, capsys, 'checks:\n  check-credentials: off\n'
-                         'rules:\n  check-credentials:\n    github-token: block\n')
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = two_keys(
+        repo,
+        capsys,
+        'checks:\n  check-credentials: off\n'
+        'rules:\n  check-credentials:\n    github-token: block\n',
+    )
     assert code == 1
     assert '[github-token]' in out and 'aws' not in out.lower()
 
 
 def test_an_unknown_rule_is_a_policy_error_naming_the_line(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out = staged(repo, capsys, 'rules:\n  check-credentials:\n    githb-token: warn\n')
     assert code == 2
-    assert out == ("check-credentials: error: .commit-warden.yaml:4: "
-                   "rules.check-credentials.githb-token: check-credentials has no rule "
-                   "'githb-token'; did you mean 'github-token'?\n")
+    assert out == (
+        'check-credentials: error: .commit-warden.yaml:4: '
+        'rules.check-credentials.githb-token: check-credentials has no rule '
+        "'githb-token'; did you mean 'github-token'?\n"
+    )
 
 
-def test_an_unknown_check_is_a_policy_error(repo: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_check_is_a_policy_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     policy(repo, 'checks:\n  check-credential: off\n')
     code, out = run(capsys, check_credentials)
     assert code == 2
-    assert ".commit-warden.yaml:3: checks.check-credential: unknown name; did you mean " \
-           "'check-credentials'?" in out
+    assert (
+        '.commit-warden.yaml:3: checks.check-credential: unknown name; did you mean '
+        "'check-credentials'?" in out
+    )
 
 
 def test_commit_warden_config_checks_every_hooks_rules(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     policy(repo, 'rules:\n  check-signatures:\n    unsgined: off\n')
     code, out = run(capsys, cli.main, 'config')
     assert code == 2
@@ -170,8 +196,9 @@ def test_warn_at_the_commit_msg_stage(repo: Path, capsys: pytest.CaptureFixture[
     assert audit_lines(repo)[-1]['stage'] == 'commit-msg'
 
 
-def test_warn_and_off_at_pre_push(repo: Path, capsys: pytest.CaptureFixture[str],
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_warn_and_off_at_pre_push(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = git_commit(repo, 'base')
     unsigned = git_commit(repo, 'unsigned change')
     monkeypatch.setenv('PRE_COMMIT_FROM_REF', base)
@@ -223,13 +250,13 @@ def check_range(ctx):
 HOOK = Hook(id='check-toy', description=__doc__, rules=RULES,
             check_staged=check_staged, check_range=check_range)
 '''
-MANIFEST_ENTRY = '''\
+MANIFEST_ENTRY = """\
 - id: check-toy
   name: check for do-not-ship lines
   entry: commit-warden run check-toy
   language: python
   stages: [pre-commit, pre-push]
-'''
+"""
 
 
 @pytest.fixture
@@ -242,14 +269,19 @@ def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_fourth_hook_needs_one_package_and_one_manifest_entry(
-        toy: Path, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toy: Path, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import yaml
 
     from hooks import ci
 
     assert [h.id for h in registered()] == [
-        'check-credentials', 'check-hotfixes', 'check-signatures', 'check-toy',
-        'check-warden-config']
+        'check-credentials',
+        'check-hotfixes',
+        'check-signatures',
+        'check-toy',
+        'check-warden-config',
+    ]
     # The manifest entry's command runs it through the one runner: stage, report, audit.
     entry = yaml.safe_load(MANIFEST_ENTRY)[0]['entry'].split()
     assert entry[:2] == ['commit-warden', 'run']
@@ -293,8 +325,8 @@ def test_run_names_the_hooks_it_knows(capsys: pytest.CaptureFixture[str]) -> Non
 
 @pytest.mark.slow  # installs a copy of this checkout through the real pre-commit framework
 def test_the_fourth_hook_runs_through_pre_commit(
-        tmp_path: Path, repo: Path, pre_commit_home: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, repo: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same toy, as a user would ship it: a copy of this repository plus the
     package and the manifest entry, installed by pre-commit (`pip install .`)."""
     import os
@@ -312,16 +344,31 @@ def test_the_fourth_hook_runs_through_pre_commit(
         manifest = hook_repo / '.pre-commit-hooks.yaml'
         manifest.write_text(manifest.read_text() + MANIFEST_ENTRY)
         git('add', '-A', cwd=hook_repo)
-        git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q',
-            '--no-verify', '--no-gpg-sign', '-m', 'add check-toy', cwd=hook_repo)
+        git(
+            '-c',
+            'user.name=t',
+            '-c',
+            'user.email=t@example.com',
+            'commit',
+            '-q',
+            '--no-verify',
+            '--no-gpg-sign',
+            '-m',
+            'add check-toy',
+            cwd=hook_repo,
+        )
     finally:
         os.environ.update(saved)
     monkeypatch.setenv('PRE_COMMIT_HOME', str(pre_commit_home))
     write(repo / 'notes.txt', 'fine\nDO-NOT-SHIP: debug switch\n')
     git('add', '.', cwd=repo)
     exe = Path(sys.executable).parent / 'pre-commit'
-    proc = subprocess.run((str(exe), 'try-repo', str(hook_repo), 'check-toy',
-                           '--files', 'notes.txt'), cwd=repo, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        (str(exe), 'try-repo', str(hook_repo), 'check-toy', '--files', 'notes.txt'),
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert 'notes.txt:2: this must not ship [do-not-ship]' in proc.stdout

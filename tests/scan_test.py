@@ -3,6 +3,7 @@
 Secrets are generated at run time, and assertions compare fingerprints, never
 raw values, so a failing test prints no secret.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,7 +57,9 @@ def test_scan_text_reports_line_rule_provider_kind_and_type() -> None:
     assert found(detections) == [(2, 'github-token')]
     (detection,) = detections
     assert (detection.provider, detection.kind, detection.secret_type) == (
-        'GitHub', 'personal access token (classic)', 'GitHub Token',
+        'GitHub',
+        'personal access token (classic)',
+        'GitHub Token',
     )
     assert fp(detection.secret) == fp(token)
 
@@ -256,7 +259,8 @@ def test_lockfiles_get_no_generic_findings() -> None:
 def test_text_is_scanned_whatever_the_file_is_called() -> None:
     # Binary files are told by content (hooks.credentials); a name says nothing.
     assert found(Scanner().scan_text('logo.png', f'TOKEN = "{gh_token()}"')) == [
-        (1, 'github-token')]
+        (1, 'github-token')
+    ]
 
 
 def test_commit_message_pseudo_path() -> None:
@@ -267,7 +271,11 @@ def test_commit_message_pseudo_path() -> None:
 def _python(code: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
     return subprocess.run(
-        [sys.executable, '-c', code], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, '-c', code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
 
@@ -416,6 +424,7 @@ def test_private_key_body_added_under_an_existing_header() -> None:
 
 # --- shapes found missing or noisy on real code (review of 860 MB) ------------------
 
+
 def _password() -> str:
     import random
     import string
@@ -424,19 +433,21 @@ def _password() -> str:
     return ''.join(rng.choice(string.ascii_letters + string.digits + '#%+') for _ in range(20))
 
 
-@pytest.mark.parametrize(('path', 'template', 'line'), [
-    ('deploy.yaml', 'env:\n  - name: DB_PASSWORD\n    value: "{v}"\n', 3),
-    ('deploy.yaml', 'env:\n- name: "API_TOKEN"\n  value: {v}\n', 3),
-    ('values.yml', 'db_password: >-\n  {v}\nother: 1\n', 2),
-    ('values.yml', 'client_secret: |\n  {v}\n', 2),
-    ('Dockerfile', 'FROM x\nENV DB_PASSWORD {v}\n', 2),
-    ('Dockerfile', 'FROM x\nARG DB_PASSWORD={v}\n', 2),
-    ('main.rs', 'const DB_PASSWORD: &str = "{v}";\n', 1),
-    ('main.rs', "static API_TOKEN: &'static str = \"{v}\";\n", 1),
-    ('.env', '\ufeffDB_PASSWORD={v}\n', 1),
-])
-def test_names_on_the_line_above_and_other_real_shapes(path: str, template: str,
-                                                       line: int) -> None:
+@pytest.mark.parametrize(
+    ('path', 'template', 'line'),
+    [
+        ('deploy.yaml', 'env:\n  - name: DB_PASSWORD\n    value: "{v}"\n', 3),
+        ('deploy.yaml', 'env:\n- name: "API_TOKEN"\n  value: {v}\n', 3),
+        ('values.yml', 'db_password: >-\n  {v}\nother: 1\n', 2),
+        ('values.yml', 'client_secret: |\n  {v}\n', 2),
+        ('Dockerfile', 'FROM x\nENV DB_PASSWORD {v}\n', 2),
+        ('Dockerfile', 'FROM x\nARG DB_PASSWORD={v}\n', 2),
+        ('main.rs', 'const DB_PASSWORD: &str = "{v}";\n', 1),
+        ('main.rs', 'static API_TOKEN: &\'static str = "{v}";\n', 1),
+        ('.env', '\ufeffDB_PASSWORD={v}\n', 1),
+    ],
+)
+def test_names_on_the_line_above_and_other_real_shapes(path: str, template: str, line: int) -> None:
     detections = Scanner().scan_text(path, template.format(v=_password()))
     assert [d.line for d in detections] == [line], template
 
@@ -449,77 +460,98 @@ def test_a_kubernetes_value_whose_name_is_not_secret_is_not_reported() -> None:
 def test_base64_encoded_private_key_in_a_kubernetes_secret(tmp_path: Path) -> None:
     import base64
 
-    subprocess.run(('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', str(tmp_path / 'k')),
-                   check=True)
+    subprocess.run(
+        ('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', str(tmp_path / 'k')), check=True
+    )
     encoded = base64.b64encode((tmp_path / 'k').read_bytes()).decode()
     cert = base64.b64encode(b'-----BEGIN CERTIFICATE-----\n' + b'A' * 300).decode()
     text = f'kind: Secret\ndata:\n  tls.key: {encoded}\n  tls.crt: {cert}\n'
     assert found(Scanner().scan_text('secret.yaml', text)) == [(3, 'private-key')]
 
 
-@pytest.mark.parametrize(('path', 'text'), [
-    # keyword arguments, not connection strings
-    ('client.py', 'def connect(host=None, password=None):\n'),
-    ('redis.py', '    self.client = Redis(host=host, password=self.password)\n'),
-    # a command-line flag in prose
-    ('ChangeLog', '  * New option --password hunter2word for scripts.\n'),
-    ('gpg.1', 'Use \\-\\-passphrase\\-repeat options to set it.\n'),
-    # code that tests for a key header has no key
-    ('test_keys.py', 'assert s1.startswith(b"-----BEGIN EC PRIVATE KEY-----")\n'),
-    # a module named ...::Pass mapped to its version
-    ('CoreList.pm', "    'Test2::Event::Pass'             => '1.302190',\n"),
-    # a setting about passwords, not one
-    ('setup.cfg', 'password_encryption = scram-sha-256x\n'),
-    # templates
-    ('utils.py', "    auth = f'{user}:{password}'\n"),
-    # a tuple of test vectors, not a mapping
-    ('selftest.py', '    ("password", "78578E5A5D63CB06", 16, 1000),\n'),
-    # textbook credentials
-    ('kombu.md', 'amqp://scott:tiger@localhost//\n'),
-    # the shell's working directory
-    ('init.sh', 'export PWD="\\$_PWD_DIR_x9q"\n'),
-    # a type name's last part, mapped to a hash (cfn-lint schemas)
-    ('schemas.py', '    "AWS::ApiGateway::ApiKey": "48205d4ffd7feba3",\n'),
-    # an AWS resource name under a role's name
-    ('policies.json',
-     ' "RDSCloudHsmAuthorizationRole": "arn:aws:iam::aws:policy/service-role/X",\n'),
-    # pagination tokens
-    ('examples.rst', '        "NextToken": "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9h"\n'),
-])
+@pytest.mark.parametrize(
+    ('path', 'text'),
+    [
+        # keyword arguments, not connection strings
+        ('client.py', 'def connect(host=None, password=None):\n'),
+        ('redis.py', '    self.client = Redis(host=host, password=self.password)\n'),
+        # a command-line flag in prose
+        ('ChangeLog', '  * New option --password hunter2word for scripts.\n'),
+        ('gpg.1', 'Use \\-\\-passphrase\\-repeat options to set it.\n'),
+        # code that tests for a key header has no key
+        ('test_keys.py', 'assert s1.startswith(b"-----BEGIN EC PRIVATE KEY-----")\n'),
+        # a module named ...::Pass mapped to its version
+        ('CoreList.pm', "    'Test2::Event::Pass'             => '1.302190',\n"),
+        # a setting about passwords, not one
+        ('setup.cfg', 'password_encryption = scram-sha-256x\n'),
+        # templates
+        ('utils.py', "    auth = f'{user}:{password}'\n"),
+        # a tuple of test vectors, not a mapping
+        ('selftest.py', '    ("password", "78578E5A5D63CB06", 16, 1000),\n'),
+        # textbook credentials
+        ('kombu.md', 'amqp://scott:tiger@localhost//\n'),
+        # the shell's working directory
+        ('init.sh', 'export PWD="\\$_PWD_DIR_x9q"\n'),
+        # a type name's last part, mapped to a hash (cfn-lint schemas)
+        ('schemas.py', '    "AWS::ApiGateway::ApiKey": "48205d4ffd7feba3",\n'),
+        # an AWS resource name under a role's name
+        (
+            'policies.json',
+            ' "RDSCloudHsmAuthorizationRole": "arn:aws:iam::aws:policy/service-role/X",\n',
+        ),
+        # pagination tokens
+        (
+            'examples.rst',
+            '        "NextToken": "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9h"\n',
+        ),
+    ],
+)
 def test_real_code_that_is_not_a_secret(path: str, text: str) -> None:
     assert Scanner().scan_text(path, text) == []
 
 
-@pytest.mark.parametrize(('value', 'placeholder'), [
-    ('Hammock#91xQ', False), ('Stubborn#7Lk2', False),
-    ('mock_token_value', True), ('invalid-password', True), ('testing123', True),
-])
-def test_placeholder_words_mark_a_placeholder_only_as_words(value: str,
-                                                            placeholder: bool) -> None:
+@pytest.mark.parametrize(
+    ('value', 'placeholder'),
+    [
+        ('Hammock#91xQ', False),
+        ('Stubborn#7Lk2', False),
+        ('mock_token_value', True),
+        ('invalid-password', True),
+        ('testing123', True),
+    ],
+)
+def test_placeholder_words_mark_a_placeholder_only_as_words(value: str, placeholder: bool) -> None:
     from hooks.detectors.values import is_placeholder
 
     assert is_placeholder(value) is placeholder
 
 
-@pytest.mark.parametrize(('path', 'template', 'reported'), [
-    ('Db.java', 'ds.setPassword("{v}");\n', True),
-    ('client.kt', 'builder.withApiToken("{v}")\n', True),
-    ('auth.py', 'assert user.check_password("{v}")\n', False),  # a test, not a setter
-    ('auth.py', 'value = get_secret("{v}")\n', False),        # a lookup by name
-])
+@pytest.mark.parametrize(
+    ('path', 'template', 'reported'),
+    [
+        ('Db.java', 'ds.setPassword("{v}");\n', True),
+        ('client.kt', 'builder.withApiToken("{v}")\n', True),
+        ('auth.py', 'assert user.check_password("{v}")\n', False),  # a test, not a setter
+        ('auth.py', 'value = get_secret("{v}")\n', False),  # a lookup by name
+    ],
+)
 def test_setters_given_a_literal(path: str, template: str, reported: bool) -> None:
     assert bool(Scanner().scan_text(path, template.format(v=_password()))) is reported
 
 
-@pytest.mark.parametrize(('path', 'template', 'lines'), [
-    ('main.tf', 'variable "db_password" {{\n  type = string\n  default = "{v}"\n}}\n', [3]),
-    ('vars.tf', 'variable "api_token" {{ default = "{v}" }}\n', [1]),
-    ('vars.tf', 'variable "region" {{\n  default = "{v}"\n}}\n', []),
-    ('hosts', '[db]\ndb1 ansible_host=10.0.0.5 ansible_ssh_pass={v}\n', [2]),
-    ('inventory.ini', 'web1 ansible_become_password={v}\n', [1]),
-])
-def test_terraform_defaults_and_ansible_inventories(path: str, template: str,
-                                                    lines: list[int]) -> None:
+@pytest.mark.parametrize(
+    ('path', 'template', 'lines'),
+    [
+        ('main.tf', 'variable "db_password" {{\n  type = string\n  default = "{v}"\n}}\n', [3]),
+        ('vars.tf', 'variable "api_token" {{ default = "{v}" }}\n', [1]),
+        ('vars.tf', 'variable "region" {{\n  default = "{v}"\n}}\n', []),
+        ('hosts', '[db]\ndb1 ansible_host=10.0.0.5 ansible_ssh_pass={v}\n', [2]),
+        ('inventory.ini', 'web1 ansible_become_password={v}\n', [1]),
+    ],
+)
+def test_terraform_defaults_and_ansible_inventories(
+    path: str, template: str, lines: list[int]
+) -> None:
     found_lines = [d.line for d in Scanner().scan_text(path, template.format(v=_password()))]
     assert found_lines == lines
 
@@ -534,7 +566,10 @@ def test_detectors_load_as_plugins_of_the_real_detect_secrets_cli(tmp_path: Path
     cli = Path(sys.executable).parent / 'detect-secrets'
     proc = subprocess.run(
         [str(cli), 'scan', '--plugin', detect_secrets_plugins.__file__, 'app.py'],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
@@ -544,8 +579,11 @@ def test_detectors_load_as_plugins_of_the_real_detect_secrets_cli(tmp_path: Path
     assert 'GitHubTokenDetector' in names
     ours = [r for r in doc['results']['app.py'] if 'GitHubDetector' in r['type']]
     assert [(r['type'], r['line_number'], r['hashed_secret']) for r in ours] == [
-        ('GitHub Token (commit-warden GitHubDetector)', 1,
-         hashlib.sha1(gh_token(7).encode(), usedforsecurity=False).hexdigest()),
+        (
+            'GitHub Token (commit-warden GitHubDetector)',
+            1,
+            hashlib.sha1(gh_token(7).encode(), usedforsecurity=False).hexdigest(),
+        ),
     ]
 
 
@@ -554,7 +592,8 @@ def test_generated_prefilter_is_up_to_date() -> None:
 
     generated = ROOT / 'hooks' / 'detectors' / 'prefilter.py'
     assert generated.read_text(encoding='utf-8') == keywords.generated_module(), (
-        'run `python -m hooks.detectors.keywords` to regenerate hooks/detectors/prefilter.py')
+        'run `python -m hooks.detectors.keywords` to regenerate hooks/detectors/prefilter.py'
+    )
 
 
 def test_a_clean_line_never_reads_the_catalogue() -> None:

@@ -1,5 +1,6 @@
 """Schemas our reports are held to, vendored in tests/data so validation never depends
 on the network or on files outside this repository."""
+
 from __future__ import annotations
 
 import functools

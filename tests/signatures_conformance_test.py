@@ -13,6 +13,7 @@ The quick loop (`-m 'not slow'`) keeps a pass and an unsigned commit of t7528, a
 pass and a forgery of t7510, one case of each family of policy files and the
 signing set-up; the other cases are marked slow.
 """
+
 from __future__ import annotations
 
 import base64
@@ -41,18 +42,20 @@ TICK0 = 1112911993
 # --- keys, made once per session ----------------------------------------------------
 
 
-def _run(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None,
-         cwd: Path | None = None) -> bytes:
-    proc = subprocess.run(args, input=stdin, env=env, cwd=cwd, capture_output=True,
-                          check=False)
+def _run(
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+) -> bytes:
+    proc = subprocess.run(args, input=stdin, env=env, cwd=cwd, capture_output=True, check=False)
     assert proc.returncode == 0, f'{args}: {proc.stderr.decode()}'
     return proc.stdout
 
 
 def _sshkey(path: Path, kind: str = 'ed25519', passphrase: str = '') -> Path:
     extra = ('-b', '2048') if kind == 'rsa' else ()
-    _run('ssh-keygen', '-q', '-t', kind, *extra, '-N', passphrase, '-C', path.name,
-         '-f', str(path))
+    _run('ssh-keygen', '-q', '-t', kind, *extra, '-N', passphrase, '-C', path.name, '-f', str(path))
     return path
 
 
@@ -77,10 +80,26 @@ class Keyring:
         self.gnupg.mkdir(mode=0o700)
         # Backdated, so that a copy can be given an expiry in the past.
         three_days_ago = str(int(time.time()) - 3 * 86400)
-        self.gpg('--passphrase', '', '--faked-system-time', three_days_ago, '--quick-gen-key',
-                 'C O Mitter <committer@example.com>', 'ed25519', 'sign', 'never')
-        self.gpg('--passphrase', '', '--quick-gen-key', 'Eris Discordia <discord@example.net>',
-                 'ed25519', 'sign', 'never')
+        self.gpg(
+            '--passphrase',
+            '',
+            '--faked-system-time',
+            three_days_ago,
+            '--quick-gen-key',
+            'C O Mitter <committer@example.com>',
+            'ed25519',
+            'sign',
+            'never',
+        )
+        self.gpg(
+            '--passphrase',
+            '',
+            '--quick-gen-key',
+            'Eris Discordia <discord@example.net>',
+            'ed25519',
+            'sign',
+            'never',
+        )
         self.committer_fpr = self.fpr('committer@example.com')
         self.eris_fpr = self.fpr('discord@example.net')
         self.gpg('--passphrase', '', '--quick-add-key', self.eris_fpr, 'ed25519', 'sign')
@@ -89,29 +108,53 @@ class Keyring:
         self.eris_subkey = fprs[-1]
         self.committer_asc = self.gpg('--armor', '--export', self.committer_fpr)
         self.eris_asc = self.gpg('--armor', '--export', self.eris_fpr)
-        self.committer_secret = self.gpg('--armor', '--pinentry-mode', 'loopback',
-                                         '--passphrase', '', '--export-secret-keys',
-                                         self.committer_fpr)
-        self.committer_rev = (self.gnupg / 'openpgp-revocs.d'
-                              / f'{self.committer_fpr}.rev').read_bytes()
+        self.committer_secret = self.gpg(
+            '--armor',
+            '--pinentry-mode',
+            'loopback',
+            '--passphrase',
+            '',
+            '--export-secret-keys',
+            self.committer_fpr,
+        )
+        self.committer_rev = (
+            self.gnupg / 'openpgp-revocs.d' / f'{self.committer_fpr}.rev'
+        ).read_bytes()
         expired = root / 'gnupg-expired'
         shutil.copytree(self.gnupg, expired, ignore=shutil.ignore_patterns('S.*'))
         env = {**os.environ, 'GNUPGHOME': str(expired)}
-        _run('gpg', '--batch', '--passphrase', '', '--pinentry-mode', 'loopback',
-             '--faked-system-time', str(int(time.time()) - 2 * 86400), '--quick-set-expire',
-             self.committer_fpr, '1d', env=env)
-        self.committer_expired_asc = _run('gpg', '--batch', '--armor', '--export',
-                                          self.committer_fpr, env=env)
+        _run(
+            'gpg',
+            '--batch',
+            '--passphrase',
+            '',
+            '--pinentry-mode',
+            'loopback',
+            '--faked-system-time',
+            str(int(time.time()) - 2 * 86400),
+            '--quick-set-expire',
+            self.committer_fpr,
+            '1d',
+            env=env,
+        )
+        self.committer_expired_asc = _run(
+            'gpg', '--batch', '--armor', '--export', self.committer_fpr, env=env
+        )
         subprocess.run(('gpgconf', '--kill', 'all'), env=env, capture_output=True, check=False)
 
     def gpg(self, *args: str, stdin: bytes | None = None) -> bytes:
-        return _run('gpg', '--batch', '--no-tty', *args, stdin=stdin,
-                    env={**os.environ, 'GNUPGHOME': str(self.gnupg)})
+        return _run(
+            'gpg',
+            '--batch',
+            '--no-tty',
+            *args,
+            stdin=stdin,
+            env={**os.environ, 'GNUPGHOME': str(self.gnupg)},
+        )
 
     def fpr(self, email: str) -> str:
         out = self.gpg('--with-colons', '--list-keys', f'<{email}>').decode()
-        return next(line.split(':')[9] for line in out.splitlines()
-                    if line.startswith('fpr'))
+        return next(line.split(':')[9] for line in out.splitlines() if line.startswith('fpr'))
 
     @staticmethod
     def pub(key: Path) -> str:
@@ -130,35 +173,52 @@ class Keyring:
         if not base.exists():
             shutil.copy(key, base)
             shutil.copy(f'{key}.pub', f'{base}.pub')
-            _run('ssh-keygen', '-q', '-s', str(self.ca), '-I', name, '-n', principals,
-                 '-V', validity, f'{base}.pub')
+            _run(
+                'ssh-keygen',
+                '-q',
+                '-s',
+                str(self.ca),
+                '-I',
+                name,
+                '-n',
+                principals,
+                '-V',
+                validity,
+                f'{base}.pub',
+            )
         return Path(f'{base}-cert.pub')
 
     def allowed_signers(self) -> str:
         """lib-gpg.sh's ssh.all_valid.allowedSignersFile, with the committer's email as
         the principal (check-signatures binds the signer to the committer)."""
         who = 'committer@example.com'
-        return ''.join([
-            f'{who} {self.pub(self.primary)}\n',
-            f'{who} {self.pub(self.secondary)}\n',
-            f'{who} {self.pub(self.protected)}\n',
-            f'{who} {self.pub(self.ecdsa)}\n',
-            f'"principal with number 1" {self.pub(self.primary)}\n',
-            f'{who} valid-after="20050407000000",valid-before="200504100000" '
-            f'{self.pub(self.timeboxedvalid)}\n',
-            f'{who} valid-after="20050401000000",valid-before="200504020000" '
-            f'{self.pub(self.timeboxedinvalid)}\n',
-            f'{who} valid-before="20000101000000" {self.pub(self.expired)}\n',
-            f'{who} valid-after="29990101000000" {self.pub(self.notyetvalid)}\n',
-        ])
+        return ''.join(
+            [
+                f'{who} {self.pub(self.primary)}\n',
+                f'{who} {self.pub(self.secondary)}\n',
+                f'{who} {self.pub(self.protected)}\n',
+                f'{who} {self.pub(self.ecdsa)}\n',
+                f'"principal with number 1" {self.pub(self.primary)}\n',
+                f'{who} valid-after="20050407000000",valid-before="200504100000" '
+                f'{self.pub(self.timeboxedvalid)}\n',
+                f'{who} valid-after="20050401000000",valid-before="200504020000" '
+                f'{self.pub(self.timeboxedinvalid)}\n',
+                f'{who} valid-before="20000101000000" {self.pub(self.expired)}\n',
+                f'{who} valid-after="29990101000000" {self.pub(self.notyetvalid)}\n',
+            ]
+        )
 
 
 @pytest.fixture(scope='session')
 def keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Keyring]:
     k = Keyring(tmp_path_factory.mktemp('conformance-keys'))
     yield k
-    subprocess.run(('gpgconf', '--kill', 'all'), capture_output=True, check=False,
-                   env={**os.environ, 'GNUPGHOME': str(k.gnupg)})
+    subprocess.run(
+        ('gpgconf', '--kill', 'all'),
+        capture_output=True,
+        check=False,
+        env={**os.environ, 'GNUPGHOME': str(k.gnupg)},
+    )
 
 
 # --- a repository built like git's tests: a shell with test_tick ----------------------
@@ -176,11 +236,19 @@ class Shell:
         (home / '.gitconfig').write_text('[init]\n\tdefaultBranch = main\n')
         self.env = {k: v for k, v in os.environ.items() if not k.startswith('GIT_')}
         self.env.update(
-            HOME=str(home), GIT_CONFIG_NOSYSTEM='1', GIT_CONFIG_GLOBAL=str(home / '.gitconfig'),
-            GIT_AUTHOR_NAME='A U Thor', GIT_AUTHOR_EMAIL='author@example.com',
-            GIT_COMMITTER_NAME='C O Mitter', GIT_COMMITTER_EMAIL='committer@example.com',
-            GNUPGHOME=str(keyring.gnupg), GIT_MERGE_AUTOEDIT='no', GIT_TEMPLATE_DIR='',
-            GIT_EDITOR=':', TZ='UTC')
+            HOME=str(home),
+            GIT_CONFIG_NOSYSTEM='1',
+            GIT_CONFIG_GLOBAL=str(home / '.gitconfig'),
+            GIT_AUTHOR_NAME='A U Thor',
+            GIT_AUTHOR_EMAIL='author@example.com',
+            GIT_COMMITTER_NAME='C O Mitter',
+            GIT_COMMITTER_EMAIL='committer@example.com',
+            GNUPGHOME=str(keyring.gnupg),
+            GIT_MERGE_AUTOEDIT='no',
+            GIT_TEMPLATE_DIR='',
+            GIT_EDITOR=':',
+            TZ='UTC',
+        )
         self.now = TICK0
         self.tick(0)
         self.git('init', '-q', f'--object-format={object_format}', str(self.dir), cwd=root)
@@ -200,16 +268,20 @@ class Shell:
 
     def hash_commit(self, raw: bytes, *, literally: bool = False) -> str:
         extra = ('--literally',) if literally else ()
-        return self.git('hash-object', *extra, '-w', '-t', 'commit', '--stdin',
-                        stdin=raw).strip()
+        return self.git('hash-object', *extra, '-w', '-t', 'commit', '--stdin', stdin=raw).strip()
 
 
 def judge(capsys: pytest.CaptureFixture[str], sha: str, *args: str) -> tuple[str | None, str]:
     """check-signatures' verdict on one commit: (rule or None for a pass, message)."""
-    parent = subprocess.run(('git', 'rev-parse', '-q', '--verify', f'{sha}^1'),
-                            capture_output=True, text=True, check=False).stdout.strip()
-    code = signatures.main(['--from', parent or ZERO, '--to', sha, '--no-cache',
-                            '--format', 'json', *args])
+    parent = subprocess.run(
+        ('git', 'rev-parse', '-q', '--verify', f'{sha}^1'),
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    code = signatures.main(
+        ['--from', parent or ZERO, '--to', sha, '--no-cache', '--format', 'json', *args]
+    )
     out = capsys.readouterr().out
     data = json.loads(out)
     mine = [f for f in data['findings'] if f['commit'] == sha]
@@ -222,9 +294,12 @@ def judge(capsys: pytest.CaptureFixture[str], sha: str, *args: str) -> tuple[str
 def git_status(sha: str, allowed: Path, env: dict[str, str] | None = None) -> str:
     """git's own %G? for the commit, with the same allowed signers."""
     return subprocess.run(
-        ('git', '-c', f'gpg.ssh.allowedSignersFile={allowed}', 'log', '-1',
-         '--format=%G?', sha), capture_output=True, text=True, check=False,
-        env=env).stdout.strip()
+        ('git', '-c', f'gpg.ssh.allowedSignersFile={allowed}', 'log', '-1', '--format=%G?', sha),
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    ).stdout.strip()
 
 
 def create_signed_commits(sh: Shell, alt_key: str) -> None:
@@ -281,12 +356,15 @@ def create_signed_commits(sh: Shell, alt_key: str) -> None:
     sh.git('commit', '-q', '-a', '-m', 'eighth', f'-S{alt_key}')
     sh.git('tag', 'eighth-signed-alt')
     # commit.gpgsign is still on, but commit-tree must not sign; -S must.
-    for n, flag in ((9, None), (10, '-S'), (11, '--gpg-sign'),
-                    (12, f'--gpg-sign={alt_key}')):
+    for n, flag in ((9, None), (10, '-S'), (11, '--gpg-sign'), (12, f'--gpg-sign={alt_key}')):
         args = ('commit-tree', *((flag,) if flag else ()), 'HEAD^{tree}')
         oid = sh.git(*args, stdin=f'{n}\n'.encode()).strip()
-        name = {9: 'ninth-unsigned', 10: 'tenth-signed', 11: 'eleventh-signed',
-                12: 'twelfth-signed-alt'}[n]
+        name = {
+            9: 'ninth-unsigned',
+            10: 'tenth-signed',
+            11: 'eleventh-signed',
+            12: 'twelfth-signed-alt',
+        }[n]
         sh.git('tag', name, oid)
 
 
@@ -306,9 +384,12 @@ def ssh_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> S
     sh.tick()
     sh.git('commit', '-q', '-a', '-m', 'thirteenth', f'-S{k.ecdsa}')
     sh.git('tag', 'thirteenth-signed-ecdsa')
-    for name, key in (('expired', k.expired), ('notyetvalid', k.notyetvalid),
-                      ('timeboxedvalid', k.timeboxedvalid),
-                      ('timeboxedinvalid', k.timeboxedinvalid)):
+    for name, key in (
+        ('expired', k.expired),
+        ('notyetvalid', k.notyetvalid),
+        ('timeboxedvalid', k.timeboxedvalid),
+        ('timeboxedinvalid', k.timeboxedinvalid),
+    ):
         sh.write('file', f'{name}\n')
         sh.tick()
         sh.git('commit', '-q', '-a', '-m', name, f'-S{key}')
@@ -329,29 +410,43 @@ def ssh_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> S
     # Trust: the working tree's policy (untracked: the history stays git's).
     (sh.dir / '.allowed_signers').write_text(k.allowed_signers())
     (sh.dir / '.commit-warden.yaml').write_text(
-        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n'
-        'report:\n  audit: false\n')
+        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\nreport:\n  audit: false\n'
+    )
     return sh
 
 
 T7528 = [
     # 'verify and show signatures': good, trusted
-    ('initial', None), ('second', None), ('merge', None), ('fourth-signed', None),
-    ('fifth-signed', None), ('sixth-signed', None), ('seventh-signed', None),
-    ('tenth-signed', None), ('eleventh-signed', None), ('thirteenth-signed-ecdsa', None),
+    ('initial', None),
+    ('second', None),
+    ('merge', None),
+    ('fourth-signed', None),
+    ('fifth-signed', None),
+    ('sixth-signed', None),
+    ('seventh-signed', None),
+    ('tenth-signed', None),
+    ('eleventh-signed', None),
+    ('thirteenth-signed-ecdsa', None),
     # ... unsigned
-    ('merge^2', 'unsigned'), ('fourth-unsigned', 'unsigned'), ('sixth-unsigned', 'unsigned'),
-    ('seventh-unsigned', 'unsigned'), ('ninth-unsigned', 'unsigned'),
+    ('merge^2', 'unsigned'),
+    ('fourth-unsigned', 'unsigned'),
+    ('sixth-unsigned', 'unsigned'),
+    ('seventh-unsigned', 'unsigned'),
+    ('ninth-unsigned', 'unsigned'),
     # ... good signature, key not in the allowed signers ("No principal matched")
-    ('eighth-signed-alt', 'unknown-key'), ('twelfth-signed-alt', 'unknown-key'),
+    ('eighth-signed-alt', 'unknown-key'),
+    ('twelfth-signed-alt', 'unknown-key'),
     # 'verify-commit exits failure on expired / not yet valid signature key', 'succeeds
     # with commit date and key validity matching', 'failure with commit date outside'
-    ('expired-signed', 'expired'), ('notyetvalid-signed', 'expired'),
-    ('timeboxedvalid-signed', None), ('timeboxedinvalid-signed', 'expired'),
+    ('expired-signed', 'expired'),
+    ('notyetvalid-signed', 'expired'),
+    ('timeboxedvalid-signed', None),
+    ('timeboxedinvalid-signed', 'expired'),
     # lib-gpg.sh's quoted principal with spaces
     ('quoted-principal', None),
     # 'detect fudged signature', '... with NUL'
-    ('forged1', 'bad-signature'), ('forged2', 'bad-signature'),
+    ('forged1', 'bad-signature'),
+    ('forged2', 'bad-signature'),
 ]
 
 
@@ -366,32 +461,39 @@ def test_t7528_verdicts_agree_with_git(ssh_history, capsys, monkeypatch, tag, ru
     assert (status == 'G') == (rule is None), status
 
 
-def test_t7528_messages_name_key_principal_policy_and_fix(ssh_history, keyring, capsys,
-                                                          monkeypatch):
+def test_t7528_messages_name_key_principal_policy_and_fix(
+    ssh_history, keyring, capsys, monkeypatch
+):
     monkeypatch.chdir(ssh_history.dir)
     rule, message = judge(capsys, ssh_history.rev('eighth-signed-alt'))
     fpr = keyring.fingerprint(keyring.untrusted)
     assert rule == 'unknown-key'
     first, *rest = message.split('\n')
-    assert first == (f'{ssh_history.rev("eighth-signed-alt")[:12]} "eighth": signed with SSH '
-                     f'key {fpr}, which is not trusted in the allowed signers in the working '
-                     'tree (.allowed_signers)')
-    assert rest == ['fix: sign with a key .allowed_signers trusts for committer@example.com, '
-                    'or have a maintainer add this key for committer@example.com in a change '
-                    'of their own (`commit-warden signing setup` prints the line)']
+    assert first == (
+        f'{ssh_history.rev("eighth-signed-alt")[:12]} "eighth": signed with SSH '
+        f'key {fpr}, which is not trusted in the allowed signers in the working '
+        'tree (.allowed_signers)'
+    )
+    assert rest == [
+        'fix: sign with a key .allowed_signers trusts for committer@example.com, '
+        'or have a maintainer add this key for committer@example.com in a change '
+        'of their own (`commit-warden signing setup` prints the line)'
+    ]
     rule, message = judge(capsys, ssh_history.rev('expired-signed'))
     assert rule == 'expired'
     assert message.split('\n')[0].endswith(
         f'signed with SSH key {keyring.fingerprint(keyring.expired)} outside its validity '
         '(committed 2005-04-07 22:26 UTC, but .allowed_signers:8 in the working tree allows '
-        'the key only from - to 2000-01-01 00:00 UTC)')
+        'the key only from - to 2000-01-01 00:00 UTC)'
+    )
     rule, message = judge(capsys, ssh_history.rev('forged1'))
     assert message.split('\n') == [
         f'{ssh_history.rev("forged1")[:12]} "7th forged": the SSH signature does not verify '
         '(ssh-keygen: Signature verification failed: incorrect signature; key '
         f'{keyring.fingerprint(keyring.primary)})',
         'fix: sign it again (`git commit --amend --no-edit -S`): a signature holds only for '
-        'the exact commit it was made over']
+        'the exact commit it was made over',
+    ]
 
 
 def test_t7528_proper_header_for_the_hash_algorithm(ssh_history):
@@ -419,7 +521,7 @@ def _unfold_signature(raw: bytes, header: bytes = b'gpgsig') -> tuple[bytes, byt
     out, sig, inside = [], [], False
     for line in lines:
         if line.startswith(header + b' '):
-            sig.append(line[len(header) + 1:])
+            sig.append(line[len(header) + 1 :])
             inside = True
         elif inside and line.startswith(b' '):
             sig.append(line[1:])
@@ -462,28 +564,28 @@ def pgp_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> S
     base, sig1 = _unfold_signature(forged1)
     sig1_bin = k.gpg('--dearmor', stdin=sig1)
     sig2_bin = k.gpg('--detach-sign', '-u', f'{k.eris_subkey}!', stdin=base)
-    armored = k.gpg('--enarmor', stdin=sig1_bin + sig2_bin).replace(
-        b'ARMORED FILE', b'SIGNATURE')
-    armored = b'\n'.join(line for line in armored.split(b'\n')
-                          if not line.startswith(b'Comment:'))
+    armored = k.gpg('--enarmor', stdin=sig1_bin + sig2_bin).replace(b'ARMORED FILE', b'SIGNATURE')
+    armored = b'\n'.join(line for line in armored.split(b'\n') if not line.startswith(b'Comment:'))
     sh.git('tag', 'double-signed', sh.hash_commit(_with_header(base, b'gpgsig', armored)))
     # 'verify-commit verifies multiply signed commits': gpgsig and gpgsig-sha256.
     parent = sh.rev('HEAD')
     tree = sh.git('rev-parse', 'HEAD^{tree}').strip()
-    payload = (f'tree {tree}\nparent {parent}\n'
-               'author A U Thor <author@example.com> 1112912653 -0700\n'
-               'committer C O Mitter <committer@example.com> 1112912653 -0700\n'
-               '\nsecond\n').encode()
+    payload = (
+        f'tree {tree}\nparent {parent}\n'
+        'author A U Thor <author@example.com> 1112912653 -0700\n'
+        'committer C O Mitter <committer@example.com> 1112912653 -0700\n'
+        '\nsecond\n'
+    ).encode()
     sig_sha1 = k.gpg('--armor', '--detach-sign', '-u', k.committer_fpr, stdin=payload)
     sig_other = k.gpg('--armor', '--detach-sign', '-u', k.committer_fpr, stdin=b'other')
-    multiple = _with_header(_with_header(payload, b'gpgsig-sha256', sig_other),
-                            b'gpgsig', sig_sha1)
+    multiple = _with_header(_with_header(payload, b'gpgsig-sha256', sig_other), b'gpgsig', sig_sha1)
     sh.git('tag', 'multiply-signed', sh.hash_commit(multiple))
     # Trust: the committer's public key only.
     (sh.dir / '.gpg-keys').mkdir()
     (sh.dir / '.gpg-keys' / 'committer.asc').write_bytes(k.committer_asc)
     (sh.dir / '.commit-warden.yaml').write_text(
-        'version: 1\nsignatures:\n  openpgp_keys: .gpg-keys\nreport:\n  audit: false\n')
+        'version: 1\nsignatures:\n  openpgp_keys: .gpg-keys\nreport:\n  audit: false\n'
+    )
     # What git sees with the same trust: a keyring holding only that key, trusted.
     trusted = sh.root / 'trusted-gnupg'
     trusted.mkdir(mode=0o700)
@@ -491,21 +593,32 @@ def pgp_history(keyring: Keyring, tmp_path_factory: pytest.TempPathFactory) -> S
     (trusted / 'gpg.conf').write_text('no-autostart\n')
     env = {**os.environ, 'GNUPGHOME': str(trusted)}
     _run('gpg', '--batch', '--import', stdin=k.committer_asc, env=env)
-    _run('gpg', '--batch', '--import-ownertrust', stdin=f'{k.committer_fpr}:6:\n'.encode(),
-         env=env)
+    _run('gpg', '--batch', '--import-ownertrust', stdin=f'{k.committer_fpr}:6:\n'.encode(), env=env)
     return sh
 
 
 T7510 = [
-    ('initial', None), ('second', None), ('merge', None), ('fourth-signed', None),
-    ('fifth-signed', None), ('sixth-signed', None), ('seventh-signed', None),
-    ('tenth-signed', None), ('eleventh-signed', None), ('non-utf8', None),
+    ('initial', None),
+    ('second', None),
+    ('merge', None),
+    ('fourth-signed', None),
+    ('fifth-signed', None),
+    ('sixth-signed', None),
+    ('seventh-signed', None),
+    ('tenth-signed', None),
+    ('eleventh-signed', None),
+    ('non-utf8', None),
     ('multiply-signed', None),
-    ('merge^2', 'unsigned'), ('fourth-unsigned', 'unsigned'), ('sixth-unsigned', 'unsigned'),
-    ('seventh-unsigned', 'unsigned'), ('ninth-unsigned', 'unsigned'),
+    ('merge^2', 'unsigned'),
+    ('fourth-unsigned', 'unsigned'),
+    ('sixth-unsigned', 'unsigned'),
+    ('seventh-unsigned', 'unsigned'),
+    ('ninth-unsigned', 'unsigned'),
     # signed by a key the policy does not hold (git: 'E' with only the trusted keys)
-    ('eighth-signed-alt', 'unknown-key'), ('twelfth-signed-alt', 'unknown-key'),
-    ('forged1', 'bad-signature'), ('forged2', 'bad-signature'),
+    ('eighth-signed-alt', 'unknown-key'),
+    ('twelfth-signed-alt', 'unknown-key'),
+    ('forged1', 'bad-signature'),
+    ('forged2', 'bad-signature'),
     # git: 'E' ("BAD signature" and "Good signature" both); one commit, one signer
     ('double-signed', 'bad-signature'),
 ]
@@ -519,8 +632,14 @@ def test_t7510_verdicts_agree_with_git(pgp_history, capsys, monkeypatch, tag, ru
     got, message = judge(capsys, sha)
     assert got == rule, message
     env = {**sh.env, 'GNUPGHOME': str(sh.root / 'trusted-gnupg')}
-    status = subprocess.run(('git', 'log', '-1', '--format=%G?', sha), env=env, cwd=sh.dir,
-                            capture_output=True, text=True, check=False).stdout.strip()
+    status = subprocess.run(
+        ('git', 'log', '-1', '--format=%G?', sha),
+        env=env,
+        cwd=sh.dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     assert (status == 'G') == (rule is None), status
 
 
@@ -536,16 +655,26 @@ def test_t7510_user_gpg_program_is_never_the_judge(pgp_history, capsys, monkeypa
     # user's configuration must not decide what the policy trusts.
     sh = pgp_history
     fake = tmp_path / 'fake-gpg'
-    fake.write_text('#!/bin/sh\n'
-                    'case "$*" in *-bsau*) cat >/dev/null; echo "[GNUPG:] SIG_CREATED $*" >&2; '
-                    'echo "-----BEGIN PGP MESSAGE-----"; echo "$*"; '
-                    'echo "-----END PGP MESSAGE-----";; *) exit 0;; esac\n')
+    fake.write_text(
+        '#!/bin/sh\n'
+        'case "$*" in *-bsau*) cat >/dev/null; echo "[GNUPG:] SIG_CREATED $*" >&2; '
+        'echo "-----BEGIN PGP MESSAGE-----"; echo "$*"; '
+        'echo "-----END PGP MESSAGE-----";; *) exit 0;; esac\n'
+    )
     fake.chmod(0o755)
     monkeypatch.chdir(sh.dir)
     sh.git('checkout', '-q', '-b', 'fake-gpg', 'main')
     try:
-        sh.git('-c', f'gpg.program={fake}', 'commit', '-q', '-S', '--allow-empty', '-m',
-               'signed-commit')
+        sh.git(
+            '-c',
+            f'gpg.program={fake}',
+            'commit',
+            '-q',
+            '-S',
+            '--allow-empty',
+            '-m',
+            'signed-commit',
+        )
         sha = sh.rev('HEAD')
         sh.git('config', 'gpg.program', str(fake))
         try:
@@ -557,12 +686,20 @@ def test_t7510_user_gpg_program_is_never_the_judge(pgp_history, capsys, monkeypa
         sh.git('checkout', '-q', 'main')
 
 
-@pytest.mark.parametrize(('trusted', 'rule', 'words'), slow_after(1, [
-    ('expired', 'expired', '(the key has expired)'),
-    ('revoked', 'revoked', 'signed with a revoked OpenPGP key'),
-], several=True))
-def test_openpgp_expired_and_revoked_keys(pgp_history, keyring, capsys, monkeypatch, tmp_path,
-                                          trusted, rule, words):
+@pytest.mark.parametrize(
+    ('trusted', 'rule', 'words'),
+    slow_after(
+        1,
+        [
+            ('expired', 'expired', '(the key has expired)'),
+            ('revoked', 'revoked', 'signed with a revoked OpenPGP key'),
+        ],
+        several=True,
+    ),
+)
+def test_openpgp_expired_and_revoked_keys(
+    pgp_history, keyring, capsys, monkeypatch, tmp_path, trusted, rule, words
+):
     sh = pgp_history
     monkeypatch.chdir(sh.dir)
     keys = tmp_path / 'keys'
@@ -574,8 +711,9 @@ def test_openpgp_expired_and_revoked_keys(pgp_history, keyring, capsys, monkeypa
         (keys / f'{keyring.committer_fpr}.rev').write_bytes(keyring.committer_rev)
     cfg = tmp_path / 'policy.yaml'
     shutil.copytree(keys, sh.dir / f'.keys-{trusted}')
-    cfg.write_text(f'version: 1\nsignatures:\n  openpgp_keys: .keys-{trusted}\n'
-                   'report:\n  audit: false\n')
+    cfg.write_text(
+        f'version: 1\nsignatures:\n  openpgp_keys: .keys-{trusted}\nreport:\n  audit: false\n'
+    )
     got, message = judge(capsys, sh.rev('initial'), '--config', str(cfg))
     assert got == rule
     assert words in message.split('\n')[0]
@@ -603,7 +741,8 @@ def test_sha256_repository(keyring, tmp_path, capsys, monkeypatch):
     forged = sh.hash_commit(raw.replace(b'\nsigned', b'\nforged'))
     (sh.dir / '.allowed_signers').write_text(keyring.allowed_signers())
     (sh.dir / '.commit-warden.yaml').write_text(
-        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n')
+        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n'
+    )
     assert judge(capsys, signed) == (None, '')
     assert judge(capsys, sh.rev('HEAD'))[0] == 'unsigned'
     assert judge(capsys, forged)[0] == 'bad-signature'
@@ -618,8 +757,10 @@ def test_sha256_repository(keyring, tmp_path, capsys, monkeypatch):
 def ssh_policy(repo: Path, signers: str, extra: str = '') -> str:
     """A policy trusting `signers` (committed unsigned, as the base); returns its id."""
     write(repo / '.allowed_signers', signers)
-    write(repo / '.commit-warden.yaml',
-          f'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n{extra}')
+    write(
+        repo / '.commit-warden.yaml',
+        f'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n{extra}',
+    )
     git('add', '-A', cwd=repo)
     git('commit', '-q', '--no-verify', '--no-gpg-sign', '-m', 'policy', cwd=repo)
     return git('rev-parse', 'HEAD', cwd=repo).stdout.strip()
@@ -631,8 +772,17 @@ def sign_with(repo: Path, key: Path) -> None:
 
 
 def commit(repo: Path, message: str, *args: str, sign: bool = True) -> str:
-    git('commit', '-q', '--no-verify', '--allow-empty', '-m', message,
-        *(('-S',) if sign else ('--no-gpg-sign',)), *args, cwd=repo)
+    git(
+        'commit',
+        '-q',
+        '--no-verify',
+        '--allow-empty',
+        '-m',
+        message,
+        *(('-S',) if sign else ('--no-gpg-sign',)),
+        *args,
+        cwd=repo,
+    )
     return git('rev-parse', 'HEAD', cwd=repo).stdout.strip()
 
 
@@ -642,13 +792,24 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return code, out + err
 
 
-@pytest.mark.parametrize(('line', 'rejected'), slow_after(1, [
-    ('committer@example.com frobnicate="1" {key}', 'bad options: unknown key option'),
-    ('committer@example.com valid-before=29990101 {key}', 'bad options: missing start quote'),
-    ('committer@example.com cert-authority {key}', None),
-], several=True))
-def test_a_line_ssh_keygen_would_not_use_trusts_nothing(repo, keyring, capsys, monkeypatch,
-                                                        line, rejected):
+@pytest.mark.parametrize(
+    ('line', 'rejected'),
+    slow_after(
+        1,
+        [
+            ('committer@example.com frobnicate="1" {key}', 'bad options: unknown key option'),
+            (
+                'committer@example.com valid-before=29990101 {key}',
+                'bad options: missing start quote',
+            ),
+            ('committer@example.com cert-authority {key}', None),
+        ],
+        several=True,
+    ),
+)
+def test_a_line_ssh_keygen_would_not_use_trusts_nothing(
+    repo, keyring, capsys, monkeypatch, line, rejected
+):
     """alice's key is listed for alice, and on a line that only looks like it also
     allows committer@: ssh-keygen ignores that line (or, for cert-authority, lets it
     vouch only for certificates), so alice's key cannot sign as committer@."""
@@ -661,18 +822,26 @@ def test_a_line_ssh_keygen_would_not_use_trusts_nothing(repo, keyring, capsys, m
     assert code == 1
     lines = out.splitlines()
     fpr = keyring.fingerprint(keyring.primary)
-    expect = (f'(commit {sha[:12]}) {sha[:12]} "as committer": signed by alice@example.com '
-              f'(SSH key {fpr}), but committed by committer@example.com')
+    expect = (
+        f'(commit {sha[:12]}) {sha[:12]} "as committer": signed by alice@example.com '
+        f'(SSH key {fpr}), but committed by committer@example.com'
+    )
     if rejected:
-        expect += (' (.allowed_signers:2 in the working tree names committer@example.com, but '
-                   f'ssh-keygen rejects that line ({rejected}))')
-        assert lines[-1].startswith(f'note: .allowed_signers:2: ssh-keygen rejects this line '
-                                    f'({rejected}), so it trusts nobody')
+        expect += (
+            ' (.allowed_signers:2 in the working tree names committer@example.com, but '
+            f'ssh-keygen rejects that line ({rejected}))'
+        )
+        assert lines[-1].startswith(
+            f'note: .allowed_signers:2: ssh-keygen rejects this line '
+            f'({rejected}), so it trusts nobody'
+        )
     assert lines[0] == expect + ' [signer-mismatch]'
-    assert lines[1] == ('    fix: a valid signature must come from the committer: '
-                        '.allowed_signers in the working tree allows this key for '
-                        'alice@example.com, not for committer@example.com; commit as the '
-                        "key's owner (`git config user.email`) or sign with your own allowed key")
+    assert lines[1] == (
+        '    fix: a valid signature must come from the committer: '
+        '.allowed_signers in the working tree allows this key for '
+        'alice@example.com, not for committer@example.com; commit as the '
+        "key's owner (`git config user.email`) or sign with your own allowed key"
+    )
 
 
 @pytest.mark.slow
@@ -684,12 +853,17 @@ def test_replace_refs_and_grafts_never_steer_a_verdict(repo, keyring, capsys):
     twin = commit(repo, 'the real X', '--amend', '--no-edit')
     git('reset', '-q', '--hard', x, cwd=repo)
     git('replace', x, twin, cwd=repo)
-    assert git('log', '-1', '--format=%G?', x, cwd=repo,
-               input=None).stdout.strip() in ('G', 'U', 'N')
+    assert git('log', '-1', '--format=%G?', x, cwd=repo, input=None).stdout.strip() in (
+        'G',
+        'U',
+        'N',
+    )
     assert git('cat-file', 'commit', x, cwd=repo).stdout.count('gpgsig') == 1
     code, out = run(capsys, '--from', base, '--to', x)
     assert (code, out.splitlines()[0]) == (
-        1, f'(commit {x[:12]}) {x[:12]} "the real X": the commit is not signed [unsigned]')
+        1,
+        f'(commit {x[:12]}) {x[:12]} "the real X": the commit is not signed [unsigned]',
+    )
     # The verdict was cached for X's real object: still unsigned without the replace
     # ref, and the twin, judged as itself, passes.
     git('replace', '-d', x, cwd=repo)
@@ -713,20 +887,28 @@ def test_revocation_by_krl_or_list_is_revoked(repo, keyring, capsys, form, tmp_p
         _run('ssh-keygen', '-q', '-k', '-f', str(repo / '.revoked'), f'{keyring.primary}.pub')
     else:
         write(repo / '.revoked', Path(f'{keyring.primary}.pub').read_text())
-    base = ssh_policy(repo, f'alice@example.com {keyring.pub(keyring.primary)}\n',
-                      '  revoked_signers: .revoked\n')
+    base = ssh_policy(
+        repo, f'alice@example.com {keyring.pub(keyring.primary)}\n', '  revoked_signers: .revoked\n'
+    )
     sign_with(repo, keyring.primary)
     sha = commit(repo, 'revoked')
     code, out = run(capsys, '--from', base, '--to', sha)
     assert code == 1
-    what = ('the key is revoked by the KRL .revoked in the working tree' if form == 'krl'
-            else 'the key is listed in .revoked in the working tree')
+    what = (
+        'the key is revoked by the KRL .revoked in the working tree'
+        if form == 'krl'
+        else 'the key is listed in .revoked in the working tree'
+    )
     assert out.splitlines()[0] == (
         f'(commit {sha[:12]}) {sha[:12]} "revoked": signed with a revoked SSH key '
-        f'{keyring.fingerprint(keyring.primary)} ({what}) [revoked]')
+        f'{keyring.fingerprint(keyring.primary)} ({what}) [revoked]'
+    )
     # Another key is not affected by the revocation.
-    write(repo / '.allowed_signers', f'alice@example.com {keyring.pub(keyring.primary)}\n'
-                                     f'alice@example.com {keyring.pub(keyring.ecdsa)}\n')
+    write(
+        repo / '.allowed_signers',
+        f'alice@example.com {keyring.pub(keyring.primary)}\n'
+        f'alice@example.com {keyring.pub(keyring.ecdsa)}\n',
+    )
     sign_with(repo, keyring.ecdsa)
     other = commit(repo, 'other key')
     assert run(capsys, '--from', sha, '--to', other) == (0, '')
@@ -734,8 +916,9 @@ def test_revocation_by_krl_or_list_is_revoked(repo, keyring, capsys, form, tmp_p
 
 def test_a_revocation_file_ssh_keygen_cannot_read_stops_everything(repo, keyring, capsys):
     write(repo / '.revoked', 'serial: 1-10\n' + Path(f'{keyring.untrusted}.pub').read_text())
-    base = ssh_policy(repo, f'alice@example.com {keyring.pub(keyring.primary)}\n',
-                      '  revoked_signers: .revoked\n')
+    base = ssh_policy(
+        repo, f'alice@example.com {keyring.pub(keyring.primary)}\n', '  revoked_signers: .revoked\n'
+    )
     sign_with(repo, keyring.primary)
     sha = commit(repo, 'signed')
     code, out = run(capsys, '--from', base, '--to', sha)
@@ -744,7 +927,8 @@ def test_a_revocation_file_ssh_keygen_cannot_read_stops_everything(repo, keyring
         'check-signatures: error: signatures.revoked_signers: .revoked in the working tree: '
         'line 1 is not a public key (a text revocation file is a list of public keys; KRL '
         'specifications such as `serial:` or `sha256:` must be compiled with `ssh-keygen '
-        '-k`); ssh-keygen then rejects every SSH signature, so nothing could be judged\n')
+        '-k`); ssh-keygen then rejects every SSH signature, so nothing could be judged\n'
+    )
 
 
 def _signed_raw(repo: Path) -> bytes:
@@ -752,17 +936,23 @@ def _signed_raw(repo: Path) -> bytes:
 
 
 def _hash(repo: Path, raw: bytes) -> str:
-    return git('hash-object', '-w', '-t', 'commit', '--stdin', cwd=repo,
-               input=raw).stdout.strip()
+    return git('hash-object', '-w', '-t', 'commit', '--stdin', cwd=repo, input=raw).stdout.strip()
 
 
-@pytest.mark.parametrize(('shape', 'words'), slow_after(1, [
-    ('two headers', 'the commit carries 2 signature headers; a commit has one'),
-    ('two in one header', 'the signature header holds 2 signatures; a commit has one'),
-    ('other content', 'ssh-keygen: Signature verification failed: incorrect signature'),
-    ('garbage armor', 'ssh-keygen: Couldn'),
-    ('unknown format', 'the signature is in a format git does not recognise'),
-], several=True))
+@pytest.mark.parametrize(
+    ('shape', 'words'),
+    slow_after(
+        1,
+        [
+            ('two headers', 'the commit carries 2 signature headers; a commit has one'),
+            ('two in one header', 'the signature header holds 2 signatures; a commit has one'),
+            ('other content', 'ssh-keygen: Signature verification failed: incorrect signature'),
+            ('garbage armor', 'ssh-keygen: Couldn'),
+            ('unknown format', 'the signature is in a format git does not recognise'),
+        ],
+        several=True,
+    ),
+)
 def test_malformed_or_doubled_signatures_are_bad(repo, keyring, capsys, shape, words):
     base = ssh_policy(repo, f'alice@example.com {keyring.pub(keyring.primary)}\n')
     sign_with(repo, keyring.primary)
@@ -780,16 +970,18 @@ def test_malformed_or_doubled_signatures_are_bad(repo, keyring, capsys, shape, w
     elif shape == 'other content':
         forged = _with_header(body, b'gpgsig', other_sig)
     elif shape == 'garbage armor':
-        forged = _with_header(body, b'gpgsig', b'-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n'
-                                               b'-----END SSH SIGNATURE-----\n')
+        forged = _with_header(
+            body,
+            b'gpgsig',
+            b'-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n',
+        )
     else:
         forged = _with_header(body, b'gpgsig', b'trust me\n')
     sha = _hash(repo, forged)
     git('update-ref', 'refs/heads/main', sha, cwd=repo)
     code, out = run(capsys, '--from', base, '--to', sha)
     assert code == 1
-    first_line = next(line for line in out.splitlines()
-                      if line.startswith(f'(commit {sha[:12]})'))
+    first_line = next(line for line in out.splitlines() if line.startswith(f'(commit {sha[:12]})'))
     assert words in first_line and first_line.endswith('[bad-signature]'), first_line
 
 
@@ -798,8 +990,7 @@ def ssh_agent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A real ssh-agent for this test (t7528: 'sign commits using literal public keys
     with ssh-agent'); stopped by its pid afterwards."""
     out = _run('ssh-agent', '-s').decode()
-    values = dict(part.split('=', 1) for part in out.replace(';', '\n').split()
-                  if '=' in part)
+    values = dict(part.split('=', 1) for part in out.replace(';', '\n').split() if '=' in part)
     monkeypatch.setenv('SSH_AUTH_SOCK', values['SSH_AUTH_SOCK'])
     pid = int(values['SSH_AGENT_PID'])
     try:
@@ -813,8 +1004,9 @@ def test_pre_commit_follows_git_to_an_agent_key(repo, keyring, capsys, ssh_agent
     """No user.signingkey: git signs with gpg.ssh.defaultKeyCommand's first key (from
     the ssh-agent); the set-up check asks the same command, and the range agrees."""
     key = keyring.pub(keyring.primary)
-    base = ssh_policy(repo, f'alice@example.com {key}\n'
-                            f'alice@example.com {keyring.pub(keyring.ecdsa)}\n')
+    base = ssh_policy(
+        repo, f'alice@example.com {key}\nalice@example.com {keyring.pub(keyring.ecdsa)}\n'
+    )
     git('config', 'gpg.format', 'ssh', cwd=repo)
     git('config', 'gpg.ssh.defaultKeyCommand', 'ssh-add -L', cwd=repo)
     git('config', 'commit.gpgsign', 'true', cwd=repo)
@@ -824,8 +1016,12 @@ def test_pre_commit_follows_git_to_an_agent_key(repo, keyring, capsys, ssh_agent
     code, out = run(capsys)
     assert code == 1
     assert 'gpg.ssh.defaultKeyCommand (ssh-add -L) returned no key' in out
-    assert git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'x', cwd=repo,
-               check=False).returncode != 0
+    assert (
+        git(
+            'commit', '-q', '--allow-empty', '--no-verify', '-m', 'x', cwd=repo, check=False
+        ).returncode
+        != 0
+    )
     _run('ssh-add', '-D')
     _run('ssh-add', '-q', str(keyring.primary))
     assert run(capsys) == (0, '')
@@ -851,14 +1047,19 @@ def test_pre_commit_follows_git_to_an_agent_key(repo, keyring, capsys, ssh_agent
     fpr = keyring.fingerprint(keyring.untrusted)
     assert out.splitlines()[0] == (
         f'the next commit will not pass check-signatures: your key {fpr} is not trusted for '
-        'alice@example.com in .allowed_signers in the working tree [signing-key]')
+        'alice@example.com in .allowed_signers in the working tree [signing-key]'
+    )
     assert out.splitlines()[-1] == (
-        f'      alice@example.com namespaces="git" {keyring.pub(keyring.untrusted)}')
+        f'      alice@example.com namespaces="git" {keyring.pub(keyring.untrusted)}'
+    )
 
 
 def _merge_repo(repo: Path, keyring: Keyring) -> str:
-    base = ssh_policy(repo, f'alice@example.com {keyring.pub(keyring.primary)}\n',
-                      '  allow_unsigned_merges: true\n')
+    base = ssh_policy(
+        repo,
+        f'alice@example.com {keyring.pub(keyring.primary)}\n',
+        '  allow_unsigned_merges: true\n',
+    )
     sign_with(repo, keyring.primary)
     write(repo / 'shared.txt', 'a\nb\nc\n')
     write(repo / 'main-only.txt', 'main\n')
@@ -877,14 +1078,20 @@ def _merge_repo(repo: Path, keyring: Keyring) -> str:
     return base
 
 
-@pytest.mark.parametrize(('shape', 'passes'), slow_after(('clean',), [
-    ('clean', True),
-    ('conflict resolved by taking one side', False),
-    ('one side dropped', False),
-    ('content added', False),
-], several=True))
-def test_unsigned_merge_passes_only_as_gits_own_clean_merge(repo, keyring, capsys, shape,
-                                                            passes):
+@pytest.mark.parametrize(
+    ('shape', 'passes'),
+    slow_after(
+        ('clean',),
+        [
+            ('clean', True),
+            ('conflict resolved by taking one side', False),
+            ('one side dropped', False),
+            ('content added', False),
+        ],
+        several=True,
+    ),
+)
+def test_unsigned_merge_passes_only_as_gits_own_clean_merge(repo, keyring, capsys, shape, passes):
     base = _merge_repo(repo, keyring)
     if shape == 'conflict resolved by taking one side':
         write(repo / 'shared.txt', 'a\nb\nMAIN\n')
@@ -912,7 +1119,8 @@ def test_unsigned_merge_passes_only_as_gits_own_clean_merge(repo, keyring, capsy
         assert out.splitlines()[0].startswith(f'(commit {merge[:12]}) {merge[:12]} "Merge ')
         assert out.splitlines()[0].endswith(
             "(a merge may be unsigned only when its tree is git's own conflict-free merge "
-            'of its parents, and all of its parents pass) [unsigned]')
+            'of its parents, and all of its parents pass) [unsigned]'
+        )
 
 
 def test_a_private_key_in_openpgp_keys_is_a_policy_error(repo, keyring, capsys):
@@ -921,14 +1129,20 @@ def test_a_private_key_in_openpgp_keys_is_a_policy_error(repo, keyring, capsys):
     git('add', '-A', cwd=repo)
     sha = commit(repo, 'policy', sign=False)
     code, out = run(capsys, '--to', sha)
-    assert (code, out) == (2, (
-        'check-signatures: error: signatures.openpgp_keys: .gpg-keys/committer.asc in the '
-        'working tree holds a private key: publish only the public key (`gpg --armor '
-        '--export <fingerprint>`), and treat the private key as leaked (revoke it and make a '
-        'new one)\n'))
+    assert (code, out) == (
+        2,
+        (
+            'check-signatures: error: signatures.openpgp_keys: .gpg-keys/committer.asc in the '
+            'working tree holds a private key: publish only the public key (`gpg --armor '
+            '--export <fingerprint>`), and treat the private key as leaked (revoke it and make a '
+            'new one)\n'
+        ),
+    )
     # A binary (unarmored) secret key is found by gpg too.
-    write(repo / '.gpg-keys' / 'committer.asc', keyring.gpg('--dearmor',
-                                                           stdin=keyring.committer_secret))
+    write(
+        repo / '.gpg-keys' / 'committer.asc',
+        keyring.gpg('--dearmor', stdin=keyring.committer_secret),
+    )
     assert run(capsys, '--to', sha)[0] == 2
 
 
@@ -938,7 +1152,9 @@ def _random_lines(n: int) -> bytes:
     prefix = b'\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20'
     return b''.join(
         b'user%d@example.com namespaces="git" ssh-ed25519 %s\n'
-        % (i, base64.b64encode(prefix + os.urandom(32))) for i in range(n))
+        % (i, base64.b64encode(prefix + os.urandom(32)))
+        for i in range(n)
+    )
 
 
 @pytest.mark.slow
@@ -947,15 +1163,19 @@ def test_a_large_allowed_signers_is_scanned_once_per_policy(repo, keyring, capsy
     lines[14_999] = lines[14_999].replace(b'namespaces="git"', b'frobnicate')
     data = b'\n'.join(lines) + f'alice@example.com {keyring.pub(keyring.primary)}\n'.encode()
     write(repo / '.allowed_signers', data)
-    write(repo / '.commit-warden.yaml',
-          'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n')
+    write(
+        repo / '.commit-warden.yaml',
+        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n',
+    )
     git('add', '-A', cwd=repo)
     base = commit(repo, 'policy', sign=False)
     sign_with(repo, keyring.primary)
     sha = commit(repo, 'signed')
-    note = ('note: .allowed_signers:15000: ssh-keygen rejects this line (bad options: unknown '
-            'key option), so it trusts nobody; allowed_signers options are cert-authority, '
-            'namespaces=, valid-after= and valid-before=')
+    note = (
+        'note: .allowed_signers:15000: ssh-keygen rejects this line (bad options: unknown '
+        'key option), so it trusts nobody; allowed_signers options are cert-authority, '
+        'namespaces=, valid-after= and valid-before='
+    )
     assert run(capsys, '--from', base, '--to', sha) == (0, note + '\n')
     # The scan is kept per policy hash: a later run reads it, not the file.
     scan = repo / '.git' / 'commit-warden' / 'trust-scan.json'
@@ -965,7 +1185,9 @@ def test_a_large_allowed_signers_is_scanned_once_per_policy(repo, keyring, capsy
     entry['notes'][0][2] = 'from the cache'
     scan.write_text(json.dumps(data))
     assert run(capsys, '--from', base, '--to', sha) == (
-        0, 'note: .allowed_signers:15000: from the cache\n')
+        0,
+        'note: .allowed_signers:15000: from the cache\n',
+    )
     # A changed file is another policy: scanned again.
     with open(repo / '.allowed_signers', 'ab') as f:
         f.write(b'# one more line\n')
@@ -974,16 +1196,22 @@ def test_a_large_allowed_signers_is_scanned_once_per_policy(repo, keyring, capsy
 
 def test_a_binary_trust_file_is_one_policy_error(repo, keyring, capsys):
     write(repo / '.allowed_signers', os.urandom(300_000) + b'\0')
-    write(repo / '.commit-warden.yaml',
-          'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n')
+    write(
+        repo / '.commit-warden.yaml',
+        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n',
+    )
     sign_with(repo, keyring.primary)
     sha = commit(repo, 'signed')
     code, out = run(capsys, '--to', sha)
-    assert (code, out) == (2, (
-        'check-signatures: error: signatures.allowed_signers: .allowed_signers in the working '
-        'tree is not a text file (it holds NUL bytes): ssh-keygen can read no signer from it, '
-        'so it trusts nobody; point the policy at an allowed_signers file (`principals '
-        '[options] keytype key`, one per line)\n'))
+    assert (code, out) == (
+        2,
+        (
+            'check-signatures: error: signatures.allowed_signers: .allowed_signers in the working '
+            'tree is not a text file (it holds NUL bytes): ssh-keygen can read no signer from it, '
+            'so it trusts nobody; point the policy at an allowed_signers file (`principals '
+            '[options] keytype key`, one per line)\n'
+        ),
+    )
 
 
 @pytest.mark.slow
@@ -997,25 +1225,38 @@ def test_a_bom_is_read_as_ssh_keygen_reads_it(repo, keyring, capsys):
     assert lines[0] == (
         f'(commit {sha[:12]}) {sha[:12]} "signed": signed by \\ufeffalice@example.com (SSH key '
         f'{keyring.fingerprint(keyring.primary)}), but committed by alice@example.com '
-        '[signer-mismatch]')
+        '[signer-mismatch]'
+    )
     assert lines[-1] == (
         'note: .allowed_signers:1: the file starts with a UTF-8 byte-order mark, which '
         'ssh-keygen reads as part of the first principal ("\\ufeffalice@example.com"); save '
-        "it without one (e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' .allowed_signers`)")
+        "it without one (e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' .allowed_signers`)"
+    )
 
 
-@pytest.mark.parametrize(('when', 'principals', 'rule', 'words'), slow_after(1, [
-    ('2005-02-01', 'alice@example.com', None, ''),
-    ('2006-02-01', 'alice@example.com', 'expired',
-     'committed 2006-02-01 12:00 UTC, but the certificate is valid from 2005-01-01T00:00:00 '
-     'to 2005-03-01T00:00:00'),
-    ('2005-02-01', 'bob@example.com', 'signer-mismatch',
-     'signed by bob@example.com'),
-], several=True))
+@pytest.mark.parametrize(
+    ('when', 'principals', 'rule', 'words'),
+    slow_after(
+        1,
+        [
+            ('2005-02-01', 'alice@example.com', None, ''),
+            (
+                '2006-02-01',
+                'alice@example.com',
+                'expired',
+                'committed 2006-02-01 12:00 UTC, but the certificate is valid from '
+                '2005-01-01T00:00:00 to 2005-03-01T00:00:00',
+            ),
+            ('2005-02-01', 'bob@example.com', 'signer-mismatch', 'signed by bob@example.com'),
+        ],
+        several=True,
+    ),
+)
 def test_ssh_certificates(repo, keyring, capsys, monkeypatch, when, principals, rule, words):
     base = ssh_policy(repo, f'alice@example.com cert-authority {keyring.pub(keyring.ca)}\n')
-    cert = keyring.certificate(keyring.timeboxedvalid, principals, '20050101:20050301',
-                               f'cert-{principals.split("@")[0]}')
+    cert = keyring.certificate(
+        keyring.timeboxedvalid, principals, '20050101:20050301', f'cert-{principals.split("@")[0]}'
+    )
     sign_with(repo, cert)
     monkeypatch.setenv('GIT_COMMITTER_DATE', f'{when}T12:00:00Z')
     sha = commit(repo, 'with a certificate')
@@ -1037,21 +1278,26 @@ def test_a_cert_authority_never_vouches_for_its_own_key(repo, keyring, capsys):
     assert code == 1
     assert out.splitlines()[0].endswith(
         ': .allowed_signers:1 lists this key as a cert-authority: it vouches for certificates '
-        'it signed, never for its own signatures [unknown-key]')
+        'it signed, never for its own signatures [unknown-key]'
+    )
 
 
 @pytest.mark.slow
 def test_namespaces_and_negated_patterns_are_ssh_keygens(repo, keyring, capsys, monkeypatch):
     key = keyring.pub(keyring.primary)
-    base = ssh_policy(repo, f'alice@example.com namespaces="file" {key}\n'
-                            f'!alice@example.com,*@example.com {keyring.pub(keyring.ecdsa)}\n')
+    base = ssh_policy(
+        repo,
+        f'alice@example.com namespaces="file" {key}\n'
+        f'!alice@example.com,*@example.com {keyring.pub(keyring.ecdsa)}\n',
+    )
     sign_with(repo, keyring.primary)
     sha = commit(repo, 'file namespace only')
     code, out = run(capsys, '--from', base, '--to', sha)
     assert code == 1
     assert out.splitlines()[0].endswith(
         ': .allowed_signers:1 in the working tree lists the key for alice@example.com, but not '
-        'for git signatures (its namespaces= option excludes "git") [unknown-key]')
+        'for git signatures (its namespaces= option excludes "git") [unknown-key]'
+    )
     sign_with(repo, keyring.ecdsa)
     sha2 = commit(repo, 'negated for alice')
     code, out = run(capsys, '--from', sha, '--to', sha2)
@@ -1072,28 +1318,41 @@ def test_policy_ref_reads_trust_from_the_base_and_says_so(repo, keyring, capsys)
     code, out = run(capsys, '--policy-ref', 'main', '--from', base, '--to', sha)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].endswith('which is not trusted in the allowed signers at main '
-                             '(.allowed_signers) [unknown-key]')
-    assert lines[1] == ('    the range adds this key to .allowed_signers, but trust is read at '
-                        'main: a change cannot vouch for its own signer; get the key added in '
-                        'a separate, reviewed change first')
+    assert lines[0].endswith(
+        'which is not trusted in the allowed signers at main (.allowed_signers) [unknown-key]'
+    )
+    assert lines[1] == (
+        '    the range adds this key to .allowed_signers, but trust is read at '
+        'main: a change cannot vouch for its own signer; get the key added in '
+        'a separate, reviewed change first'
+    )
 
 
 def test_config_and_check_warden_config_report_rejected_lines(repo, keyring, capsys):
     from hooks import check_config
     from hooks import cli
 
-    write(repo / '.allowed_signers', f'alice@example.com {keyring.pub(keyring.primary)}\n'
-                                     f'bob@example.com valid-before=2030 '
-                                     f'{keyring.pub(keyring.ecdsa)}\n')
-    write(repo / '.commit-warden.yaml',
-          'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n')
-    rejected = ('ssh-keygen rejects this line (bad options: missing start quote), so it trusts '
-                'nobody; option values must be quoted, e.g. valid-before="20270101"')
+    write(
+        repo / '.allowed_signers',
+        f'alice@example.com {keyring.pub(keyring.primary)}\n'
+        f'bob@example.com valid-before=2030 '
+        f'{keyring.pub(keyring.ecdsa)}\n',
+    )
+    write(
+        repo / '.commit-warden.yaml',
+        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n',
+    )
+    rejected = (
+        'ssh-keygen rejects this line (bad options: missing start quote), so it trusts '
+        'nobody; option values must be quoted, e.g. valid-before="20270101"'
+    )
     assert cli.main(['config']) == 2
     out, err = capsys.readouterr()
-    assert (out, err) == ('', f".allowed_signers:2: {rejected}\n"
-                              "commit-warden: the files the policy names have 1 problem\n")
+    assert (out, err) == (
+        '',
+        f'.allowed_signers:2: {rejected}\n'
+        'commit-warden: the files the policy names have 1 problem\n',
+    )
     git('add', '-A', cwd=repo)
     assert check_config.main(['.commit-warden.yaml']) == 1
     out, _ = capsys.readouterr()
@@ -1107,17 +1366,25 @@ def test_trust_files_of_a_check_that_is_off_are_not_judged(repo, keyring, capsys
     from hooks import check_config
     from hooks import cli
 
-    write(repo / '.allowed_signers', 'bob@example.com valid-before=2030 '
-                                     f'{keyring.pub(keyring.ecdsa)}\n')
-    write(repo / '.commit-warden.yaml', 'version: 1\nchecks:\n  check-signatures: off\n'
-                                        'signatures:\n  allowed_signers: .allowed_signers\n')
+    write(
+        repo / '.allowed_signers',
+        f'bob@example.com valid-before=2030 {keyring.pub(keyring.ecdsa)}\n',
+    )
+    write(
+        repo / '.commit-warden.yaml',
+        'version: 1\nchecks:\n  check-signatures: off\n'
+        'signatures:\n  allowed_signers: .allowed_signers\n',
+    )
     git('add', '-A', cwd=repo)
     assert cli.main(['config']) == 0
     assert check_config.main(['.commit-warden.yaml']) == 0
     capsys.readouterr()
     # Switched to warn, the check runs, and so does the judgement of its files.
-    write(repo / '.commit-warden.yaml', 'version: 1\nchecks:\n  check-signatures: warn\n'
-                                        'signatures:\n  allowed_signers: .allowed_signers\n')
+    write(
+        repo / '.commit-warden.yaml',
+        'version: 1\nchecks:\n  check-signatures: warn\n'
+        'signatures:\n  allowed_signers: .allowed_signers\n',
+    )
     git('add', '-A', cwd=repo)
     assert cli.main(['config']) == 2
     assert check_config.main(['.commit-warden.yaml']) == 1
@@ -1129,7 +1396,8 @@ def test_trust_files_of_a_check_that_is_off_are_not_judged(repo, keyring, capsys
 
 @pytest.mark.slow
 def test_onboarding_from_a_fresh_clone_never_blocks_a_commit(
-        tmp_path, keyring, capsys, monkeypatch, pre_commit_home, hook_repo):
+    tmp_path, keyring, capsys, monkeypatch, pre_commit_home, hook_repo
+):
     """An admin's repository requires signatures; a new developer clones it, runs
     `commit-warden signing setup`, sends the printed line; the admin commits it; the
     developer's first commit (through the real pre-commit hooks) and push pass."""
@@ -1141,15 +1409,29 @@ def test_onboarding_from_a_fresh_clone_never_blocks_a_commit(
     git('clone', '-q', str(origin), str(admin), cwd=tmp_path)
     monkeypatch.setenv('PRE_COMMIT_HOME', str(pre_commit_home))
     path, rev = hook_repo
-    write(admin / '.pre-commit-config.yaml',
-          'default_install_hook_types: [pre-commit, commit-msg, pre-push]\n'
-          f'repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n  - id: check-signatures\n')
-    write(admin / '.allowed_signers',
-          f'admin@example.com namespaces="git" {keyring.pub(keyring.secondary)}\n')
-    write(admin / '.commit-warden.yaml',
-          'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n')
-    admin_env = ('-c', 'user.email=admin@example.com', '-c', 'user.name=Admin',
-                 '-c', 'gpg.format=ssh', '-c', f'user.signingkey={keyring.secondary}')
+    write(
+        admin / '.pre-commit-config.yaml',
+        'default_install_hook_types: [pre-commit, commit-msg, pre-push]\n'
+        f'repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n  - id: check-signatures\n',
+    )
+    write(
+        admin / '.allowed_signers',
+        f'admin@example.com namespaces="git" {keyring.pub(keyring.secondary)}\n',
+    )
+    write(
+        admin / '.commit-warden.yaml',
+        'version: 1\nsignatures:\n  allowed_signers: .allowed_signers\n',
+    )
+    admin_env = (
+        '-c',
+        'user.email=admin@example.com',
+        '-c',
+        'user.name=Admin',
+        '-c',
+        'gpg.format=ssh',
+        '-c',
+        f'user.signingkey={keyring.secondary}',
+    )
     git('add', '-A', cwd=admin)
     git(*admin_env, 'commit', '-q', '-S', '-m', 'policy', cwd=admin)
     git('push', '-q', 'origin', 'HEAD:main', cwd=admin)
@@ -1163,8 +1445,9 @@ def test_onboarding_from_a_fresh_clone_never_blocks_a_commit(
     git('config', 'user.email', 'dev@example.com', cwd=dev)
     exe = Path(sys.executable).parent
     monkeypatch.setenv('PATH', f'{exe}{os.pathsep}{os.environ["PATH"]}')
-    proc = subprocess.run((str(exe / 'pre-commit'), 'install'), cwd=dev, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        (str(exe / 'pre-commit'), 'install'), cwd=dev, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not (Path.home() / '.ssh').exists()
 
@@ -1195,8 +1478,10 @@ def test_onboarding_from_a_fresh_clone_never_blocks_a_commit(
     git('add', 'feature.txt', cwd=dev)
     proc = git('commit', '-m', 'my first change', cwd=dev, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert '\ngpgsig -----BEGIN SSH SIGNATURE-----' in git('cat-file', 'commit', 'HEAD',
-                                                           cwd=dev).stdout
+    assert (
+        '\ngpgsig -----BEGIN SSH SIGNATURE-----'
+        in git('cat-file', 'commit', 'HEAD', cwd=dev).stdout
+    )
     proc = git('push', 'origin', 'HEAD:main', cwd=dev, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -1206,12 +1491,14 @@ def test_pre_commit_with_a_certificate_asks_ssh_keygen(repo, keyring, capsys, mo
     base = ssh_policy(repo, f'alice@example.com cert-authority {keyring.pub(keyring.ca)}\n')
     del base
     git('config', 'commit.gpgsign', 'true', cwd=repo)
-    good = keyring.certificate(keyring.timeboxedinvalid, 'alice@example.com', 'always:forever',
-                               'cert-alice-forever')
+    good = keyring.certificate(
+        keyring.timeboxedinvalid, 'alice@example.com', 'always:forever', 'cert-alice-forever'
+    )
     sign_with(repo, good)
     assert run(capsys) == (0, '')
-    old = keyring.certificate(keyring.timeboxedinvalid, 'alice@example.com',
-                              '20050101:20050301', 'cert-alice-2005')
+    old = keyring.certificate(
+        keyring.timeboxedinvalid, 'alice@example.com', '20050101:20050301', 'cert-alice-2005'
+    )
     sign_with(repo, old)
     code, out = run(capsys)
     assert code == 1
@@ -1222,8 +1509,11 @@ def test_pre_commit_with_a_certificate_asks_ssh_keygen(repo, keyring, capsys, mo
 @pytest.mark.slow
 def test_a_latin1_comment_is_still_text(repo, keyring, capsys):
     base = ssh_policy(repo, '')
-    write(repo / '.allowed_signers', b'# Fran\xe7ois keeps this file\n'
-          + f'alice@example.com {keyring.pub(keyring.primary)}\n'.encode())
+    write(
+        repo / '.allowed_signers',
+        b'# Fran\xe7ois keeps this file\n'
+        + f'alice@example.com {keyring.pub(keyring.primary)}\n'.encode(),
+    )
     sign_with(repo, keyring.primary)
     sha = commit(repo, 'signed')
     assert run(capsys, '--from', base, '--to', sha) == (0, '')
@@ -1232,8 +1522,7 @@ def test_a_latin1_comment_is_still_text(repo, keyring, capsys):
 def test_signing_setup_uses_a_key_you_have_and_says_when_it_is_trusted(repo, keyring, capsys):
     from hooks import cli
 
-    base = ssh_policy(repo, f'alice@example.com namespaces="git" '
-                            f'{keyring.pub(keyring.primary)}\n')
+    base = ssh_policy(repo, f'alice@example.com namespaces="git" {keyring.pub(keyring.primary)}\n')
     ssh = Path.home() / '.ssh'
     ssh.mkdir(mode=0o700)
     shutil.copy(keyring.primary, ssh / 'id_ed25519')
@@ -1245,10 +1534,11 @@ def test_signing_setup_uses_a_key_you_have_and_says_when_it_is_trusted(repo, key
     assert out == (
         f'using SSH key {fpr} (~/.ssh/id_ed25519.pub) to sign as alice@example.com\n'
         '  git config gpg.format ssh\n'
-        f"  git config user.signingkey {ssh / 'id_ed25519.pub'}\n"
+        f'  git config user.signingkey {ssh / "id_ed25519.pub"}\n'
         '  git config commit.gpgsign true\n'
         'ok: .allowed_signers in the working tree trusts this key for alice@example.com: '
-        'your next commit will pass check-signatures\n')
+        'your next commit will pass check-signatures\n'
+    )
     assert (ssh / 'id_ed25519').read_bytes() == before
     # Run again: nothing to change, and nothing overwritten.
     assert cli.main(['signing', 'setup']) == 0

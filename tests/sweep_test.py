@@ -2,6 +2,7 @@
 
 The quick loop (`-m 'not slow'`) keeps the history listing, the tree and the
 options; the report formats, the parallel sweep and the baseline are marked slow."""
+
 from __future__ import annotations
 
 import json
@@ -57,40 +58,49 @@ def planted(repo: Path) -> dict[str, str]:
 
 
 def test_history_lists_each_secret_with_first_and_last_commit(
-        repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out = scan(capsys, '--history')
     assert code == 1
     for secret in (GH_TOKEN, SLACK, AWS_ID):
         assert secret not in out
     assert out.startswith('Rotation to-do\n\nAWS (1)\n')
-    gh = out[out.index('GitHub (1)'):out.index('Slack (1)')]
+    gh = out[out.index('GitHub (1)') : out.index('Slack (1)')]
     assert 'in: deploy.py' in gh
     assert f'first: {planted["gh"][:12]} ' in gh and f'last: {planted["gh"][:12]} ' in gh
     assert 'now: not in the tree any more, but every clone of the history holds it' in gh
     assert 'to do: rotate it at GitHub' in gh
-    slack = out[out.index('Slack (1)'):]
+    slack = out[out.index('Slack (1)') :]
     assert 'in: notify.py, ops/notify.py' in slack
-    assert (f'first: {planted["slack"][:12]} ' in slack
-            and f'last: {planted["slack_copy"][:12]} ' in slack and '(2 commits)' in slack)
+    assert (
+        f'first: {planted["slack"][:12]} ' in slack
+        and f'last: {planted["slack_copy"][:12]} ' in slack
+        and '(2 commits)' in slack
+    )
     assert 'now: still in the tree (notify.py)' in slack
-    aws = out[:out.index('GitHub (1)')]
+    aws = out[: out.index('GitHub (1)')]
     assert 'in: <commit message>' in aws and f'first: {planted["aws_msg"][:12]}' in aws
-    assert out.rstrip().splitlines()[-1].startswith(
-        'commit-warden scan: 3 secrets in 4 places; 10 commits of HEAD')
+    assert (
+        out.rstrip()
+        .splitlines()[-1]
+        .startswith('commit-warden scan: 3 secrets in 4 places; 10 commits of HEAD')
+    )
 
 
 @pytest.mark.slow
 def test_baseline_from_the_history_lets_the_hooks_pass(
-        repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert check_credentials(['--to', 'HEAD']) == 1   # every commit of the history
+    repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert check_credentials(['--to', 'HEAD']) == 1  # every commit of the history
     capsys.readouterr()
     code, out = scan(capsys, '--history', '--baseline')
     assert code == 0
-    assert ('note: .secrets.baseline: 4 known findings recorded; review them, then '
-            '`git add .secrets.baseline`') in out
+    assert (
+        'note: .secrets.baseline: 4 known findings recorded; review them, then '
+        '`git add .secrets.baseline`'
+    ) in out
     doc = json.loads((repo / '.secrets.baseline').read_text())
-    assert sorted(doc['results']) == ['<commit message>', 'deploy.py', 'notify.py',
-                                      'ops/notify.py']
+    assert sorted(doc['results']) == ['<commit message>', 'deploy.py', 'notify.py', 'ops/notify.py']
     assert GH_TOKEN not in json.dumps(doc)
     # The hooks pass: a range over the whole history, and the tree file by file.
     assert check_credentials(['--to', 'HEAD']) == 0
@@ -105,15 +115,16 @@ def test_baseline_from_the_history_lets_the_hooks_pass(
 
 
 @pytest.mark.slow
-def test_reports_in_every_format(repo: Path, planted: dict[str, str], tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_reports_in_every_format(
+    repo: Path, planted: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     paths = {fmt: tmp_path / f'r.{fmt}' for fmt in ('sarif', 'json', 'junit', 'gitlab')}
     argv = ['--history', '--todo', str(tmp_path / 'todo.md')]
     for fmt, path in paths.items():
         argv += ['--format', fmt, '--output', str(path)]
     code, out = scan(capsys, *argv)
     assert code == 1
-    assert 'Rotation to-do' in out          # the terminal keeps the to-do list
+    assert 'Rotation to-do' in out  # the terminal keeps the to-do list
     sarif = json.loads(paths['sarif'].read_text())
     validate_sarif(sarif)
     results = sarif['runs'][0]['results']
@@ -125,9 +136,9 @@ def test_reports_in_every_format(repo: Path, planted: dict[str, str], tmp_path: 
     data = json.loads(paths['json'].read_text())
     by_path = {f['path']: f for f in data['findings']}
     assert by_path['deploy.py']['commit'] == planted['gh']
-    assert ('fix: deleted at the head, but commit '
-            f'{planted["gh"][:12]} and every clone still hold it') in by_path['deploy.py'][
-                'message']
+    assert (
+        f'fix: deleted at the head, but commit {planted["gh"][:12]} and every clone still hold it'
+    ) in by_path['deploy.py']['message']
     assert '<testsuite name="check-credentials"' in paths['junit'].read_text()
     assert len(json.loads(paths['gitlab'].read_text())) == 4
     todo = (tmp_path / 'todo.md').read_text()
@@ -138,19 +149,21 @@ def test_reports_in_every_format(repo: Path, planted: dict[str, str], tmp_path: 
 
 
 @pytest.mark.slow
-def test_todo_as_json(repo: Path, planted: dict[str, str], tmp_path: Path,
-                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_todo_as_json(
+    repo: Path, planted: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     scan(capsys, '--todo', str(tmp_path / 'todo.json'))
     items = json.loads((tmp_path / 'todo.json').read_text())['secrets']
-    slack, = (i for i in items if i['provider'] == 'Slack')
+    (slack,) = (i for i in items if i['provider'] == 'Slack')
     assert slack['commits'] == [planted['slack'], planted['slack_copy']]
     assert slack['held_at_head'] == ['notify.py']
     assert slack['preview'] == 'xoxb…, 56 chars'
 
 
 @pytest.mark.slow
-def test_many_commits_on_every_core_find_the_same(repo: Path, planted: dict[str, str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_commits_on_every_core_find_the_same(
+    repo: Path, planted: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     for i in range(30):
         write(repo / f'f{i % 4}.txt', f'line {i}\n' * (i + 1))
         git('add', '.', cwd=repo)
@@ -174,8 +187,9 @@ def test_many_commits_on_every_core_find_the_same(repo: Path, planted: dict[str,
 
 
 @pytest.mark.slow
-def test_since_and_all_choose_the_commits(repo: Path, planted: dict[str, str],
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_since_and_all_choose_the_commits(
+    repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out = scan(capsys, '--since', planted['aws_msg'])
     assert code == 1
     assert 'Slack (1)' in out and 'GitHub' not in out and 'AWS' not in out
@@ -191,10 +205,13 @@ def test_since_and_all_choose_the_commits(repo: Path, planted: dict[str, str],
 def test_tree(repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     code, out = scan(capsys, '--tree', '--format', 'json')
     assert code == 1
-    data = json.loads(out[:out.rindex('}') + 1])
+    data = json.loads(out[: out.rindex('}') + 1])
     assert [(f['path'], f['commit']) for f in data['findings']] == [('notify.py', None)]
-    assert data['findings'][0]['message'].split('\n')[1].startswith(
-        'fix: it is already committed: treat it as leaked: rotate it at Slack')
+    assert (
+        data['findings'][0]['message']
+        .split('\n')[1]
+        .startswith('fix: it is already committed: treat it as leaked: rotate it at Slack')
+    )
     assert 'commit-warden scan: 1 secret in 1 place; 2 files of the index' in out
 
 
@@ -206,13 +223,16 @@ def test_options_that_do_not_fit(repo: Path, capsys: pytest.CaptureFixture[str])
     # An empty repository has nothing to sweep.
     code, out = scan(capsys)
     assert code == 0
-    assert out.startswith('No credentials found: nothing to rotate.\ncommit-warden scan: '
-                          '0 secrets in 0 places; 0 commits of HEAD, 0.0 MB in ')
+    assert out.startswith(
+        'No credentials found: nothing to rotate.\ncommit-warden scan: '
+        '0 secrets in 0 places; 0 commits of HEAD, 0.0 MB in '
+    )
 
 
 @pytest.mark.slow
-def test_the_command_is_registered(repo: Path, planted: dict[str, str],
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_is_registered(
+    repo: Path, planted: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     from hooks.cli import main as cli
 
     assert cli(['scan', '--history']) == 1
@@ -232,7 +252,8 @@ def test_stream_keeps_empty_commits_and_refuses_gaps(repo: Path) -> None:
 
 
 def test_a_sweep_reads_commits_as_stored_not_as_replaced(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # `git replace` shows git a clean twin of the commit that added the token; a push
     # or a clone carries the stored commit, so the stored one is what is swept.
     leak = commit_file(repo, 'deploy.py', f'TOKEN = "{GH_TOKEN}"\n', 'deploy script')

@@ -1,4 +1,5 @@
 """check-warden-config: block a commit whose policy file is invalid."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,11 +12,14 @@ from hooks.hook import Outcome
 ID = 'check-warden-config'
 RULES = {
     'invalid-config': Rule(
-        'invalid-config', ID, 'Invalid commit-warden policy',
+        'invalid-config',
+        ID,
+        'Invalid commit-warden policy',
         'The .commit-warden.yaml being committed does not validate, so every hook '
         'would stop with a config error.',
         'Fix the key or value the message names; `commit-warden config` shows the '
-        'effective policy once it validates.'),
+        'effective policy once it validates.',
+    ),
 }
 
 
@@ -52,24 +56,43 @@ def check_staged(ctx: Context) -> Outcome:
             config = cfg.parse(data, rel)
         except ConfigError as e:
             findings.extend(
-                Finding(hook=ID, rule='invalid-config', severity='high', path=rel,
-                        line=p.line or None, message=p.message)
-                for p in e.problems)
+                Finding(
+                    hook=ID,
+                    rule='invalid-config',
+                    severity='high',
+                    path=rel,
+                    line=p.line or None,
+                    message=p.message,
+                )
+                for p in e.problems
+            )
             continue
         # The files it names, as the tools that read them do (check-signatures: its
         # trust files, as ssh-keygen and gpg read them).
         for hook in registered():
             if hook.check_policy is not None and config.runs(hook.id):
                 findings.extend(
-                    Finding(hook=ID, rule='invalid-config', severity='high',
-                            path=p.source or rel, line=p.line or None, message=p.message)
-                    for p in hook.check_policy(repo, config, None))
+                    Finding(
+                        hook=ID,
+                        rule='invalid-config',
+                        severity='high',
+                        path=p.source or rel,
+                        line=p.line or None,
+                        message=p.message,
+                    )
+                    for p in hook.check_policy(repo, config, None)
+                )
     return Outcome(findings)
 
 
 # The policy under test may be the broken one: this hook judges with the defaults.
-HOOK = Hook(id=ID, description=__doc__.split('\n', 1)[0], rules=RULES,
-            check_staged=check_staged, reads_policy=False)
+HOOK = Hook(
+    id=ID,
+    description=__doc__.split('\n', 1)[0],
+    rules=RULES,
+    check_staged=check_staged,
+    reads_policy=False,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

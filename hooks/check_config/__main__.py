@@ -1,4 +1,5 @@
 """`python -m hooks.check_config`: the same as its console script."""
+
 from __future__ import annotations
 
 from hooks.check_config import main

@@ -14,6 +14,7 @@ detect-secrets plugin, so detect-secrets keeps the baseline's entries),
 `audit_baseline` (`commit-warden baseline --audit`) and `sweep` (`commit-warden
 scan`). The detectors are hooks/detectors and the prefilter hooks/scan.py.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -32,12 +33,15 @@ if TYPE_CHECKING:
 ID = 'check-credentials'
 RULES = {
     'file-skipped': Rule(
-        'file-skipped', ID, 'File not scanned',
+        'file-skipped',
+        ID,
+        'File not scanned',
         'A file was not scanned: it is bigger than credentials.max_file_bytes, or its '
         'content is not in this clone. What was not read cannot pass.',
         'Exclude the file (credentials.exclude) if it cannot hold secrets, or raise '
         'credentials.max_file_bytes; fetch missing content. `rules:` can make it warn.',
-        'medium'),
+        'medium',
+    ),
 }
 
 # The checks load the engine on first use: importing this package costs nothing.
@@ -68,15 +72,27 @@ def rule_ids(config: Config) -> Collection[str]:
 
 
 HOOK = Hook(
-    id=ID, description=__doc__.split('\n', 1)[0], rules=RULES,
-    check_staged=check_staged, check_message=check_message, check_range=check_range,
+    id=ID,
+    description=__doc__.split('\n', 1)[0],
+    rules=RULES,
+    check_staged=check_staged,
+    check_message=check_message,
+    check_range=check_range,
     rule_ids=rule_ids,
-    commands=(Command('baseline', 'write or merge the secrets baseline (detect-secrets\' '
-                                  'format; matched without line numbers)',
-                      'hooks.credentials.baseline:baseline_main'),
-              Command('scan', 'the day-one sweep: every commit of the history (or the '
-                              'tree) for credentials; a baseline and a rotation to-do list',
-                      'hooks.credentials.sweep_command:main')),
+    commands=(
+        Command(
+            'baseline',
+            "write or merge the secrets baseline (detect-secrets' "
+            'format; matched without line numbers)',
+            'hooks.credentials.baseline:baseline_main',
+        ),
+        Command(
+            'scan',
+            'the day-one sweep: every commit of the history (or the '
+            'tree) for credentials; a baseline and a rotation to-do list',
+            'hooks.credentials.sweep_command:main',
+        ),
+    ),
 )
 
 

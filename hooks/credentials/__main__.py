@@ -1,4 +1,5 @@
 """`python -m hooks.credentials`: the same as its console script."""
+
 from __future__ import annotations
 
 from hooks.credentials import main

@@ -8,6 +8,7 @@ plugins, and stops on the first such entry with a KeyError or TypeError, losing 
 session's labels. This runs the same audit code after the baseline is loaded,
 with that map rebuilt and commit-warden's types pointing at its plugin.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,20 +26,38 @@ def _with_engine(builtin: Any, engine: Any) -> Any:
 
     wanted = get_injectable_variables(builtin.analyze_line)[1:]
 
-    def analyze_line(self: Any, filename: str, line: str, line_number: int = 0,
-                     context: Any = None, enable_eager_search: bool = False) -> set[Any]:
-        given = {'filename': filename, 'line': line, 'line_number': line_number,
-                 'context': context, 'enable_eager_search': enable_eager_search}
+    def analyze_line(
+        self: Any,
+        filename: str,
+        line: str,
+        line_number: int = 0,
+        context: Any = None,
+        enable_eager_search: bool = False,
+    ) -> set[Any]:
+        given = {
+            'filename': filename,
+            'line': line,
+            'line_number': line_number,
+            'context': context,
+            'enable_eager_search': enable_eager_search,
+        }
         found = set(builtin.analyze_line(self, **{k: given[k] for k in wanted if k in given}))
         if not hasattr(self, '_engine'):
             self._engine = engine()
-        found |= {s for s in self._engine.analyze_line(filename, line, line_number, context,
-                                                       enable_eager_search)
-                  if s.type == builtin.secret_type}
+        found |= {
+            s
+            for s in self._engine.analyze_line(
+                filename, line, line_number, context, enable_eager_search
+            )
+            if s.type == builtin.secret_type
+        }
         return found
 
-    return type(builtin.__name__, (builtin,), {'analyze_line': analyze_line,
-                                               '__module__': builtin.__module__})
+    return type(
+        builtin.__name__,
+        (builtin,),
+        {'analyze_line': analyze_line, '__module__': builtin.__module__},
+    )
 
 
 def _prepare(path: str) -> Any:
@@ -49,7 +68,7 @@ def _prepare(path: str) -> Any:
 
     from hooks.credentials.detect_secrets_compat import PLUGIN_NAME
 
-    get_settings().clear()   # the file's settings alone (in a process that ran others)
+    get_settings().clear()  # the file's settings alone (in a process that ran others)
     try:
         secrets = baseline.load(baseline.load_from_file(path), path)
     except (UnableToReadBaselineError, KeyError) as e:
@@ -65,8 +84,10 @@ def _prepare(path: str) -> Any:
             mapping.setdefault(secret.type, engine)
     unknown = sorted({s.type for _, s in secrets if s.type not in mapping})
     if unknown:
-        raise FatalError(f'{path}: no plugin it names reports {", ".join(unknown)}: '
-                         'detect-secrets cannot audit those entries')
+        raise FatalError(
+            f'{path}: no plugin it names reports {", ".join(unknown)}: '
+            'detect-secrets cannot audit those entries'
+        )
     return secrets
 
 
@@ -95,8 +116,10 @@ def audit(path: str, *, stats: bool = False, as_json: bool = False) -> int:
         if os.path.isfile(filename):
             present[filename] = secrets[filename]
     if any(not s.line_number for _, s in present):
-        raise FatalError(f'{path}: detect-secrets\' interactive audit needs line numbers: '
-                         'write them with `commit-warden baseline --line-numbers` first')
+        raise FatalError(
+            f"{path}: detect-secrets' interactive audit needs line numbers: "
+            'write them with `commit-warden baseline --line-numbers` first'
+        )
     try:
         changed = _classify_secrets(get_secret_iterator(present))
     except EOFError as e:
@@ -106,7 +129,9 @@ def audit(path: str, *, stats: bool = False, as_json: bool = False) -> int:
         save_to_file(secrets, path)
     skipped = sum(len(secrets[f]) for f in secrets.files - present.files)
     if skipped:
-        print(f'{skipped} entr{"ies" if skipped != 1 else "y"} of files not in the work tree '
-              'left as they were')
+        print(
+            f'{skipped} entr{"ies" if skipped != 1 else "y"} of files not in the work tree '
+            'left as they were'
+        )
     sys.stdout.flush()
     return 0

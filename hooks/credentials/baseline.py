@@ -19,6 +19,7 @@ Writing merges: an entry found again keeps its audit labels (`is_secret`,
 either scan should have found again but did not stays too, and is counted and
 named (`--prune` removes those). Nothing is dropped without saying so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,38 +52,48 @@ from hooks.state import write_atomic
 
 _SHOWN = 10  # entries named in the summary before "and N more"
 
-Key = tuple[str, str, str]   # (filename, hashed_secret, type)
+Key = tuple[str, str, str]  # (filename, hashed_secret, type)
 
 
 class BaselineChange(NamedTuple):
     """What writing the baseline did, for the user to read."""
 
     path: Path
-    entries: int                 # entries in the file written
-    added: int                   # entries that were not in it before
-    found_again: int             # entries that were, and were found again
-    stale: tuple[str, ...]       # 'file: type' of entries not found again
-    pruned: bool                 # the stale entries were removed (else kept)
-    foreign: int                 # entries of types neither scan looks for, kept as they are
+    entries: int  # entries in the file written
+    added: int  # entries that were not in it before
+    found_again: int  # entries that were, and were found again
+    stale: tuple[str, ...]  # 'file: type' of entries not found again
+    pruned: bool  # the stale entries were removed (else kept)
+    foreign: int  # entries of types neither scan looks for, kept as they are
     notes: tuple[str, ...] = ()  # anything else the user must know
 
     def summary(self, rel: str) -> list[str]:
-        lines = [f'{rel}: {self.entries} known finding{"s" * (self.entries != 1)} recorded '
-                 f'({self.added} new, {self.found_again} found again); review them, then '
-                 f'`git add {rel}`']
+        lines = [
+            f'{rel}: {self.entries} known finding{"s" * (self.entries != 1)} recorded '
+            f'({self.added} new, {self.found_again} found again); review them, then '
+            f'`git add {rel}`'
+        ]
         if self.foreign:
-            lines.append(f'{rel}: {self.foreign} entr{"ies" if self.foreign != 1 else "y"} '
-                         'of types neither commit-warden nor detect-secrets looked for, '
-                         'kept as they are')
+            lines.append(
+                f'{rel}: {self.foreign} entr{"ies" if self.foreign != 1 else "y"} '
+                'of types neither commit-warden nor detect-secrets looked for, '
+                'kept as they are'
+            )
         if self.stale:
             n = len(self.stale)
-            what = (f'{n} entr{"ies" if n != 1 else "y"} not found again in the index '
-                    f'(the secret was removed, or a plugin or filter changed)')
-            lines.append(f'{rel}: {what}: ' + ('removed (--prune)' if self.pruned else
-                                                'kept; `--prune` removes them'))
+            what = (
+                f'{n} entr{"ies" if n != 1 else "y"} not found again in the index '
+                f'(the secret was removed, or a plugin or filter changed)'
+            )
+            lines.append(
+                f'{rel}: {what}: '
+                + ('removed (--prune)' if self.pruned else 'kept; `--prune` removes them')
+            )
             counts = Counter(self.stale)
-            lines += [f'  {s}' + (f' ({c} entries)' if c > 1 else '')
-                      for s, c in list(counts.items())[:_SHOWN]]
+            lines += [
+                f'  {s}' + (f' ({c} entries)' if c > 1 else '')
+                for s, c in list(counts.items())[:_SHOWN]
+            ]
             if len(counts) > _SHOWN:
                 lines.append(f'  … and {sum(list(counts.values())[_SHOWN:])} more')
         lines += [f'note: {n}' for n in self.notes]
@@ -93,7 +104,7 @@ def _read_existing(target: Path) -> dict[str, Any] | None:
     if not os.path.lexists(target):
         return None
     try:
-        data = cfg.read_regular(target, 'the secrets baseline')   # a FIFO would hang
+        data = cfg.read_regular(target, 'the secrets baseline')  # a FIFO would hang
     except cfg.ConfigError as e:
         raise FatalError(str(e)) from e
     try:
@@ -105,11 +116,21 @@ def _read_existing(target: Path) -> dict[str, Any] | None:
 # --- entries and the merge ---------------------------------------------------------
 
 
-def _entry(secret_type: str, filename: str, hashed: str, *, line: int | None = None,
-           is_verified: bool = False) -> Entry:
+def _entry(
+    secret_type: str,
+    filename: str,
+    hashed: str,
+    *,
+    line: int | None = None,
+    is_verified: bool = False,
+) -> Entry:
     # detect-secrets' own key order (PotentialSecret.json), so its rewrite is no diff.
-    entry: Entry = {'type': secret_type, 'filename': filename, 'hashed_secret': hashed,
-                    'is_verified': is_verified}
+    entry: Entry = {
+        'type': secret_type,
+        'filename': filename,
+        'hashed_secret': hashed,
+        'is_verified': is_verified,
+    }
     if line:
         entry['line_number'] = line
     return entry
@@ -143,9 +164,14 @@ def _order(e: Entry) -> tuple[int, str, str]:
     return (line if isinstance(line, int) else 0, str(e['hashed_secret']), str(e['type']))
 
 
-def merge_results(old: dict[str, list[Entry]] | None, found: Iterable[Entry], *,
-                  looked_for: Callable[[str, str], bool], line_numbers: bool,
-                  prune: bool = False) -> Merged:
+def merge_results(
+    old: dict[str, list[Entry]] | None,
+    found: Iterable[Entry],
+    *,
+    looked_for: Callable[[str, str], bool],
+    line_numbers: bool,
+    prune: bool = False,
+) -> Merged:
     """The new `results`: every entry found, with what the old file said of it
     (audit labels, anything else it carried), and the old entries not found again:
     kept as they are where no scan looked for them (`looked_for(file, type)` is
@@ -168,8 +194,12 @@ def merge_results(old: dict[str, list[Entry]] | None, found: Iterable[Entry], *,
         if before is not None:
             # What the old entry says wins, except that a verification never un-happens
             # and the line is where the secret is now.
-            merged = {**e, **before, 'filename': key[0],
-                      'is_verified': bool(before.get('is_verified') or e.get('is_verified'))}
+            merged = {
+                **e,
+                **before,
+                'filename': key[0],
+                'is_verified': bool(before.get('is_verified') or e.get('is_verified')),
+            }
             if e.get('line_number'):
                 merged['line_number'] = e['line_number']
             e = merged
@@ -189,21 +219,32 @@ def merge_results(old: dict[str, list[Entry]] | None, found: Iterable[Entry], *,
             if not line_numbers:
                 e.pop('line_number', None)
         entries.sort(key=_order)
-    return Merged({p: results[p] for p in sorted(results)},
-                  added=sum(1 for k in fresh if k not in old_entries),
-                  found_again=sum(1 for k in fresh if k in old_entries),
-                  stale=tuple(sorted(stale)), foreign=foreign)
+    return Merged(
+        {p: results[p] for p in sorted(results)},
+        added=sum(1 for k in fresh if k not in old_entries),
+        found_again=sum(1 for k in fresh if k in old_entries),
+        stale=tuple(sorted(stale)),
+        foreign=foreign,
+    )
 
 
 def _has_line_numbers(old: dict[str, Any] | None) -> bool:
-    return any('line_number' in e for entries in ((old or {}).get('results') or {}).values()
-               for e in entries)
+    return any(
+        'line_number' in e
+        for entries in ((old or {}).get('results') or {}).values()
+        for e in entries
+    )
 
 
-def _write(target: Path, old: dict[str, Any] | None, version: str, plugins: list[Entry],
-           filters: list[Entry], results: dict[str, list[Entry]]) -> None:
-    doc = {'version': version, 'plugins_used': plugins, 'filters_used': filters,
-           'results': results}
+def _write(
+    target: Path,
+    old: dict[str, Any] | None,
+    version: str,
+    plugins: list[Entry],
+    filters: list[Entry],
+    results: dict[str, list[Entry]],
+) -> None:
+    doc = {'version': version, 'plugins_used': plugins, 'filters_used': filters, 'results': results}
     # Whatever else the old file held (detect-secrets' `generated_at`) stays as it was.
     doc.update({k: v for k, v in (old or {}).items() if k not in doc})
     write_atomic(target, json.dumps(doc, indent=2) + '\n')
@@ -220,7 +261,6 @@ def commit_warden_types(config: cfg.CredentialsConfig) -> frozenset[str]:
     return frozenset(types | ({'Prohibited Pattern'} if config.extra_patterns else set()))
 
 
-
 class _Scope(NamedTuple):
     """What a run scanned: which files, and which types each side reports."""
 
@@ -231,15 +271,22 @@ class _Scope(NamedTuple):
 
     def looked_for(self, path: str, secret_type: str) -> bool:
         if path not in self.in_index:
-            return True   # the file is gone: so is the secret
-        return ((secret_type in self.commit_warden_types and path in self.commit_warden_files)
-                or secret_type in self.detect_secrets_types)
+            return True  # the file is gone: so is the secret
+        return (
+            secret_type in self.commit_warden_types and path in self.commit_warden_files
+        ) or secret_type in self.detect_secrets_types
 
 
-def update_baseline(repo: Repo, config: cfg.Config, output: str | None = None, *,
-                    prune: bool = False, line_numbers: bool | None = None,
-                    plugin_file: str | None = None, detect_secrets: bool = True,
-                    ) -> BaselineChange:
+def update_baseline(
+    repo: Repo,
+    config: cfg.Config,
+    output: str | None = None,
+    *,
+    prune: bool = False,
+    line_numbers: bool | None = None,
+    plugin_file: str | None = None,
+    detect_secrets: bool = True,
+) -> BaselineChange:
     """Scan every file in the index with commit-warden (and detect-secrets) and merge
     what is found into the baseline; see the module's docstring.
 
@@ -248,8 +295,11 @@ def update_baseline(repo: Repo, config: cfg.Config, output: str | None = None, *
     """
     creds = config.credentials
     # --output is the user's to choose; the policy's path must stay in the repository.
-    target = repo.root / output if output else Path(
-        cfg.inside(repo, creds.baseline, 'credentials.baseline'))
+    target = (
+        repo.root / output
+        if output
+        else Path(cfg.inside(repo, creds.baseline, 'credentials.baseline'))
+    )
     old = _read_existing(target)
     version, plugins, filters, note = settings(old, creds, repo.root, plugin_file)
     index = repo.ls_files()
@@ -257,25 +307,41 @@ def update_baseline(repo: Repo, config: cfg.Config, output: str | None = None, *
     found = hit_entries(scan_work(scan_options(creds), plan.work, Salt(repo)))
     ds_types: frozenset[str] = frozenset()
     if detect_secrets:
-        ds_results, ds_types = detect_secrets_scan(repo, index, version, plugins, filters,
-                                                   target.name)
-        found += [_entry(str(e['type']), path, str(e['hashed_secret']),
-                         line=e.get('line_number'))
-                  for path, entries in ds_results.items() for e in entries]
-    scope = _Scope(frozenset(index), frozenset(w.path for w in plan.work),
-                   commit_warden_types(creds), ds_types)
-    merged = merge_results(old['results'] if old else None, found,
-                           looked_for=scope.looked_for, prune=prune,
-                           line_numbers=_has_line_numbers(old) if line_numbers is None
-                           else line_numbers)
+        ds_results, ds_types = detect_secrets_scan(
+            repo, index, version, plugins, filters, target.name
+        )
+        found += [
+            _entry(str(e['type']), path, str(e['hashed_secret']), line=e.get('line_number'))
+            for path, entries in ds_results.items()
+            for e in entries
+        ]
+    scope = _Scope(
+        frozenset(index), frozenset(w.path for w in plan.work), commit_warden_types(creds), ds_types
+    )
+    merged = merge_results(
+        old['results'] if old else None,
+        found,
+        looked_for=scope.looked_for,
+        prune=prune,
+        line_numbers=_has_line_numbers(old) if line_numbers is None else line_numbers,
+    )
     _write(target, old, version, plugins, filters, merged.results)
     notes = [note] if note else []
     if not detect_secrets:
-        notes.append('detect-secrets was not run (--no-detect-secrets): its hook will still '
-                     'block what its own plugins find')
-    return BaselineChange(target, sum(len(v) for v in merged.results.values()), merged.added,
-                          merged.found_again, merged.stale, prune and bool(merged.stale),
-                          merged.foreign, tuple(notes))
+        notes.append(
+            'detect-secrets was not run (--no-detect-secrets): its hook will still '
+            'block what its own plugins find'
+        )
+    return BaselineChange(
+        target,
+        sum(len(v) for v in merged.results.values()),
+        merged.added,
+        merged.found_again,
+        merged.stale,
+        prune and bool(merged.stale),
+        merged.foreign,
+        tuple(notes),
+    )
 
 
 def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) -> tuple[Path, int]:
@@ -285,8 +351,14 @@ def write_baseline(repo: Repo, config: cfg.Config, output: str | None = None) ->
     return change.path, change.entries
 
 
-def save_baseline(target: Path, hits: Iterable[Hit], *, keep: Literal[True] = True,
-                  repo: Repo | None = None, config: cfg.Config | None = None) -> int:
+def save_baseline(
+    target: Path,
+    hits: Iterable[Hit],
+    *,
+    keep: Literal[True] = True,
+    repo: Repo | None = None,
+    config: cfg.Config | None = None,
+) -> int:
     """Add an entry for each of `hits` (say, a sweep of the history) to the baseline at
     `target`, written so detect-secrets accepts it; returns how many entries it holds.
 
@@ -299,9 +371,12 @@ def save_baseline(target: Path, hits: Iterable[Hit], *, keep: Literal[True] = Tr
     root = repo.root if repo is not None else target.parent
     old = _read_existing(target)
     version, plugins, filters, _ = settings(old, creds, root, None)
-    merged = merge_results(old['results'] if old else None, hit_entries(hits),
-                           looked_for=lambda path, secret_type: False,
-                           line_numbers=_has_line_numbers(old))
+    merged = merge_results(
+        old['results'] if old else None,
+        hit_entries(hits),
+        looked_for=lambda path, secret_type: False,
+        line_numbers=_has_line_numbers(old),
+    )
     _write(target, old, version, plugins, filters, merged.results)
     return sum(len(v) for v in merged.results.values())
 
@@ -310,38 +385,65 @@ def baseline_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog='commit-warden baseline',
         description='Write or update the secrets baseline from every file in the index, '
-                    'in detect-secrets\' format: its hook and audit accept it, and an '
-                    'existing detect-secrets baseline is merged, never replaced. '
-                    'commit-warden matches entries without line numbers, so moving code '
-                    'never re-flags a known secret.')
+        "in detect-secrets' format: its hook and audit accept it, and an "
+        'existing detect-secrets baseline is merged, never replaced. '
+        'commit-warden matches entries without line numbers, so moving code '
+        'never re-flags a known secret.',
+    )
     add_policy_args(parser, policy_ref=False)
-    parser.add_argument('--output', metavar='PATH',
-                        help='where to write it (default: credentials.baseline)')
-    parser.add_argument('--prune', action='store_true',
-                        help='remove the entries that were not found again (default: keep '
-                             'them, and name them)')
+    parser.add_argument(
+        '--output', metavar='PATH', help='where to write it (default: credentials.baseline)'
+    )
+    parser.add_argument(
+        '--prune',
+        action='store_true',
+        help='remove the entries that were not found again (default: keep them, and name them)',
+    )
     lines = parser.add_mutually_exclusive_group()
-    lines.add_argument('--line-numbers', dest='line_numbers', action='store_true',
-                       default=None,
-                       help='record line numbers (detect-secrets\' interactive audit needs '
-                            'them; default: as the existing file does, none in a new one)')
-    lines.add_argument('--no-line-numbers', dest='line_numbers', action='store_false',
-                       help='record none (no churn when code moves)')
-    parser.add_argument('--plugin-path', metavar='PATH',
-                        help='where detect-secrets should load commit-warden\'s plugin from, '
-                             'as every machine that runs it sees the file (default: this '
-                             'installation\'s hooks/credentials/detect_secrets_plugin.py)')
-    parser.add_argument('--no-detect-secrets', dest='detect_secrets', action='store_false',
-                        help='do not run detect-secrets\' own plugins over the index (then '
-                             'its hook blocks what they find)')
+    lines.add_argument(
+        '--line-numbers',
+        dest='line_numbers',
+        action='store_true',
+        default=None,
+        help="record line numbers (detect-secrets' interactive audit needs "
+        'them; default: as the existing file does, none in a new one)',
+    )
+    lines.add_argument(
+        '--no-line-numbers',
+        dest='line_numbers',
+        action='store_false',
+        help='record none (no churn when code moves)',
+    )
+    parser.add_argument(
+        '--plugin-path',
+        metavar='PATH',
+        help="where detect-secrets should load commit-warden's plugin from, "
+        'as every machine that runs it sees the file (default: this '
+        "installation's hooks/credentials/detect_secrets_plugin.py)",
+    )
+    parser.add_argument(
+        '--no-detect-secrets',
+        dest='detect_secrets',
+        action='store_false',
+        help="do not run detect-secrets' own plugins over the index (then "
+        'its hook blocks what they find)',
+    )
     audit = parser.add_argument_group(
-        'audit', 'label the entries with detect-secrets\' own audit, which cannot read '
-                 'commit-warden\'s entries by itself (Yelp/detect-secrets#611)')
-    audit.add_argument('--audit', action='store_true',
-                       help='label each entry interactively (detect-secrets saves the labels; '
-                            'needs a baseline with line numbers); nothing else is written')
-    audit.add_argument('--stats', action='store_true',
-                       help='with --audit: print the statistics of the labels instead')
+        'audit',
+        "label the entries with detect-secrets' own audit, which cannot read "
+        "commit-warden's entries by itself (Yelp/detect-secrets#611)",
+    )
+    audit.add_argument(
+        '--audit',
+        action='store_true',
+        help='label each entry interactively (detect-secrets saves the labels; '
+        'needs a baseline with line numbers); nothing else is written',
+    )
+    audit.add_argument(
+        '--stats',
+        action='store_true',
+        help='with --audit: print the statistics of the labels instead',
+    )
     audit.add_argument('--json', action='store_true', help='with --stats: as JSON')
     args = parser.parse_args(argv)
     if (args.stats or args.json) and not args.audit:
@@ -353,12 +455,20 @@ def baseline_main(argv: Sequence[str]) -> int:
         if args.audit:
             from hooks.credentials.audit_baseline import audit as audit_entries
 
-            return audit_entries(str(repo.root / (args.output or config.credentials.baseline)),
-                                 stats=args.stats, as_json=args.json)
-        change = update_baseline(repo, config, args.output, prune=args.prune,
-                                 line_numbers=args.line_numbers,
-                                 plugin_file=args.plugin_path,
-                                 detect_secrets=args.detect_secrets)
+            return audit_entries(
+                str(repo.root / (args.output or config.credentials.baseline)),
+                stats=args.stats,
+                as_json=args.json,
+            )
+        change = update_baseline(
+            repo,
+            config,
+            args.output,
+            prune=args.prune,
+            line_numbers=args.line_numbers,
+            plugin_file=args.plugin_path,
+            detect_secrets=args.detect_secrets,
+        )
         for line in change.summary(os.path.relpath(change.path, repo.root)):
             print(line)
         return 0

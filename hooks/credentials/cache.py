@@ -2,6 +2,7 @@
 re-run re-scans nothing; a corrupt or stale file is rebuilt, never trusted. It
 holds salted hashes only: detect-secrets' unsalted SHA-1 of a secret (a short
 password's is a dictionary lookup away) stays in the baseline, whose format needs it."""
+
 from __future__ import annotations
 
 import functools
@@ -16,11 +17,22 @@ _VERSION = 3
 
 
 def _well_formed(h: Hit) -> bool:
-    texts = (h.path, h.rule, h.provider, h.kind, h.secret_type, h.fingerprint, h.preview,
-             h.baseline_key)
-    return (all(isinstance(t, str) for t in texts) and isinstance(h.line, int)
-            and not isinstance(h.line, bool) and (h.commit is None or isinstance(h.commit, str)))
-
+    texts = (
+        h.path,
+        h.rule,
+        h.provider,
+        h.kind,
+        h.secret_type,
+        h.fingerprint,
+        h.preview,
+        h.baseline_key,
+    )
+    return (
+        all(isinstance(t, str) for t in texts)
+        and isinstance(h.line, int)
+        and not isinstance(h.line, bool)
+        and (h.commit is None or isinstance(h.commit, str))
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -32,8 +44,14 @@ def _engine_id() -> str:
 
     root = Path(__file__).resolve().parent.parent
     parts = []
-    for path in sorted([*root.glob('*.py'), *root.glob('credentials/*.py'),
-                        *root.glob('detectors/*.py'), *root.glob('detectors/*.json')]):
+    for path in sorted(
+        [
+            *root.glob('*.py'),
+            *root.glob('credentials/*.py'),
+            *root.glob('detectors/*.py'),
+            *root.glob('detectors/*.json'),
+        ]
+    ):
         st = path.stat()
         parts.append(f'{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}')
     return hashlib.sha256('|'.join(parts).encode()).hexdigest()[:16]
@@ -62,8 +80,9 @@ class RangeCache:
         return hits
 
     def put(self, commit: str, hits: list[Hit]) -> None:
-        self.store.put(commit, [{k: v for k, v in h.as_dict().items() if k != 'hashed_secret'}
-                                for h in hits])
+        self.store.put(
+            commit, [{k: v for k, v in h.as_dict().items() if k != 'hashed_secret'} for h in hits]
+        )
 
     def save(self) -> None:
         self.store.save()

@@ -1,6 +1,7 @@
 """check-credentials' judgement at each stage: the staged change, the commit
 message, every commit of a range; hits the baseline accepts dropped, the rest
 turned into findings that say how to fix them."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,9 +48,13 @@ def _lines(numbered: list[tuple[int, str]]) -> tuple[Line, ...]:
     return tuple(Line(n, t, True) for n, t in numbered)
 
 
-def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
-               public: list[str] | None = None,
-               ) -> tuple[list[Hit], list[Finding], int]:
+def scan_range(
+    repo: Repo,
+    rng: Range,
+    config: cfg.Config,
+    salt: Salt,
+    public: list[str] | None = None,
+) -> tuple[list[Hit], list[Finding], int]:
     """(hits, skipped, number of commits) for every commit of the range; values that
     passed as public are described in `public` (commits scanned afresh only)."""
     creds = config.credentials
@@ -78,7 +83,8 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
             # Skipped files are checked again next time; a hit in a file whose very
             # name is a credential is not cached, as the cache would have to keep it.
             if c not in skipped_commits and all(
-                    redact_output(h.path) == h.path for h in by_commit[c]):
+                redact_output(h.path) == h.path for h in by_commit[c]
+            ):
                 cache.put(c, by_commit[c])
         cache.save()
         hits.extend(fresh)
@@ -89,11 +95,16 @@ def scan_range(repo: Repo, rng: Range, config: cfg.Config, salt: Salt,
 
 
 def to_finding(h: Hit, place: Place) -> Finding:
-    what = h.kind[0].upper() + h.kind[1:] if h.provider in _NO_SERVICE else (
-        f'{h.provider} {h.kind}')
+    what = (
+        h.kind[0].upper() + h.kind[1:] if h.provider in _NO_SERVICE else (f'{h.provider} {h.kind}')
+    )
     return Finding(
-        hook=ID, rule=h.rule, severity='critical' if h.provider != 'Generic' else 'high',
-        path=h.path, line=h.line, commit=h.commit,
+        hook=ID,
+        rule=h.rule,
+        severity='critical' if h.provider != 'Generic' else 'high',
+        path=h.path,
+        line=h.line,
+        commit=h.commit,
         message=f'{what} ({h.preview})\n{fix_text(h, place)}',
         fingerprint=h.fingerprint,
     )
@@ -107,13 +118,19 @@ _NO_SERVICE = frozenset(('Generic', 'Private key', 'Custom'))
 def rules_for(hits: Iterable[Hit]) -> dict[str, Rule]:
     rules = dict(RULES_STATIC)
     for h in hits:
-        rules.setdefault(h.rule, Rule(
-            h.rule, ID, f'{h.provider} {h.kind}',
-            f'A {h.provider} {h.kind} was added to the repository or a commit message; '
-            'anyone who can read the history can use it.',
-            f'Treat it as leaked: {rotate(h.provider, h.rotate)}, then remove it from the '
-            'change and from history. Each finding says how, for where it was found.',
-            'critical' if h.provider != 'Generic' else 'high'))
+        rules.setdefault(
+            h.rule,
+            Rule(
+                h.rule,
+                ID,
+                f'{h.provider} {h.kind}',
+                f'A {h.provider} {h.kind} was added to the repository or a commit message; '
+                'anyone who can read the history can use it.',
+                f'Treat it as leaked: {rotate(h.provider, h.rotate)}, then remove it from the '
+                'change and from history. Each finding says how, for where it was found.',
+                'critical' if h.provider != 'Generic' else 'high',
+            ),
+        )
     return rules
 
 
@@ -125,8 +142,9 @@ def salted(known: set[tuple[str, str, str]], salt: Salt) -> set[tuple[str, str, 
     return {(path, fingerprint(hashed, value), kind) for path, hashed, kind in known}
 
 
-def held_at(repo: Repo, ref: str, hits: Sequence[Hit],
-            config: cfg.CredentialsConfig) -> set[tuple[str, str]]:
+def held_at(
+    repo: Repo, ref: str, hits: Sequence[Hit], config: cfg.CredentialsConfig
+) -> set[tuple[str, str]]:
     """(path, salted baseline key) of the hits that the files at `ref` still hold:
     the files with hits, read whole at `ref` and scanned again."""
     paths = sorted({h.path for h in hits if h.path != MESSAGE_PATH})
@@ -149,17 +167,26 @@ def _prefix_note(f: Finding, h: Hit, known: set[tuple[str, str, str]]) -> Findin
     this one: detect-secrets hashes only the token's prefix, so its entry accepts
     every token of that kind in the file, and commit-warden will not."""
     if h.secret_type != GITHUB_TYPE or not any(
-            (h.path, p, GITHUB_TYPE) in known for p in github_prefix_hashes()):
+        (h.path, p, GITHUB_TYPE) in known for p in github_prefix_hashes()
+    ):
         return f
-    return f._replace(message=(
-        f'{f.message}\nthe baseline\'s detect-secrets entry for a GitHub token in this file '
-        'does not cover it: detect-secrets hashes only the prefix (`ghp`), so its entry '
-        'cannot say which token was accepted; if this one is known, record it with '
-        '`commit-warden baseline`'))
+    return f._replace(
+        message=(
+            f"{f.message}\nthe baseline's detect-secrets entry for a GitHub token in this file "
+            'does not cover it: detect-secrets hashes only the prefix (`ghp`), so its entry '
+            'cannot say which token was accepted; if this one is known, record it with '
+            '`commit-warden baseline`'
+        )
+    )
 
 
-def _outcome(ctx: Context, hits: list[Hit], skipped: Sequence[Finding],
-             place: Callable[[Hit], Place], public: Sequence[str] = ()) -> Outcome:
+def _outcome(
+    ctx: Context,
+    hits: list[Hit],
+    skipped: Sequence[Finding],
+    place: Callable[[Hit], Place],
+    public: Sequence[str] = (),
+) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
     if hits and known:
@@ -179,8 +206,9 @@ def check_staged(ctx: Context) -> Outcome:
     committed = Place('committed', ctx.stage, creds.baseline)
     public: list[str] = []
     hits = scan_work(scan_options(creds), plan.work, Salt(ctx.repo), public)
-    outcome = _outcome(ctx, hits, plan.skipped,
-                       lambda h: committed if h.path in plan.whole else staged, public)
+    outcome = _outcome(
+        ctx, hits, plan.skipped, lambda h: committed if h.path in plan.whole else staged, public
+    )
     return outcome._replace(notes=[*plan.notes, *outcome.notes])
 
 
@@ -199,8 +227,13 @@ def check_message(ctx: Context) -> Outcome:
     work = [Work(MESSAGE_PATH, _lines(scanned_lines(text, setting))) for text in texts]
     public: list[str] = []
     hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
-    return _outcome(ctx, list({(h.line, h.fingerprint): h for h in hits}.values()), [],
-                    lambda h: place, list(dict.fromkeys(public)))
+    return _outcome(
+        ctx,
+        list({(h.line, h.fingerprint): h for h in hits}.values()),
+        [],
+        lambda h: place,
+        list(dict.fromkeys(public)),
+    )
 
 
 def check_range(ctx: Context) -> Outcome:

@@ -10,6 +10,7 @@ CONTROL_SHARE. Compressed and machine data is ~50% non-text and ~10% control
 bytes; text is ~0% either way, even in a legacy 8-bit encoding, and a source file
 with a few hundred NUL bytes stays text.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -37,8 +38,10 @@ BINARY = 'binary'
 _CONTROL = bytes(b for b in range(32) if b not in b'\t\n\r\f\b\x1b') + b'\x7f'
 _HIGH = bytes(range(0x80, 0x100))
 _BOMS = (  # UTF-32 first: its little-endian mark starts like UTF-16's
-    (codecs.BOM_UTF32_LE, 'utf-32-le'), (codecs.BOM_UTF32_BE, 'utf-32-be'),
-    (codecs.BOM_UTF16_LE, 'utf-16-le'), (codecs.BOM_UTF16_BE, 'utf-16-be'),
+    (codecs.BOM_UTF32_LE, 'utf-32-le'),
+    (codecs.BOM_UTF32_BE, 'utf-32-be'),
+    (codecs.BOM_UTF16_LE, 'utf-16-le'),
+    (codecs.BOM_UTF16_BE, 'utf-16-be'),
     (codecs.BOM_UTF8, 'utf-8'),
 )
 
@@ -49,7 +52,8 @@ def _runs() -> re.Pattern[bytes]:
     compiled on first use, not at start-up."""
     return re.compile(
         rb'[\t\x20-\x7e]{%d,}|(?:[\t\x20-\x7e]\x00){%d,}|(?:\x00[\t\x20-\x7e]){%d,}'
-        % (MIN_RUN, MIN_RUN, MIN_RUN))
+        % (MIN_RUN, MIN_RUN, MIN_RUN)
+    )
 
 
 def _non_text(sample: bytes) -> tuple[int, int]:
@@ -67,10 +71,10 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     half = len(sample) // 2
     if half < 2:
         return None
-    even, odd = sample[0:2 * half:2].count(0), sample[1:2 * half:2].count(0)
+    even, odd = sample[0 : 2 * half : 2].count(0), sample[1 : 2 * half : 2].count(0)
     for nuls, other, encoding in ((odd, even, 'utf-16-le'), (even, odd, 'utf-16-be')):
         if nuls * 2 >= half and other * 50 <= half:
-            text = sample[:2 * half].decode(encoding, 'replace')
+            text = sample[: 2 * half].decode(encoding, 'replace')
             bad = len(text) - len(text.translate(dict.fromkeys(_CONTROL)))
             if (bad + text.count('\ufffd')) * 20 <= len(text):
                 return encoding
@@ -98,7 +102,8 @@ def text_lines(chunks: Iterable[bytes], encoding: str) -> Iterator[DiffLine]:
         # \n never occurs inside a UTF-8 character: split the bytes, decode each line.
         pieces: Iterable[tuple[str, bool]] = (
             (raw.decode('utf-8', 'replace'), continued)
-            for raw, continued in split_lines(chunks, b'\n', LINE_PIECE, PIECE_OVERLAP))
+            for raw, continued in split_lines(chunks, b'\n', LINE_PIECE, PIECE_OVERLAP)
+        )
     else:
         decoder = codecs.getincrementaldecoder(encoding)('replace')
         texts = (decoder.decode(c, final=not c) for c in _with_end(chunks))
@@ -127,7 +132,7 @@ def binary_runs(chunks: Iterable[bytes]) -> Iterator[DiffLine]:
     for chunk in _with_end(chunks):
         final = not chunk
         data = carry + chunk
-        pos = 0      # where `line` was counted up to
+        pos = 0  # where `line` was counted up to
         keep = max(0, len(data) - 2 * MIN_RUN)  # a run may start in the last bytes
         for m in _runs().finditer(data):
             if not final and m.end() >= len(data) - 1:
@@ -173,9 +178,9 @@ class Source(NamedTuple):
     repo: Repo
     path: str
     oid: str
-    kind: str                 # classify(), or 'patch'
-    size: int                 # the blob's size
-    limit: int                # the most bytes of added lines scanned
+    kind: str  # classify(), or 'patch'
+    size: int  # the blob's size
+    limit: int  # the most bytes of added lines scanned
     bases: tuple[str, ...] = ()
     commit: str | None = None
     on_skip: Callable[[Skip], None] | None = None
@@ -190,8 +195,9 @@ class Source(NamedTuple):
     def _patch(self) -> Iterator[DiffLine]:
         others = []
         for base in self.bases[1:]:
-            others.append({d.number for d in self.repo.patch_lines(self.path, base, self.commit)
-                           if d.added})
+            others.append(
+                {d.number for d in self.repo.patch_lines(self.path, base, self.commit) if d.added}
+            )
         size = 0
         for d in self.repo.patch_lines(self.path, self.bases[0], self.commit):
             added = d.added and all(d.number in o for o in others)

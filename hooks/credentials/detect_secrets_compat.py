@@ -7,6 +7,7 @@ person chose them and they stay; where it does not, they are what `detect-secret
 scan --no-verify` writes. detect-secrets' own findings come from its own CLI, run
 over the index.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,7 @@ def default_settings(creds: cfg.CredentialsConfig) -> tuple[list[Entry], list[En
     plugin_class: Any
     for plugin_class in get_mapping_from_secret_type_to_class().values():
         if not plugin_class.__module__.startswith('detect_secrets.plugins.'):
-            continue   # only its own: a custom plugin is listed where a person put it
+            continue  # only its own: a custom plugin is listed where a person put it
         entry = dict(plugin_class().json())
         if entry['name'] == 'Base64HighEntropyString':
             entry['limit'] = creds.entropy_base64_limit
@@ -47,21 +48,25 @@ def default_settings(creds: cfg.CredentialsConfig) -> tuple[list[Entry], list[En
             entry['limit'] = creds.entropy_hex_limit
         plugins.append(entry)
     settings = Settings()
-    filters = [{'path': path} for path in settings.filters
-               if path not in settings.DEFAULT_FILTERS]
-    return (sorted(plugins, key=lambda p: str(p['name']).lower()),
-            sorted(filters, key=lambda f: str(f['path']).lower()))
+    filters = [{'path': path} for path in settings.filters if path not in settings.DEFAULT_FILTERS]
+    return (
+        sorted(plugins, key=lambda p: str(p['name']).lower()),
+        sorted(filters, key=lambda f: str(f['path']).lower()),
+    )
 
 
 def _resolve_plugin_path(value: object, root: Path) -> Path | None:
     if not isinstance(value, str) or not value.startswith('file://'):
         return None
-    path = Path(value[len('file://'):])
+    path = Path(value[len('file://') :])
     return path if path.is_absolute() else root / path
 
 
-def plugin_path(root: Path, plugins: Sequence[Entry], override: str | None = None,
-                ) -> tuple[str, str | None]:
+def plugin_path(
+    root: Path,
+    plugins: Sequence[Entry],
+    override: str | None = None,
+) -> tuple[str, str | None]:
     """Where detect-secrets is told to load commit-warden's plugin from, and a note
     if that path will not be the same on other machines.
 
@@ -84,14 +89,16 @@ def plugin_path(root: Path, plugins: Sequence[Entry], override: str | None = Non
         except ValueError:
             continue
     return f'file://{here}', (
-        f'detect-secrets will load commit-warden\'s plugin from {here}, outside the '
+        f"detect-secrets will load commit-warden's plugin from {here}, outside the "
         'repository: where commit-warden is installed elsewhere, detect-secrets stops with '
         '"No such file or directory" (it changes nothing). Name a path every machine '
-        'has with `--plugin-path`.')
+        'has with `--plugin-path`.'
+    )
 
 
-def settings(old: dict[str, Any] | None, creds: cfg.CredentialsConfig, root: Path,
-              override: str | None) -> tuple[str, list[Entry], list[Entry], str | None]:
+def settings(
+    old: dict[str, Any] | None, creds: cfg.CredentialsConfig, root: Path, override: str | None
+) -> tuple[str, list[Entry], list[Entry], str | None]:
     """(version, plugins_used, filters_used, note): the existing file's where it has
     them (a person chose them), detect-secrets' defaults where it does not."""
     from detect_secrets.__version__ import VERSION
@@ -113,10 +120,14 @@ def settings(old: dict[str, Any] | None, creds: cfg.CredentialsConfig, root: Pat
     return str(version), plugins, filters, note
 
 
-
-def detect_secrets_scan(repo: Repo, index: dict[str, tuple[str, str]], version: str,
-                        plugins: Sequence[Entry], filters: Sequence[Entry],
-                        baseline_name: str) -> tuple[dict[str, list[Entry]], frozenset[str]]:
+def detect_secrets_scan(
+    repo: Repo,
+    index: dict[str, tuple[str, str]],
+    version: str,
+    plugins: Sequence[Entry],
+    filters: Sequence[Entry],
+    baseline_name: str,
+) -> tuple[dict[str, list[Entry]], frozenset[str]]:
     """detect-secrets' own findings in the index, through its own CLI (`detect-secrets
     scan --all-files --no-verify --baseline`), and the types its plugins report.
 
@@ -134,8 +145,11 @@ def detect_secrets_scan(repo: Repo, index: dict[str, tuple[str, str]], version: 
     types = frozenset(t for t, c in mapping.items() if c.__name__ in names)
     # detect-secrets' hook skips any file named like its baseline (pre-commit passes
     # `--baseline .secrets.baseline`): so does this scan.
-    entries = {p: e for p, e in index.items()
-               if e[0] in ('100644', '100755') and p.rsplit('/', 1)[-1] != baseline_name}
+    entries = {
+        p: e
+        for p, e in index.items()
+        if e[0] in ('100644', '100755') and p.rsplit('/', 1)[-1] != baseline_name
+    }
     repo.state_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='baseline-scan-', dir=repo.state_dir) as tmp:
         tree = Path(tmp, 'tree')
@@ -149,21 +163,40 @@ def detect_secrets_scan(repo: Repo, index: dict[str, tuple[str, str]], version: 
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(data)
         settings = Path(tmp, baseline_name)
-        settings.write_text(json.dumps({
-            'version': version,
-            'plugins_used': [p for p in plugins if p.get('name') != PLUGIN_NAME],
-            'filters_used': [f for f in filters if f.get('path') != VERIFY_FILTER],
-            'results': {},
-        }))
+        settings.write_text(
+            json.dumps(
+                {
+                    'version': version,
+                    'plugins_used': [p for p in plugins if p.get('name') != PLUGIN_NAME],
+                    'filters_used': [f for f in filters if f.get('path') != VERIFY_FILTER],
+                    'results': {},
+                }
+            )
+        )
         proc = subprocess.run(
-            [sys.executable, '-m', 'detect_secrets', 'scan', '--all-files', '--no-verify',
-             '--baseline', str(settings), '.'],
-            cwd=tree, capture_output=True, text=True, errors='replace', check=False)
+            [
+                sys.executable,
+                '-m',
+                'detect_secrets',
+                'scan',
+                '--all-files',
+                '--no-verify',
+                '--baseline',
+                str(settings),
+                '.',
+            ],
+            cwd=tree,
+            capture_output=True,
+            text=True,
+            errors='replace',
+            check=False,
+        )
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ['(no message)'])[-1]
-            raise FatalError(f'detect-secrets could not scan with the baseline\'s settings '
-                             f'(exit {proc.returncode}): {last[:300]}; nothing was written')
+            raise FatalError(
+                f"detect-secrets could not scan with the baseline's settings "
+                f'(exit {proc.returncode}): {last[:300]}; nothing was written'
+            )
         doc = json.loads(settings.read_text())
     results = {os.path.normpath(p).replace(os.sep, '/'): v for p, v in doc['results'].items()}
     return results, types
-

@@ -23,6 +23,7 @@ baseline; during a scan they are shown the finding's masked preview, never the
 value. Its audit (which passes `enable_eager_search`) gets the value, to show the
 person auditing where it is. Nothing here verifies over the network.
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,8 +36,7 @@ from typing import Any
 try:
     import hooks  # noqa: F401
 except ImportError:  # detect-secrets runs from another environment: find commit-warden's
-    sys.path.append(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-        __file__)))))
+    sys.path.append(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from detect_secrets.constants import VerifiedResult
 from detect_secrets.core.potential_secret import PotentialSecret
@@ -118,9 +118,15 @@ class CommitWardenDetector(BasePlugin):
     def analyze_string(self, string: str) -> Generator[str, None, None]:
         yield from ()  # findings come whole-file, from analyze_line
 
-    def analyze_line(self, filename: str, line: str, line_number: int = 0,
-                     context: Any = None, enable_eager_search: bool | None = None,
-                     **kwargs: Any) -> set[PotentialSecret]:
+    def analyze_line(
+        self,
+        filename: str,
+        line: str,
+        line_number: int = 0,
+        context: Any = None,
+        enable_eager_search: bool | None = None,
+        **kwargs: Any,
+    ) -> set[PotentialSecret]:
         # A file is scanned whole on the first line detect-secrets hands over (a new
         # file, or line numbers starting again); its other lines add nothing.
         last, self._last = self._last, (filename, line_number)
@@ -133,8 +139,9 @@ class CommitWardenDetector(BasePlugin):
         auditing = enable_eager_search is not None
         output = set()
         for d in found:
-            secret = PotentialSecret(type=d.secret_type, filename=filename, secret=d.secret,
-                                     line_number=d.line)
+            secret = PotentialSecret(
+                type=d.secret_type, filename=filename, secret=d.secret, line_number=d.line
+            )
             secret.secret_value = d.secret if auditing else mask(d.secret)
             output.add(secret)
         return output

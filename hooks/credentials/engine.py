@@ -1,5 +1,6 @@
 """The scan itself: files' lines in, hits out (a hit carries everything a finding
 and the baseline need, but never the secret), on every core when it is worth it."""
+
 from __future__ import annotations
 
 import os
@@ -49,7 +50,7 @@ class Work(NamedTuple):
     path: str
     lines: Sequence[LineLike]
     commit: str | None = None
-    binary: bool = False          # printable runs of binary content
+    binary: bool = False  # printable runs of binary content
     source: Source | None = None  # lines read when scanned, in batches (`lines` is empty)
 
 
@@ -66,9 +67,9 @@ class Hit(NamedTuple):
     # sha1, detect-secrets' baseline key: only in memory and in the baseline, whose
     # format needs it; a hit read back from the cache has '' here.
     hashed_secret: str
-    fingerprint: str     # salted, for reports and the audit log
-    preview: str         # mask(secret)
-    rotate: str = ''     # where the provider revokes and reissues it, when known
+    fingerprint: str  # salted, for reports and the audit log
+    preview: str  # mask(secret)
+    rotate: str = ''  # where the provider revokes and reissues it, when known
     # The baseline key, salted as the fingerprint is: what the cache keeps instead.
     baseline_key: str = ''
 
@@ -92,10 +93,19 @@ def _public_values(config: cfg.CredentialsConfig) -> tuple[PublicValue, ...]:
     from hooks.detectors.public import parse_entry
 
     return tuple(
-        parse_entry({'id': e.id, 'what': e.what, 'source': e.source, 'values': list(e.values),
-                     'match': e.match, 'provider': e.provider},
-                    f'credentials.public_values[{i}]')
-        for i, e in enumerate(config.public_values))
+        parse_entry(
+            {
+                'id': e.id,
+                'what': e.what,
+                'source': e.source,
+                'values': list(e.values),
+                'match': e.match,
+                'provider': e.provider,
+            },
+            f'credentials.public_values[{i}]',
+        )
+        for i, e in enumerate(config.public_values)
+    )
 
 
 class Salt:
@@ -123,10 +133,18 @@ class Salt:
 def _to_hit(d: Detection, path: str, commit: str | None, salt: Salt) -> Hit:
     hashed = hashed_secret(d.secret)
     return Hit(
-        path=path, line=d.line, commit=commit, rule=d.rule, provider=d.provider,
-        kind=d.kind, secret_type=d.secret_type, hashed_secret=hashed,
-        fingerprint=fingerprint(d.secret, str(salt)), preview=mask(d.secret),
-        rotate=d.rotate, baseline_key=fingerprint(hashed, str(salt)),
+        path=path,
+        line=d.line,
+        commit=commit,
+        rule=d.rule,
+        provider=d.provider,
+        kind=d.kind,
+        secret_type=d.secret_type,
+        hashed_secret=hashed,
+        fingerprint=fingerprint(d.secret, str(salt)),
+        preview=mask(d.secret),
+        rotate=d.rotate,
+        baseline_key=fingerprint(hashed, str(salt)),
     )
 
 
@@ -134,8 +152,9 @@ def hashed_secret(secret: str) -> str:
     """detect-secrets' unsalted key of a secret: the baseline's format, nowhere else."""
     import hashlib
 
-    return hashlib.sha1(secret.encode('utf-8', 'surrogateescape'),
-                        usedforsecurity=False).hexdigest()
+    return hashlib.sha1(
+        secret.encode('utf-8', 'surrogateescape'), usedforsecurity=False
+    ).hexdigest()
 
 
 # --- scanning, on every core when it is worth it -----------------------------
@@ -157,17 +176,23 @@ def _scan_chunk(chunk: list[Work], salt: Salt) -> tuple[list[Hit], list[str]]:
 def public_note(m: PublicMatch, commit: str | None = None) -> str:
     """What a verbose run says of a value that passed because it is public."""
     at = f' (commit {commit[:12]})' if commit else ''
-    return (f'{m.path}:{m.line}{at}: not reported: {m.entry.what} is public by design '
-            f'[{m.entry.id}; source: {m.entry.source}]')
+    return (
+        f'{m.path}:{m.line}{at}: not reported: {m.entry.what} is public by design '
+        f'[{m.entry.id}; source: {m.entry.source}]'
+    )
 
 
-def scan_serial(scanner: Scanner, work: Iterable[Work], salt: Salt,
-                public: list[str] | None = None) -> list[Hit]:
+def scan_serial(
+    scanner: Scanner, work: Iterable[Work], salt: Salt, public: list[str] | None = None
+) -> list[Hit]:
     hits = []
     for w in work:
         if w.source is not None:
-            hits.extend(_unique(h for batch in _batches(w)
-                                for h in scan_serial(scanner, [batch], salt, public)))
+            hits.extend(
+                _unique(
+                    h for batch in _batches(w) for h in scan_serial(scanner, [batch], salt, public)
+                )
+            )
             continue
         for d in scanner.scan(w.path, w.lines):
             if not (w.binary and d.provider == GENERIC):
@@ -203,15 +228,15 @@ def _unique(hits: Iterable[Hit]) -> list[Hit]:
     return list({(h.commit, h.path, h.line, h.rule, h.hashed_secret): h for h in hits}.values())
 
 
-def scan_work(options: ScanOptions, work: list[Work], salt: Salt,
-              public: list[str] | None = None) -> list[Hit]:
+def scan_work(
+    options: ScanOptions, work: list[Work], salt: Salt, public: list[str] | None = None
+) -> list[Hit]:
     """Every hit in `work`; values passed as public are described in `public`."""
     eager = [w for w in work if w.source is None]
     streams = [w for w in work if w.source is not None]
     size = sum(len(line.text) for w in eager for line in w.lines)
     # A patch read as a stream usually adds a few lines to a big file: not counted.
-    size += sum(w.source.size for w in streams
-                if w.source is not None and w.source.kind != 'patch')
+    size += sum(w.source.size for w in streams if w.source is not None and w.source.kind != 'patch')
     cores = os.cpu_count() or 1
     if size < PARALLEL_BYTES or cores < 2 or len(eager) + 2 * len(streams) < 2:
         return scan_serial(Scanner(options), work, salt, public)
@@ -220,12 +245,18 @@ def scan_work(options: ScanOptions, work: list[Work], salt: Salt,
 
 class _Item(NamedTuple):
     chunk: list[Work]
-    done: int       # files it completes
+    done: int  # files it completes
     streamed: bool  # a streamed file's batch (or its end)
 
 
-def _scan_parallel(options: ScanOptions, eager: list[Work], streams: list[Work], salt: Salt,
-                   cores: int, public: list[str] | None) -> list[Hit]:
+def _scan_parallel(
+    options: ScanOptions,
+    eager: list[Work],
+    streams: list[Work],
+    salt: Salt,
+    cores: int,
+    public: list[str] | None,
+) -> list[Hit]:
     # Interleave big and small files so every chunk costs about the same.
     ordered = sorted(eager, key=lambda w: -sum(len(x.text) for x in w.lines))
     nchunks = cores * 4
@@ -249,8 +280,9 @@ def _scan_parallel(options: ScanOptions, eager: list[Work], streams: list[Work],
     hits: list[Hit] = []
     streamed: list[Hit] = []
     # A stream's batches are read as the workers take them: a few in flight, never all.
-    pending: collections.deque[
-        tuple[_Item, Future[tuple[list[Hit], list[str]]] | None]] = collections.deque()
+    pending: collections.deque[tuple[_Item, Future[tuple[list[Hit], list[str]]] | None]] = (
+        collections.deque()
+    )
 
     def collect() -> None:
         item, future = pending.popleft()
@@ -261,11 +293,13 @@ def _scan_parallel(options: ScanOptions, eager: list[Work], streams: list[Work],
                 public.extend(passed)
         progress.advance(item.done)
 
-    with ProcessPoolExecutor(cores, mp_context=ctx, initializer=_init_worker,
-                             initargs=(options,)) as pool:
+    with ProcessPoolExecutor(
+        cores, mp_context=ctx, initializer=_init_worker, initargs=(options,)
+    ) as pool:
         for item in todo():
-            pending.append((item, pool.submit(_scan_chunk, item.chunk, salt)
-                            if item.chunk else None))
+            pending.append(
+                (item, pool.submit(_scan_chunk, item.chunk, salt) if item.chunk else None)
+            )
             while len(pending) > 2 * cores:
                 collect()
         while pending:
@@ -292,4 +326,3 @@ class _Progress:
         if self.shown:
             sys.stderr.write('\r\033[K')
             sys.stderr.flush()
-

@@ -1,4 +1,5 @@
 """The secrets baseline as the checks read it: (file, hashed secret, type), no line numbers."""
+
 from __future__ import annotations
 
 import functools
@@ -24,15 +25,18 @@ def github_prefix_hashes() -> frozenset[str]:
     when a finding is compared with a baseline)."""
     import hashlib
 
-    return frozenset(hashlib.sha1(p.encode(), usedforsecurity=False).hexdigest()
-                     for p in ('ghp', 'gho', 'ghu', 'ghs', 'ghr'))
+    return frozenset(
+        hashlib.sha1(p.encode(), usedforsecurity=False).hexdigest()
+        for p in ('ghp', 'gho', 'ghu', 'ghs', 'ghr')
+    )
 
 
 def _invalid(source: str, why: str) -> FatalError:
     return FatalError(
         f'{source}: not a secrets baseline (expected JSON with "results": {{path: '
         f'[{{"hashed_secret", "type"}}]}}): {why}; regenerate it with '
-        '`commit-warden baseline`')
+        '`commit-warden baseline`'
+    )
 
 
 def parse_baseline(data: bytes | str, source: str) -> dict[str, Any]:
@@ -48,13 +52,20 @@ def parse_baseline(data: bytes | str, source: str) -> dict[str, Any]:
         raise _invalid(source, 'no "results" object')
     for path, entries in doc['results'].items():
         if not isinstance(entries, list) or not all(
-                isinstance(e, dict) and isinstance(e.get('hashed_secret'), str)
-                and isinstance(e.get('type'), str) for e in entries):
-            raise _invalid(source, f'the entries of {json.dumps(path)} are not a list of '
-                                   'objects with "hashed_secret" and "type"')
+            isinstance(e, dict)
+            and isinstance(e.get('hashed_secret'), str)
+            and isinstance(e.get('type'), str)
+            for e in entries
+        ):
+            raise _invalid(
+                source,
+                f'the entries of {json.dumps(path)} are not a list of '
+                'objects with "hashed_secret" and "type"',
+            )
     for key in ('plugins_used', 'filters_used'):
-        if key in doc and not (isinstance(doc[key], list) and all(
-                isinstance(p, dict) for p in doc[key])):
+        if key in doc and not (
+            isinstance(doc[key], list) and all(isinstance(p, dict) for p in doc[key])
+        ):
             raise _invalid(source, f'"{key}" is not a list of objects')
     return doc
 
@@ -68,9 +79,12 @@ def load_baseline(data: bytes | None, source: str) -> set[tuple[str, str, str]]:
     if data is None:
         return set()
     doc = parse_baseline(data, source)
-    return {(path, e['hashed_secret'], e['type'])
-            for path, entries in doc['results'].items() for e in entries
-            if e.get('is_secret') is not True}
+    return {
+        (path, e['hashed_secret'], e['type'])
+        for path, entries in doc['results'].items()
+        for e in entries
+        if e.get('is_secret') is not True
+    }
 
 
 def read_baseline(repo: Repo, config: cfg.Config, policy_ref: str | None) -> bytes | None:

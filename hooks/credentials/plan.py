@@ -10,6 +10,7 @@ file's content silently; a file not scanned because it is over
 `credentials.max_file_bytes`, or because its content is not in the clone, is a
 `file-skipped` finding.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,27 +53,39 @@ class Plan(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-_FIX = ('exclude it in credentials.exclude if it cannot hold secrets, '
-        'or raise credentials.max_file_bytes')
+_FIX = (
+    'exclude it in credentials.exclude if it cannot hold secrets, '
+    'or raise credentials.max_file_bytes'
+)
 
 
 def _skip_finding(path: str, why: str, fix: str, commit: str | None) -> Finding:
     return Finding(
-        hook=ID, rule='file-skipped', severity='medium', path=path, line=None, commit=commit,
-        message=f'not scanned: {why}\n{fix}')
+        hook=ID,
+        rule='file-skipped',
+        severity='medium',
+        path=path,
+        line=None,
+        commit=commit,
+        message=f'not scanned: {why}\n{fix}',
+    )
 
 
 def _too_big(path: str, size: int, limit: int, commit: str | None) -> Finding:
     return _skip_finding(
-        path, f'{size:,} bytes is over credentials.max_file_bytes ({limit:,})', _FIX, commit)
+        path, f'{size:,} bytes is over credentials.max_file_bytes ({limit:,})', _FIX, commit
+    )
 
 
 def _unreadable(path: str, oid: str, commit: str | None) -> Finding:
     return _skip_finding(
-        path, f'its content (blob {oid[:12]}) is not in this clone',
+        path,
+        f'its content (blob {oid[:12]}) is not in this clone',
         'fetch it and run the check again (a partial clone, `--filter=blob:none`, fetches '
         'content from its remote when needed: check that the remote can be reached, or '
-        'clone without `--filter`)', commit)
+        'clone without `--filter`)',
+        commit,
+    )
 
 
 def excluded(path: str, config: cfg.CredentialsConfig) -> bool:
@@ -90,8 +103,8 @@ def work_of(path: str, data: bytes, commit: str | None = None) -> Work:
 class _Blob(NamedTuple):
     oid: str
     size: int
-    data: bytes   # all of it when len(data) == size, else its first SAMPLE bytes
-    kind: str     # classify()
+    data: bytes  # all of it when len(data) == size, else its first SAMPLE bytes
+    kind: str  # classify()
 
 
 class _Reader(NamedTuple):
@@ -106,29 +119,60 @@ class _Reader(NamedTuple):
         if blob.size > self.limit:
             self.plan.skipped.append(_too_big(path, blob.size, self.limit, commit))
         elif len(blob.data) == blob.size:
-            self.plan.work.append(Work(path, tuple(lines_of(blob.data, blob.kind)), commit,
-                                       binary=blob.kind == BINARY))
+            self.plan.work.append(
+                Work(
+                    path, tuple(lines_of(blob.data, blob.kind)), commit, binary=blob.kind == BINARY
+                )
+            )
         else:
-            self.plan.work.append(Work(path, (), commit, binary=blob.kind == BINARY,
-                                       source=Source(self.repo, path, blob.oid, blob.kind,
-                                                     blob.size, self.limit)))
+            self.plan.work.append(
+                Work(
+                    path,
+                    (),
+                    commit,
+                    binary=blob.kind == BINARY,
+                    source=Source(self.repo, path, blob.oid, blob.kind, blob.size, self.limit),
+                )
+            )
 
     def patch(self, c: FileChange, blob: _Blob, commit: str | None) -> None:
         """The lines a change adds to a text file git would not diff: its patch, read
         as a stream (git diffs it as text when asked)."""
-        self.plan.work.append(Work(c.path, (), commit, source=Source(
-            self.repo, c.path, c.new_oid, 'patch', blob.size, self.limit,
-            _bases(self.repo, commit), commit, self._on_skip(c.path, commit))))
+        self.plan.work.append(
+            Work(
+                c.path,
+                (),
+                commit,
+                source=Source(
+                    self.repo,
+                    c.path,
+                    c.new_oid,
+                    'patch',
+                    blob.size,
+                    self.limit,
+                    _bases(self.repo, commit),
+                    commit,
+                    self._on_skip(c.path, commit),
+                ),
+            )
+        )
 
     def _on_skip(self, path: str, commit: str | None) -> Callable[[Skip], None]:
         def skip(s: Skip) -> None:
-            self.plan.skipped.append(_skip_finding(
-                path, f'it adds more than credentials.max_file_bytes ({s.limit:,} bytes)',
-                _FIX, commit))
+            self.plan.skipped.append(
+                _skip_finding(
+                    path,
+                    f'it adds more than credentials.max_file_bytes ({s.limit:,} bytes)',
+                    _FIX,
+                    commit,
+                )
+            )
+
         return skip
 
-    def read(self, wanted: Sequence[tuple[str, str, str | None]],
-             each: Callable[[int, _Blob], None]) -> None:
+    def read(
+        self, wanted: Sequence[tuple[str, str, str | None]], each: Callable[[int, _Blob], None]
+    ) -> None:
         """Call `each(i, blob)` for each (path, oid, commit) of `wanted`, reading every
         blob once, in one `git cat-file --batch` for all of them; a blob the clone
         does not have is a skipped file."""
@@ -143,8 +187,9 @@ class _Reader(NamedTuple):
                 each(i, blob)
         for oid, indexes in by_oid.items():
             if oid not in seen:
-                self.plan.skipped.extend(_unreadable(wanted[i][0], oid, wanted[i][2])
-                                         for i in indexes)
+                self.plan.skipped.extend(
+                    _unreadable(wanted[i][0], oid, wanted[i][2]) for i in indexes
+                )
 
 
 def _bases(repo: Repo, commit: str | None) -> tuple[str, ...]:
@@ -155,14 +200,21 @@ def _bases(repo: Repo, commit: str | None) -> tuple[str, ...]:
     return tuple(parents) or (repo.empty_tree,)
 
 
-def plan_changes(repo: Repo, changes: Sequence[FileChange], config: cfg.CredentialsConfig,
-                 commit: str | None = None) -> Plan:
+def plan_changes(
+    repo: Repo,
+    changes: Sequence[FileChange],
+    config: cfg.CredentialsConfig,
+    commit: str | None = None,
+) -> Plan:
     """What to scan of one set of file changes (see `plan_commits`)."""
     return plan_commits(repo, [(commit, changes)], config)
 
 
-def plan_commits(repo: Repo, commits: Sequence[tuple[str | None, Sequence[FileChange]]],
-                 config: cfg.CredentialsConfig) -> Plan:
+def plan_commits(
+    repo: Repo,
+    commits: Sequence[tuple[str | None, Sequence[FileChange]]],
+    config: cfg.CredentialsConfig,
+) -> Plan:
     """What to scan of many commits' changes (best from diffs made with
     `big_file_bytes=STREAM_BYTES`): the lines each adds.
 
@@ -199,8 +251,13 @@ def plan_commits(repo: Repo, commits: Sequence[tuple[str | None, Sequence[FileCh
         if blob.kind != 'utf-8' or c.status in ('A', 'T'):
             reader.whole(c.path, blob, commit)  # all of it is added, or decoded whole
         elif c.lines:
-            plan.work.append(Work(c.path, tuple(
-                DiffLine(x.number, x.text.replace('\0', ' '), x.added) for x in c.lines), commit))
+            plan.work.append(
+                Work(
+                    c.path,
+                    tuple(DiffLine(x.number, x.text.replace('\0', ' '), x.added) for x in c.lines),
+                    commit,
+                )
+            )
         else:
             reader.patch(c, blob, commit)
 
@@ -208,8 +265,7 @@ def plan_commits(repo: Repo, commits: Sequence[tuple[str | None, Sequence[FileCh
     return plan
 
 
-def plan_staged(repo: Repo, filenames: Sequence[str],
-                config: cfg.CredentialsConfig) -> Plan:
+def plan_staged(repo: Repo, filenames: Sequence[str], config: cfg.CredentialsConfig) -> Plan:
     """Staged mode: what the index adds to each file; untouched files whole.
 
     A name that git does not track, or that lies outside the repository, is an error
@@ -227,8 +283,11 @@ def plan_staged(repo: Repo, filenames: Sequence[str],
         untracked = [p for p in rest if p not in known and os.path.lexists(repo.root / p)]
         if untracked:
             raise FatalError(_untracked_message(untracked))
-        notes = [f'{display_path(p)}: no such file in the index or the work tree; nothing '
-                 'to check' for p in rest if p not in known]
+        notes = [
+            f'{display_path(p)}: no such file in the index or the work tree; nothing to check'
+            for p in rest
+            if p not in known
+        ]
         rest = [p for p in rest if p in known]
     whole = plan_whole(repo, rest, config)
     plan.work.extend(whole.work)
@@ -244,16 +303,19 @@ def _tracked_name(repo: Repo, name: str) -> str:
             f'{name}: outside the repository ({repo.root}); check-credentials judges what '
             'is committed to this repository. To check any directory, run `commit-warden '
             'scan --tree` in the repository that holds it (a commit message file is '
-            'recognised only inside the git directory, where git writes it)') from None
+            'recognised only inside the git directory, where git writes it)'
+        ) from None
 
 
 def _untracked_message(paths: Sequence[str]) -> str:
     first = display_path(paths[0])
     more = f' (and {len(paths) - 1} more)' if len(paths) > 1 else ''
-    return (f'{first}{more}: not tracked by git, so no commit holds it and nothing was '
-            f'checked; check-credentials reads what is staged: `git add -- {first}` '
-            'first, or leave it out of the command (a commit message file is recognised '
-            'only inside the git directory, where git writes it)')
+    return (
+        f'{first}{more}: not tracked by git, so no commit holds it and nothing was '
+        f'checked; check-credentials reads what is staged: `git add -- {first}` '
+        'first, or leave it out of the command (a commit message file is recognised '
+        'only inside the git directory, where git writes it)'
+    )
 
 
 def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) -> Plan:
@@ -262,8 +324,11 @@ def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) 
     wanted = {p for p in paths if not excluded(p, config)}
     if not wanted:
         return plan
-    files = [(p, oid, None) for p, (mode, oid) in sorted(repo.ls_files(sorted(wanted)).items())
-             if mode != '160000' and p in wanted]
+    files = [
+        (p, oid, None)
+        for p, (mode, oid) in sorted(repo.ls_files(sorted(wanted)).items())
+        if mode != '160000' and p in wanted
+    ]
     reader = _Reader(repo, plan, config.max_file_bytes)
     reader.read(files, lambda i, blob: reader.whole(files[i][0], blob, None))
     return plan

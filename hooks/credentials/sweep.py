@@ -5,6 +5,7 @@ reads every commit's added lines and message in one streaming pass
 (`hooks.history`), spread over every core, each commit's result cached as in range
 mode; `--tree` reads every tracked file.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,8 @@ BATCH_COMMITS = 200
 class SweepResult(NamedTuple):
     hits: list[Hit]
     skipped: list[Finding]
-    commits: int          # how many were judged
-    patch_bytes: int      # how much diff and message text was read (0 for cached commits)
+    commits: int  # how many were judged
+    patch_bytes: int  # how much diff and message text was read (0 for cached commits)
     order: dict[str, int]  # commit -> its place in the history, oldest first
 
 
@@ -67,8 +68,9 @@ def _scan_batch(records: list[CommitRecord]) -> tuple[list[Hit], list[Finding]]:
 
     assert _worker is not None
     repo, creds, scanner, salt = _worker
-    plan = plan_commits(repo, [(r.commit, parse_diff(r.patch) if r.patch else [])
-                               for r in records], creds)
+    plan = plan_commits(
+        repo, [(r.commit, parse_diff(r.patch) if r.patch else []) for r in records], creds
+    )
     work: list[Work] = list(plan.work)
     if creds.scan_messages:
         for r in records:
@@ -91,8 +93,14 @@ def _batches(records: Iterable[CommitRecord]) -> Iterator[list[CommitRecord]]:
         yield batch
 
 
-def sweep_history(repo: Repo, config: cfg.Config, commits: Sequence[str], *,
-                  jobs: int | None = None, use_cache: bool = True) -> SweepResult:
+def sweep_history(
+    repo: Repo,
+    config: cfg.Config,
+    commits: Sequence[str],
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+) -> SweepResult:
     """Every commit's added lines and message, read in one streaming pass and
     scanned on every core. Results are cached per commit, as in range mode, so a CI
     range or a second sweep re-scans nothing."""
@@ -147,8 +155,12 @@ def sweep_history(repo: Repo, config: cfg.Config, commits: Sequence[str], *,
     return SweepResult(hits, skipped, len(commits), size, order)
 
 
-def _parallel(batches: Iterator[list[CommitRecord]], take: Any, jobs: int,
-              initargs: tuple[Repo, cfg.CredentialsConfig, Salt]) -> None:
+def _parallel(
+    batches: Iterator[list[CommitRecord]],
+    take: Any,
+    jobs: int,
+    initargs: tuple[Repo, cfg.CredentialsConfig, Salt],
+) -> None:
     """Hand batches to `jobs` workers as git produces them, at most two each in
     flight (so a fast git never fills memory), and take the results in order."""
     import collections
@@ -159,8 +171,9 @@ def _parallel(batches: Iterator[list[CommitRecord]], take: Any, jobs: int,
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
     pending: collections.deque[tuple[list[CommitRecord], Future[Any]]] = collections.deque()
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=initargs) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs
+    ) as pool:
         # Start the workers before git: a forked worker would inherit the pipe that
         # feeds git its commits, and git would wait for more forever.
         pool.submit(int).result()
@@ -191,9 +204,11 @@ class _Progress:
             self.last = now
             width = 24
             filled = width * self.count // max(self.total, 1)
-            sys.stderr.write(f'\r{PROG}: [{"#" * filled}{"." * (width - filled)}] '
-                             f'{self.count}/{self.total} commits, {size / 1e6:.1f} MB, '
-                             f'{found} found')
+            sys.stderr.write(
+                f'\r{PROG}: [{"#" * filled}{"." * (width - filled)}] '
+                f'{self.count}/{self.total} commits, {size / 1e6:.1f} MB, '
+                f'{found} found'
+            )
             sys.stderr.flush()
 
     def done(self) -> None:
@@ -203,6 +218,7 @@ class _Progress:
 
 
 # --- the current tree ----------------------------------------------------------
+
 
 def sweep_tree(repo: Repo, config: cfg.Config) -> tuple[list[Hit], list[Finding], int, int]:
     """(hits, skipped, files, bytes) for every file in the index."""

@@ -5,6 +5,7 @@ detect_secrets) load only when ``plugin_classes()`` is first called, and the
 prefilter tables live in ``hooks.detectors.keywords``, which never imports
 detect_secrets.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,8 +18,19 @@ if TYPE_CHECKING:
 
 # Order is the order findings of equal priority are reported in.
 MODULES = (
-    'cloud', 'vcs', 'chat', 'payments', 'ai', 'saas', 'infra', 'registries', 'catalogue',
-    'keys', 'configfiles', 'urls', 'generic',
+    'cloud',
+    'vcs',
+    'chat',
+    'payments',
+    'ai',
+    'saas',
+    'infra',
+    'registries',
+    'catalogue',
+    'keys',
+    'configfiles',
+    'urls',
+    'generic',
 )
 
 
@@ -26,22 +38,45 @@ MODULES = (
 # compiles the regexes of) only the modules whose keywords occurred. A test
 # checks this table against the plugins' own `keyword_group`.
 _STATIC_GROUP_MODULES = {
-    'aws': 'cloud', 'gcp': 'cloud', 'azure': 'cloud',
-    'github': 'vcs', 'gitlab': 'vcs', 'atlassian': 'vcs',
-    'slack': 'chat', 'discord': 'chat', 'telegram': 'chat',
-    'stripe': 'payments', 'square': 'payments', 'shopify': 'payments',
+    'aws': 'cloud',
+    'gcp': 'cloud',
+    'azure': 'cloud',
+    'github': 'vcs',
+    'gitlab': 'vcs',
+    'atlassian': 'vcs',
+    'slack': 'chat',
+    'discord': 'chat',
+    'telegram': 'chat',
+    'stripe': 'payments',
+    'square': 'payments',
+    'shopify': 'payments',
     'braintree': 'payments',
-    'openai': 'ai', 'anthropic': 'ai', 'huggingface': 'ai',
-    'twilio': 'saas', 'sendgrid': 'saas', 'mailgun': 'saas', 'mailchimp': 'saas',
-    'datadog': 'saas', 'newrelic': 'saas',
-    'heroku': 'infra', 'digitalocean': 'infra', 'hashicorp': 'infra',
+    'openai': 'ai',
+    'anthropic': 'ai',
+    'huggingface': 'ai',
+    'twilio': 'saas',
+    'sendgrid': 'saas',
+    'mailgun': 'saas',
+    'mailchimp': 'saas',
+    'datadog': 'saas',
+    'newrelic': 'saas',
+    'heroku': 'infra',
+    'digitalocean': 'infra',
+    'hashicorp': 'infra',
     'databricks': 'infra',
-    'npm': 'registries', 'pypi': 'registries',
-    'private-key': 'keys', 'jwt': 'keys', 'jwk': 'keys', 'kubernetes-secret': 'configfiles',
+    'npm': 'registries',
+    'pypi': 'registries',
+    'private-key': 'keys',
+    'jwt': 'keys',
+    'jwk': 'keys',
+    'kubernetes-secret': 'configfiles',
     'kubernetes-secret-string': 'configfiles',
     'config-file': 'configfiles',
-    'url': 'urls', 'connection-string': 'urls',
-    'generic': 'generic', 'command-line': 'generic', 'sql': 'generic',
+    'url': 'urls',
+    'connection-string': 'urls',
+    'generic': 'generic',
+    'command-line': 'generic',
+    'sql': 'generic',
 }
 
 
@@ -70,9 +105,12 @@ def module_plugin_classes(name: str) -> tuple[type[WardenPlugin], ...]:
         return provider_classes()
     module = importlib.import_module(f'{__name__}.{name}')
     return tuple(
-        value for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, WardenPlugin)
-        and value.__module__ == module.__name__ and value.keyword_group
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, WardenPlugin)
+        and value.__module__ == module.__name__
+        and value.keyword_group
     )
 
 

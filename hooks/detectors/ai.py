@@ -1,4 +1,5 @@
 """OpenAI, Anthropic and Hugging Face keys."""
+
 from __future__ import annotations
 
 import re
@@ -18,14 +19,18 @@ class OpenAIDetector(WardenPlugin):
     rules = (
         Rule(
             # Every OpenAI key embeds T3BlbkFJ, base64 of "OpenAI".
-            'openai-api-key', 'OpenAI', 'API key',
+            'openai-api-key',
+            'OpenAI',
+            'API key',
             rx(
                 r'\bsk-(?:(?:proj|svcacct|admin)-)?'
                 r'[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200}' + _END,
             ),
         ),
         Rule(
-            'openai-api-key', 'OpenAI', 'project API key',
+            'openai-api-key',
+            'OpenAI',
+            'project API key',
             rx(r'\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}' + _END),
             min_entropy=4.0,
         ),
@@ -38,7 +43,9 @@ class AnthropicDetector(WardenPlugin):
     rotate = 'console.anthropic.com/settings/keys'
     rules = (
         Rule(
-            'anthropic-api-key', 'Anthropic', 'API key',
+            'anthropic-api-key',
+            'Anthropic',
+            'API key',
             rx(r'\bsk-ant-(?:api|admin|sid)\d{2}-[A-Za-z0-9_-]{80,120}' + _END),
         ),
     )
@@ -56,13 +63,17 @@ class HuggingFaceDetector(WardenPlugin):
     rotate = 'huggingface.co/settings/tokens'
     rules = (
         Rule(
-            'huggingface-token', 'Hugging Face', 'access token',
+            'huggingface-token',
+            'Hugging Face',
+            'access token',
             rx(r'(?<![A-Za-z0-9_])hf_[A-Za-z]{34}(?![A-Za-z0-9_])'),
             check=_mixed_case,
             min_entropy=3.5,
         ),
         Rule(
-            'huggingface-org-token', 'Hugging Face', 'organization API token',
+            'huggingface-org-token',
+            'Hugging Face',
+            'organization API token',
             rx(r'(?<![A-Za-z0-9_])api_org_[A-Za-z]{34}(?![A-Za-z0-9_])'),
             min_entropy=3.5,
         ),

@@ -11,6 +11,7 @@ and the methods detect-secrets itself calls, import detect_secrets.
 ``secret_type`` stays detect-secrets' name wherever a built-in plugin finds
 the same thing, so a detect-secrets baseline keeps matching.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,17 +69,19 @@ class Hit(NamedTuple):
     rule_id: str
     provider: str
     kind: str
-    secret: str          # never in repr()
+    secret: str  # never in repr()
     start: int
     secret_type: str
     priority: int
     rotate: str = ''
 
     def __repr__(self) -> str:
-        return (f'Hit(rule_id={self.rule_id!r}, provider={self.provider!r}, '
-                f'kind={self.kind!r}, start={self.start!r}, '
-                f'secret_type={self.secret_type!r}, priority={self.priority!r}, '
-                f'rotate={self.rotate!r})')
+        return (
+            f'Hit(rule_id={self.rule_id!r}, provider={self.provider!r}, '
+            f'kind={self.kind!r}, start={self.start!r}, '
+            f'secret_type={self.secret_type!r}, priority={self.priority!r}, '
+            f'rotate={self.rotate!r})'
+        )
 
 
 class WardenPlugin:
@@ -127,7 +130,11 @@ class WardenPlugin:
                 yield self.hit(rule, secret, match.start(rule.group))
 
     def keep(
-        self, secret: str, rule: Rule, match: re.Match[str], context: Context,
+        self,
+        secret: str,
+        rule: Rule,
+        match: re.Match[str],
+        context: Context,
     ) -> bool:
         if is_documented_example(secret) or is_sequential_string(secret) or is_filler(secret):
             return False
@@ -136,8 +143,13 @@ class WardenPlugin:
         return rule.check is None or rule.check(match, context)
 
     def hit(
-        self, rule: Rule, secret: str, start: int,
-        *, provider: str | None = None, kind: str | None = None,
+        self,
+        rule: Rule,
+        secret: str,
+        start: int,
+        *,
+        provider: str | None = None,
+        kind: str | None = None,
     ) -> Hit:
         return Hit(
             rule_id=rule.id,
@@ -157,14 +169,19 @@ class WardenPlugin:
             yield hit.secret
 
     def analyze_line(
-        self, filename: str, line: str, line_number: int = 0, context: Any = None,
+        self,
+        filename: str,
+        line: str,
+        line_number: int = 0,
+        context: Any = None,
         **kwargs: Any,
     ) -> set[PotentialSecret]:
         from detect_secrets.core.potential_secret import PotentialSecret
 
         return {
-            PotentialSecret(type=self.secret_type, filename=filename, secret=secret,
-                            line_number=line_number)
+            PotentialSecret(
+                type=self.secret_type, filename=filename, secret=secret, line_number=line_number
+            )
             for secret in self.analyze_string(line)
         }
 

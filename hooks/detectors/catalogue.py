@@ -6,6 +6,7 @@ a key name that mentions the provider and a secret (``ALGOLIA_ADMIN_KEY``,
 way the generic rules do, and report it only if the whole value has the
 provider's documented shape.
 """
+
 from __future__ import annotations
 
 import functools
@@ -31,18 +32,66 @@ from hooks.detectors.values import shannon_entropy
 from hooks.lazyre import rx
 
 # Parts of a key name that say it holds a secret.
-_SECRET_PARTS = frozenset((
-    'key', 'keys', 'token', 'secret', 'password', 'passwd', 'pass', 'pwd', 'auth', 'pat',
-    'apikey', 'credential', 'credentials', 'creds', 'skey', 'authtoken', 'accesstoken',
-    'secretkey', 'apitoken', 'bearer', 'sk',
-))
+_SECRET_PARTS = frozenset(
+    (
+        'key',
+        'keys',
+        'token',
+        'secret',
+        'password',
+        'passwd',
+        'pass',
+        'pwd',
+        'auth',
+        'pat',
+        'apikey',
+        'credential',
+        'credentials',
+        'creds',
+        'skey',
+        'authtoken',
+        'accesstoken',
+        'secretkey',
+        'apitoken',
+        'bearer',
+        'sk',
+    )
+)
 _SECRET_SUFFIXES = ('key', 'token', 'secret', 'password', 'passwd')
 # Parts that, last in a name, say it holds something about a secret instead.
-_NOT_SECRET_LAST = frozenset((
-    'id', 'ids', 'name', 'url', 'uri', 'host', 'endpoint', 'region', 'zone', 'path', 'file',
-    'dir', 'user', 'username', 'email', 'account', 'project', 'org', 'domain', 'version',
-    'type', 'enabled', 'length', 'expiry', 'expires', 'header', 'prefix', 'env', 'var',
-))
+_NOT_SECRET_LAST = frozenset(
+    (
+        'id',
+        'ids',
+        'name',
+        'url',
+        'uri',
+        'host',
+        'endpoint',
+        'region',
+        'zone',
+        'path',
+        'file',
+        'dir',
+        'user',
+        'username',
+        'email',
+        'account',
+        'project',
+        'org',
+        'domain',
+        'version',
+        'type',
+        'enabled',
+        'length',
+        'expiry',
+        'expires',
+        'header',
+        'prefix',
+        'env',
+        'var',
+    )
+)
 
 
 def _names_a_secret(name: str, word: str) -> bool:
@@ -97,16 +146,18 @@ class ProviderPlugin(WardenPlugin):
         done: set[int] = set()
         for match in _words_regex(self.provider).finditer(lowered):
             pos = match.start()
-            if pos and text[pos - 1].isalpha() and not (
-                    text[pos].isupper() and text[pos - 1].islower()):
+            if (
+                pos
+                and text[pos - 1].isalpha()
+                and not (text[pos].isupper() and text[pos - 1].islower())
+            ):
                 continue  # inside another word: 'blob' does not name Lob
             word = match.group(0)
             start, end = _widen(text, pos, match.end())
             if start in done or not _names_a_secret(text[start:end], word):
                 continue
             done.add(start)
-            found = GenericSecretDetector._value_after(
-                text, start, end, unquoted_ok, context.kind)
+            found = GenericSecretDetector._value_after(text, start, end, unquoted_ok, context.kind)
             if found is None:
                 continue
             value, offset, _ = found
@@ -119,8 +170,12 @@ class ProviderPlugin(WardenPlugin):
     @staticmethod
     def _real(value: str, rule: Rule) -> bool:
         # Dropbox's long-lived tokens carry ten A's by design: not a filler there.
-        if (is_placeholder(value.replace('AAAAAAAAAA', '')) or is_documented_example(value)
-                or is_sequential_string(value) or is_filler(value)):
+        if (
+            is_placeholder(value.replace('AAAAAAAAAA', ''))
+            or is_documented_example(value)
+            or is_sequential_string(value)
+            or is_filler(value)
+        ):
             return False
         return shannon_entropy(value) >= rule.min_entropy
 
@@ -150,16 +205,20 @@ def _build(provider: Provider) -> type[ProviderPlugin]:
         Rule(n.id, provider.name, n.kind, rx(n.value), min_entropy=n.min_entropy)
         for n in provider.named
     )
-    return type(_class_name(provider), (ProviderPlugin,), {
-        '__module__': __name__,
-        '__doc__': f'{provider.name} credentials.',
-        'provider': provider,
-        'secret_type': provider.secret_type or f'{provider.name} Token',
-        'keyword_group': provider.group,
-        'rotate': provider.rotate,
-        'rules': tokens,
-        'named_rules': named,
-    })
+    return type(
+        _class_name(provider),
+        (ProviderPlugin,),
+        {
+            '__module__': __name__,
+            '__doc__': f'{provider.name} credentials.',
+            'provider': provider,
+            'secret_type': provider.secret_type or f'{provider.name} Token',
+            'keyword_group': provider.group,
+            'rotate': provider.rotate,
+            'rules': tokens,
+            'named_rules': named,
+        },
+    )
 
 
 @functools.cache

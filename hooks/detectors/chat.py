@@ -1,4 +1,5 @@
 """Slack, Discord and Telegram tokens and webhooks."""
+
 from __future__ import annotations
 
 import base64
@@ -18,34 +19,52 @@ class SlackDetector(WardenPlugin):
     rotate = 'api.slack.com/apps > (app) > OAuth & Permissions / Incoming Webhooks'
     rules = (
         Rule(
-            'slack-bot-token', 'Slack', 'bot token',
+            'slack-bot-token',
+            'Slack',
+            'bot token',
             rx(r'\bxoxb-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{20,34}' + _END),
         ),
         Rule(
             # Older bot tokens have two parts: the bot's id and the secret.
-            'slack-bot-token', 'Slack', 'bot token (two-part, legacy)',
+            'slack-bot-token',
+            'Slack',
+            'bot token (two-part, legacy)',
             rx(r'\bxoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}(?![A-Za-z0-9_-])'),
         ),
         Rule(
-            'slack-user-token', 'Slack', 'user token',
+            'slack-user-token',
+            'Slack',
+            'user token',
             rx(r'\bxoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{28,34}' + _END),
         ),
         Rule(
-            'slack-config-token', 'Slack', 'configuration token',
+            'slack-config-token',
+            'Slack',
+            'configuration token',
             rx(r'\bxoxe\.xox[bp]-\d-[A-Za-z0-9]{100,180}' + _END),
         ),
-        Rule('slack-config-refresh-token', 'Slack', 'configuration refresh token',
-             rx(r'\bxoxe-\d-[A-Za-z0-9]{100,180}' + _END)),
         Rule(
-            'slack-app-token', 'Slack', 'app-level token',
+            'slack-config-refresh-token',
+            'Slack',
+            'configuration refresh token',
+            rx(r'\bxoxe-\d-[A-Za-z0-9]{100,180}' + _END),
+        ),
+        Rule(
+            'slack-app-token',
+            'Slack',
+            'app-level token',
             rx(r'\bxapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-z0-9]{32,80}' + _END),
         ),
         Rule(
-            'slack-legacy-token', 'Slack', 'legacy/workspace token',
+            'slack-legacy-token',
+            'Slack',
+            'legacy/workspace token',
             rx(r'\bxox[aorsr]-(?:[0-9]{1,13}-){1,4}[A-Za-z0-9]{8,64}' + _END),
         ),
         Rule(
-            'slack-webhook-url', 'Slack', 'incoming webhook URL',
+            'slack-webhook-url',
+            'Slack',
+            'incoming webhook URL',
             rx(
                 r'https?://hooks\.slack\.com/(?:services|workflows|triggers)/'
                 r'T[A-Za-z0-9_]{6,12}/[A-Za-z0-9_/]{8,}[A-Za-z0-9_]',
@@ -71,7 +90,9 @@ class DiscordDetector(WardenPlugin):
     rotate = 'discord.com/developers/applications > Bot > Reset Token (or delete the webhook)'
     rules = (
         Rule(
-            'discord-bot-token', 'Discord', 'bot token',
+            'discord-bot-token',
+            'Discord',
+            'bot token',
             rx(
                 r'(?<![A-Za-z0-9_-])(?P<id>[MNO][A-Za-z0-9_-]{23,25})'
                 r'\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}' + _END,
@@ -79,7 +100,9 @@ class DiscordDetector(WardenPlugin):
             check=_discord_id_part,
         ),
         Rule(
-            'discord-webhook-url', 'Discord', 'webhook URL',
+            'discord-webhook-url',
+            'Discord',
+            'webhook URL',
             rx(
                 r'https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/'
                 r'\d{17,20}/[A-Za-z0-9_-]{60,70}' + _END,
@@ -94,7 +117,9 @@ class TelegramDetector(WardenPlugin):
     rotate = '@BotFather: /revoke'
     rules = (
         Rule(
-            'telegram-bot-token', 'Telegram', 'bot token',
+            'telegram-bot-token',
+            'Telegram',
+            'bot token',
             # Bot API tokens: <bot id>:<35 chars>, the secret part starting "AA".
             rx(r'(?<![A-Za-z0-9_])[0-9]{8,10}:AA[A-Za-z0-9_-]{33}' + _END),
         ),

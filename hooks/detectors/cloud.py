@@ -1,4 +1,5 @@
 """AWS, Google Cloud and Azure credentials."""
+
 from __future__ import annotations
 
 import re
@@ -28,25 +29,37 @@ class AWSDetector(WardenPlugin):
     rotate = 'IAM console > Users > Security credentials (deactivate, then delete the key)'
     rules = (
         Rule(
-            'aws-access-key-id', 'AWS', 'access key id',
+            'aws-access-key-id',
+            'AWS',
+            'access key id',
             # AKIA long-term, ASIA temporary (STS), ABIA STS service bearer,
             # ACCA context-specific; A3T is an older prefix.
             rx(r'(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])'),
         ),
         Rule(
-            'aws-appsync-api-key', 'AWS', 'AppSync GraphQL API key',
-            rx(r'\bda2-[a-z0-9]{26}\b'), min_entropy=3.0,
+            'aws-appsync-api-key',
+            'AWS',
+            'AppSync GraphQL API key',
+            rx(r'\bda2-[a-z0-9]{26}\b'),
+            min_entropy=3.0,
         ),
         Rule(
-            'aws-bedrock-api-key', 'AWS', 'Bedrock API key',
-            rx(r'\bABSK[A-Za-z0-9+/]{109,269}={0,2}'
-               r'|\bbedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%=&._-]{40,}'),
+            'aws-bedrock-api-key',
+            'AWS',
+            'Bedrock API key',
+            rx(
+                r'\bABSK[A-Za-z0-9+/]{109,269}={0,2}'
+                r'|\bbedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%=&._-]{40,}'
+            ),
         ),
         Rule(
-            'aws-secret-access-key', 'AWS', 'secret access key',
+            'aws-secret-access-key',
+            'AWS',
+            'secret access key',
             rx(
                 r'(?i)(?:aws[\w.-]{0,20}?(?:secret|key|pwd|password|pass|token)'
-                r'|secret[_.-]?access[_.-]?key)[\w.-]{0,20}' + _ASSIGN
+                r'|secret[_.-]?access[_.-]?key)[\w.-]{0,20}'
+                + _ASSIGN
                 + r'(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])',
             ),
             group='secret',
@@ -60,16 +73,22 @@ class GoogleCloudDetector(WardenPlugin):
 
     secret_type = 'Google Cloud Credential'  # noqa: S105 (a type name)
     keyword_group = 'gcp'
-    rotate = ('console.cloud.google.com > APIs & Services > Credentials '
-              '(or IAM > Service accounts > Keys)')
+    rotate = (
+        'console.cloud.google.com > APIs & Services > Credentials '
+        '(or IAM > Service accounts > Keys)'
+    )
     rules = (
         Rule('gcp-api-key', 'Google', 'API key', rx(r'\bAIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])')),
         Rule(
-            'gcp-oauth-client-secret', 'Google', 'OAuth client secret',
+            'gcp-oauth-client-secret',
+            'Google',
+            'OAuth client secret',
             rx(r'\bGOCSPX-[0-9A-Za-z_-]{28}(?![A-Za-z0-9_-])'),
         ),
         Rule(
-            'gcp-service-account-key', 'Google Cloud', 'service account private key id',
+            'gcp-service-account-key',
+            'Google Cloud',
+            'service account private key id',
             rx(r'"private_key_id"\s*:\s*"(?P<secret>[0-9a-f]{40})"'),
             group='secret',
         ),
@@ -78,7 +97,7 @@ class GoogleCloudDetector(WardenPlugin):
 
 def _not_other_azure_product(match: re.Match[str], context: Context) -> bool:
     # Batch and Cosmos DB account keys have the same shape; their own rules name them.
-    name = match.string[max(match.start() - 30, 0):match.start('secret')].lower()
+    name = match.string[max(match.start() - 30, 0) : match.start('secret')].lower()
     return not any(word in name for word in ('batch', 'cosmos', 'documentdb'))
 
 
@@ -94,36 +113,51 @@ class AzureDetector(WardenPlugin):
     """Azure storage keys, connection strings, SAS tokens, AD client secrets."""
 
     keyword_group = 'azure'
-    rotate = ('Azure portal > (resource) > Access keys / '
-              'Entra ID > App registrations > Certificates & secrets')
+    rotate = (
+        'Azure portal > (resource) > Access keys / '
+        'Entra ID > App registrations > Certificates & secrets'
+    )
     rules = (
         Rule(
-            'azure-storage-account-key', 'Azure', 'storage account key (connection string)',
+            'azure-storage-account-key',
+            'Azure',
+            'storage account key (connection string)',
             # The whole AccountKey=... is the secret, as detect-secrets reports it.
             rx(r'AccountKey=[a-zA-Z0-9+/]{86}=='),
         ),
         Rule(
-            'azure-storage-account-key', 'Azure', 'storage account key',
+            'azure-storage-account-key',
+            'Azure',
+            'storage account key',
             rx(
-                r'(?i)(?:storage|account|azure)[\w.-]{0,30}key[\w.-]{0,10}' + _ASSIGN
+                r'(?i)(?:storage|account|azure)[\w.-]{0,30}key[\w.-]{0,10}'
+                + _ASSIGN
                 + r'(?P<secret>[a-zA-Z0-9+/]{86}==)',
             ),
             group='secret',
             check=_not_other_azure_product,
         ),
         Rule(
-            'azure-shared-access-key', 'Azure', 'Service Bus / Event Hubs shared access key',
+            'azure-shared-access-key',
+            'Azure',
+            'Service Bus / Event Hubs shared access key',
             rx(r'SharedAccessKey=(?P<secret>[A-Za-z0-9+/]{42,44}=)'),
             group='secret',
         ),
         Rule(
-            'azure-sas-token', 'Azure', 'shared access signature (SAS) token',
+            'azure-sas-token',
+            'Azure',
+            'shared access signature (SAS) token',
             rx(r'[?&;]sig=(?P<secret>[A-Za-z0-9%+/=]{40,100})(?![A-Za-z0-9%+/=])'),
             group='secret',
             check=_sas_context,
         ),
         Rule(
-            'azure-ad-client-secret', 'Azure', 'Entra ID (AD) client secret',
-            rx(r'(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])'),
+            'azure-ad-client-secret',
+            'Azure',
+            'Entra ID (AD) client secret',
+            rx(
+                r'(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])'
+            ),
         ),
     )

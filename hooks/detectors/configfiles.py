@@ -2,6 +2,7 @@
 
 .npmrc, .pypirc, .netrc, .git-credentials, docker config.json, kubeconfig.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,7 +19,9 @@ from hooks.detectors.values import looks_like_identifier
 from hooks.lazyre import Regex
 from hooks.lazyre import rx
 
-_NPM_RE = rx(r'(?:^|[\s\'"])(?://[^\s=]*:)?(?P<key>_authToken|_auth|_password)\s*=\s*[\'"]?(?P<secret>[^\s\'"]+)')
+_NPM_RE = rx(
+    r'(?:^|[\s\'"])(?://[^\s=]*:)?(?P<key>_authToken|_auth|_password)\s*=\s*[\'"]?(?P<secret>[^\s\'"]+)'
+)
 _PYPIRC_RE = rx(r'^\s*password\s*[:=]\s*(?P<secret>\S+)')
 _NETRC_RE = rx(r'(?:^|\s)password\s+(?P<secret>\S+)')
 _NETRC_LINE_RE = rx(r'\bmachine\s+\S+\s+login\s+\S+\s+password\s+(?P<secret>\S+)')
@@ -34,7 +37,8 @@ _KUBE_CLIENT_KEY_RE = rx(r'client-key-data\s*:\s*[\'"]?(?P<secret>[A-Za-z0-9+/=]
 
 def _real(value: str) -> bool:
     return not (
-        is_placeholder(value) or value.startswith(('$', '%', '{', '<'))
+        is_placeholder(value)
+        or value.startswith(('$', '%', '{', '<'))
         or looks_like_identifier(value)
     )
 
@@ -67,22 +71,33 @@ class ConfigFileDetector(WardenPlugin):
         Rule('pypirc-password', 'PyPI', '.pypirc password', _PYPIRC_RE, group='secret'),
         Rule('netrc-password', 'netrc', '.netrc password', _NETRC_RE, group='secret'),
         Rule(
-            'git-credentials', 'Git', '.git-credentials password',
+            'git-credentials',
+            'Git',
+            '.git-credentials password',
             _GIT_CREDENTIALS_RE,
             group='secret',
         ),
         Rule(
-            'docker-config-auth', 'Docker', 'registry auth in config.json',
+            'docker-config-auth',
+            'Docker',
+            'registry auth in config.json',
             _DOCKER_AUTH_RE,
             group='secret',
         ),
         Rule(
-            'kubeconfig-token', 'Kubernetes', 'kubeconfig user token',
+            'kubeconfig-token',
+            'Kubernetes',
+            'kubeconfig user token',
             _KUBE_TOKEN_RE,
             group='secret',
         ),
-        Rule('kubeconfig-client-key', 'Kubernetes', 'kubeconfig client key', _KUBE_CLIENT_KEY_RE,
-             group='secret'),
+        Rule(
+            'kubeconfig-client-key',
+            'Kubernetes',
+            'kubeconfig client key',
+            _KUBE_CLIENT_KEY_RE,
+            group='secret',
+        ),
     )
 
     def find(self, text: str, context: Context) -> Iterator[Hit]:
@@ -132,11 +147,33 @@ _SECRET_ENTRY_RE = rx(
     r'(?P<secret>[^\s"\'#|>][^\s"\']*)(?P=q)\s*(?:#.*)?$',
 )
 # Keys of a Secret that name where to connect, not how to authenticate.
-_NOT_SECRET_KEYS = frozenset((
-    'user', 'username', 'login', 'host', 'hostname', 'port', 'database', 'db', 'dbname', 'url',
-    'uri', 'endpoint', 'region', 'email', 'name', 'namespace', 'ca.crt', 'tls.crt', 'server',
-    'cluster', 'bucket', 'schema', 'sslmode',
-))
+_NOT_SECRET_KEYS = frozenset(
+    (
+        'user',
+        'username',
+        'login',
+        'host',
+        'hostname',
+        'port',
+        'database',
+        'db',
+        'dbname',
+        'url',
+        'uri',
+        'endpoint',
+        'region',
+        'email',
+        'name',
+        'namespace',
+        'ca.crt',
+        'tls.crt',
+        'server',
+        'cluster',
+        'bucket',
+        'schema',
+        'sslmode',
+    )
+)
 
 
 class KubernetesSecretDetector(WardenPlugin):
@@ -146,13 +183,26 @@ class KubernetesSecretDetector(WardenPlugin):
     secret_type = 'Kubernetes Secret'  # noqa: S105 (a type name)
     keyword_group = 'kubernetes-secret'
     priority = PRIORITY_CONFIG_FILE
-    rotate = ('change the credential at its source, then the Secret '
-              '(kubectl create secret … --dry-run=client -o yaml | kubectl apply -f -)')
+    rotate = (
+        'change the credential at its source, then the Secret '
+        '(kubectl create secret … --dry-run=client -o yaml | kubectl apply -f -)'
+    )
     rules = (
-        Rule('kubernetes-secret', 'Kubernetes', 'value in a Secret manifest', _SECRET_ENTRY_RE,
-             group='secret'),
-        Rule('kubernetes-secret', 'Kubernetes', 'value in a Secret manifest (stringData)',
-             _SECRET_ENTRY_RE, group='secret', keyword='kubernetes-secret-string'),
+        Rule(
+            'kubernetes-secret',
+            'Kubernetes',
+            'value in a Secret manifest',
+            _SECRET_ENTRY_RE,
+            group='secret',
+        ),
+        Rule(
+            'kubernetes-secret',
+            'Kubernetes',
+            'value in a Secret manifest (stringData)',
+            _SECRET_ENTRY_RE,
+            group='secret',
+            keyword='kubernetes-secret-string',
+        ),
     )
 
     def find(self, text: str, context: Context) -> Iterator[Hit]:
@@ -171,6 +221,10 @@ class KubernetesSecretDetector(WardenPlugin):
             if len(decoded.strip()) < 6 or not _real(decoded.strip()) or 'CERTIFICATE' in decoded:
                 return
             yield self.hit(self.rules[0], value, match.start('secret'))
-        elif ('kubernetes-secret-string' in groups and len(value) >= 6 and _real(value)
-              and not value.startswith('{{')):
+        elif (
+            'kubernetes-secret-string' in groups
+            and len(value) >= 6
+            and _real(value)
+            and not value.startswith('{{')
+        ):
             yield self.hit(self.rules[1], value, match.start('secret'))

@@ -14,6 +14,7 @@ findings under the built-in type) or is shared by several detectors is
 registered here as ``<type> (commit-warden <Name>)``. Like every warden plugin,
 none of them verifies over the network.
 """
+
 from __future__ import annotations
 
 from collections.abc import Generator
@@ -41,8 +42,11 @@ def _builtin_types() -> frozenset[str]:
     for info in pkgutil.iter_modules(detect_secrets.plugins.__path__):
         module = importlib.import_module(f'detect_secrets.plugins.{info.name}')
         for value in vars(module).values():
-            if inspect.isclass(value) and issubclass(value, BasePlugin) and not inspect.isabstract(
-                    value):
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BasePlugin)
+                and not inspect.isabstract(value)
+            ):
                 types.add(str(value.secret_type))
     return frozenset(types)
 
@@ -63,14 +67,18 @@ def _adapter(cls: type[WardenPlugin], secret_type: str) -> type[RegexBasedDetect
         rule.pattern.compiled if isinstance(rule.pattern, Regex) else rule.pattern
         for rule in cls.rules
     )
-    return type(f'Warden{cls.__name__}', (RegexBasedDetector,), {
-        '__module__': __name__,
-        '__doc__': cls.__doc__,
-        'secret_type': secret_type,
-        'denylist': patterns,
-        'analyze_string': analyze_string,
-        'verify': verify,
-    })
+    return type(
+        f'Warden{cls.__name__}',
+        (RegexBasedDetector,),
+        {
+            '__module__': __name__,
+            '__doc__': cls.__doc__,
+            'secret_type': secret_type,
+            'denylist': patterns,
+            'analyze_string': analyze_string,
+            'verify': verify,
+        },
+    )
 
 
 def adapter_classes() -> tuple[type[RegexBasedDetector], ...]:
@@ -83,9 +91,11 @@ def _types() -> dict[str, str]:
     for cls in plugin_classes():
         counts[cls.secret_type] = counts.get(cls.secret_type, 0) + 1
     return {
-        cls.__name__: (cls.secret_type if cls.secret_type not in builtin
-                       and counts[cls.secret_type] == 1
-                       else f'{cls.secret_type} (commit-warden {cls.__name__})')
+        cls.__name__: (
+            cls.secret_type
+            if cls.secret_type not in builtin and counts[cls.secret_type] == 1
+            else f'{cls.secret_type} (commit-warden {cls.__name__})'
+        )
         for cls in plugin_classes()
     }
 

@@ -5,6 +5,7 @@ it is a password, secret, token or API key, and then only if it looks real:
 not a placeholder or template, not a reference to somewhere else, not an
 identifier, hash or UUID, and random enough for its length.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -87,9 +88,10 @@ _UNQUOTED_LEADS = frozenset(('', 'export', 'set', 'ENV', 'ARG', '-', 'readonly',
 _HEADER_LEAD_RE = re.compile(r'(?:\s-H|--header)[\s=]*["\']?$')
 
 
-def _unquoted_value_allowed(text: str, start: int, op: str, unquoted_ok: bool,
-                            kind: str = 'code') -> bool:
-    if text[max(start - 2, 0):start] == '--':
+def _unquoted_value_allowed(
+    text: str, start: int, op: str, unquoted_ok: bool, kind: str = 'code'
+) -> bool:
+    if text[max(start - 2, 0) : start] == '--':
         return True  # --password=value / --password value on a command line
     if op.isspace() and text[:start].strip() == 'ENV' and unquoted_ok:
         return True  # Dockerfile: ENV NAME value
@@ -121,8 +123,11 @@ _RULES = {
     'generic-token': Rule('generic-token', 'Generic', 'hard-coded token', KEYWORD_RE),
     'generic-api-key': Rule('generic-api-key', 'Generic', 'hard-coded API key', KEYWORD_RE),
     'authorization-header': Rule(
-        'authorization-header', 'Generic', 'credential in HTTP Authorization header',
-        _AUTH_HEADER_RE, group='value',
+        'authorization-header',
+        'Generic',
+        'credential in HTTP Authorization header',
+        _AUTH_HEADER_RE,
+        group='value',
     ),
 }
 
@@ -156,7 +161,7 @@ class GenericSecretDetector(WardenPlugin):
             scheme = _SCHEME_RE.match(value)
             if scheme:
                 # token: "Bearer …": the credential is what follows the scheme.
-                value, start = value[scheme.end():], start + scheme.end()
+                value, start = value[scheme.end() :], start + scheme.end()
             if value in seen or not self.looks_real(rule_id, value, strict=strict):
                 continue
             seen.add(value)
@@ -188,7 +193,11 @@ class GenericSecretDetector(WardenPlugin):
 
     @staticmethod
     def _value_after(
-        text: str, start: int, end: int, unquoted_ok: bool, context_kind: str = 'code',
+        text: str,
+        start: int,
+        end: int,
+        unquoted_ok: bool,
+        context_kind: str = 'code',
     ) -> tuple[str, int, bool] | None:
         assign = _ASSIGN_RE.match(text, end)
         if assign is None:
@@ -198,11 +207,11 @@ class GenericSecretDetector(WardenPlugin):
         setter = re.match(r'(?:set|with)(?:[A-Z_])', text[start:end].rsplit('.', 1)[-1])
         if op == '(' and not (quote and setter):
             return None  # only setters given a literal: setPassword("..."), withToken('...')
-        if op == ',' and not (key_quote and re.search(r'[\w.]\($', text[:start - 1].rstrip())):
+        if op == ',' and not (key_quote and re.search(r'[\w.]\($', text[: start - 1].rstrip())):
             # f(password, x), ['password', 'token'] or a tuple of test vectors:
             # arguments or a list; put("password", "x") is a mapping.
             return None
-        flag = text[max(start - 2, 0):start] == '--'
+        flag = text[max(start - 2, 0) : start] == '--'
         # Dockerfile's legacy `ENV NAME value`: a space is its assignment.
         docker_env = text[:start].strip() == 'ENV' and context_kind == 'shell'
         if op.isspace() and not (flag and context_kind in _FLAG_KINDS) and not docker_env:
@@ -227,7 +236,7 @@ class GenericSecretDetector(WardenPlugin):
         # INI files have no inline comments; elsewhere (code) it ends the value.
         ends = _VALUE_ENDS if context_kind in _HASH_IN_VALUE_KINDS else _VALUE_ENDS + '#'
         if text.startswith('#', pos) and (pos == 0 or text[pos - 1] in ' \t'):
-            return None   # `password: # set in CI`: a comment, no value
+            return None  # `password: # set in CI`: a comment, no value
         stop = pos
         while stop < len(text) and stop - pos < 256 and text[stop] not in ends:
             stop += 1
@@ -249,13 +258,21 @@ class GenericSecretDetector(WardenPlugin):
             # A random (version 4) UUID named a secret, password or API key is how
             # many services issue keys (Heroku, Snyk, Postmark...); a bare "token"
             # holding a UUID is as often a session or correlation id.
-            return (rule_id != 'generic-token' and value[14] == '4'
-                    and value.lower() != _UUID_EXAMPLE
-                    and not is_placeholder(value) and shannon_entropy(value) >= 3.0)
+            return (
+                rule_id != 'generic-token'
+                and value[14] == '4'
+                and value.lower() != _UUID_EXAMPLE
+                and not is_placeholder(value)
+                and shannon_entropy(value) >= 3.0
+            )
         if (
-            any(c.isspace() for c in value) or is_placeholder(value) or is_hash_or_digest(value)
-            or is_templated(value) or contains_uuid(value)
-            or is_sequential_string(value) or looks_like_identifier(value)
+            any(c.isspace() for c in value)
+            or is_placeholder(value)
+            or is_hash_or_digest(value)
+            or is_templated(value)
+            or contains_uuid(value)
+            or is_sequential_string(value)
+            or looks_like_identifier(value)
         ):
             return False
         if value.isalpha() and len(value) < 40 and not _case_flips(value):
@@ -281,43 +298,89 @@ def _case_flips(value: str) -> bool:
 def _cli_value(first: str = r'[^\s"\'`]') -> str:
     """A password given as a command-line argument: quoted (anything but the quote,
     blanks and `#` too, as the shell passes it) or bare (up to a blank or a quote)."""
-    return (r'(?P<q>["\'])?(?P<secret>(?(q)[^"\'\n]{4,128}|' + first
-            + r'[^\s"\'`]{3,127}))(?(q)(?P=q))')
+    return (
+        r'(?P<q>["\'])?(?P<secret>(?(q)[^"\'\n]{4,128}|' + first + r'[^\s"\'`]{3,127}))(?(q)(?P=q))'
+    )
 
 
 def _real_cli_password(match: re.Match[str], context: Context) -> bool:
     value = match.group('secret').rstrip('.,;:)')  # the end of a sentence, not the value
-    return bool(value) and not (is_placeholder(value) or value[0] in '$%{<[(`\\'
-                                or value.isdigit())
+    return bool(value) and not (is_placeholder(value) or value[0] in '$%{<[(`\\' or value.isdigit())
 
 
 _CLI_RULES = (
-    Rule('command-line-password', 'Generic', 'password on a curl/wget command line',
-         rx(r'\b(?:curl|wget)\b[^\n]{0,300}?\s(?:-u|--user)(?:\s+|=)["\']?'
-            r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'),
-         group='secret', check=_real_cli_password, min_entropy=1.5),
-    Rule('command-line-password', 'Generic', 'password given to sshpass',
-         rx(r'\bsshpass\s+-p\s*' + _cli_value()),
-         group='secret', check=_real_cli_password, min_entropy=1.5),
-    Rule('command-line-password', 'Generic', 'password on an httpie command line',
-         rx(r'\bhttps?\b[^\n]{0,200}?\s(?:-a|--auth)(?:\s+|=)["\']?'
-            r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'),
-         group='secret', check=_real_cli_password, min_entropy=1.5),
-    Rule('command-line-password', 'Generic', 'password given to docker/helm/podman login',
-         rx(r'\b(?:docker|podman|helm(?:\s+registry)?|nerdctl|buildah|skopeo|oras)\s+login\b'
-            r'[^\n]{0,200}?\s(?:-p|--password)(?:\s+|=)["\']?(?P<secret>[^\s"\'`]{4,128})'),
-         group='secret', check=_real_cli_password, min_entropy=1.5),
-    Rule('command-line-password', 'Generic', 'password on a database or directory command line',
-         rx(r'\b(?:redis-cli\b[^\n]{0,200}?\s-a|ldap(?:search|add|modify|delete|passwd)\b'
+    Rule(
+        'command-line-password',
+        'Generic',
+        'password on a curl/wget command line',
+        rx(
+            r'\b(?:curl|wget)\b[^\n]{0,300}?\s(?:-u|--user)(?:\s+|=)["\']?'
+            r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'
+        ),
+        group='secret',
+        check=_real_cli_password,
+        min_entropy=1.5,
+    ),
+    Rule(
+        'command-line-password',
+        'Generic',
+        'password given to sshpass',
+        rx(r'\bsshpass\s+-p\s*' + _cli_value()),
+        group='secret',
+        check=_real_cli_password,
+        min_entropy=1.5,
+    ),
+    Rule(
+        'command-line-password',
+        'Generic',
+        'password on an httpie command line',
+        rx(
+            r'\bhttps?\b[^\n]{0,200}?\s(?:-a|--auth)(?:\s+|=)["\']?'
+            r'[^:\s"\'@`]{1,64}:(?P<secret>[^\s"\'@`]{4,128})'
+        ),
+        group='secret',
+        check=_real_cli_password,
+        min_entropy=1.5,
+    ),
+    Rule(
+        'command-line-password',
+        'Generic',
+        'password given to docker/helm/podman login',
+        rx(
+            r'\b(?:docker|podman|helm(?:\s+registry)?|nerdctl|buildah|skopeo|oras)\s+login\b'
+            r'[^\n]{0,200}?\s(?:-p|--password)(?:\s+|=)["\']?(?P<secret>[^\s"\'`]{4,128})'
+        ),
+        group='secret',
+        check=_real_cli_password,
+        min_entropy=1.5,
+    ),
+    Rule(
+        'command-line-password',
+        'Generic',
+        'password on a database or directory command line',
+        rx(
+            r'\b(?:redis-cli\b[^\n]{0,200}?\s-a|ldap(?:search|add|modify|delete|passwd)\b'
             r'[^\n]{0,200}?\s-w|mongo(?:sh|dump|restore|import|export)?\b[^\n]{0,200}?\s(?:-p|--password)'
             r'|sqlcmd\b[^\n]{0,200}?\s-P|htpasswd\s+-b\w*\s+\S+\s+\S+'
             r'|smbclient\b[^\n]{0,200}?\s-U\s*[^%\s]+%)'
-            r'(?:\s+|=)?["\']?(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'),
-         group='secret', check=_real_cli_password, min_entropy=1.5),
-    Rule('command-line-password', 'Generic', 'password on a mysql command line',
-         rx(r'\b(?:mysql|mysqldump|mysqladmin|mysqlimport)\b[^\n]{0,300}?\s-p'
-            + _cli_value(r'[^\s"\'`-]')),
-         group='secret', check=_real_cli_password, min_entropy=1.5),
+            r'(?:\s+|=)?["\']?(?P<secret>[^\s"\'`-][^\s"\'`]{3,127})'
+        ),
+        group='secret',
+        check=_real_cli_password,
+        min_entropy=1.5,
+    ),
+    Rule(
+        'command-line-password',
+        'Generic',
+        'password on a mysql command line',
+        rx(
+            r'\b(?:mysql|mysqldump|mysqladmin|mysqlimport)\b[^\n]{0,300}?\s-p'
+            + _cli_value(r'[^\s"\'`-]')
+        ),
+        group='secret',
+        check=_real_cli_password,
+        min_entropy=1.5,
+    ),
 )
 
 
@@ -335,7 +398,8 @@ class CommandLineDetector(WardenPlugin):
 
 
 _SQL_STATEMENT_RE = re.compile(
-    r'(?i)\b(?:CREATE|ALTER)\s+(?:ROLE|USER|LOGIN)\b|\bGRANT\b.*\bTO\b|\bSET\s+PASSWORD\b')
+    r'(?i)\b(?:CREATE|ALTER)\s+(?:ROLE|USER|LOGIN)\b|\bGRANT\b.*\bTO\b|\bSET\s+PASSWORD\b'
+)
 _SQL_HASHED_RE = re.compile(r'^(?:\*[0-9A-Fa-f]{40}|md5[0-9a-f]{32}|SCRAM-SHA-256\$.*)$')
 
 
@@ -372,8 +436,22 @@ class SQLPasswordDetector(WardenPlugin):
     rotate = 'the database: ALTER USER / ALTER ROLE with a new password'
     priority = PRIORITY_GENERIC + 1
     rules = (
-        Rule('sql-password', 'Generic', 'password set by a SQL statement', _SQL_IDENTIFIED_RE,
-             group='secret', check=_real_sql_password, min_entropy=1.5),
-        Rule('sql-password', 'Generic', 'password set by a SQL statement', _SQL_PASSWORD_RE,
-             group='secret', check=_real_sql_password, min_entropy=1.5),
+        Rule(
+            'sql-password',
+            'Generic',
+            'password set by a SQL statement',
+            _SQL_IDENTIFIED_RE,
+            group='secret',
+            check=_real_sql_password,
+            min_entropy=1.5,
+        ),
+        Rule(
+            'sql-password',
+            'Generic',
+            'password set by a SQL statement',
+            _SQL_PASSWORD_RE,
+            group='secret',
+            check=_real_sql_password,
+            min_entropy=1.5,
+        ),
     )

@@ -1,4 +1,5 @@
 """Private keys (PEM, OpenSSH, PGP, PuTTY) and JSON Web Tokens."""
+
 from __future__ import annotations
 
 import base64
@@ -51,7 +52,7 @@ class PrivateKeyDetector(WardenPlugin):
 
     def find(self, text: str, context: Context) -> Iterator[Hit]:
         for match in _PEM_RE.finditer(text):
-            if not _has_body(text[match.end():], context):
+            if not _has_body(text[match.end() :], context):
                 continue
             label = match.group('label').strip()
             if match.group('block'):
@@ -66,11 +67,11 @@ class PrivateKeyDetector(WardenPlugin):
             yield self.hit(self.rules[1], match.group(0).rstrip(': '), match.start())
         for match in _B64_PEM_RE.finditer(text):
             # A Kubernetes Secret (or any config) carrying the PEM base64-encoded.
-            if 'client-key-data' in text[:match.start()]:
+            if 'client-key-data' in text[: match.start()]:
                 continue  # a kubeconfig's own rule names it better
             head = match.group(0)[:96]
             try:
-                decoded = base64.b64decode(head[:len(head) // 4 * 4]).decode('ascii', 'replace')
+                decoded = base64.b64decode(head[: len(head) // 4 * 4]).decode('ascii', 'replace')
             except (binascii.Error, ValueError):
                 continue
             pem = _PEM_RE.search(decoded)
@@ -78,8 +79,12 @@ class PrivateKeyDetector(WardenPlugin):
                 continue  # a header alone, or too short to hold a key
             label = pem.group('label').strip()
             marker = f'BEGIN {label + " " if label else ""}PRIVATE KEY{pem.group("block") or ""}'
-            yield self.hit(self.rules[0], marker, match.start(),
-                           kind=f'base64-encoded {label + " " if label else ""}private key')
+            yield self.hit(
+                self.rules[0],
+                marker,
+                match.start(),
+                kind=f'base64-encoded {label + " " if label else ""}private key',
+            )
 
 
 def jwt_claims(token: str) -> dict[str, object]:
@@ -98,17 +103,27 @@ def jwt_claims(token: str) -> dict[str, object]:
 _JWT_RULE = Rule(
     # Header and payload are both JSON objects ("eyJ" is base64 of
     # '{"'); an unsigned token (alg none) carries no secret.
-    'jwt', 'JWT', 'JSON Web Token',
+    'jwt',
+    'JWT',
+    'JSON Web Token',
     rx(r'\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])'),
     check=lambda match, context: is_jwt_well_formed(match.group(0)),
 )
-_K8S_RULE = Rule('kubernetes-service-account-token', 'Kubernetes', 'service account token',
-                 _JWT_RULE.pattern, rotate='delete the token Secret (or the ServiceAccount) and '
-                 'let Kubernetes issue a new one; shorten token lifetimes')
-_SUPABASE_RULE = Rule('supabase-service-role-key', 'Supabase', 'service_role key',
-                      _JWT_RULE.pattern,
-                      rotate='Supabase dashboard > Project settings > API keys '
-                             '(roll the JWT secret)')
+_K8S_RULE = Rule(
+    'kubernetes-service-account-token',
+    'Kubernetes',
+    'service account token',
+    _JWT_RULE.pattern,
+    rotate='delete the token Secret (or the ServiceAccount) and '
+    'let Kubernetes issue a new one; shorten token lifetimes',
+)
+_SUPABASE_RULE = Rule(
+    'supabase-service-role-key',
+    'Supabase',
+    'service_role key',
+    _JWT_RULE.pattern,
+    rotate='Supabase dashboard > Project settings > API keys (roll the JWT secret)',
+)
 
 
 class JWTDetector(WardenPlugin):
@@ -129,7 +144,8 @@ class JWTDetector(WardenPlugin):
             claims = jwt_claims(hit.secret)
             issuer = str(claims.get('iss', ''))
             if issuer.startswith('kubernetes/') or any(
-                    str(k).startswith('kubernetes.io') for k in claims):
+                str(k).startswith('kubernetes.io') for k in claims
+            ):
                 yield self.hit(_K8S_RULE, hit.secret, hit.start)
             elif 'supabase' in issuer and claims.get('role') == 'service_role':
                 yield self.hit(_SUPABASE_RULE, hit.secret, hit.start)
@@ -157,9 +173,15 @@ class JWKDetector(WardenPlugin):
 
     secret_type = 'JSON Web Key'  # noqa: S105 (a type name)
     keyword_group = 'jwk'
-    rotate = ('generate a new key pair, publish its public JWK, '
-              'and remove the old key from the JWKS')
+    rotate = 'generate a new key pair, publish its public JWK, and remove the old key from the JWKS'
     rules = (
-        Rule('jwk-private-key', 'Private key', 'JSON Web Key with its private member ("d")',
-             _JWK_D_RE, group='secret', check=_in_a_jwk, min_entropy=3.5),
+        Rule(
+            'jwk-private-key',
+            'Private key',
+            'JSON Web Key with its private member ("d")',
+            _JWK_D_RE,
+            group='secret',
+            check=_in_a_jwk,
+            min_entropy=3.5,
+        ),
     )

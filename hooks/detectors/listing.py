@@ -3,6 +3,7 @@
 One entry per (rule id, provider, kind), with where to rotate what it finds,
 taken from the detectors themselves, so the list cannot drift from the code.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple

@@ -1,4 +1,5 @@
 """Stripe, Square, Shopify and Braintree keys."""
+
 from __future__ import annotations
 
 import re
@@ -21,19 +22,29 @@ class StripeDetector(WardenPlugin):
     rotate = 'dashboard.stripe.com/apikeys (roll the key)'
     rules = (
         Rule(
-            'stripe-secret-key', 'Stripe', 'live secret key',
-            rx(r'\bsk_live_[0-9a-zA-Z]{24,247}' + _END), check=_not_paystack,
+            'stripe-secret-key',
+            'Stripe',
+            'live secret key',
+            rx(r'\bsk_live_[0-9a-zA-Z]{24,247}' + _END),
+            check=_not_paystack,
         ),
         Rule(
-            'stripe-secret-key', 'Stripe', 'test secret key',
-            rx(r'\bsk_test_[0-9a-zA-Z]{24,247}' + _END), check=_not_paystack,
+            'stripe-secret-key',
+            'Stripe',
+            'test secret key',
+            rx(r'\bsk_test_[0-9a-zA-Z]{24,247}' + _END),
+            check=_not_paystack,
         ),
         Rule(
-            'stripe-restricted-key', 'Stripe', 'restricted key',
+            'stripe-restricted-key',
+            'Stripe',
+            'restricted key',
             rx(r'\brk_(?:live|test|prod)_[0-9a-zA-Z]{24,247}' + _END),
         ),
         Rule(
-            'stripe-webhook-secret', 'Stripe', 'webhook signing secret',
+            'stripe-webhook-secret',
+            'Stripe',
+            'webhook signing secret',
             rx(r'\bwhsec_[0-9a-zA-Z]{32,64}' + _END),
         ),
     )
@@ -45,15 +56,21 @@ class SquareDetector(WardenPlugin):
     rotate = 'developer.squareup.com/apps > Credentials'
     rules = (
         Rule(
-            'square-access-token', 'Square', 'access token',
+            'square-access-token',
+            'Square',
+            'access token',
             rx(r'\bsq0atp-[0-9A-Za-z_-]{22}' + _END),
         ),
         Rule(
-            'square-access-token', 'Square', 'access token',
+            'square-access-token',
+            'Square',
+            'access token',
             rx(r'\bEAAA[0-9A-Za-z_-]{60}' + _END),
         ),
         Rule(
-            'square-oauth-secret', 'Square', 'OAuth application secret',
+            'square-oauth-secret',
+            'Square',
+            'OAuth application secret',
             rx(r'\bsq0csp-[0-9A-Za-z_-]{43}' + _END),
         ),
     )
@@ -65,19 +82,27 @@ class ShopifyDetector(WardenPlugin):
     rotate = 'Shopify admin > Apps > Develop apps > (app) > API credentials'
     rules = (
         Rule(
-            'shopify-access-token', 'Shopify', 'Admin API access token',
+            'shopify-access-token',
+            'Shopify',
+            'Admin API access token',
             rx(r'\bshpat_[a-zA-Z0-9]{32,64}\b'),
         ),
         Rule(
-            'shopify-custom-app-token', 'Shopify', 'custom app access token',
+            'shopify-custom-app-token',
+            'Shopify',
+            'custom app access token',
             rx(r'\bshpca_[a-zA-Z0-9]{32,64}\b'),
         ),
         Rule(
-            'shopify-private-app-token', 'Shopify', 'private app access token',
+            'shopify-private-app-token',
+            'Shopify',
+            'private app access token',
             rx(r'\bshppa_[a-zA-Z0-9]{32,64}\b'),
         ),
         Rule(
-            'shopify-shared-secret', 'Shopify', 'app shared secret',
+            'shopify-shared-secret',
+            'Shopify',
+            'app shared secret',
             rx(r'\bshpss_[a-zA-Z0-9]{32,64}\b'),
         ),
     )
@@ -89,7 +114,9 @@ class BraintreeDetector(WardenPlugin):
     rotate = 'Braintree Control Panel > Settings > API'
     rules = (
         Rule(
-            'braintree-access-token', 'PayPal Braintree', 'production access token',
+            'braintree-access-token',
+            'PayPal Braintree',
+            'production access token',
             rx(r'access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}'),
         ),
     )

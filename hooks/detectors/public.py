@@ -7,6 +7,7 @@ value is and where it is published. A policy adds its own entries
 nothing; the engine keeps it aside (``Scanner.public_matches``) so a verbose
 run or ``explain`` can say why it passed.
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,6 +44,7 @@ class PublicValueError(ValueError):
 
 def parse_entry(raw: Mapping[str, Any], where: str) -> PublicValue:
     """One entry of the data file or of a policy, checked."""
+
     def text(key: str, default: str | None = None) -> str:
         value = raw.get(key, default)
         if not isinstance(value, str) or not value.strip():
@@ -53,8 +55,9 @@ def parse_entry(raw: Mapping[str, Any], where: str) -> PublicValue:
     if match not in MATCHES:
         raise PublicValueError(f'{where}: match must be one of {", ".join(MATCHES)}')
     values = tuple(raw.get('values') or ([raw['value']] if 'value' in raw else []))
-    if match in ('value', 'prefix') and (not values or not all(
-            isinstance(v, str) and len(v) >= 8 for v in values)):
+    if match in ('value', 'prefix') and (
+        not values or not all(isinstance(v, str) and len(v) >= 8 for v in values)
+    ):
         raise PublicValueError(f'{where}: {match!r} needs a value of 8 characters or more')
     claims = raw.get('claims') or {}
     if match == 'jwt-claims' and not (isinstance(claims, dict) and claims):
@@ -68,10 +71,16 @@ def parse_entry(raw: Mapping[str, Any], where: str) -> PublicValue:
         except re.error as e:
             raise PublicValueError(f'{where}: line is not a regex: {e}') from e
     return PublicValue(
-        id=text('id'), provider=text('provider', 'Custom'), what=text('what'),
-        source=text('source'), match=match, values=values,
+        id=text('id'),
+        provider=text('provider', 'Custom'),
+        what=text('what'),
+        source=text('source'),
+        match=match,
+        values=values,
         claims=tuple((str(k), str(v)) for k, v in claims.items()),
-        rules=tuple(raw.get('rules') or ()), line=line, paths=tuple(raw.get('paths') or ()),
+        rules=tuple(raw.get('rules') or ()),
+        line=line,
+        paths=tuple(raw.get('paths') or ()),
     )
 
 
@@ -79,8 +88,7 @@ def parse_entry(raw: Mapping[str, Any], where: str) -> PublicValue:
 def builtin() -> tuple[PublicValue, ...]:
     with open(DATA_FILE, encoding='utf-8') as f:
         data = json.load(f)
-    return tuple(parse_entry(raw, f'{DATA_FILE.name}[{i}]')
-                 for i, raw in enumerate(data['values']))
+    return tuple(parse_entry(raw, f'{DATA_FILE.name}[{i}]') for i, raw in enumerate(data['values']))
 
 
 class PublicValues:
@@ -105,8 +113,9 @@ class PublicValues:
             else:
                 self._context.append((re.compile(entry.line) if entry.line else None, entry))
 
-    def lookup(self, *, secret: str, rule: str = '', path: str = '',
-               line: str = '') -> PublicValue | None:
+    def lookup(
+        self, *, secret: str, rule: str = '', path: str = '', line: str = ''
+    ) -> PublicValue | None:
         found = self._exact.get(secret)
         if found is not None:
             return found
@@ -138,12 +147,17 @@ def _claims(token: str) -> Mapping[str, object]:
 
 def _claim_matches(actual: object, expected: str) -> bool:
     # An issuer such as https://<ref>.supabase.co/auth/v1 names Supabase too.
-    return isinstance(actual, str) and (actual == expected or (
-        expected == 'supabase' and re.search(r'(?:^|[./])supabase(?:\.co|\.in)?(?:/|$)', actual)
-        is not None))
+    return isinstance(actual, str) and (
+        actual == expected
+        or (
+            expected == 'supabase'
+            and re.search(r'(?:^|[./])supabase(?:\.co|\.in)?(?:/|$)', actual) is not None
+        )
+    )
 
 
-def explain(value: str, *, rule: str = '', path: str = '', line: str = '',
-            extra: Sequence[PublicValue] = ()) -> PublicValue | None:
+def explain(
+    value: str, *, rule: str = '', path: str = '', line: str = '', extra: Sequence[PublicValue] = ()
+) -> PublicValue | None:
     """Why a value passes as public, if it does (for `commit-warden explain`)."""
     return PublicValues(extra).lookup(secret=value, rule=rule, path=path, line=line)

@@ -1,4 +1,5 @@
 """Package registry tokens: npm and PyPI."""
+
 from __future__ import annotations
 
 from hooks.detectors.base import VALUE_END as _END
@@ -11,9 +12,7 @@ class NpmDetector(WardenPlugin):
     secret_type = 'NPM tokens'  # noqa: S105 (detect-secrets' type name)
     keyword_group = 'npm'
     rotate = 'npmjs.com > Access Tokens (or `npm token revoke`)'
-    rules = (
-        Rule('npm-access-token', 'npm', 'access token', rx(r'\bnpm_[A-Za-z0-9]{36}\b')),
-    )
+    rules = (Rule('npm-access-token', 'npm', 'access token', rx(r'\bnpm_[A-Za-z0-9]{36}\b')),)
 
 
 class PyPIDetector(WardenPlugin):
@@ -23,11 +22,15 @@ class PyPIDetector(WardenPlugin):
     rules = (
         # Macaroons whose first caveat is the issuer: "pypi.org" / "test.pypi.org".
         Rule(
-            'pypi-token', 'PyPI', 'API token',
+            'pypi-token',
+            'PyPI',
+            'API token',
             rx(r'\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}' + _END),
         ),
         Rule(
-            'pypi-token', 'TestPyPI', 'API token',
+            'pypi-token',
+            'TestPyPI',
+            'API token',
             rx(r'\bpypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,}' + _END),
         ),
     )

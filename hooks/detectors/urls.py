@@ -1,4 +1,5 @@
 """Credentials inside URLs, DSNs and connection strings."""
+
 from __future__ import annotations
 
 import re
@@ -95,7 +96,11 @@ class URLCredentialsDetector(WardenPlugin):
             provider = _provider(scheme)
             kind = 'password in URL' if provider == 'Generic' else 'password in connection URL'
             yield self.hit(
-                self.rules[0], password, match.start('password'), provider=provider, kind=kind,
+                self.rules[0],
+                password,
+                match.start('password'),
+                provider=provider,
+                kind=kind,
             )
 
 
@@ -121,10 +126,20 @@ class ConnectionStringDetector(WardenPlugin):
     rotate = 'the database or service of the connection string (change the password)'
     priority = PRIORITY_URL
     rules = (
-        Rule('connection-string-password', 'Generic', 'password in URL parameter', _PARAM_RE,
-             group='password'),
-        Rule('connection-string-password', 'Generic', 'password in connection string', _CONNSTR_RE,
-             group='password'),
+        Rule(
+            'connection-string-password',
+            'Generic',
+            'password in URL parameter',
+            _PARAM_RE,
+            group='password',
+        ),
+        Rule(
+            'connection-string-password',
+            'Generic',
+            'password in connection string',
+            _CONNSTR_RE,
+            group='password',
+        ),
     )
 
     def find(self, text: str, context: Context) -> Iterator[Hit]:

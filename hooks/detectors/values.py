@@ -3,6 +3,7 @@
 Pure functions over strings, shared by the detector plugins and the engine.
 No detect_secrets import here, so the engine can use these without it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,8 +27,8 @@ class Context(NamedTuple):
     """What a detector may know beyond the text it is given."""
 
     path: str = ''
-    kind: str = 'code'   # see file_kind()
-    line: str = ''       # the whole line, even when the text scanned is a window of it
+    kind: str = 'code'  # see file_kind()
+    line: str = ''  # the whole line, even when the text scanned is a window of it
     following: tuple[str, ...] = ()  # the next few lines, for multi-line formats (PEM bodies)
     preceding: tuple[str, ...] = ()  # the few lines before, nearest last (a JWK's "kty")
     # The keyword groups the prefilter found on the line; None: run every rule.
@@ -69,47 +70,166 @@ def entropy_threshold(value: str, *, base64_limit: float, hex_limit: float) -> f
 
 def looks_random(value: str, *, base64_limit: float = 4.5, hex_limit: float = 3.0) -> bool:
     return shannon_entropy(value) >= entropy_threshold(
-        value, base64_limit=base64_limit, hex_limit=hex_limit,
+        value,
+        base64_limit=base64_limit,
+        hex_limit=hex_limit,
     )
 
 
 # Values that stand in for a secret rather than being one.
 _PLACEHOLDER_WORDS = (
-    'changeme', 'change_me', 'change-me', 'changethis', 'change_this',
-    'example', 'dummy', 'placeholder', 'redacted', 'sample', 'fake',
-    'your_', 'your-', 'yourpass', 'yoursecret', 'yourtoken', 'yourkey', 'your ',
-    'xxxx', 'xxx-', '****', '....', '<', '>', '{{', '}}', '${', '%(', '#{',
-    '$(', '%s', '%d', 'todo', 'fixme', 'replace_me', 'replace-me', 'replaceme',
-    'insert_', 'insert-', 'notasecret', 'not_a_secret', 'not-a-secret',
-    'notreal', 'not_real', 'not-real', 'mysecret', 'my_secret', 'my-secret',
-    'mypassword', 'my_password', 'secretkey', 'supersecret', 'super_secret',
-    'fill_in', 'fill-in', 'enter_', 'enter-', 'setme', 'set_me', 'undefined',
-    'lorem', 'ipsum', 'abcdef', 'abc123', '123456', 'qwerty', '000000', 'aaaaaa',
+    'changeme',
+    'change_me',
+    'change-me',
+    'changethis',
+    'change_this',
+    'example',
+    'dummy',
+    'placeholder',
+    'redacted',
+    'sample',
+    'fake',
+    'your_',
+    'your-',
+    'yourpass',
+    'yoursecret',
+    'yourtoken',
+    'yourkey',
+    'your ',
+    'xxxx',
+    'xxx-',
+    '****',
+    '....',
+    '<',
+    '>',
+    '{{',
+    '}}',
+    '${',
+    '%(',
+    '#{',
+    '$(',
+    '%s',
+    '%d',
+    'todo',
+    'fixme',
+    'replace_me',
+    'replace-me',
+    'replaceme',
+    'insert_',
+    'insert-',
+    'notasecret',
+    'not_a_secret',
+    'not-a-secret',
+    'notreal',
+    'not_real',
+    'not-real',
+    'mysecret',
+    'my_secret',
+    'my-secret',
+    'mypassword',
+    'my_password',
+    'secretkey',
+    'supersecret',
+    'super_secret',
+    'fill_in',
+    'fill-in',
+    'enter_',
+    'enter-',
+    'setme',
+    'set_me',
+    'undefined',
+    'lorem',
+    'ipsum',
+    'abcdef',
+    'abc123',
+    '123456',
+    'qwerty',
+    '000000',
+    'aaaaaa',
     'foobar',
 )
 # Words that mark a placeholder only as a word of their own: 'mock_token' is a
 # fixture, 'Hammock#91' is a password.
 _PLACEHOLDER_WHOLE = rx(r'(?<![a-z])(?:testing|mock|stub|invalid|bogus)(?![a-z])')
 
-_PLACEHOLDER_EXACT = frozenset((
-    'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off',
-    'test', 'tests', 'password', 'passwd', 'pass', 'pwd', 'secret', 'secrets',
-    'token', 'key', 'apikey', 'api_key', 'admin', 'root', 'user', 'guest',
-    'default', 'letmein', 'hunter2', 'hunter22', 'foo', 'bar', 'baz', 'string', 'tiger',
-    'str', 'value', 'empty', 'blank', 'required', 'optional', 'hidden', 'private',
-    'public', 'unknown', 'unset', 'n/a', 'na', 'tbd', 'bearer', 'basic',
-    # Passwords so well known that a hit is a demo or a fixture.
-    'password1', 'password123', 'passw0rd', 'p@ssword', 'p@ssw0rd', 'p4ssw0rd', 's3cr3t',
-    'test123', 'test1234', 'admin123', 'secret123', 'pass123', 'pass1234', 'welcome1',
-))
+_PLACEHOLDER_EXACT = frozenset(
+    (
+        'none',
+        'null',
+        'nil',
+        'undefined',
+        'true',
+        'false',
+        'yes',
+        'no',
+        'on',
+        'off',
+        'test',
+        'tests',
+        'password',
+        'passwd',
+        'pass',
+        'pwd',
+        'secret',
+        'secrets',
+        'token',
+        'key',
+        'apikey',
+        'api_key',
+        'admin',
+        'root',
+        'user',
+        'guest',
+        'default',
+        'letmein',
+        'hunter2',
+        'hunter22',
+        'foo',
+        'bar',
+        'baz',
+        'string',
+        'tiger',
+        'str',
+        'value',
+        'empty',
+        'blank',
+        'required',
+        'optional',
+        'hidden',
+        'private',
+        'public',
+        'unknown',
+        'unset',
+        'n/a',
+        'na',
+        'tbd',
+        'bearer',
+        'basic',
+        # Passwords so well known that a hit is a demo or a fixture.
+        'password1',
+        'password123',
+        'passw0rd',
+        'p@ssword',
+        'p@ssw0rd',
+        'p4ssw0rd',
+        's3cr3t',
+        'test123',
+        'test1234',
+        'admin123',
+        'secret123',
+        'pass123',
+        'pass1234',
+        'welcome1',
+    )
+)
 
 _TEMPLATE_RE = rx(
-    r'^\$[A-Za-z_{(]'              # $VAR ${VAR} $(cmd)
-    r'|^%[A-Za-z_]+%$'              # %VAR% (Windows)
-    r'|^\{[^{}]*\}$'                # {name}
-    r'|^__[A-Z0-9_]+__$'            # __TOKEN__
-    r'|^@[A-Za-z_.]+@$'             # @token@ (maven filtering)
-    r'|^#\{'                        # #{ruby}
+    r'^\$[A-Za-z_{(]'  # $VAR ${VAR} $(cmd)
+    r'|^%[A-Za-z_]+%$'  # %VAR% (Windows)
+    r'|^\{[^{}]*\}$'  # {name}
+    r'|^__[A-Z0-9_]+__$'  # __TOKEN__
+    r'|^@[A-Za-z_.]+@$'  # @token@ (maven filtering)
+    r'|^#\{'  # #{ruby}
     r'|^\*+$|^x+$|^X+$|^\.+$|^-+$|^_+$|^0+$',
 )
 
@@ -130,16 +250,16 @@ def is_placeholder(value: str) -> bool:
 
 # Words joined by _ - . or case changes: names of things, not secrets.
 _IDENTIFIER_RES = (
-    rx(r'^[a-z]+(?:[_.-][a-z]+)*$'),             # snake_case, kebab-case, dotted
-    rx(r'^[A-Z][A-Z]*(?:[_.-][A-Z]+)*$'),        # CONSTANT_NAME
-    rx(r'^[a-z]+(?:[A-Z][a-z]+)+$'),             # camelCase
-    rx(r'^(?:[A-Z][a-z]+)+$'),                   # PascalCase
+    rx(r'^[a-z]+(?:[_.-][a-z]+)*$'),  # snake_case, kebab-case, dotted
+    rx(r'^[A-Z][A-Z]*(?:[_.-][A-Z]+)*$'),  # CONSTANT_NAME
+    rx(r'^[a-z]+(?:[A-Z][a-z]+)+$'),  # camelCase
+    rx(r'^(?:[A-Z][a-z]+)+$'),  # PascalCase
     rx(r'^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+$'),  # settings.SECRET, process.env.X
-    rx(r'^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$'),   # call(...) / lookup[...]
-    rx(r'^(?:/|\./|\.\./|~/)[\w./-]*$'),         # a path
-    rx(r'^[\w.+-]+@[\w-]+\.[\w.-]+$'),           # an e-mail address
-    rx(r'^[a-z_][\w.]*:[A-Za-z_][\w.]*$'),         # module:attr (entry points)
-    rx(r'^[a-z]+://'),                           # a URL (the URL rules judge it)
+    rx(r'^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$'),  # call(...) / lookup[...]
+    rx(r'^(?:/|\./|\.\./|~/)[\w./-]*$'),  # a path
+    rx(r'^[\w.+-]+@[\w-]+\.[\w.-]+$'),  # an e-mail address
+    rx(r'^[a-z_][\w.]*:[A-Za-z_][\w.]*$'),  # module:attr (entry points)
+    rx(r'^[a-z]+://'),  # a URL (the URL rules judge it)
 )
 
 
@@ -148,11 +268,11 @@ def looks_like_identifier(value: str) -> bool:
 
 
 _HASH_RE = rx(
-    r'^(?:sha1|sha256|sha384|sha512|md5)[-:]'            # SRI integrity, docker digests
+    r'^(?:sha1|sha256|sha384|sha512|md5)[-:]'  # SRI integrity, docker digests
     r'|^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*|bcrypt[\w-]*)\$'  # crypt(3)
     r'|^(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$'  # Django hashers
-    r'|^\{(?:SSHA|SHA|MD5|SMD5|CRYPT|PBKDF2[\w-]*)\}'    # LDAP
-    r'|^h1:'                                              # go.sum
+    r'|^\{(?:SSHA|SHA|MD5|SMD5|CRYPT|PBKDF2[\w-]*)\}'  # LDAP
+    r'|^h1:'  # go.sum
 )
 
 
@@ -232,14 +352,12 @@ def is_jwt_well_formed(token: str) -> bool:
     return True
 
 
-_FILLER_RES = (
-    rx(r'(?i)a1b2c3d4|1a2b3c4d|x{8}|put_?your|your_?token|insert_?your|_here_'),
-)
+_FILLER_RES = (rx(r'(?i)a1b2c3d4|1a2b3c4d|x{8}|put_?your|your_?token|insert_?your|_here_'),)
 
 
 @functools.lru_cache(maxsize=1)
 def _runs() -> frozenset[str]:
-    return frozenset(seq[i:i + 10] for seq in _SEQUENCES for i in range(len(seq) - 9))
+    return frozenset(seq[i : i + 10] for seq in _SEQUENCES for i in range(len(seq) - 9))
 
 
 def is_filler(value: str) -> bool:
@@ -249,7 +367,7 @@ def is_filler(value: str) -> bool:
         return True
     upper = value.upper()
     runs = _runs()
-    return any(upper[i:i + 10] in runs for i in range(len(upper) - 9))
+    return any(upper[i : i + 10] in runs for i in range(len(upper) - 9))
 
 
 def is_documented_example(secret: str) -> bool:
@@ -263,29 +381,105 @@ def is_lock_file(path: str) -> bool:
     return os.path.basename(path).lower() in _LOCK_FILES
 
 
-_LOCK_FILES = frozenset((
-    'brewfile.lock.json', 'cartfile.resolved', 'composer.lock', 'gemfile.lock',
-    'package.resolved', 'package-lock.json', 'npm-shrinkwrap.json', 'podfile.lock',
-    'yarn.lock', 'pipfile.lock', 'poetry.lock', 'cargo.lock', 'packages.lock.json',
-    'pnpm-lock.yaml', 'go.sum', 'uv.lock', 'pdm.lock', 'mix.lock', 'flake.lock',
-    'bun.lock', 'gradle.lockfile', 'conan.lock',
-))
+_LOCK_FILES = frozenset(
+    (
+        'brewfile.lock.json',
+        'cartfile.resolved',
+        'composer.lock',
+        'gemfile.lock',
+        'package.resolved',
+        'package-lock.json',
+        'npm-shrinkwrap.json',
+        'podfile.lock',
+        'yarn.lock',
+        'pipfile.lock',
+        'poetry.lock',
+        'cargo.lock',
+        'packages.lock.json',
+        'pnpm-lock.yaml',
+        'go.sum',
+        'uv.lock',
+        'pdm.lock',
+        'mix.lock',
+        'flake.lock',
+        'bun.lock',
+        'gradle.lockfile',
+        'conan.lock',
+    )
+)
 
-_BINARY_EXTENSIONS = frozenset((
-    '.7z', '.bin', '.bmp', '.bz2', '.class', '.dmg', '.doc', '.eot', '.exe', '.gif',
-    '.gz', '.ico', '.jar', '.jpg', '.jpeg', '.mo', '.pdf', '.png', '.psd', '.rar',
-    '.tar', '.tif', '.tiff', '.ttf', '.otf', '.webp', '.woff', '.woff2', '.xls',
-    '.xlsx', '.zip', '.so', '.dll', '.dylib', '.pyc', '.whl',
-))
+_BINARY_EXTENSIONS = frozenset(
+    (
+        '.7z',
+        '.bin',
+        '.bmp',
+        '.bz2',
+        '.class',
+        '.dmg',
+        '.doc',
+        '.eot',
+        '.exe',
+        '.gif',
+        '.gz',
+        '.ico',
+        '.jar',
+        '.jpg',
+        '.jpeg',
+        '.mo',
+        '.pdf',
+        '.png',
+        '.psd',
+        '.rar',
+        '.tar',
+        '.tif',
+        '.tiff',
+        '.ttf',
+        '.otf',
+        '.webp',
+        '.woff',
+        '.woff2',
+        '.xls',
+        '.xlsx',
+        '.zip',
+        '.so',
+        '.dll',
+        '.dylib',
+        '.pyc',
+        '.whl',
+    )
+)
 
 _KIND_BY_EXTENSION = {
-    '.env': 'env', '.ini': 'ini', '.cfg': 'ini', '.conf': 'ini', '.properties': 'ini',
-    '.toml': 'ini', '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json', '.ipynb': 'json',
-    '.xml': 'xml', '.config': 'xml', '.csproj': 'xml', '.plist': 'xml',
-    '.sh': 'shell', '.bash': 'shell', '.zsh': 'shell', '.ps1': 'shell',
-    '.md': 'markdown', '.rst': 'markdown', '.txt': 'markdown', '.tf': 'hcl',
-    '.http': 'ini', '.rest': 'ini', '.log': 'log',
-    '.tfvars': 'hcl', '.hcl': 'hcl', '.css': 'asset', '.svg': 'asset', '.map': 'asset',
+    '.env': 'env',
+    '.ini': 'ini',
+    '.cfg': 'ini',
+    '.conf': 'ini',
+    '.properties': 'ini',
+    '.toml': 'ini',
+    '.yaml': 'yaml',
+    '.yml': 'yaml',
+    '.json': 'json',
+    '.ipynb': 'json',
+    '.xml': 'xml',
+    '.config': 'xml',
+    '.csproj': 'xml',
+    '.plist': 'xml',
+    '.sh': 'shell',
+    '.bash': 'shell',
+    '.zsh': 'shell',
+    '.ps1': 'shell',
+    '.md': 'markdown',
+    '.rst': 'markdown',
+    '.txt': 'markdown',
+    '.tf': 'hcl',
+    '.http': 'ini',
+    '.rest': 'ini',
+    '.log': 'log',
+    '.tfvars': 'hcl',
+    '.hcl': 'hcl',
+    '.css': 'asset',
+    '.svg': 'asset',
+    '.map': 'asset',
 }
 
 
@@ -326,7 +520,19 @@ def file_kind(path: str) -> str:
 
 
 # Kinds whose values are written without quotes (KEY=value, key: value).
-UNQUOTED_KINDS = frozenset((
-    'env', 'ini', 'yaml', 'shell', 'markdown', 'message', 'npmrc', 'pypirc', 'netrc',
-    'kubeconfig', 'hcl', 'log',
-))
+UNQUOTED_KINDS = frozenset(
+    (
+        'env',
+        'ini',
+        'yaml',
+        'shell',
+        'markdown',
+        'message',
+        'npmrc',
+        'pypirc',
+        'netrc',
+        'kubeconfig',
+        'hcl',
+        'log',
+    )
+)

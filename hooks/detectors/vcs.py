@@ -1,4 +1,5 @@
 """GitHub, GitLab and Atlassian tokens."""
+
 from __future__ import annotations
 
 from hooks.detectors.base import VALUE_END as _END
@@ -13,26 +14,36 @@ class GitHubDetector(WardenPlugin):
     rotate = "github.com/settings/tokens (or the app's settings)"
     rules = (
         Rule(
-            'github-token', 'GitHub', 'personal access token (classic)',
+            'github-token',
+            'GitHub',
+            'personal access token (classic)',
             rx(r'\bghp_[A-Za-z0-9]{36,251}\b'),
         ),
         Rule('github-token', 'GitHub', 'OAuth access token', rx(r'\bgho_[A-Za-z0-9]{36,251}\b')),
         Rule(
-            'github-token', 'GitHub', 'GitHub App user-to-server token',
+            'github-token',
+            'GitHub',
+            'GitHub App user-to-server token',
             rx(r'\bghu_[A-Za-z0-9]{36,251}\b'),
         ),
         Rule(
-            'github-token', 'GitHub', 'GitHub App installation (server-to-server) token',
+            'github-token',
+            'GitHub',
+            'GitHub App installation (server-to-server) token',
             rx(r'\bghs_[A-Za-z0-9]{36,251}\b'),
         ),
         Rule('github-token', 'GitHub', 'refresh token', rx(r'\bghr_[A-Za-z0-9]{36,251}\b')),
         Rule(
             # Installation tokens issued as ghs_<app installation id>_<JWT>.
-            'github-token', 'GitHub', 'GitHub App installation (server-to-server) token',
+            'github-token',
+            'GitHub',
+            'GitHub App installation (server-to-server) token',
             rx(r'\bghs_\d{1,12}_eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}'),
         ),
         Rule(
-            'github-fine-grained-pat', 'GitHub', 'fine-grained personal access token',
+            'github-fine-grained-pat',
+            'GitHub',
+            'fine-grained personal access token',
             rx(r'\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b'),
         ),
     )
@@ -49,36 +60,47 @@ class GitLabDetector(WardenPlugin):
     rules = (
         # Routable tokens (GitLab 17.x+) append .01.<base36>; older ones are 20 chars.
         _gitlab(
-            'gitlab-pat', 'personal access token',
+            'gitlab-pat',
+            'personal access token',
             r'\bglpat-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?',
         ),
         _gitlab('gitlab-deploy-token', 'deploy token', r'\bgldt-[A-Za-z0-9_-]{20,}'),
         _gitlab(
-            'gitlab-runner-token', 'runner authentication token',
+            'gitlab-runner-token',
+            'runner authentication token',
             r'\bglrt-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?',
         ),
         _gitlab(
-            'gitlab-runner-registration-token', 'runner registration token',
+            'gitlab-runner-registration-token',
+            'runner registration token',
             r'\bGR1348941[A-Za-z0-9_-]{20,50}',
         ),
         _gitlab(
-            'gitlab-pipeline-trigger-token', 'pipeline trigger token', r'\bglptt-[A-Za-z0-9_-]{40}',
+            'gitlab-pipeline-trigger-token',
+            'pipeline trigger token',
+            r'\bglptt-[A-Za-z0-9_-]{40}',
         ),
         _gitlab(
-            'gitlab-ci-job-token', 'CI/CD job token',
+            'gitlab-ci-job-token',
+            'CI/CD job token',
             r'\bglcbt-(?:[0-9a-fA-F]{1,5}_)?[A-Za-z0-9_-]{20,50}',
         ),
         _gitlab('gitlab-feed-token', 'feed token', r'\bglft-[A-Za-z0-9_-]{20,}'),
         _gitlab('gitlab-incoming-mail-token', 'incoming mail token', r'\bglimt-[A-Za-z0-9_-]{25}'),
         _gitlab(
-            'gitlab-agent-token', 'Kubernetes agent token', r'\bglagent-[A-Za-z0-9_-]{50,1024}',
+            'gitlab-agent-token',
+            'Kubernetes agent token',
+            r'\bglagent-[A-Za-z0-9_-]{50,1024}',
         ),
         _gitlab('gitlab-scim-token', 'SCIM/OAuth token', r'\bglsoat-[A-Za-z0-9_-]{20,}'),
         _gitlab(
-            'gitlab-oauth-app-secret', 'OAuth application secret', r'\bgloas-[A-Za-z0-9_-]{64}',
+            'gitlab-oauth-app-secret',
+            'OAuth application secret',
+            r'\bgloas-[A-Za-z0-9_-]{64}',
         ),
         _gitlab(
-            'gitlab-feature-flag-token', 'feature flags client token',
+            'gitlab-feature-flag-token',
+            'feature flags client token',
             r'\bglffct-[A-Za-z0-9_-]{20,}',
         ),
     )
@@ -90,13 +112,17 @@ class AtlassianDetector(WardenPlugin):
     rotate = 'id.atlassian.com/manage-profile/security/api-tokens'
     rules = (
         Rule(
-            'atlassian-api-token', 'Atlassian', 'API token',
+            'atlassian-api-token',
+            'Atlassian',
+            'API token',
             rx(r'\bATATT3[A-Za-z0-9_=-]{186}' + _END),
         ),
         Rule(
             # Tokens issued before 2023 have no prefix: 24 characters, known
             # only by the name they are stored under.
-            'atlassian-api-token', 'Atlassian', 'API token (legacy)',
+            'atlassian-api-token',
+            'Atlassian',
+            'API token (legacy)',
             rx(
                 r'(?i)(?:atlassian|jira|confluence)[\w.-]{0,20}(?:token|key|secret|pass)'
                 r'[\w.-]{0,10}["\']?\s*(?::=|=>|[:=])\s*[\'"]?(?P<secret>[A-Za-z0-9]{24})'

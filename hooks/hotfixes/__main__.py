@@ -1,4 +1,5 @@
 """`python -m hooks.hotfixes`: the same as its console script."""
+
 from __future__ import annotations
 
 from hooks.hotfixes import main

@@ -1,6 +1,7 @@
 """The backport guard: every commit on production that the mainline lacks, and
 whether it was ported (reachable, patch-identical, named by a trailer or by its
 record), for `check-hotfixes --backport`, `hotfix backport-status` and CI."""
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,8 @@ class HotfixStatus(NamedTuple):
     commit: str
     subject: str
     tickets: tuple[str, ...]
-    how: str = ''          # reachability, patch-id, trailer, record, reverted; '' = not ported
-    evidence: str = ''     # the mainline commit, the reverting commit
+    how: str = ''  # reachability, patch-id, trailer, record, reverted; '' = not ported
+    evidence: str = ''  # the mainline commit, the reverting commit
     record: str | None = None
 
     @property
@@ -69,16 +70,22 @@ def resolve_branch(repo: Repo, name: str, *, role: str, flag: str) -> str:
         # that counts anyway.
         return repo.require(f'refs/remotes/{tracking[0]}')
     remote = names[0] if names else 'origin'
-    advice = (f'fetch it: `git fetch {remote} {short}:{short}`, or use the remote-tracking '
-              f'branch: `{flag} {remote}/{short}`')
+    advice = (
+        f'fetch it: `git fetch {remote} {short}:{short}`, or use the remote-tracking '
+        f'branch: `{flag} {remote}/{short}`'
+    )
     if tracking:
         advice = f'{tracking[0]} exists here: pass `{flag} {tracking[0]}`, or {advice}'
     raise GitError(f'{role} branch {name!r} does not exist in this repository; {advice}')
 
 
 def backport_status(
-        repo: Repo, config: HotfixesConfig, *, production: str, mainline: str,
-        since: str | None = None,
+    repo: Repo,
+    config: HotfixesConfig,
+    *,
+    production: str,
+    mainline: str,
+    since: str | None = None,
 ) -> list[HotfixStatus]:
     """Where each hotfix of `production` is relative to `mainline`, oldest first.
 
@@ -91,10 +98,13 @@ def backport_status(
     p_sha = resolve_branch(repo, production, role='production', flag='--production')
     m_sha = resolve_branch(repo, mainline, role='mainline', flag='--mainline')
     if repo.is_shallow():
-        raise ShallowError('this is a shallow clone: which commits the mainline has cannot '
-                           'be told without its history', 'Fetch it: `git fetch --unshallow` '
-                           '(GitHub Actions: `fetch-depth: 0` in actions/checkout; GitLab CI: '
-                           '`GIT_DEPTH: 0`)')
+        raise ShallowError(
+            'this is a shallow clone: which commits the mainline has cannot '
+            'be told without its history',
+            'Fetch it: `git fetch --unshallow` '
+            '(GitHub Actions: `fetch-depth: 0` in actions/checkout; GitLab CI: '
+            '`GIT_DEPTH: 0`)',
+        )
     limit = [f'^{repo.require(since)}'] if since else []
     chain = repo.rev_list('--first-parent', m_sha, '--not', p_sha)
     if not chain:
@@ -102,12 +112,14 @@ def backport_status(
     else:
         parents = repo.commit_infos([chain[-1]])[0].parents
         cut = parents[0] if parents else None
-    listed = repo.rev_list('--reverse', '--topo-order', '--no-merges', p_sha,
-                           *((f'^{cut}',) if cut else ()), *limit)
+    listed = repo.rev_list(
+        '--reverse', '--topo-order', '--no-merges', p_sha, *((f'^{cut}',) if cut else ()), *limit
+    )
     at_risk = set(repo.rev_list('--no-merges', p_sha, f'^{m_sha}', *limit))
     infos = {i.commit: i for i in repo.commit_infos(listed)}
-    found: dict[str, tuple[str, str]] = {c: ('reachability', '') for c in listed
-                                         if c not in at_risk}
+    found: dict[str, tuple[str, str]] = {
+        c: ('reachability', '') for c in listed if c not in at_risk
+    }
     pending = [c for c in listed if c in at_risk]
 
     # A hotfix reverted on production, with its revert, leaves nothing to port.
@@ -135,12 +147,14 @@ def backport_status(
     # A port (or the hotfix itself) that the mainline has since reverted is not on
     # the mainline any more: the release would ship without the fix.
     release = repo.rev_list(m_sha, f'^{p_sha}')
-    reverted_there = [t for i in repo.commit_infos(release)
-                      if (t := reverted_commit(i.message)) is not None]
+    reverted_there = [
+        t for i in repo.commit_infos(release) if (t := reverted_commit(i.message)) is not None
+    ]
     for c, (how, evidence) in list(found.items()):
         port = c if how == 'reachability' else evidence
         if how in ('reachability', 'patch-id', 'trailer') and any(
-                port.startswith(t) or t.startswith(port) for t in reverted_there):
+            port.startswith(t) or t.startswith(port) for t in reverted_there
+        ):
             del found[c]
 
     records = _all_records(repo, policy, (p_sha, m_sha))
@@ -162,9 +176,16 @@ def backport_status(
     for c in listed:
         info = infos[c]
         how, evidence = found.get(c, ('', ''))
-        out.append(HotfixStatus(
-            commit=c, subject=redact(info.subject), tickets=policy.find_tickets(info.message),
-            how=how, evidence=evidence, record=by_commit_record.get(c)))
+        out.append(
+            HotfixStatus(
+                commit=c,
+                subject=redact(info.subject),
+                tickets=policy.find_tickets(info.message),
+                how=how,
+                evidence=evidence,
+                record=by_commit_record.get(c),
+            )
+        )
     return out
 
 
@@ -175,8 +196,16 @@ def _by_prefix(prefix: str, commits: Iterable[str]) -> str | None:
 
 def _trailer_ports(repo: Repo, scope: Sequence[str], commits: Sequence[str]) -> dict[str, str]:
     """hotfix -> the mainline commit whose trailer names it."""
-    proc = repo.git('log', '-z', '--format=%H%x1f%B', '-E', '-i',
-                    '--grep=cherry picked from commit|^backport-of:', *scope, '--')
+    proc = repo.git(
+        'log',
+        '-z',
+        '--format=%H%x1f%B',
+        '-E',
+        '-i',
+        '--grep=cherry picked from commit|^backport-of:',
+        *scope,
+        '--',
+    )
     out: dict[str, str] = {}
     for record in proc.stdout.split(b'\0'):
         if b'\x1f' not in record:
@@ -193,9 +222,19 @@ def _patch_ids(repo: Repo, commits: Sequence[str]) -> dict[str, str]:
     """commit -> patch id (`git patch-id --stable`, as `git cherry` compares)."""
     if not commits:
         return {}
-    diff = repo.git('diff-tree', '--stdin', '-r', '-p', '--root', '--binary', '--no-color',
-                    '--no-ext-diff', '--no-textconv', '--no-renames',
-                    stdin='\n'.join(commits).encode() + b'\n').stdout
+    diff = repo.git(
+        'diff-tree',
+        '--stdin',
+        '-r',
+        '-p',
+        '--root',
+        '--binary',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-renames',
+        stdin='\n'.join(commits).encode() + b'\n',
+    ).stdout
     if not diff.strip():
         return {}
     ids = repo.git('patch-id', '--stable', stdin=diff).stdout.decode().split('\n')
@@ -217,24 +256,39 @@ def _patch_id_ports(repo: Repo, scope: Sequence[str], commits: Sequence[str]) ->
     if not wanted:
         return {}
     # Same patch id means the same paths: only mainline commits touching them can match.
-    names = repo.git('diff-tree', '--stdin', '-r', '--root', '--name-only', '-z',
-                     '--no-renames', '--no-commit-id',
-                     stdin='\n'.join(commits).encode() + b'\n').stdout
+    names = repo.git(
+        'diff-tree',
+        '--stdin',
+        '-r',
+        '--root',
+        '--name-only',
+        '-z',
+        '--no-renames',
+        '--no-commit-id',
+        stdin='\n'.join(commits).encode() + b'\n',
+    ).stdout
     touched = sorted({os.fsdecode(n) for n in names.split(b'\0') if n})
     spec = ('--', *touched) if touched and len(touched) <= 500 else ()
-    mainline = repo.git('--literal-pathspecs', 'rev-list', '--no-merges', *scope,
-                        *spec).stdout.decode().split()
+    mainline = (
+        repo.git('--literal-pathspecs', 'rev-list', '--no-merges', *scope, *spec)
+        .stdout.decode()
+        .split()
+    )
     theirs = _patch_ids(repo, mainline)
     by_id: dict[str, str] = {}
-    for commit in reversed(mainline):   # oldest first: the first port wins
+    for commit in reversed(mainline):  # oldest first: the first port wins
         by_id.setdefault(theirs.get(commit, ''), commit)
     by_id.pop('', None)
     return {c: by_id[pid] for c, pid in wanted.items() if pid in by_id}
 
 
 def _all_records(repo: Repo, policy: Policy, refs: Sequence[str]) -> list[RecordFile]:
-    return [rec for ref in refs for rec in records_at(repo, policy, ref).values()
-            if rec.data is not None]
+    return [
+        rec
+        for ref in refs
+        for rec in records_at(repo, policy, ref).values()
+        if rec.data is not None
+    ]
 
 
 def _record_port(repo: Repo, record: RecordFile, hotfix: str, mainline: str) -> str | None:
@@ -244,8 +298,12 @@ def _record_port(repo: Repo, record: RecordFile, hotfix: str, mainline: str) -> 
     for token in _HEX.findall(value.lower()):
         sha = repo.resolve(token)
         # The port is on the mainline and came after the hotfix, not before it.
-        if sha and sha != hotfix and repo.is_ancestor(sha, mainline) and not repo.is_ancestor(
-                sha, hotfix):
+        if (
+            sha
+            and sha != hotfix
+            and repo.is_ancestor(sha, mainline)
+            and not repo.is_ancestor(sha, hotfix)
+        ):
             return sha
     return None
 
@@ -255,62 +313,88 @@ def ticket_text(s: HotfixStatus) -> str:
 
 
 def unported(s: HotfixStatus, message: str) -> Finding:
-    return Finding(hook=ID, rule='unported-hotfix', severity='high', path=s.record or '',
-                   line=None, commit=s.commit, message=message)
+    return Finding(
+        hook=ID,
+        rule='unported-hotfix',
+        severity='high',
+        path=s.record or '',
+        line=None,
+        commit=s.commit,
+        message=message,
+    )
 
 
 def unported_findings(
-        statuses: Sequence[HotfixStatus], *, production: str, mainline: str,
+    statuses: Sequence[HotfixStatus],
+    *,
+    production: str,
+    mainline: str,
 ) -> list[Finding]:
-    return [unported(s, f'hotfix {s.commit[:12]} {ticket_text(s)}"{s.subject}" is on '
-                         f'{production} but not on {mainline}: the next release from '
-                         f'{mainline} would revert it\n'
-                         f'port it: `git switch {short_branch(mainline)} && git cherry-pick '
-                         f'-x {s.commit}`\n'
-                         'a port that had to change: add `Backport-of: '
-                         f'{s.commit}` to its message, or name it in the record\'s '
-                         '`backport:`')
-            for s in statuses if not s.ported]
+    return [
+        unported(
+            s,
+            f'hotfix {s.commit[:12]} {ticket_text(s)}"{s.subject}" is on '
+            f'{production} but not on {mainline}: the next release from '
+            f'{mainline} would revert it\n'
+            f'port it: `git switch {short_branch(mainline)} && git cherry-pick '
+            f'-x {s.commit}`\n'
+            'a port that had to change: add `Backport-of: '
+            f"{s.commit}` to its message, or name it in the record's "
+            '`backport:`',
+        )
+        for s in statuses
+        if not s.ported
+    ]
 
 
 def format_status(statuses: Sequence[HotfixStatus], *, production: str, mainline: str) -> str:
     if not statuses:
         return f'no hotfixes: every commit on {production} is on {mainline}\n'
     rows = [('COMMIT', 'TICKET', 'STATUS', 'SUBJECT')]
-    rows += [(s.commit[:12], ', '.join(s.tickets) or '-', s.status, s.subject)
-             for s in statuses]
+    rows += [(s.commit[:12], ', '.join(s.tickets) or '-', s.status, s.subject) for s in statuses]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f'hotfixes on {production}, against {mainline}:']
     lines += ['  '.join(r[i].ljust(widths[i]) for i in range(3)) + '  ' + r[3] for r in rows]
     unported = [s for s in statuses if not s.ported]
     if unported:
-        lines.append(f'{len(unported)} of {len(statuses)} hotfixes NOT PORTED; port each on '
-                     f'{mainline}:')
+        lines.append(
+            f'{len(unported)} of {len(statuses)} hotfixes NOT PORTED; port each on {mainline}:'
+        )
         lines += [f'  git cherry-pick -x {s.commit}' for s in unported]
     else:
         lines.append(f'all {len(statuses)} hotfixes are on {mainline}')
     return '\n'.join(lines) + '\n'
 
 
-def backport_names(repo: Repo, config: HotfixesConfig,
-                   production: str | None, mainline: str | None) -> tuple[str, str]:
+def backport_names(
+    repo: Repo, config: HotfixesConfig, production: str | None, mainline: str | None
+) -> tuple[str, str]:
     """The branches the guard compares: as named, else from the policy."""
     mainline = mainline or config.mainline
     if not production:
         plain = [b for b in config.production_branches if not any(c in b for c in '*?[')]
         production = next((b for b in plain if repo.resolve(f'refs/heads/{b}')), None) or next(
-            (f'origin/{b}' for b in plain if repo.resolve(f'refs/remotes/origin/{b}')), None)
+            (f'origin/{b}' for b in plain if repo.resolve(f'refs/remotes/origin/{b}')), None
+        )
         if production is None:
-            raise FatalError('no production branch found (hotfixes.production_branches: '
-                             f'{", ".join(config.production_branches)}); name it: '
-                             '`--production origin/production`')
+            raise FatalError(
+                'no production branch found (hotfixes.production_branches: '
+                f'{", ".join(config.production_branches)}); name it: '
+                '`--production origin/production`'
+            )
     return production, mainline
 
 
-def backport_guard(repo: Repo, config: HotfixesConfig, *, head: str, target_ref: str,
-                   target: str, source: str | None) -> list[Finding]:
+def backport_guard(
+    repo: Repo,
+    config: HotfixesConfig,
+    *,
+    head: str,
+    target_ref: str,
+    target: str,
+    source: str | None,
+) -> list[Finding]:
     """A pull request into production from a branch that is not a hotfix branch is a
     release: it would overwrite every hotfix its head does not carry."""
     statuses = backport_status(repo, config, production=target_ref, mainline=head)
-    return unported_findings(statuses, production=target,
-                             mainline=source or 'the pull request')
+    return unported_findings(statuses, production=target, mainline=source or 'the pull request')

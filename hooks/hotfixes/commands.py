@@ -1,5 +1,6 @@
 """`commit-warden hotfix`: write a record skeleton (`new`), and show where each
 production hotfix is (`backport-status`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,9 @@ def hotfix_main(argv: Sequence[str]) -> int:
     p.add_argument('ticket', help='the ticket or incident id, e.g. INC-123')
     p.add_argument('--summary', help='one line: what the hotfix changes')
     add_policy_args(p)
-    s = sub.add_parser('backport-status',
-                       help='list production hotfixes and whether each is on the mainline')
+    s = sub.add_parser(
+        'backport-status', help='list production hotfixes and whether each is on the mainline'
+    )
     for option in backport_options():
         s.add_argument(option.flag, metavar=option.metavar, help=option.help)
     add_policy_args(s)
@@ -47,16 +49,24 @@ def hotfix_main(argv: Sequence[str]) -> int:
         if args.command == 'new':
             path = new_record(repo, config, ticket=args.ticket, summary=args.summary)
             rel = path.relative_to(repo.root).as_posix()
-            todo = [f for f in config.record_fields
-                    if f not in ('incident', 'backport') and not (f == 'summary' and args.summary)]
-            print(f'wrote {rel}: fill in {", ".join(todo) or "the details"}; leave '
-                  f'`backport: {PENDING}` until the fix is on {config.mainline}')
-            print(f'then: `git add {rel}` and commit it with the fix, its message '
-                  f'referencing {args.ticket}')
+            todo = [
+                f
+                for f in config.record_fields
+                if f not in ('incident', 'backport') and not (f == 'summary' and args.summary)
+            ]
+            print(
+                f'wrote {rel}: fill in {", ".join(todo) or "the details"}; leave '
+                f'`backport: {PENDING}` until the fix is on {config.mainline}'
+            )
+            print(
+                f'then: `git add {rel}` and commit it with the fix, its message '
+                f'referencing {args.ticket}'
+            )
             return PASS
         production, mainline = backport_names(repo, config, args.production, args.mainline)
-        statuses = backport_status(repo, config, production=production, mainline=mainline,
-                                   since=args.since)
+        statuses = backport_status(
+            repo, config, production=production, mainline=mainline, since=args.since
+        )
         sys.stdout.write(format_status(statuses, production=production, mainline=mainline))
         return BLOCKED if any(not s.ported for s in statuses) else PASS
 

@@ -1,6 +1,7 @@
 """Which commits are hotfixes, and whether they are documented: the commit being
 made (commit-msg: its message, branch and staged changes) and every commit of a
 range (pre-push, CI), since commit-msg never runs for cherry-pick or rebase."""
+
 from __future__ import annotations
 
 import os
@@ -29,25 +30,33 @@ from hooks.message import read_message_file
 
 
 def check_message(
-        repo: Repo, config: HotfixesConfig, *, message_path: str,
+    repo: Repo,
+    config: HotfixesConfig,
+    *,
+    message_path: str,
 ) -> tuple[list[Finding], list[str]]:
     """Judge the commit being made: its message, branch and staged changes."""
     policy = Policy.of(config)
     notes: list[str] = []
     message = clean_message(read_message_file(message_path), message_comment(comment_setting(repo)))
     if not message:
-        return [], notes   # git aborts a commit with an empty message itself
+        return [], notes  # git aborts a commit with an empty message itself
     if (repo.git_dir / 'MERGE_HEAD').exists():
-        notes.append('a merge: the commits it joins are judged one by one; pre-push and CI '
-                     'judge what the merge itself changes')
+        notes.append(
+            'a merge: the commits it joins are judged one by one; pre-push and CI '
+            'judge what the merge itself changes'
+        )
         return [], notes
     branch = repo.current_branch()
     if branch is None:
-        notes.append('HEAD is detached: no branch to judge by, so this commit counts as a '
-                     'hotfix only by its message marker or hotfixes.production_paths')
+        notes.append(
+            'HEAD is detached: no branch to judge by, so this commit counts as a '
+            'hotfix only by its message marker or hotfixes.production_paths'
+        )
     staged = repo.staged_changes()
-    reasons = hotfix_reasons(policy, message=message, paths=[c.path for c in staged],
-                             branch=branch, target=None)
+    reasons = hotfix_reasons(
+        policy, message=message, paths=[c.path for c in staged], branch=branch, target=None
+    )
     if not reasons:
         return [], notes
     changed = {c.path for c in staged if policy.is_record(c.path) and c.status != 'D'}
@@ -56,15 +65,20 @@ def check_message(
     entries = {p: e for p, e in index.items() if policy.is_record(p) and e[0] != '160000'}
     blobs = dict(repo.read_blobs({oid for _, oid in entries.values()}))
     existing = {p: parse_record(p, blobs.get(oid, b'')) for p, (_, oid) in entries.items()}
-    before = records_at(repo, policy, 'HEAD') if reasons and Candidate(
-        None, message, reasons).derived_from and repo.head() else {}
+    before = (
+        records_at(repo, policy, 'HEAD')
+        if reasons and Candidate(None, message, reasons).derived_from and repo.head()
+        else {}
+    )
     records = Records(
-        changed={p: existing[p] for p in changed if p in existing}, existing=existing,
-        earlier={p: existing[p] for p in earlier if p in existing}, before=before,
-        scope='this commit')
+        changed={p: existing[p] for p in changed if p in existing},
+        existing=existing,
+        earlier={p: existing[p] for p in earlier if p in existing},
+        before=before,
+        scope='this commit',
+    )
     rel = os.path.relpath(message_path, repo.root).replace(os.sep, '/')
-    return judge(policy, [Candidate(None, message, reasons)], records,
-                 message_path=rel), notes
+    return judge(policy, [Candidate(None, message, reasons)], records, message_path=rel), notes
 
 
 def _unpushed_record_paths(repo: Repo, policy: Policy) -> set[str]:
@@ -73,8 +87,19 @@ def _unpushed_record_paths(repo: Repo, policy: Policy) -> set[str]:
     if repo.head() is None:
         return set()
     spec = (policy.record_dir,) if policy.record_dir else ()
-    proc = repo.git('--literal-pathspecs', 'log', '--no-renames', '--format=', '--name-status',
-                    '-z', 'HEAD', '--not', '--remotes', '--', *spec)
+    proc = repo.git(
+        '--literal-pathspecs',
+        'log',
+        '--no-renames',
+        '--format=',
+        '--name-status',
+        '-z',
+        'HEAD',
+        '--not',
+        '--remotes',
+        '--',
+        *spec,
+    )
     parts = proc.stdout.split(b'\0')
     out: set[str] = set()
     i = 0
@@ -102,8 +127,12 @@ def _mainline_ref(repo: Repo, mainline: str, remote: str | None) -> str | None:
 
 
 def check_range(
-        repo: Repo, config: HotfixesConfig, *, rng: Range, source: str | None,
-        target: str | None,
+    repo: Repo,
+    config: HotfixesConfig,
+    *,
+    rng: Range,
+    source: str | None,
+    target: str | None,
 ) -> tuple[list[Finding], list[str]]:
     """Judge every commit of a range (pre-push, CI): messages, branches and records."""
     policy = Policy.of(config)
@@ -126,12 +155,17 @@ def check_range(
     if branch_roles - {None}:
         main_sha = _mainline_ref(repo, config.mainline, rng.remote)
         if main_sha is None:
-            notes.append(f'mainline {config.mainline!r} is not in this repository, so commits '
-                         'already released from it could not be told apart from hotfixes; '
-                         f'fetch it: `git fetch origin {config.mainline}`')
+            notes.append(
+                f'mainline {config.mainline!r} is not in this repository, so commits '
+                'already released from it could not be told apart from hotfixes; '
+                f'fetch it: `git fetch origin {config.mainline}`'
+            )
         else:
-            exclude = [repo.require(rng.from_ref)] if rng.from_ref and not is_null(
-                rng.from_ref) else ([] if rng.exclude is not None else ['--remotes'])
+            exclude = (
+                [repo.require(rng.from_ref)]
+                if rng.from_ref and not is_null(rng.from_ref)
+                else ([] if rng.exclude is not None else ['--remotes'])
+            )
             off = set(repo.rev_list(to_sha, '--not', main_sha, *exclude, *(rng.exclude or ())))
             on_mainline = set(commits) - off
 
@@ -150,10 +184,15 @@ def check_range(
                 else:
                     changed_at[f.path] = commit
         if info.is_merge and not files:
-            continue   # joins histories only: the commits it joins are judged
+            continue  # joins histories only: the commits it joins are judged
         reasons = hotfix_reasons(
-            policy, message=info.message, paths=[f.path for f in files],
-            branch=source_name, target=target_name, branch_counts=commit not in on_mainline)
+            policy,
+            message=info.message,
+            paths=[f.path for f in files],
+            branch=source_name,
+            target=target_name,
+            branch_counts=commit not in on_mainline,
+        )
         if reasons:
             candidates.append(Candidate(commit, info.message.strip(), reasons))
     if not candidates:
@@ -166,16 +205,22 @@ def check_range(
             for path, rec in records_at(repo, policy, parents[0]).items():
                 before.setdefault(path, rec)
     records = Records(
-        changed={p: existing[p] for p in changed_at if p in existing}, existing=existing,
+        changed={p: existing[p] for p in changed_at if p in existing},
+        existing=existing,
         deleted_by={p: c for p, c in deleted_by.items() if p not in existing},
-        before=before, scope='the range')
+        before=before,
+        scope='the range',
+    )
     findings.extend(judge(policy, candidates, records))
     return findings, notes
 
 
-
 def _dropped_hotfixes(
-        repo: Repo, policy: Policy, old: str, new: str, target: str | None,
+    repo: Repo,
+    policy: Policy,
+    old: str,
+    new: str,
+    target: str | None,
 ) -> list[Finding]:
     """A push that rewrites production must not drop a commit the new tip lacks."""
     old_sha = repo.resolve(old)
@@ -187,11 +232,17 @@ def _dropped_hotfixes(
     from hooks.hotfixes.backport import unported
 
     statuses = backport_status(repo, policy.config, production=old_sha, mainline=new)
-    return [unported(s, f'this push rewrites {target} and drops hotfix {s.commit[:12]} '
-                         f'{ticket_text(s)}"{s.subject}": the new tip does not contain it\n'
-                         f'keep it: `git cherry-pick -x {s.commit}` onto what you push, or '
-                         'push without rewriting (no --force)')
-            for s in statuses if not s.ported]
+    return [
+        unported(
+            s,
+            f'this push rewrites {target} and drops hotfix {s.commit[:12]} '
+            f'{ticket_text(s)}"{s.subject}": the new tip does not contain it\n'
+            f'keep it: `git cherry-pick -x {s.commit}` onto what you push, or '
+            'push without rewriting (no --force)',
+        )
+        for s in statuses
+        if not s.ported
+    ]
 
 
 def source_branch(ctx: Context) -> str | None:
@@ -215,11 +266,21 @@ def release_guard(ctx: Context) -> list[Finding]:
     names = remotes(ctx.repo)
     target = short_branch(ctx.target_branch, names) if ctx.target_branch else None
     source = short_branch(ctx.source_branch, names) if ctx.source_branch else None
-    if (ctx.target_ref is None or ctx.range is None or target is None
-            or branch_role(config, target) != 'production'
-            or (source and branch_role(config, source) == 'hotfix')):
+    if (
+        ctx.target_ref is None
+        or ctx.range is None
+        or target is None
+        or branch_role(config, target) != 'production'
+        or (source and branch_role(config, source) == 'hotfix')
+    ):
         return []
     from hooks.hotfixes.backport import backport_guard
 
-    return backport_guard(ctx.repo, config, head=ctx.repo.require(ctx.range.to_ref),
-                          target_ref=ctx.target_ref, target=target, source=source)
+    return backport_guard(
+        ctx.repo,
+        config,
+        head=ctx.repo.require(ctx.range.to_ref),
+        target_ref=ctx.target_ref,
+        target=target,
+        source=source,
+    )

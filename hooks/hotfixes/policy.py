@@ -1,6 +1,7 @@
 """The hotfix policy, compiled once, and which commits it makes hotfixes: branch
 roles, message markers, production paths (the one glob dialect, hooks.globs),
 and what a message says it reverts or ports."""
+
 from __future__ import annotations
 
 import fnmatch
@@ -23,14 +24,13 @@ _BACKPORT_OF = re.compile(r'^Backport-of:[ \t]*([0-9a-f]{7,64})\b', re.M | re.I)
 class Policy(NamedTuple):
     config: HotfixesConfig
     tickets: tuple[UserRegex, ...]
-    record_dir: str    # repository-relative, '/'-separated, ending in '/'
+    record_dir: str  # repository-relative, '/'-separated, ending in '/'
 
     @classmethod
     def of(cls, config: HotfixesConfig) -> Policy:
         record_dir = config.record_dir.replace(os.sep, '/').strip('/')
         record_dir = '' if record_dir in ('', '.') else record_dir + '/'
-        return cls(config, tuple(UserRegex.compile(p) for p in config.ticket_patterns),
-                   record_dir)
+        return cls(config, tuple(UserRegex.compile(p) for p in config.ticket_patterns), record_dir)
 
     def find_tickets(self, message: str) -> tuple[str, ...]:
         """Every ticket reference in a message, in order of appearance, once each."""
@@ -71,8 +71,10 @@ class Policy(NamedTuple):
 
 def branch_role(config: HotfixesConfig, name: str) -> str | None:
     """'production' or 'hotfix' if a branch name matches the policy's globs."""
-    for role, globs in (('production', config.production_branches),
-                        ('hotfix', config.hotfix_branches)):
+    for role, globs in (
+        ('production', config.production_branches),
+        ('hotfix', config.hotfix_branches),
+    ):
         if any(fnmatch.fnmatchcase(name, g) for g in globs):
             return role
     return None
@@ -81,14 +83,13 @@ def branch_role(config: HotfixesConfig, name: str) -> str | None:
 def short_branch(name: str, remotes: Iterable[str] = ()) -> str:
     """refs/heads/x, refs/remotes/origin/x and origin/x all name branch x."""
     if name.startswith('refs/heads/'):
-        return name[len('refs/heads/'):]
+        return name[len('refs/heads/') :]
     if name.startswith('refs/remotes/'):
-        return name[len('refs/remotes/'):].split('/', 1)[-1]
+        return name[len('refs/remotes/') :].split('/', 1)[-1]
     for remote in remotes:
         if name.startswith(remote + '/'):
-            return name[len(remote) + 1:]
+            return name[len(remote) + 1 :]
     return name
-
 
 
 def reverted_commit(message: str) -> str | None:
@@ -98,7 +99,6 @@ def reverted_commit(message: str) -> str | None:
 
 def ported_from(message: str) -> list[str]:
     return [m.group(1) for m in (*_CHERRY.finditer(message), *_BACKPORT_OF.finditer(message))]
-
 
 
 class Candidate(NamedTuple):
@@ -119,8 +119,13 @@ class Candidate(NamedTuple):
 
 
 def hotfix_reasons(
-        policy: Policy, *, message: str, paths: Iterable[str],
-        branch: str | None, target: str | None, branch_counts: bool = True,
+    policy: Policy,
+    *,
+    message: str,
+    paths: Iterable[str],
+    branch: str | None,
+    target: str | None,
+    branch_counts: bool = True,
 ) -> tuple[str, ...]:
     reasons = []
     if branch_counts:

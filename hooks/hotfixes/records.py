@@ -1,5 +1,6 @@
 """Hotfix records: Markdown with YAML front matter, or YAML; what a complete one
 holds, which incident it documents, and the skeleton `hotfix new` writes."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ FIELD_HINTS: dict[str, str] = {
     'backport': '`pending` until ported, then the mainline commit that ports it',
 }
 # Values a skeleton or a hurried engineer leaves behind: present, but saying nothing.
-_PLACEHOLDERS = frozenset(('todo', 'tbd', 'tba', 'fixme', 'xxx', '?', '...', '-', 'n/a?',
-                           'fill in', 'fill me in'))
+_PLACEHOLDERS = frozenset(
+    ('todo', 'tbd', 'tba', 'fixme', 'xxx', '?', '...', '-', 'n/a?', 'fill in', 'fill me in')
+)
 PENDING = 'pending'
 _MD_EXTS = ('.md', '.markdown')
 _SAFE_NAME = re.compile(r'[A-Za-z0-9#][A-Za-z0-9._#-]*')
@@ -35,10 +37,10 @@ _SAFE_NAME = re.compile(r'[A-Za-z0-9#][A-Za-z0-9._#-]*')
 
 class RecordFile(NamedTuple):
     path: str
-    data: Mapping[str, Any] | None   # None: unreadable, see `error`
+    data: Mapping[str, Any] | None  # None: unreadable, see `error`
     error: str | None = None
     error_line: int | None = None
-    lines: Mapping[str, int] = {}   # top-level key -> line
+    lines: Mapping[str, int] = {}  # top-level key -> line
 
     @property
     def incident(self) -> str:
@@ -69,13 +71,16 @@ def parse_record(path: str, content: bytes) -> RecordFile:
     if path.lower().endswith(_MD_EXTS):
         lines = text.split('\n')
         if not lines or lines[0].rstrip() != '---':
-            return RecordFile(path, None, 'no YAML front matter: the file must start with a '
-                              '`---` line, the fields, and another `---` line', 1)
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ('---', '...')),
-                   None)
+            return RecordFile(
+                path,
+                None,
+                'no YAML front matter: the file must start with a '
+                '`---` line, the fields, and another `---` line',
+                1,
+            )
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ('---', '...')), None)
         if end is None:
-            return RecordFile(path, None, 'the YAML front matter is not closed by a `---` '
-                              'line', 1)
+            return RecordFile(path, None, 'the YAML front matter is not closed by a `---` line', 1)
         text = '\n'.join(lines[1:end])
         offset = 1
     try:
@@ -98,8 +103,9 @@ def parse_record(path: str, content: bytes) -> RecordFile:
 
 def _blank(text: str) -> bool:
     text = text.strip()
-    return (not text or text.lower() in _PLACEHOLDERS
-            or bool(re.fullmatch(r'<[^<>]*>', text)))   # `<fill in>`, `<who approved>`
+    return (
+        not text or text.lower() in _PLACEHOLDERS or bool(re.fullmatch(r'<[^<>]*>', text))
+    )  # `<fill in>`, `<who approved>`
 
 
 def emptiness(value: Any) -> str | None:
@@ -147,21 +153,22 @@ def record_matches(record: RecordFile, tickets: Iterable[str]) -> bool:
     return bool(incident) and any(ticket_in(t, incident) for t in tickets)
 
 
-
 def records_at(repo: Repo, policy: Policy, ref: str) -> dict[str, RecordFile]:
     """Every record in `ref`'s tree, parsed (unreadable ones carry their error)."""
     tree = repo.ls_tree(ref, [policy.record_dir] if policy.record_dir else None)
-    entries = {p: oid for p, (mode, oid) in tree.items()
-               if policy.is_record(p) and mode != '160000'}
+    entries = {
+        p: oid for p, (mode, oid) in tree.items() if policy.is_record(p) and mode != '160000'
+    }
     blobs = dict(repo.read_blobs(set(entries.values())))
     return {p: parse_record(p, blobs.get(oid, b'')) for p, oid in sorted(entries.items())}
 
 
-
 def skeleton(policy: Policy, ticket: str, summary: str | None) -> str:
-    lines = ['---',
-             f'# Hotfix record for {ticket}: fill in every field, then commit this file',
-             '# with the fix (check-hotfixes blocks a hotfix without a complete record).']
+    lines = [
+        '---',
+        f'# Hotfix record for {ticket}: fill in every field, then commit this file',
+        '# with the fix (check-hotfixes blocks a hotfix without a complete record).',
+    ]
     for name in dict.fromkeys(('incident', *policy.config.record_fields)):
         if name not in policy.config.record_fields and name != 'incident':
             continue
@@ -177,22 +184,37 @@ def skeleton(policy: Policy, ticket: str, summary: str | None) -> str:
         if hint:
             lines.append(f'# {name}: {hint}')
         lines.append(f'{name}: {value}')
-    lines += ['---', '', f'# {ticket}: {summary or "hotfix"}', '',
-              '## Timeline', '', '## What changed', '', '## Follow-up', '']
+    lines += [
+        '---',
+        '',
+        f'# {ticket}: {summary or "hotfix"}',
+        '',
+        '## Timeline',
+        '',
+        '## What changed',
+        '',
+        '## Follow-up',
+        '',
+    ]
     return '\n'.join(lines)
 
 
-def new_record(repo: Repo, config: HotfixesConfig, *, ticket: str,
-               summary: str | None = None) -> Path:
+def new_record(
+    repo: Repo, config: HotfixesConfig, *, ticket: str, summary: str | None = None
+) -> Path:
     """Write the record skeleton for `ticket`; never overwrites an existing record."""
     policy = Policy.of(config)
     if not _SAFE_NAME.fullmatch(ticket):
-        raise FatalError(f'{ticket!r} cannot name a record file: use the ticket id alone, '
-                         'e.g. `commit-warden hotfix new INC-123`')
+        raise FatalError(
+            f'{ticket!r} cannot name a record file: use the ticket id alone, '
+            'e.g. `commit-warden hotfix new INC-123`'
+        )
     if not policy.find_tickets(ticket):
-        raise FatalError(f'{ticket!r} matches none of hotfixes.ticket_patterns, so no commit '
-                         'message could reference it; use the id your tracker gives, '
-                         'e.g. INC-123')
+        raise FatalError(
+            f'{ticket!r} matches none of hotfixes.ticket_patterns, so no commit '
+            'message could reference it; use the id your tracker gives, '
+            'e.g. INC-123'
+        )
     rel = policy.record_path(ticket)
     from hooks.config import inside
 
@@ -200,7 +222,6 @@ def new_record(repo: Repo, config: HotfixesConfig, *, ticket: str,
     if path.exists() or path.is_symlink():
         raise FatalError(f'{rel} already exists: edit it instead (refusing to overwrite)')
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, 'x', encoding='utf-8') as f:   # 'x': a racing writer loses, not us
+    with open(path, 'x', encoding='utf-8') as f:  # 'x': a racing writer loses, not us
         f.write(skeleton(policy, ticket, summary))
     return path
-

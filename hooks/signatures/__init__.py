@@ -24,6 +24,7 @@ and lines read only to word them), `openpgp` (gpg and its key listings), `verify
 merges), `range` (range mode), `setup_check` and `signingkey` (pre-commit),
 `commands` (`commit-warden signing`), `signoff` (commit-msg).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -42,58 +43,98 @@ if TYPE_CHECKING:
     from hooks.git import Repo
 
 ID = 'check-signatures'
-_SIGN_FIX = "sign it: `git commit --amend --no-edit -S` (the last commit), or for older " \
-            "commits `git rebase --exec 'git commit --amend --no-edit -S' <base>`"
+_SIGN_FIX = (
+    'sign it: `git commit --amend --no-edit -S` (the last commit), or for older '
+    "commits `git rebase --exec 'git commit --amend --no-edit -S' <base>`"
+)
 
 
 def _rule(rid: str, name: str, description: str, help: str, severity: str = 'high') -> Rule:
     return Rule(rid, ID, name, description, help, severity)
 
 
-RULES: dict[str, Rule] = {r.id: r for r in (
-    _rule('unsigned', 'Unsigned commit',
-          'The commit carries no signature, so nothing ties it to an allowed signer.',
-          _SIGN_FIX),
-    _rule('bad-signature', 'Bad signature',
-          'The signature does not verify: the commit or its signature was altered, or '
-          'it could not be checked at all.', _SIGN_FIX),
-    _rule('unknown-key', 'Signed by a key the policy does not trust',
-          'The signing key is not in the allowed signers (SSH) or the trusted OpenPGP '
-          'keys of the policy; a change cannot add its own key, trust is read at the '
-          'policy ref.',
-          'Sign with a key the policy lists, or get your key added to the policy in a '
-          'separate, reviewed change.'),
-    _rule('signer-mismatch', 'Signer is not the committer',
-          'The signature is valid, but the key belongs to someone other than the '
-          'committer: a valid signature alone does not say who committed.',
-          'Commit with the identity the key is allowed for (`git config user.email`), '
-          'then `git commit --amend --no-edit -S`.'),
-    _rule('expired', 'Signed outside the key\'s validity',
-          'The key was not valid at the commit time (SSH valid-after/valid-before) or '
-          'has expired (OpenPGP).',
-          'Re-sign with a current key: `git commit --amend --no-edit -S`.'),
-    _rule('revoked', 'Signed with a revoked key',
-          'The signing key has been revoked by the policy.',
-          'Re-sign with a new key the policy lists.'),
-    _rule('missing-signoff', 'Missing Signed-off-by',
-          'The policy requires a DCO `Signed-off-by:` trailer matching the author.',
-          'Sign off: `git commit --amend --no-edit -s` (or `git commit -s`).'),
-    _rule('unsupported-signature', 'Unsupported signature format',
-          'X.509 signatures (gpgsm, gitsign, gpg.format=x509) are not supported by this '
-          'policy; only SSH and OpenPGP signatures are checked.',
-          'Sign with SSH (`git config gpg.format ssh`) or OpenPGP.'),
-    _rule('signing-disabled', 'Commits will not be signed',
-          'commit.gpgsign is not true, so the commit being made will be unsigned and '
-          'blocked at push.', '`git config commit.gpgsign true`'),
-    _rule('signing-key', 'Signing key is missing or not allowed',
-          'user.signingkey is unset, unreadable, or not trusted by the policy for the '
-          'committer\'s email.',
-          'Follow the commands in the message.'),
-    _rule('exempt', 'Commit not judged (exempt author)',
-          'The policy exempts this author from signing; the reason is kept in the audit '
-          'log.', 'Nothing to do.', severity='low'),
-)}
-
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        _rule(
+            'unsigned',
+            'Unsigned commit',
+            'The commit carries no signature, so nothing ties it to an allowed signer.',
+            _SIGN_FIX,
+        ),
+        _rule(
+            'bad-signature',
+            'Bad signature',
+            'The signature does not verify: the commit or its signature was altered, or '
+            'it could not be checked at all.',
+            _SIGN_FIX,
+        ),
+        _rule(
+            'unknown-key',
+            'Signed by a key the policy does not trust',
+            'The signing key is not in the allowed signers (SSH) or the trusted OpenPGP '
+            'keys of the policy; a change cannot add its own key, trust is read at the '
+            'policy ref.',
+            'Sign with a key the policy lists, or get your key added to the policy in a '
+            'separate, reviewed change.',
+        ),
+        _rule(
+            'signer-mismatch',
+            'Signer is not the committer',
+            'The signature is valid, but the key belongs to someone other than the '
+            'committer: a valid signature alone does not say who committed.',
+            'Commit with the identity the key is allowed for (`git config user.email`), '
+            'then `git commit --amend --no-edit -S`.',
+        ),
+        _rule(
+            'expired',
+            "Signed outside the key's validity",
+            'The key was not valid at the commit time (SSH valid-after/valid-before) or '
+            'has expired (OpenPGP).',
+            'Re-sign with a current key: `git commit --amend --no-edit -S`.',
+        ),
+        _rule(
+            'revoked',
+            'Signed with a revoked key',
+            'The signing key has been revoked by the policy.',
+            'Re-sign with a new key the policy lists.',
+        ),
+        _rule(
+            'missing-signoff',
+            'Missing Signed-off-by',
+            'The policy requires a DCO `Signed-off-by:` trailer matching the author.',
+            'Sign off: `git commit --amend --no-edit -s` (or `git commit -s`).',
+        ),
+        _rule(
+            'unsupported-signature',
+            'Unsupported signature format',
+            'X.509 signatures (gpgsm, gitsign, gpg.format=x509) are not supported by this '
+            'policy; only SSH and OpenPGP signatures are checked.',
+            'Sign with SSH (`git config gpg.format ssh`) or OpenPGP.',
+        ),
+        _rule(
+            'signing-disabled',
+            'Commits will not be signed',
+            'commit.gpgsign is not true, so the commit being made will be unsigned and '
+            'blocked at push.',
+            '`git config commit.gpgsign true`',
+        ),
+        _rule(
+            'signing-key',
+            'Signing key is missing or not allowed',
+            'user.signingkey is unset, unreadable, or not trusted by the policy for the '
+            "committer's email.",
+            'Follow the commands in the message.',
+        ),
+        _rule(
+            'exempt',
+            'Commit not judged (exempt author)',
+            'The policy exempts this author from signing; the reason is kept in the audit log.',
+            'Nothing to do.',
+            severity='low',
+        ),
+    )
+}
 
 
 # Each check loads what its stage needs on first use: a commit-msg run never
@@ -107,8 +148,11 @@ def check_staged(ctx: Context) -> Outcome:
     from hooks.signatures.trust import no_trust
 
     policy = ctx.config.signatures
-    trust = (load_trust(ctx.repo, policy, ctx.policy_ref) if policy.require != 'signoff'
-             else no_trust(policy))
+    trust = (
+        load_trust(ctx.repo, policy, ctx.policy_ref)
+        if policy.require != 'signoff'
+        else no_trust(policy)
+    )
     return Outcome(check_setup(ctx.repo, policy=policy, trust=trust), notes=trust.problems)
 
 
@@ -128,9 +172,15 @@ def check_range(ctx: Context) -> Outcome:
     assert ctx.range is not None
     policy = ctx.config.signatures
     trust = load_trust(ctx.repo, policy, ctx.policy_ref)
-    result = check(ctx.repo, policy=policy, trust=trust, from_ref=ctx.range.from_ref,
-                   to_ref=ctx.range.to_ref, use_cache=ctx.use_cache,
-                   exclude=ctx.range.exclude)
+    result = check(
+        ctx.repo,
+        policy=policy,
+        trust=trust,
+        from_ref=ctx.range.from_ref,
+        to_ref=ctx.range.to_ref,
+        use_cache=ctx.use_cache,
+        exclude=ctx.range.exclude,
+    )
     return Outcome(result.findings, notes=result.notes)
 
 
@@ -147,12 +197,21 @@ def check_policy(repo: Repo, config: Config, policy_ref: str | None) -> list[Pro
 
 
 HOOK = Hook(
-    id=ID, description=__doc__.split('\n')[0], rules=RULES,
-    check_staged=check_staged, check_message=check_message, check_range=check_range,
+    id=ID,
+    description=__doc__.split('\n')[0],
+    rules=RULES,
+    check_staged=check_staged,
+    check_message=check_message,
+    check_range=check_range,
     options=(Option('--no-cache', 'verify every commit again, ignoring cached verdicts'),),
-    commands=(Command('signing', 'sign commits: `signing setup` (onboarding in one '
-                                 'command), `signing status` (will the next commit pass?)',
-                      'hooks.signatures.commands:signing_main'),),
+    commands=(
+        Command(
+            'signing',
+            'sign commits: `signing setup` (onboarding in one '
+            'command), `signing status` (will the next commit pass?)',
+            'hooks.signatures.commands:signing_main',
+        ),
+    ),
     check_policy=check_policy,
 )
 

@@ -1,4 +1,5 @@
 """`python -m hooks.signatures`: the same as its console script."""
+
 from __future__ import annotations
 
 from hooks.signatures import main

@@ -5,6 +5,7 @@ commits so, past any replace ref or graft, and checks each against its id), so a
 verdict is never reused for another object. A few policies, a bounded number of
 commits each.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -28,7 +29,7 @@ def save_cache(cache: JsonCache, verdicts: Mapping[str, list[str]], current: str
     # Keep the current policy and the most recent others (dicts keep insertion order).
     policies = cache.data
     policies.pop(current, None)
-    keep = [*list(policies)[-(_CACHE_MAX_POLICIES - 1):], current]
+    keep = [*list(policies)[-(_CACHE_MAX_POLICIES - 1) :], current]
     entries = dict(verdicts)
     if len(entries) > _CACHE_MAX_ENTRIES:
         entries = dict(list(entries.items())[-_CACHE_MAX_ENTRIES:])

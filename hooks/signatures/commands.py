@@ -5,6 +5,7 @@ file), `gpg.format`, `user.signingkey` and `commit.gpgsign` for this repository,
 the allowed_signers line a maintainer must add. `status` is the pre-commit check
 (hooks.signatures.setup_check) in words.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,27 +57,28 @@ def _make_key(path: Path, email: str) -> None:
     if not interactive:
         args += ['-N', '']
     try:
-        proc = subprocess.run(args, check=False,
-                              stdin=None if interactive else subprocess.DEVNULL)
+        proc = subprocess.run(args, check=False, stdin=None if interactive else subprocess.DEVNULL)
     except FileNotFoundError as e:
         raise FatalError('ssh-keygen is not installed: install OpenSSH') from e
     if proc.returncode != 0 or not path.with_name(path.name + '.pub').is_file():
         raise FatalError(f'ssh-keygen could not make {path}')
     if not interactive:
-        _say(f'made {tilde(path)} without a passphrase (not on a terminal); add one '
-             f'with: ssh-keygen -p -f {tilde(path)}')
+        _say(
+            f'made {tilde(path)} without a passphrase (not on a terminal); add one '
+            f'with: ssh-keygen -p -f {tilde(path)}'
+        )
 
 
-def _pick_key(repo: Repo, trust: Trust, email: str, when: int,
-              wanted: str | None) -> tuple[Path, str, bool]:
+def _pick_key(
+    repo: Repo, trust: Trust, email: str, when: int, wanted: str | None
+) -> tuple[Path, str, bool]:
     """(public key file, 'type base64', made now) for setup: `--key`, the key already
     configured, a usual key the policy already trusts, any usual key, or a new one."""
     if wanted:
         path = Path(os.path.expanduser(wanted)).absolute()
         pub = path if path.name.endswith('.pub') else path.with_name(path.name + '.pub')
         if not pub.exists() and not path.exists():
-            _make_key(path.with_name(path.name[:-4]) if path.name.endswith('.pub')
-                      else path, email)
+            _make_key(path.with_name(path.name[:-4]) if path.name.endswith('.pub') else path, email)
             made = True
         else:
             made = False
@@ -86,8 +88,12 @@ def _pick_key(repo: Repo, trust: Trust, email: str, when: int,
         return (pub if pub.exists() else path), public, made
     if (repo.config_get('gpg.format') or '') == 'ssh' and repo.config_get('user.signingkey'):
         key, problem, _ = resolve_ssh_key(repo)
-        if key is not None and not problem and key.config_value and \
-                not literal_key(key.config_value):
+        if (
+            key is not None
+            and not problem
+            and key.config_value
+            and not literal_key(key.config_value)
+        ):
             path = Path(os.path.expanduser(key.config_value))
             return (path if path.is_absolute() else repo.root / path), key.public, False
     candidates = [(p, read_public_key(p)) for p in default_key_files()]
@@ -106,8 +112,10 @@ def _pick_key(repo: Repo, trust: Trust, email: str, when: int,
             return ssh / name, public, False
     path = ssh / 'id_ed25519'
     if path.exists():
-        raise FatalError(f'{path} exists but holds no key ssh-keygen can use; move it '
-                         'aside or pass `--key <another path>` (nothing was overwritten)')
+        raise FatalError(
+            f'{path} exists but holds no key ssh-keygen can use; move it '
+            'aside or pass `--key <another path>` (nothing was overwritten)'
+        )
     _make_key(path, email)
     public = read_public_key(path.with_name(path.name + '.pub'))
     assert public is not None
@@ -123,8 +131,10 @@ def setup(repo: Repo, *, policy: SignaturesConfig, trust: Trust, key: str | None
     ident = git_ident(repo, 'COMMITTER')
     when = int(time.time())
     if policy.require == 'signoff':
-        _say('this policy requires a Signed-off-by, not a signature: commit with '
-             '`git commit -s`; nothing to set up')
+        _say(
+            'this policy requires a Signed-off-by, not a signature: commit with '
+            '`git commit -s`; nothing to set up'
+        )
         return 0
     if not policy.allowed_signers and policy.openpgp_keys:
         c = check(repo, policy=policy, trust=trust)
@@ -143,16 +153,17 @@ def setup(repo: Repo, *, policy: SignaturesConfig, trust: Trust, key: str | None
     from hooks.signatures.sshkeys import key_fingerprint
 
     fpr = key_fingerprint(public)
-    _say(f'{"made" if made else "using"} SSH key {fpr} ({tilde(path)}) to sign as '
-         f'{ident.email}')
+    _say(f'{"made" if made else "using"} SSH key {fpr} ({tilde(path)}) to sign as {ident.email}')
     for line in changed:
         _say(f'  {line}')
     if not changed:
         _say('  (git was already configured to sign with it)')
     trusted, why = ssh_trust_of(trust, public, ident.email, when)
     if trusted:
-        _say(f'ok: {policy.allowed_signers} {trust.where} trusts this key for '
-             f'{ident.email}: your next commit will pass check-signatures')
+        _say(
+            f'ok: {policy.allowed_signers} {trust.where} trusts this key for '
+            f'{ident.email}: your next commit will pass check-signatures'
+        )
         return 0
     _say('')
     _say(f'not trusted yet: {why}.')
@@ -162,19 +173,25 @@ def setup(repo: Repo, *, policy: SignaturesConfig, trust: Trust, key: str | None
 
 def _explain_trust(policy: SignaturesConfig, email: str, public: str) -> None:
     name = policy.allowed_signers or '.allowed_signers'
-    _say(f'Send this line to a maintainer (someone {name} already trusts) or an admin, '
-         f'to add to {name}:')
+    _say(
+        f'Send this line to a maintainer (someone {name} already trusts) or an admin, '
+        f'to add to {name}:'
+    )
     _say('')
     _say(f'    {allowed_line(email, public)}')
     _say('')
     if not policy.allowed_signers:
-        _say(f'(the policy has no allowed_signers yet: they also set `allowed_signers: '
-             f'{name}` under `signatures:` in {cfg.CONFIG_NAMES[0]})')
-    _say('Until it is merged, commits you sign are blocked. A pull request of your own '
-         'that adds the line cannot vouch for itself: checks read the allowed signers '
-         'from the target branch, never from the change being judged, or anyone could '
-         'trust their own key. Once it is merged, pull, and `commit-warden signing '
-         'status` says ok.')
+        _say(
+            f'(the policy has no allowed_signers yet: they also set `allowed_signers: '
+            f'{name}` under `signatures:` in {cfg.CONFIG_NAMES[0]})'
+        )
+    _say(
+        'Until it is merged, commits you sign are blocked. A pull request of your own '
+        'that adds the line cannot vouch for itself: checks read the allowed signers '
+        'from the target branch, never from the change being judged, or anyone could '
+        'trust their own key. Once it is merged, pull, and `commit-warden signing '
+        'status` says ok.'
+    )
 
 
 def status(repo: Repo, *, policy: SignaturesConfig, trust: Trust) -> int:
@@ -193,13 +210,18 @@ def status(repo: Repo, *, policy: SignaturesConfig, trust: Trust) -> int:
 def signing_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n')[0])
     sub = parser.add_subparsers(dest='command', metavar='COMMAND', required=True)
-    s = sub.add_parser('setup', help='configure this repository to sign commits with an '
-                                     'SSH key (made if you have none) and print the '
-                                     'allowed_signers line to get trusted')
-    s.add_argument('--key', metavar='PATH',
-                   help='the SSH key to use (made there if it does not exist)')
-    st = sub.add_parser('status', help='say whether the next commit will pass '
-                                       'check-signatures, and why not')
+    s = sub.add_parser(
+        'setup',
+        help='configure this repository to sign commits with an '
+        'SSH key (made if you have none) and print the '
+        'allowed_signers line to get trusted',
+    )
+    s.add_argument(
+        '--key', metavar='PATH', help='the SSH key to use (made there if it does not exist)'
+    )
+    st = sub.add_parser(
+        'status', help='say whether the next commit will pass check-signatures, and why not'
+    )
     for p in (s, st):
         add_policy_args(p)
     args = parser.parse_args(argv)
@@ -213,5 +235,3 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == 'setup':
         return setup(repo, policy=policy, trust=trust, key=args.key)
     return status(repo, policy=policy, trust=trust)
-
-

@@ -11,6 +11,7 @@ merge-tree writes the merged trees as objects; they go to a temporary object dir
 (the repository's objects are only read, as an alternate), so nothing is added to the
 repository.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,24 +42,38 @@ def clean_merges(repo: Repo, merges: Mapping[str, tuple[str, Sequence[str]]]) ->
     of their two parents."""
     if not merges or not can_check():
         return set()
-    objects = repo.git('rev-parse', '--path-format=absolute', '--git-path',
-                       'objects').stdout.decode('utf-8', 'surrogateescape').strip()
+    objects = (
+        repo.git('rev-parse', '--path-format=absolute', '--git-path', 'objects')
+        .stdout.decode('utf-8', 'surrogateescape')
+        .strip()
+    )
     scratch = tempfile.mkdtemp(prefix='cw-merge-')
     # The repository's objects, and any alternates already in force (a quarantine
     # during a push), stay readable; new objects land in the scratch directory.
     alternates = os.pathsep.join(
-        p for p in (objects, os.environ.get('GIT_ALTERNATE_OBJECT_DIRECTORIES', '')) if p)
-    run_env = {**os.environ, 'GIT_OBJECT_DIRECTORY': scratch,
-               'GIT_ALTERNATE_OBJECT_DIRECTORIES': alternates}
+        p for p in (objects, os.environ.get('GIT_ALTERNATE_OBJECT_DIRECTORIES', '')) if p
+    )
+    run_env = {
+        **os.environ,
+        'GIT_OBJECT_DIRECTORY': scratch,
+        'GIT_ALTERNATE_OBJECT_DIRECTORIES': alternates,
+    }
     clean: set[str] = set()
     try:
         for commit, (tree, parents) in merges.items():
             if len(parents) != 2:
                 continue
             # Parents are object ids read from the commit itself, never options.
-            proc = run_git('merge-tree', '--write-tree',
-                           '--no-messages', parents[0], parents[1], cwd=repo.root,
-                           env=run_env, ok=range(256))
+            proc = run_git(
+                'merge-tree',
+                '--write-tree',
+                '--no-messages',
+                parents[0],
+                parents[1],
+                cwd=repo.root,
+                env=run_env,
+                ok=range(256),
+            )
             if proc.returncode != 0:
                 continue  # a conflict (1) or a merge git cannot redo: content
             merged = proc.stdout.split(b'\n', 1)[0].decode('ascii', 'replace').strip()

@@ -9,6 +9,7 @@ entry keyed on that id, is always about the real object.
 The payload/signature split is a port of git's own `parse_buffer_signed_by_header`
 (commit.c, git 2.39): what git hands to ssh-keygen or gpg is what is verified here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,10 +35,10 @@ class RawCommit(NamedTuple):
     tree: str
     parents: tuple[str, ...]
     committer_email: str
-    committer_time: int | None      # None: the ident has no date (git then verifies "now")
-    signature: bytes | None         # what git passes to ssh-keygen/gpg, or None: unsigned
-    payload: bytes                  # what was signed
-    signature_headers: int          # headers of this repository's hash (gpgsig / gpgsig-sha256)
+    committer_time: int | None  # None: the ident has no date (git then verifies "now")
+    signature: bytes | None  # what git passes to ssh-keygen/gpg, or None: unsigned
+    payload: bytes  # what was signed
+    signature_headers: int  # headers of this repository's hash (gpgsig / gpgsig-sha256)
 
     @property
     def kind(self) -> str:
@@ -58,8 +59,10 @@ class RawCommit(NamedTuple):
         if self.signature is None:
             return None
         if self.signature_headers > 1:
-            return (f'the commit carries {self.signature_headers} signature headers; '
-                    'a commit has one signature')
+            return (
+                f'the commit carries {self.signature_headers} signature headers; '
+                'a commit has one signature'
+            )
         blocks = self.signature.count(_ARMOR_BEGIN)
         if blocks > 1:
             return f'the signature header holds {blocks} signatures; a commit has one'
@@ -86,7 +89,7 @@ def split_signed(buf: bytes, header: bytes) -> tuple[bytes, bytes | None, int]:
         if in_signature and line[:1] == b' ':
             sig = line[1:]
         elif line.startswith(prefix):
-            sig = line[len(prefix):]
+            sig = line[len(prefix) :]
             other = False
             count += 1
         elif line.startswith(b'gpgsig'):
@@ -98,7 +101,7 @@ def split_signed(buf: bytes, header: bytes) -> tuple[bytes, bytes | None, int]:
             saw = in_signature = True
         else:
             if line[:1] == b'\n':
-                nxt = end   # the message: the whole remainder belongs to the payload
+                nxt = end  # the message: the whole remainder belongs to the payload
                 line = buf[pos:]
             if not other:
                 payload += line
@@ -113,7 +116,7 @@ def find_header(buf: bytes, key: bytes) -> bytes | None:
         if not line:
             return None
         if line.startswith(key + b' '):
-            return line[len(key) + 1:]
+            return line[len(key) + 1 :]
     return None
 
 
@@ -125,9 +128,9 @@ def split_ident(line: bytes) -> tuple[str, int | None] | None:
     gt = line.find(b'>', lt + 1)
     if gt < 0:
         return None
-    email = line[lt + 1:gt].decode('utf-8', 'replace')
+    email = line[lt + 1 : gt].decode('utf-8', 'replace')
     # The date follows the *last* '>' (git tolerates a stray '>' in the address).
-    rest = line[line.rfind(b'>') + 1:].lstrip(b' \t\r\n')
+    rest = line[line.rfind(b'>') + 1 :].lstrip(b' \t\r\n')
     digits = len(rest) - len(rest.lstrip(b'0123456789'))
     if not digits:
         return email, None
@@ -159,8 +162,9 @@ def read_commits(repo: Repo, oids: Sequence[str]) -> dict[str, RawCommit]:
     if not oids:
         return {}
     # hooks.gitproc runs git with replace refs and grafts off: these are the stored objects.
-    out = run_git('cat-file', '--batch', cwd=repo.root,
-                  stdin='\n'.join(oids).encode() + b'\n').stdout
+    out = run_git(
+        'cat-file', '--batch', cwd=repo.root, stdin='\n'.join(oids).encode() + b'\n'
+    ).stdout
     found: dict[str, RawCommit] = {}
     pos = 0
     for oid in oids:
@@ -170,13 +174,14 @@ def read_commits(repo: Repo, oids: Sequence[str]) -> dict[str, RawCommit]:
         if len(head) != 3 or head[1] != b'commit':
             raise GitError(f'{oid} is not a commit in this repository')
         size = int(head[2])
-        raw = out[pos:pos + size]
+        raw = out[pos : pos + size]
         pos += size + 1
         algo = 'sha256' if len(oid) == 64 else 'sha1'
         digest = hashlib.new(algo, b'commit %d\0' % size + raw).hexdigest()
         if digest != oid:
             # Never judge (or cache) one object's content under another's id.
-            raise GitError(f'commit {oid} does not hash to its id; the repository is '
-                           'corrupt: `git fsck`')
+            raise GitError(
+                f'commit {oid} does not hash to its id; the repository is corrupt: `git fsck`'
+            )
         found[oid] = parse_commit(oid, raw)
     return found

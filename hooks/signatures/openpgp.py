@@ -5,6 +5,7 @@ whether a trust file holds private key material is what `gpg --show-keys` lists
 (`sec`/`ssb`), and how many signatures a commit carries is how many gpg reports
 checking.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,7 +24,7 @@ _SIGNATURE_MADE = re.compile(r'^gpg: Signature made ', re.M)
 
 
 class OpenPgpKey(NamedTuple):
-    fingerprint: str                 # primary
+    fingerprint: str  # primary
     subkeys: frozenset[str]
     emails: frozenset[str]
 
@@ -39,24 +40,31 @@ def sealed_home() -> Iterator[Path]:
     home = Path(tempfile.mkdtemp(prefix='cw-gpg-'))
     try:
         home.chmod(0o700)
-        (home / 'gpg.conf').write_text('no-autostart\nno-auto-key-retrieve\n'
-                                       'no-auto-key-locate\n')
+        (home / 'gpg.conf').write_text('no-autostart\nno-auto-key-retrieve\nno-auto-key-locate\n')
         yield home
     finally:
         if any(home.glob('S.gpg-agent*')):
-            subprocess.run(('gpgconf', '--kill', 'all'), capture_output=True, check=False,
-                           env={**os.environ, 'GNUPGHOME': str(home)})
+            subprocess.run(
+                ('gpgconf', '--kill', 'all'),
+                capture_output=True,
+                check=False,
+                env={**os.environ, 'GNUPGHOME': str(home)},
+            )
         shutil.rmtree(home, ignore_errors=True)
 
 
 def gpg(home: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, 'GNUPGHOME': str(home), 'LC_ALL': 'C'}
     try:
-        return subprocess.run(('gpg', '--batch', '--no-tty', '--no-autostart', *args),
-                              input=stdin, capture_output=True, env=env, check=False)
+        return subprocess.run(
+            ('gpg', '--batch', '--no-tty', '--no-autostart', *args),
+            input=stdin,
+            capture_output=True,
+            env=env,
+            check=False,
+        )
     except FileNotFoundError as e:
-        raise FatalError('gpg is not installed: install GnuPG to check OpenPGP '
-                         'signatures') from e
+        raise FatalError('gpg is not installed: install GnuPG to check OpenPGP signatures') from e
 
 
 def parse_colons(text: str) -> list[OpenPgpKey]:
@@ -110,7 +118,15 @@ def private_key_problems(files: Sequence[tuple[str, bytes]], where: str) -> list
             listing = gpg(home, '--with-colons', '--show-keys', '--', str(path)).stdout
             if any(line.startswith((b'sec:', b'ssb:')) for line in listing.split(b'\n')):
                 bad.append(name)
-    return [Problem('', 0, (
-        f'signatures.openpgp_keys: {name} {where} holds a private key: publish only the '
-        'public key (`gpg --armor --export <fingerprint>`), and treat the private key as '
-        'leaked (revoke it and make a new one)')) for name in bad]
+    return [
+        Problem(
+            '',
+            0,
+            (
+                f'signatures.openpgp_keys: {name} {where} holds a private key: publish only the '
+                'public key (`gpg --armor --export <fingerprint>`), and treat the private key as '
+                'leaked (revoke it and make a new one)'
+            ),
+        )
+        for name in bad
+    ]

@@ -5,6 +5,7 @@ OpenPGP by git and gpg with only the trusted keys; unsigned merges pass only as 
 own clean merge (hooks.signatures.merges). Each failing commit gets a finding
 (hooks.signatures.messages words it).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,9 +31,10 @@ from hooks.signatures.verdicts import Verdict
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile(''.join(
-        '.*' if c == '*' else '.' if c == '?' else re.escape(c) for c in pattern.lower()),
-        re.S)
+    return re.compile(
+        ''.join('.*' if c == '*' else '.' if c == '?' else re.escape(c) for c in pattern.lower()),
+        re.S,
+    )
 
 
 def email_match(pattern: str, email: str) -> bool:
@@ -45,12 +47,18 @@ class RangeResult:
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.checked = 0
-        self.verified = 0       # commits verified this run (not from the cache)
+        self.verified = 0  # commits verified this run (not from the cache)
 
 
 def check_range(
-        repo: Repo, *, policy: SignaturesConfig, trust: Trust, from_ref: str | None,
-        to_ref: str, use_cache: bool = True, exclude: tuple[str, ...] | None = None,
+    repo: Repo,
+    *,
+    policy: SignaturesConfig,
+    trust: Trust,
+    from_ref: str | None,
+    to_ref: str,
+    use_cache: bool = True,
+    exclude: tuple[str, ...] | None = None,
 ) -> RangeResult:
     """One verdict per commit of FROM..TO, on the objects as they will be pushed
     (hooks.gitproc runs every git with `refs/replace/*` and grafts off)."""
@@ -67,14 +75,18 @@ def check_range(
         skipped = [c for c in commits if c not in judged_set]
         commits = [c for c in commits if c in judged_set]
         if skipped:
-            result.notes.append(f'{len(skipped)} commit(s) at or before exempt_before '
-                                f'{short(exempt_sha)} not judged')
+            result.notes.append(
+                f'{len(skipped)} commit(s) at or before exempt_before '
+                f'{short(exempt_sha)} not judged'
+            )
     infos = {i.commit: i for i in repo.commit_infos(commits)}
     need_sig = policy.require in ('signature', 'both')
     need_signoff = policy.require in ('signoff', 'both')
     if need_sig and not (policy.allowed_signers or policy.openpgp_keys):
-        result.notes.append('the policy trusts no signer: set signatures.allowed_signers '
-                            '(SSH) or signatures.openpgp_keys (OpenPGP) in the policy')
+        result.notes.append(
+            'the policy trusts no signer: set signatures.allowed_signers '
+            '(SSH) or signatures.openpgp_keys (OpenPGP) in the policy'
+        )
 
     exempt: dict[str, str] = {}
     for c in commits:
@@ -82,18 +94,28 @@ def check_range(
         for a in policy.exempt_authors:
             # Emails are claims anyone can write; asking both to match at least
             # keeps a contributor from exempting a commit by its author field alone.
-            if (email_match(a.email, info.author_email)
-                    and email_match(a.email, info.committer_email)):
+            if email_match(a.email, info.author_email) and email_match(
+                a.email, info.committer_email
+            ):
                 exempt[c] = a.reason
                 break
     verdicts: dict[str, Verdict] = {}
     if need_sig:
-        verdicts, result.verified = _verify(repo, trust, [c for c in commits if c not in exempt],
-                                            use_cache)
-    clean_merges = _clean_merges(repo, [
-        c for c in commits if infos[c].is_merge and c not in exempt
-        and (not need_sig or verdicts.get(c, Verdict(None)).reason == 'unsigned')]
-        if policy.allow_unsigned_merges else [])
+        verdicts, result.verified = _verify(
+            repo, trust, [c for c in commits if c not in exempt], use_cache
+        )
+    clean_merges = _clean_merges(
+        repo,
+        [
+            c
+            for c in commits
+            if infos[c].is_merge
+            and c not in exempt
+            and (not need_sig or verdicts.get(c, Verdict(None)).reason == 'unsigned')
+        ]
+        if policy.allow_unsigned_merges
+        else [],
+    )
 
     passed: dict[str, bool] = {}
     failing: list[str] = []
@@ -102,18 +124,31 @@ def check_range(
         result.checked += 1
         if c in exempt:
             passed[c] = True
-            result.findings.append(Finding(
-                hook=ID, rule='exempt', severity='low', path='', line=None, commit=c,
-                message=f'{short(c)} "{subject_line(info.subject)}": not judged, author '
-                        f'{info.author_email} is exempt: {exempt[c]}'))
+            result.findings.append(
+                Finding(
+                    hook=ID,
+                    rule='exempt',
+                    severity='low',
+                    path='',
+                    line=None,
+                    commit=c,
+                    message=f'{short(c)} "{subject_line(info.subject)}": not judged, author '
+                    f'{info.author_email} is exempt: {exempt[c]}',
+                )
+            )
             continue
         verdict = verdicts.get(c, Verdict(None)) if need_sig else Verdict(None)
-        signoff_ok, signoffs = (signoff_matches(info.message, info.author_name,
-                                                info.author_email)
-                                if need_signoff else (True, []))
-        lenient_merge = (info.is_merge and policy.allow_unsigned_merges
-                         and c in clean_merges
-                         and all(passed.get(p, True) for p in info.parents))
+        signoff_ok, signoffs = (
+            signoff_matches(info.message, info.author_name, info.author_email)
+            if need_signoff
+            else (True, [])
+        )
+        lenient_merge = (
+            info.is_merge
+            and policy.allow_unsigned_merges
+            and c in clean_merges
+            and all(passed.get(p, True) for p in info.parents)
+        )
         if lenient_merge and verdict.reason == 'unsigned':
             verdict = Verdict(None)
         if lenient_merge:
@@ -124,13 +159,24 @@ def check_range(
         passed[c] = False
         rule = verdict.reason or 'missing-signoff'
         failing.append(c)
-        result.findings.extend(range_finding(
-            repo, c, info.subject, rule, verdict, trust, info.committer_email,
-            signoff_missing=not signoff_ok, signoffs=signoffs,
-            author=f'{info.author_name} <{info.author_email}>',
-            merge_parents_failed=(info.is_merge and policy.allow_unsigned_merges
-                                  and verdict.reason == 'unsigned'),
-            to_sha=to_sha))
+        result.findings.extend(
+            range_finding(
+                repo,
+                c,
+                info.subject,
+                rule,
+                verdict,
+                trust,
+                info.committer_email,
+                signoff_missing=not signoff_ok,
+                signoffs=signoffs,
+                author=f'{info.author_name} <{info.author_email}>',
+                merge_parents_failed=(
+                    info.is_merge and policy.allow_unsigned_merges and verdict.reason == 'unsigned'
+                ),
+                to_sha=to_sha,
+            )
+        )
     if failing:
         result.notes.append(fix_note(failing, infos, to_sha, need_sig, need_signoff))
     for p in trust.problems:
@@ -149,8 +195,9 @@ def _clean_merges(repo: Repo, merges: Sequence[str]) -> set[str]:
     return clean_merges(repo, {c: (o.tree, o.parents) for c, o in objects.items()})
 
 
-def _verify(repo: Repo, trust: Trust, commits: Sequence[str],
-            use_cache: bool) -> tuple[dict[str, Verdict], int]:
+def _verify(
+    repo: Repo, trust: Trust, commits: Sequence[str], use_cache: bool
+) -> tuple[dict[str, Verdict], int]:
     """One verdict per commit, judged on the commit objects as stored (no replace
     refs, no grafts, each checked against its id): SSH signatures by ssh-keygen,
     OpenPGP by git and gpg with only the trusted keys."""
@@ -184,13 +231,15 @@ def _verify(repo: Repo, trust: Trust, commits: Sequence[str],
         elif obj.kind == 'openpgp':
             pgp.append(c)
         else:
-            verdicts[c] = Verdict('bad-signature', 'unknown', detail=(
-                'the signature is in a format git does not recognise'))
+            verdicts[c] = Verdict(
+                'bad-signature',
+                'unknown',
+                detail=('the signature is in a format git does not recognise'),
+            )
     if ssh:
         verdicts.update(_verify_ssh(trust, [objects[c] for c in ssh]))
     if pgp:
-        verdicts.update(_verify_openpgp(repo, trust, {c: objects[c].committer_email
-                                                      for c in pgp}))
+        verdicts.update(_verify_openpgp(repo, trust, {c: objects[c].committer_email for c in pgp}))
     for c in todo:
         # A verdict "at the time of checking" (an ident without a date) can change.
         if objects[c].committer_time is not None or objects[c].kind != 'ssh':
@@ -207,13 +256,20 @@ def _verify_ssh(trust: Trust, commits: Sequence[RawCommit]) -> dict[str, Verdict
     checks = []
     for obj in commits:
         assert obj.signature is not None
-        checks.append(SshCheck(obj.oid, obj.signature, obj.payload, obj.committer_email,
-                               obj.committer_time))
-    with SshPolicy(allowed=trust.allowed_signers, allowed_name=trust.policy.allowed_signers,
-                   revoked=trust.revoked_signers, revoked_name=trust.policy.revoked_signers,
-                   where=trust.where) as policy:
-        return {c: Verdict(out.reason, 'ssh', out.key, out.signer, out.detail)
-                for c, out in policy.verify(checks).items()}
+        checks.append(
+            SshCheck(obj.oid, obj.signature, obj.payload, obj.committer_email, obj.committer_time)
+        )
+    with SshPolicy(
+        allowed=trust.allowed_signers,
+        allowed_name=trust.policy.allowed_signers,
+        revoked=trust.revoked_signers,
+        revoked_name=trust.policy.revoked_signers,
+        where=trust.where,
+    ) as policy:
+        return {
+            c: Verdict(out.reason, 'ssh', out.key, out.signer, out.detail)
+            for c, out in policy.verify(checks).items()
+        }
 
 
 def _verify_openpgp(repo: Repo, trust: Trust, emails: Mapping[str, str]) -> dict[str, Verdict]:
@@ -224,5 +280,7 @@ def _verify_openpgp(repo: Repo, trust: Trust, emails: Mapping[str, str]) -> dict
     with Verifier(repo, trust) as verifier:
         raw = verifier.verify(list(emails))
         keys = verifier.openpgp_keys() if trust.openpgp_keys else {}
-    return {c: judge_openpgp(raw.get(c, RawSignature('N', '', '', '', '', '')), trust, keys,
-                             email) for c, email in emails.items()}
+    return {
+        c: judge_openpgp(raw.get(c, RawSignature('N', '', '', '', '', '')), trust, keys, email)
+        for c, email in emails.items()
+    }

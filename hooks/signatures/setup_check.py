@@ -8,6 +8,7 @@ accept that key for the committer under the trusted policy. Everything missing i
 reported at once, in order, as commands to paste; `commit-warden signing status`
 says the same in words.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,14 +38,13 @@ _SETUP = '`commit-warden signing setup`'
 class Check(NamedTuple):
     """What stands between the committer and a passing signed commit."""
 
-    reasons: list[str]        # what is wrong, one clause each
-    steps: list[str]          # commands to paste, in order
-    trust_line: str           # the allowed_signers line a maintainer must add ('' if none)
-    trust_reason: str         # why the key is not trusted yet ('' if it is, or unknown)
-    rule: str                 # the rule id to report under
-    ok_message: str           # when nothing is missing: what will happen
-    fmt: str                  # the format the commit must be signed in: ssh or openpgp
-
+    reasons: list[str]  # what is wrong, one clause each
+    steps: list[str]  # commands to paste, in order
+    trust_line: str  # the allowed_signers line a maintainer must add ('' if none)
+    trust_reason: str  # why the key is not trusted yet ('' if it is, or unknown)
+    rule: str  # the rule id to report under
+    ok_message: str  # when nothing is missing: what will happen
+    fmt: str  # the format the commit must be signed in: ssh or openpgp
 
 
 def config_bool(repo: Repo, key: str) -> bool:
@@ -59,18 +59,24 @@ def _test_signature(keyfile: Path) -> bytes | None:
 
     env = {k: v for k, v in os.environ.items() if k not in ('SSH_ASKPASS', 'DISPLAY')}
     try:
-        proc = subprocess.run(('ssh-keygen', '-q', '-Y', 'sign', '-n', 'git', '-f',
-                               str(keyfile)), input=PROBE_PAYLOAD,
-                              capture_output=True, check=False, timeout=30, env=env,
-                              start_new_session=True)
+        proc = subprocess.run(
+            ('ssh-keygen', '-q', '-Y', 'sign', '-n', 'git', '-f', str(keyfile)),
+            input=PROBE_PAYLOAD,
+            capture_output=True,
+            check=False,
+            timeout=30,
+            env=env,
+            start_new_session=True,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     ok = proc.returncode == 0 and proc.stdout.startswith(b'-----BEGIN SSH SIGNATURE-----')
     return proc.stdout if ok else None
 
 
-def ssh_trust_of(trust: Trust, public: str, email: str, when: int,
-                 keyfile: Path | None = None) -> tuple[bool, str]:
+def ssh_trust_of(
+    trust: Trust, public: str, email: str, when: int, keyfile: Path | None = None
+) -> tuple[bool, str]:
     """(trusted, why not) for key `public` signing as `email` at `when`, by ssh-keygen."""
     from hooks.signatures.ssh import SshCheck
     from hooks.signatures.ssh import SshPolicy
@@ -81,9 +87,12 @@ def ssh_trust_of(trust: Trust, public: str, email: str, when: int,
     if not policy.allowed_signers:
         return False, 'the policy trusts no SSH signer (signatures.allowed_signers is not set)'
     with SshPolicy(
-            allowed=trust.allowed_signers, allowed_name=policy.allowed_signers,
-            revoked=trust.revoked_signers, revoked_name=policy.revoked_signers,
-            where=trust.where) as ssh:
+        allowed=trust.allowed_signers,
+        allowed_name=policy.allowed_signers,
+        revoked=trust.revoked_signers,
+        revoked_name=policy.revoked_signers,
+        where=trust.where,
+    ) as ssh:
         if is_cert(public.split()[0]):
             # A certificate is trusted through its CA: only a real signature can show
             # ssh-keygen the whole chain.
@@ -100,18 +109,23 @@ def ssh_trust_of(trust: Trust, public: str, email: str, when: int,
     if out.reason == 'revoked':
         return False, f'your key {out.key} is revoked ({out.detail})'
     if out.reason == 'expired':
-        return False, (f'your key {out.key} is not valid now for {email}: '
-                       + out.detail.replace('committed ', 'it is ', 1))
+        return False, (
+            f'your key {out.key} is not valid now for {email}: '
+            + out.detail.replace('committed ', 'it is ', 1)
+        )
     if out.reason == 'signer-mismatch':
-        return False, (f'your key {out.key} is allowed for {out.signer}, but git will '
-                       f'record the committer as {email} (per {where}'
-                       + (f'; {out.detail})' if out.detail else ')'))
-    return False, (f'your key {out.key} is not trusted for {email} in {where}'
-                   + (f': {out.detail}' if out.detail else ''))
+        return False, (
+            f'your key {out.key} is allowed for {out.signer}, but git will '
+            f'record the committer as {email} (per {where}'
+            + (f'; {out.detail})' if out.detail else ')')
+        )
+    return False, (
+        f'your key {out.key} is not trusted for {email} in {where}'
+        + (f': {out.detail}' if out.detail else '')
+    )
 
 
-def check(repo: Repo, *, policy: SignaturesConfig, trust: Trust,
-          now: int | None = None) -> Check:
+def check(repo: Repo, *, policy: SignaturesConfig, trust: Trust, now: int | None = None) -> Check:
     ident = git_ident(repo, 'COMMITTER')
     when = int(time.time()) if now is None else now
     reasons: list[str] = []
@@ -124,20 +138,31 @@ def check(repo: Repo, *, policy: SignaturesConfig, trust: Trust,
         want = 'ssh'  # the policy trusts no OpenPGP key: only SSH can pass
     rule = 'signing-key'
     if fmt == 'x509':
-        reasons.append('gpg.format is x509 (gpgsm, gitsign): X.509 signatures are not '
-                       'supported by this policy')
+        reasons.append(
+            'gpg.format is x509 (gpgsm, gitsign): X.509 signatures are not supported by this policy'
+        )
         rule = 'unsupported-signature'
     elif fmt not in ('ssh', 'openpgp'):
         reasons.append(f'gpg.format is {fmt!r}, which git does not know')
     elif fmt != want and not repo.config_get('gpg.format'):
-        reasons.append(f'gpg.format is not set, so git would sign with {fmt}, but the '
-                       'policy trusts only '
-                       + ('SSH keys (signatures.allowed_signers)' if want == 'ssh'
-                          else 'OpenPGP keys (signatures.openpgp_keys)'))
+        reasons.append(
+            f'gpg.format is not set, so git would sign with {fmt}, but the '
+            'policy trusts only '
+            + (
+                'SSH keys (signatures.allowed_signers)'
+                if want == 'ssh'
+                else 'OpenPGP keys (signatures.openpgp_keys)'
+            )
+        )
     elif fmt != want:
-        reasons.append(f'gpg.format is {fmt}, but the policy trusts only '
-                       + ('SSH keys (signatures.allowed_signers)' if want == 'ssh'
-                          else 'OpenPGP keys (signatures.openpgp_keys)'))
+        reasons.append(
+            f'gpg.format is {fmt}, but the policy trusts only '
+            + (
+                'SSH keys (signatures.allowed_signers)'
+                if want == 'ssh'
+                else 'OpenPGP keys (signatures.openpgp_keys)'
+            )
+        )
     if fmt != want:
         steps.append(f'git config gpg.format {want}')
     trust_line = trust_reason = ok = ''
@@ -147,8 +172,11 @@ def check(repo: Repo, *, policy: SignaturesConfig, trust: Trust,
             # user.signingkey may name an OpenPGP key today: suggest an SSH key instead.
             key, problem, fix = None, '', []
         if key is None or (problem and fix):
-            reasons.append(problem or 'no SSH signing key is configured (user.signingkey, '
-                                      'or gpg.ssh.defaultKeyCommand)')
+            reasons.append(
+                problem
+                or 'no SSH signing key is configured (user.signingkey, '
+                'or gpg.ssh.defaultKeyCommand)'
+            )
             if fix:
                 steps.extend(fix)
             else:
@@ -157,8 +185,10 @@ def check(repo: Repo, *, policy: SignaturesConfig, trust: Trust,
                     target = existing[0]
                 else:
                     target = Path.home() / '.ssh' / 'id_ed25519.pub'
-                    steps.append(f'ssh-keygen -t ed25519 -C {shlex.quote(ident.email)} -f '
-                                 f'{tilde(target.with_suffix(""))}')
+                    steps.append(
+                        f'ssh-keygen -t ed25519 -C {shlex.quote(ident.email)} -f '
+                        f'{tilde(target.with_suffix(""))}'
+                    )
                 steps.append(f'git config user.signingkey {tilde(target)}')
                 if existing:
                     public = read_public_key(existing[0])
@@ -173,8 +203,10 @@ def check(repo: Repo, *, policy: SignaturesConfig, trust: Trust,
                 trust_reason = why
                 trust_line = allowed_line(ident.email, key.public)
             else:
-                ok = (f'signed with SSH key {key.fingerprint} ({key.shown}), which '
-                      f'{policy.allowed_signers} {trust.where} trusts for {ident.email}')
+                ok = (
+                    f'signed with SSH key {key.fingerprint} ({key.shown}), which '
+                    f'{policy.allowed_signers} {trust.where} trusts for {ident.email}'
+                )
     else:
         key_reason, key_steps, ok = _openpgp(repo, ident, trust)
         if key_reason:
@@ -198,29 +230,43 @@ def _openpgp(repo: Repo, ident: Ident, trust: Trust) -> tuple[str, list[str], st
     from hooks.signatures.openpgp import parse_colons
     from hooks.signatures.verify import Verifier
 
-    program = (repo.config_get('gpg.openpgp.program') or repo.config_get('gpg.program')
-               or 'gpg')
+    program = repo.config_get('gpg.openpgp.program') or repo.config_get('gpg.program') or 'gpg'
     configured = repo.config_get('user.signingkey')
     spec = configured or f'{ident.name} <{ident.email}>'
-    shown = f'user.signingkey {configured}' if configured else \
-        f'the key gpg picks for "{spec}" (user.signingkey is not set)'
+    shown = (
+        f'user.signingkey {configured}'
+        if configured
+        else f'the key gpg picks for "{spec}" (user.signingkey is not set)'
+    )
     home = Path(os.environ.get('GNUPGHOME') or Path.home() / '.gnupg')
     who = shlex.quote(f'{ident.name} <{ident.email}>')
-    make = [f'gpg --quick-generate-key {who} ed25519 sign',
-            'git config user.signingkey <the fingerprint it prints>']
+    make = [
+        f'gpg --quick-generate-key {who} ed25519 sign',
+        'git config user.signingkey <the fingerprint it prints>',
+    ]
     if not any((home / n).exists() for n in ('pubring.kbx', 'pubring.gpg')):
         # No keyring at all: say so without running gpg, which would create one.
-        return (f'there is no GnuPG keyring ({home}), so no secret key for {spec}',
-                make, '')
+        return (f'there is no GnuPG keyring ({home}), so no secret key for {spec}', make, '')
     try:
         proc = subprocess.run(
-            (program, '--batch', '--no-tty', '--no-auto-check-trustdb', '--with-colons',
-             '--fixed-list-mode', '--list-secret-keys', '--', spec),
-            capture_output=True, check=False, env={**os.environ, 'LC_ALL': 'C'},
-            stdin=subprocess.DEVNULL)
+            (
+                program,
+                '--batch',
+                '--no-tty',
+                '--no-auto-check-trustdb',
+                '--with-colons',
+                '--fixed-list-mode',
+                '--list-secret-keys',
+                '--',
+                spec,
+            ),
+            capture_output=True,
+            check=False,
+            env={**os.environ, 'LC_ALL': 'C'},
+            stdin=subprocess.DEVNULL,
+        )
     except FileNotFoundError:
-        return (f'{program} (gpg.program) is not installed',
-                ['git config gpg.format ssh'], '')
+        return (f'{program} (gpg.program) is not installed', ['git config gpg.format ssh'], '')
     text = proc.stdout.decode('utf-8', 'replace')
     secret = parse_colons(text)
     if proc.returncode != 0 or not secret:
@@ -230,30 +276,50 @@ def _openpgp(repo: Repo, ident: Ident, trust: Trust) -> tuple[str, list[str], st
     validity = next((r[1] for r in rows if r[0] == 'sec' and len(r) > 1), '')
     if validity in ('e', 'r'):
         what = 'has expired' if validity == 'e' else 'is revoked'
-        return (f'your signing key {k.fingerprint} ({shown}) {what}',
-                [f'gpg --quick-set-expire {k.fingerprint} 1y'] if validity == 'e' else make,
-                '')
+        return (
+            f'your signing key {k.fingerprint} ({shown}) {what}',
+            [f'gpg --quick-set-expire {k.fingerprint} 1y'] if validity == 'e' else make,
+            '',
+        )
     if ident.email.lower() not in k.emails:
-        return (f'your signing key {k.fingerprint} has no user id for {ident.email}, the '
-                'committer git will record',
-                [f'gpg --quick-add-uid {k.fingerprint} {who}'], '')
+        return (
+            f'your signing key {k.fingerprint} has no user id for {ident.email}, the '
+            'committer git will record',
+            [f'gpg --quick-add-uid {k.fingerprint} {who}'],
+            '',
+        )
     policy = trust.policy
-    export = f'gpg --armor --export {k.fingerprint} > {policy.openpgp_keys or ".gpg-keys"}/' \
-             f'{ident.email}.asc'
+    export = (
+        f'gpg --armor --export {k.fingerprint} > {policy.openpgp_keys or ".gpg-keys"}/'
+        f'{ident.email}.asc'
+    )
     if not trust.openpgp_keys:
-        return ('the policy trusts no OpenPGP key (signatures.openpgp_keys is not set)',
-                [export + '   # committed by a maintainer, with `openpgp_keys: .gpg-keys` '
-                          'under `signatures:`'], '')
+        return (
+            'the policy trusts no OpenPGP key (signatures.openpgp_keys is not set)',
+            [
+                export + '   # committed by a maintainer, with `openpgp_keys: .gpg-keys` '
+                'under `signatures:`'
+            ],
+            '',
+        )
     with Verifier(repo, trust) as verifier:
         trusted = verifier.openpgp_keys()
     allowed = {f.upper() for f in policy.openpgp_fingerprints}
-    if k.fingerprint not in trusted or (allowed and not ({k.fingerprint, *k.subkeys}
-                                                         & allowed)):
-        return (f'your signing key {k.fingerprint} is not trusted by the policy '
-                f'({policy.openpgp_keys} {trust.where})',
-                [export + '   # then a maintainer commits it (never your own change)'], '')
-    return '', [], (f'signed with OpenPGP key {k.fingerprint} ({shown}), which '
-                    f'{policy.openpgp_keys} {trust.where} trusts for {ident.email}')
+    if k.fingerprint not in trusted or (allowed and not ({k.fingerprint, *k.subkeys} & allowed)):
+        return (
+            f'your signing key {k.fingerprint} is not trusted by the policy '
+            f'({policy.openpgp_keys} {trust.where})',
+            [export + '   # then a maintainer commits it (never your own change)'],
+            '',
+        )
+    return (
+        '',
+        [],
+        (
+            f'signed with OpenPGP key {k.fingerprint} ({shown}), which '
+            f'{policy.openpgp_keys} {trust.where} trusts for {ident.email}'
+        ),
+    )
 
 
 def message(c: Check, policy: SignaturesConfig) -> str:
@@ -264,17 +330,23 @@ def message(c: Check, policy: SignaturesConfig) -> str:
         lines.append(f'fix: {_SETUP} does this; or run, in order:')
         lines.extend(f'  {s}' for s in c.steps)
     if c.trust_line:
-        lines.append(f'{"then" if c.steps else "fix:"} get your key trusted: a '
-                     f'maintainer adds this line to {policy.allowed_signers or ".allowed_signers"} '
-                     'in a change of their own (yours cannot vouch for your own key):')
+        lines.append(
+            f'{"then" if c.steps else "fix:"} get your key trusted: a '
+            f'maintainer adds this line to {policy.allowed_signers or ".allowed_signers"} '
+            'in a change of their own (yours cannot vouch for your own key):'
+        )
         lines.append(f'  {c.trust_line}')
-    elif c.fmt == 'ssh' and any(s.startswith(('ssh-keygen', 'git config user.signingkey'))
-                                for s in c.steps):
-        lines.append('then `commit-warden signing status` prints the allowed_signers line '
-                     'a maintainer must add for your key')
+    elif c.fmt == 'ssh' and any(
+        s.startswith(('ssh-keygen', 'git config user.signingkey')) for s in c.steps
+    ):
+        lines.append(
+            'then `commit-warden signing status` prints the allowed_signers line '
+            'a maintainer must add for your key'
+        )
     if 'commit.gpgsign' in ' '.join(c.steps):
-        lines.append('(hooks cannot see `git commit -S`: if you sign that way, set '
-                     'commit.gpgsign anyway)')
+        lines.append(
+            '(hooks cannot see `git commit -S`: if you sign that way, set commit.gpgsign anyway)'
+        )
     return '\n'.join(lines)
 
 
@@ -285,6 +357,13 @@ def check_setup(repo: Repo, *, policy: SignaturesConfig, trust: Trust) -> list[F
     c = check(repo, policy=policy, trust=trust)
     if not c.reasons and not c.trust_reason:
         return []
-    return [Finding(hook=ID, rule=c.rule, severity=RULES[c.rule].severity,
-                    path='', line=None, message=message(c, policy))]
-
+    return [
+        Finding(
+            hook=ID,
+            rule=c.rule,
+            severity=RULES[c.rule].severity,
+            path='',
+            line=None,
+            message=message(c, policy),
+        )
+    ]

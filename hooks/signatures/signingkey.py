@@ -5,6 +5,7 @@
 signs through the ssh-agent only. Read for the pre-commit check and for
 `commit-warden signing setup`; ssh-keygen decides whether the key is trusted.
 """
+
 from __future__ import annotations
 
 import base64
@@ -23,12 +24,11 @@ DEFAULT_KEYS = ('id_ed25519', 'id_ecdsa', 'id_ed25519_sk', 'id_ecdsa_sk', 'id_rs
 
 
 class SshKey(NamedTuple):
-    public: str          # 'type base64'
+    public: str  # 'type base64'
     fingerprint: str
-    shown: str           # how the user configured it, for messages
-    config_value: str    # what user.signingkey should say to reach it
-    path: Path | None    # the key file git passes to ssh-keygen (None: a literal)
-
+    shown: str  # how the user configured it, for messages
+    config_value: str  # what user.signingkey should say to reach it
+    path: Path | None  # the key file git passes to ssh-keygen (None: a literal)
 
 
 def tilde(path: Path) -> str:
@@ -37,7 +37,6 @@ def tilde(path: Path) -> str:
         return '~/' + str(path.relative_to(home))
     except ValueError:
         return str(path)
-
 
 
 def read_public_key(path: Path) -> str | None:
@@ -59,12 +58,12 @@ def read_public_key(path: Path) -> str | None:
             magic = b'openssh-key-v1\0'
             pos = len(magic)
             for _ in range(3):  # cipher, kdf, kdf options
-                pos += 4 + int.from_bytes(blob[pos:pos + 4], 'big')
+                pos += 4 + int.from_bytes(blob[pos : pos + 4], 'big')
             pos += 4  # number of keys
-            size = int.from_bytes(blob[pos:pos + 4], 'big')
-            key = blob[pos + 4:pos + 4 + size]
+            size = int.from_bytes(blob[pos : pos + 4], 'big')
+            key = blob[pos + 4 : pos + 4 + size]
             ktype_len = int.from_bytes(key[:4], 'big')
-            ktype = key[4:4 + ktype_len].decode()
+            ktype = key[4 : 4 + ktype_len].decode()
             if blob.startswith(magic) and key:
                 return f'{ktype} {base64.b64encode(key).decode()}'
         except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -78,7 +77,7 @@ def read_public_key(path: Path) -> str | None:
 def literal_key(value: str) -> str | None:
     """git's is_literal_ssh_key(): `key::...` or a value starting with `ssh-`."""
     if value.startswith('key::'):
-        return value[len('key::'):].strip()
+        return value[len('key::') :].strip()
     if value.startswith('ssh-'):
         return value.strip()
     return None
@@ -89,14 +88,22 @@ def _agent_keys() -> set[str] | None:
     if not os.environ.get('SSH_AUTH_SOCK'):
         return None
     try:
-        proc = subprocess.run(('ssh-add', '-L'), capture_output=True, check=False,
-                              timeout=10, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            ('ssh-add', '-L'),
+            capture_output=True,
+            check=False,
+            timeout=10,
+            stdin=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if proc.returncode not in (0, 1):
         return None
-    return {' '.join(line.split()[:2]) for line in
-            proc.stdout.decode('utf-8', 'replace').splitlines() if len(line.split()) >= 2}
+    return {
+        ' '.join(line.split()[:2])
+        for line in proc.stdout.decode('utf-8', 'replace').splitlines()
+        if len(line.split()) >= 2
+    }
 
 
 def resolve_ssh_key(repo: Repo) -> tuple[SshKey | None, str, list[str]]:
@@ -128,29 +135,49 @@ def resolve_ssh_key(repo: Repo) -> tuple[SshKey | None, str, list[str]]:
             if not path.exists():
                 return None, f'user.signingkey is {value}, which does not exist', []
             public = read_public_key(path)
-            needs_agent = path.name.endswith('.pub') and not \
-                path.with_name(path.name[:-len('.pub')]).exists()
+            needs_agent = (
+                path.name.endswith('.pub')
+                and not path.with_name(path.name[: -len('.pub')]).exists()
+            )
             if path.name.endswith('-cert.pub'):
                 # ssh-keygen signs with the private key beside a certificate (k-cert.pub: k).
-                needs_agent = not path.with_name(path.name[:-len('-cert.pub')]).exists()
+                needs_agent = not path.with_name(path.name[: -len('-cert.pub')]).exists()
     else:
         command = repo.config_get('gpg.ssh.defaultKeyCommand')
         if not command:
-            return None, ('no SSH signing key is configured (user.signingkey, or '
-                          'gpg.ssh.defaultKeyCommand)'), []
+            return (
+                None,
+                (
+                    'no SSH signing key is configured (user.signingkey, or '
+                    'gpg.ssh.defaultKeyCommand)'
+                ),
+                [],
+            )
         shown = f'gpg.ssh.defaultKeyCommand ({command})'
         config_value = ''
         try:
-            proc = subprocess.run(shlex.split(command), cwd=repo.root, capture_output=True,
-                                  check=False, timeout=30, stdin=subprocess.DEVNULL)
+            proc = subprocess.run(
+                shlex.split(command),
+                cwd=repo.root,
+                capture_output=True,
+                check=False,
+                timeout=30,
+                stdin=subprocess.DEVNULL,
+            )
         except (OSError, ValueError, subprocess.TimeoutExpired) as e:
             return None, f'gpg.ssh.defaultKeyCommand ({command}) cannot run: {e}', []
         first = proc.stdout.decode('utf-8', 'replace').split('\n', 1)[0]
         literal = literal_key(first)
         if proc.returncode != 0 or literal is None:
-            return None, (f'gpg.ssh.defaultKeyCommand ({command}) returned no key (git '
-                          'takes its first line, which must start with `ssh-` or '
-                          '`key::`)'), ['ssh-add ~/.ssh/id_ed25519']
+            return (
+                None,
+                (
+                    f'gpg.ssh.defaultKeyCommand ({command}) returned no key (git '
+                    'takes its first line, which must start with `ssh-` or '
+                    '`key::`)'
+                ),
+                ['ssh-add ~/.ssh/id_ed25519'],
+            )
         public = ' '.join(literal.split()[:2])
         needs_agent = True
     if not public or len(public.split()) < 2 or not KEY_TYPE.match(public.split()[0]):
@@ -164,13 +191,23 @@ def resolve_ssh_key(repo: Repo) -> tuple[SshKey | None, str, list[str]]:
         # the agent only (`ssh-keygen -Y sign -U`).
         agent = _agent_keys()
         if agent is None:
-            return key, (f'{shown} names key {fpr}, which git can only sign with through '
-                         'an ssh-agent, and none is running (SSH_AUTH_SOCK)'), \
-                ['eval "$(ssh-agent -s)"', 'ssh-add <the private key file of this key>']
+            return (
+                key,
+                (
+                    f'{shown} names key {fpr}, which git can only sign with through '
+                    'an ssh-agent, and none is running (SSH_AUTH_SOCK)'
+                ),
+                ['eval "$(ssh-agent -s)"', 'ssh-add <the private key file of this key>'],
+            )
         if public not in agent:
-            return key, (f'{shown} names key {fpr}, which your ssh-agent does not hold, '
-                         'and no private key file is beside it: git cannot sign'), \
-                ['ssh-add <the private key file of this key>']
+            return (
+                key,
+                (
+                    f'{shown} names key {fpr}, which your ssh-agent does not hold, '
+                    'and no private key file is beside it: git cannot sign'
+                ),
+                ['ssh-add <the private key file of this key>'],
+            )
     return key, '', []
 
 
@@ -182,4 +219,3 @@ def default_key_files() -> list[Path]:
 
 def allowed_line(email: str, public: str) -> str:
     return f'{email} namespaces="git" {public}'
-

@@ -1,5 +1,6 @@
 """The DCO sign-off: a `Signed-off-by:` trailer naming the author, checked at the
 commit-msg stage (and per commit in range mode)."""
+
 from __future__ import annotations
 
 import os
@@ -31,17 +32,22 @@ def git_ident(repo: Repo, which: str) -> Ident:
     text = repo.out('var', f'GIT_{which}_IDENT', ok=(0, 128))
     m = _IDENT.match(text)
     if m is None:
-        raise FatalError(f'git cannot tell the {which.lower()} identity: set it with '
-                         '`git config user.name "Your Name"` and '
-                         '`git config user.email you@example.com`')
+        raise FatalError(
+            f'git cannot tell the {which.lower()} identity: set it with '
+            '`git config user.name "Your Name"` and '
+            '`git config user.email you@example.com`'
+        )
     return Ident(m.group(1), m.group(2), int(m.group(3)))
 
 
 def signoff_matches(message: str, name: str, email: str) -> tuple[bool, list[str]]:
     """Whether a Signed-off-by trailer names this author; also the sign-offs found."""
     found = [(n.strip(), e.strip()) for n, e in _SIGNOFF.findall(trailer_block(message))]
-    ok = any(e.lower() == email.lower() and ' '.join(n.split()).casefold()
-             == ' '.join(name.split()).casefold() for n, e in found)
+    ok = any(
+        e.lower() == email.lower()
+        and ' '.join(n.split()).casefold() == ' '.join(name.split()).casefold()
+        for n, e in found
+    )
     return ok, [f'{n} <{e}>' for n, e in found]
 
 
@@ -59,9 +65,15 @@ def check_message(repo: Repo, *, policy: SignaturesConfig, path: str) -> list[Fi
     if ok:
         return []
     got = f' (found: {", ".join(found)})' if found else ''
-    return [Finding(
-        hook=ID, rule='missing-signoff', severity='high', path='', line=None,
-        message=f'the commit message has no Signed-off-by: {author.name} <{author.email}>'
-                f'{got}\nfix: commit with `git commit -s` (the message is kept in '
-                f'{os.path.relpath(path, repo.root)})')]
-
+    return [
+        Finding(
+            hook=ID,
+            rule='missing-signoff',
+            severity='high',
+            path='',
+            line=None,
+            message=f'the commit message has no Signed-off-by: {author.name} <{author.email}>'
+            f'{got}\nfix: commit with `git commit -s` (the message is kept in '
+            f'{os.path.relpath(path, repo.root)})',
+        )
+    ]

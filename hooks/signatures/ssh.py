@@ -12,6 +12,7 @@ holding only the lines that mention the commit's key, in parallel. A large
 allowed_signers file is scanned once per policy hash (hooks.signatures.trustscan); a
 warm run reads no line of it.
 """
+
 from __future__ import annotations
 
 import base64
@@ -48,33 +49,40 @@ from hooks.signatures.sshkeys import signature_key
 from hooks.signatures.sshkeys import verify_time
 from hooks.signatures.sshkeys import window
 
-_MAX_TIME = 253402300799     # 9999-12-31T23:59:59Z, the last time ssh-keygen can name
+_MAX_TIME = 253402300799  # 9999-12-31T23:59:59Z, the last time ssh-keygen can name
 # ssh-keygen's words for a line it cannot parse (as opposed to one that parses but
 # does not apply: expired, wrong namespace, certificate not valid).
 _REJECTED = ('invalid line', 'invalid options', 'missing key', 'invalid key', 'bad options')
 
 
 class SshOutcome(NamedTuple):
-    reason: str | None       # None: trusted; else a check-signatures rule id
-    key: str = ''            # the signing key's fingerprint (SHA256:...)
-    signer: str = ''         # the principal(s) the key is trusted for
-    detail: str = ''         # words for the message
+    reason: str | None  # None: trusted; else a check-signatures rule id
+    key: str = ''  # the signing key's fingerprint (SHA256:...)
+    signer: str = ''  # the principal(s) the key is trusted for
+    detail: str = ''  # words for the message
 
 
 class SshCheck(NamedTuple):
     commit: str
-    signature: bytes         # the armored SSHSIG, as git would pass it to ssh-keygen
+    signature: bytes  # the armored SSHSIG, as git would pass it to ssh-keygen
     payload: bytes
-    email: str               # the principal the commit claims: its committer
-    when: int | None         # the committer date (None: git verifies at "now")
+    email: str  # the principal the commit claims: its committer
+    when: int | None  # the committer date (None: git verifies at "now")
 
 
 class SshPolicy:
     """The allowed signers and revocations of one trusted policy, and a temp dir in
     which ssh-keygen judges them (a context manager)."""
 
-    def __init__(self, *, allowed: bytes | None, allowed_name: str | None,
-                 revoked: bytes | None, revoked_name: str | None, where: str) -> None:
+    def __init__(
+        self,
+        *,
+        allowed: bytes | None,
+        allowed_name: str | None,
+        revoked: bytes | None,
+        revoked_name: str | None,
+        where: str,
+    ) -> None:
         self.allowed = allowed
         self.allowed_name = allowed_name or 'allowed_signers'
         self.revoked = revoked
@@ -83,7 +91,7 @@ class SshPolicy:
         self._dir: Path | None = None
         self._files: dict[tuple[bytes, ...], tuple[Path, list[int]]] = {}
         self._revfile: Path | None = None
-        self._seq = itertools.count(1)   # next() is atomic: names stay unique across threads
+        self._seq = itertools.count(1)  # next() is atomic: names stay unique across threads
         self._lines: dict[int, Line] = {}
 
     def __enter__(self) -> SshPolicy:
@@ -137,8 +145,9 @@ class SshPolicy:
 
     # -- range mode: one verify per signed commit ------------------------------------
 
-    def verify(self, checks: Sequence[SshCheck],
-               workers: int | None = None) -> dict[str, SshOutcome]:
+    def verify(
+        self, checks: Sequence[SshCheck], workers: int | None = None
+    ) -> dict[str, SshOutcome]:
         """ssh-keygen's verdict on each commit's signature, as its committer."""
         from concurrent.futures import ThreadPoolExecutor
 
@@ -154,8 +163,12 @@ class SshPolicy:
         found = signature_key(check.signature)
         sig = self.write('sig', check.signature)
         if check.when is not None and not 0 <= check.when <= _MAX_TIME:
-            return lambda: SshOutcome('bad-signature', '', '', (
-                'the committer date is out of range, so no key validity can be judged'))
+            return lambda: SshOutcome(
+                'bad-signature',
+                '',
+                '',
+                ('the committer date is out of range, so no key validity can be judged'),
+            )
         if found is None or '\0' in check.email or '\n' in check.email:
             return lambda: self._explain(check, sig, None, None)
         key_type, key = found
@@ -166,28 +179,35 @@ class SshPolicy:
                 # No line names this key: nothing can vouch for it; only whether the
                 # signature itself holds is left to say.
                 return self._explain(check, sig, (key_type, key), None)
-            proc = run_keygen(*self._verify_args(allowed, check.email, sig, check.when,
-                                                 revocation=True), stdin=check.payload)
+            proc = run_keygen(
+                *self._verify_args(allowed, check.email, sig, check.when, revocation=True),
+                stdin=check.payload,
+            )
             if proc.returncode == 0 and proc.stdout.startswith(GOOD):
                 return SshOutcome(None, output_fingerprint(proc.stdout), check.email)
             return self._explain(check, sig, (key_type, key), proc)
+
         return job
 
-    def _verify_args(self, allowed: Path, email: str, sig: Path, when: int | None,
-                     *, revocation: bool) -> list[str]:
-        args = ['-Y', 'verify', '-n', 'git', '-f', str(allowed), '-I', email,
-                '-s', str(sig)]
+    def _verify_args(
+        self, allowed: Path, email: str, sig: Path, when: int | None, *, revocation: bool
+    ) -> list[str]:
+        args = ['-Y', 'verify', '-n', 'git', '-f', str(allowed), '-I', email, '-s', str(sig)]
         if when is not None:
             args.append(verify_time(when))
         if revocation and self._revfile is not None:
             args += ['-r', str(self._revfile)]
         return args
 
-    def _explain(self, check: SshCheck, sig: Path, key: tuple[str, bytes] | None,
-                 first: subprocess.CompletedProcess[bytes] | None) -> SshOutcome:
+    def _explain(
+        self,
+        check: SshCheck,
+        sig: Path,
+        key: tuple[str, bytes] | None,
+        first: subprocess.CompletedProcess[bytes] | None,
+    ) -> SshOutcome:
         """Why ssh-keygen did not accept the signature, in ssh-keygen's own terms."""
-        nv = run_keygen('-Y', 'check-novalidate', '-n', 'git', '-s', str(sig),
-                        stdin=check.payload)
+        nv = run_keygen('-Y', 'check-novalidate', '-n', 'git', '-s', str(sig), stdin=check.payload)
         if nv.returncode != 0 or not nv.stdout.startswith(GOOD):
             why = first_line(nv.stderr) or 'the signature does not verify'
             claimed = signature_key(check.signature)
@@ -195,60 +215,115 @@ class SshPolicy:
             return SshOutcome('bad-signature', fpr, '', f'ssh-keygen: {why}')
         fpr = output_fingerprint(nv.stdout)
         if key is None:
-            return SshOutcome('bad-signature', fpr, '', (
-                'the committer email cannot be a principal'
-                if signature_key(check.signature) else 'its key cannot be read'))
+            return SshOutcome(
+                'bad-signature',
+                fpr,
+                '',
+                (
+                    'the committer email cannot be a principal'
+                    if signature_key(check.signature)
+                    else 'its key cannot be read'
+                ),
+            )
         key_type, blob = key
         allowed, numbers = self.allowed_for(key_type, blob)
-        return self.judge_failure(fpr, key_type, blob, allowed, numbers, sig,
-                                  check.payload, check.email, check.when, first)
+        return self.judge_failure(
+            fpr,
+            key_type,
+            blob,
+            allowed,
+            numbers,
+            sig,
+            check.payload,
+            check.email,
+            check.when,
+            first,
+        )
 
-    def judge_failure(self, fpr: str, key_type: str, blob: bytes, allowed: Path,
-                      numbers: list[int], sig: Path, payload: bytes, email: str,
-                      when: int | None,
-                      first: subprocess.CompletedProcess[bytes] | None,
-                      revoked: bool | None = None) -> SshOutcome:
+    def judge_failure(
+        self,
+        fpr: str,
+        key_type: str,
+        blob: bytes,
+        allowed: Path,
+        numbers: list[int],
+        sig: Path,
+        payload: bytes,
+        email: str,
+        when: int | None,
+        first: subprocess.CompletedProcess[bytes] | None,
+        revoked: bool | None = None,
+    ) -> SshOutcome:
         """Classify a signature that holds but that ssh-keygen did not accept for
         `email`: revoked, expired, someone else's key, or not trusted at all."""
         if not numbers:
             return SshOutcome('unknown-key', fpr, '', self._unlisted_hint(key_type))
         plain = first
         if revoked is None and self._revfile is not None:
-            plain = run_keygen(*self._verify_args(allowed, email, sig, when,
-                                                  revocation=False), stdin=payload)
+            plain = run_keygen(
+                *self._verify_args(allowed, email, sig, when, revocation=False), stdin=payload
+            )
             revoked = plain.returncode == 0 and plain.stdout.startswith(GOOD)
         if revoked:
             return SshOutcome('revoked', fpr, email, self.revoked_by())
         if plain is None:
-            plain = run_keygen(*self._verify_args(allowed, email, sig, when,
-                                                  revocation=False), stdin=payload)
+            plain = run_keygen(
+                *self._verify_args(allowed, email, sig, when, revocation=False), stdin=payload
+            )
         errors = self._line_errors(plain.stderr, allowed, numbers)
         rejected = [(n, m) for n, m in errors if m.startswith(_REJECTED)]
         errors = [(n, m) for n, m in errors if not m.startswith(_REJECTED)]
-        note = (f'{self.allowed_name}:{rejected[0][0]} {self.where} names '
+        note = (
+            (
+                f'{self.allowed_name}:{rejected[0][0]} {self.where} names '
                 f'{printable(email)}, but ssh-keygen rejects that line '
-                f'({rejected[0][1]})') if rejected else ''
+                f'({rejected[0][1]})'
+            )
+            if rejected
+            else ''
+        )
         if errors:
             n, message = errors[0]
             where = f'{self.allowed_name}:{n} {self.where}'
-            if ('expired' in message or 'not yet valid' in message):
+            if 'expired' in message or 'not yet valid' in message:
                 if 'certificate' in message:
                     cert = self.certificate(key_type, blob)
-                    return SshOutcome('expired', fpr, email, (
-                        f'committed {fmt_time(when)}, but the certificate is valid '
-                        f'{cert.get("valid", "?")}'))
-                return SshOutcome('expired', fpr, email, (
-                    f'committed {fmt_time(when)}, but {where} allows the key only '
-                    f'{window(self.line(n))}'))
+                    return SshOutcome(
+                        'expired',
+                        fpr,
+                        email,
+                        (
+                            f'committed {fmt_time(when)}, but the certificate is valid '
+                            f'{cert.get("valid", "?")}'
+                        ),
+                    )
+                return SshOutcome(
+                    'expired',
+                    fpr,
+                    email,
+                    (
+                        f'committed {fmt_time(when)}, but {where} allows the key only '
+                        f'{window(self.line(n))}'
+                    ),
+                )
             if 'namespace' in message:
-                return SshOutcome('unknown-key', fpr, '', (
-                    f'{where} lists the key for {printable(email)}, but not for git '
-                    'signatures (its namespaces= option excludes "git")'))
+                return SshOutcome(
+                    'unknown-key',
+                    fpr,
+                    '',
+                    (
+                        f'{where} lists the key for {printable(email)}, but not for git '
+                        'signatures (its namespaces= option excludes "git")'
+                    ),
+                )
             if 'principal' in message and 'certificate' in message:
                 cert = self.certificate(key_type, blob)
-                return SshOutcome('signer-mismatch', fpr,
-                                  cert.get('principals', '') or '(no principals)',
-                                  'the certificate is not issued for the committer')
+                return SshOutcome(
+                    'signer-mismatch',
+                    fpr,
+                    cert.get('principals', '') or '(no principals)',
+                    'the certificate is not issued for the committer',
+                )
             return SshOutcome('unknown-key', fpr, '', f'ssh-keygen: {where}: {message}')
         fp_args = ['-Y', 'find-principals', '-f', str(allowed), '-s', str(sig)]
         if when is not None:
@@ -256,41 +331,66 @@ class SshPolicy:
         found = run_keygen(*fp_args)
         principals = [p for p in found.stdout.decode('utf-8', 'replace').split('\n') if p]
         if found.returncode == 0 and principals:
-            return SshOutcome('signer-mismatch', fpr,
-                              ', '.join(printable(p) for p in principals), note)
+            return SshOutcome(
+                'signer-mismatch', fpr, ', '.join(printable(p) for p in principals), note
+            )
         if note:
             return SshOutcome('unknown-key', fpr, '', note)
         # Listed, but for no one at this date: say for whom, and when.
         lines = [self.line(n) for n in numbers]
         if is_cert(key_type):
             cert = self.certificate(key_type, blob)
-            return SshOutcome('unknown-key', fpr, '', (
-                'no cert-authority line for its CA vouches for this certificate as '
-                f'{printable(email)} (certificate principals: '
-                f'{cert.get("principals", "?")}; valid {cert.get("valid", "?")})'))
+            return SshOutcome(
+                'unknown-key',
+                fpr,
+                '',
+                (
+                    'no cert-authority line for its CA vouches for this certificate as '
+                    f'{printable(email)} (certificate principals: '
+                    f'{cert.get("principals", "?")}; valid {cert.get("valid", "?")})'
+                ),
+            )
         listed = [ln for ln in lines if 'cert-authority' not in ln.options]
         if not listed:
-            return SshOutcome('unknown-key', fpr, '', (
-                f'{self.allowed_name}:{lines[0].number} lists this key as a '
-                'cert-authority: it vouches for certificates it signed, never for its '
-                'own signatures'))
+            return SshOutcome(
+                'unknown-key',
+                fpr,
+                '',
+                (
+                    f'{self.allowed_name}:{lines[0].number} lists this key as a '
+                    'cert-authority: it vouches for certificates it signed, never for its '
+                    'own signatures'
+                ),
+            )
         for ln in listed:
             if 'valid-after' in ln.options or 'valid-before' in ln.options:
-                return SshOutcome('signer-mismatch', fpr, ', '.join(
-                    printable(p) for p in ln.principals), (
-                    f'{self.allowed_name}:{ln.number} {self.where} allows the key '
-                    f'{window(ln)}, committed {fmt_time(when)}'))
-        return SshOutcome('unknown-key', fpr, '', (
-            f'ssh-keygen accepts no line of {self.allowed_name} for this key'))
+                return SshOutcome(
+                    'signer-mismatch',
+                    fpr,
+                    ', '.join(printable(p) for p in ln.principals),
+                    (
+                        f'{self.allowed_name}:{ln.number} {self.where} allows the key '
+                        f'{window(ln)}, committed {fmt_time(when)}'
+                    ),
+                )
+        return SshOutcome(
+            'unknown-key',
+            fpr,
+            '',
+            (f'ssh-keygen accepts no line of {self.allowed_name} for this key'),
+        )
 
     def _unlisted_hint(self, key_type: str) -> str:
         if is_cert(key_type):
-            return ('an SSH certificate is trusted through a cert-authority line for its '
-                    'CA, not by listing its key')
+            return (
+                'an SSH certificate is trusted through a cert-authority line for its '
+                'CA, not by listing its key'
+            )
         return ''
 
-    def _line_errors(self, stderr: bytes, allowed: Path,
-                     numbers: Sequence[int]) -> list[tuple[int, str]]:
+    def _line_errors(
+        self, stderr: bytes, allowed: Path, numbers: Sequence[int]
+    ) -> list[tuple[int, str]]:
         out = []
         for text in stderr.decode('utf-8', 'replace').splitlines():
             m = LINE_ERROR.match(text)
@@ -303,18 +403,17 @@ class SshPolicy:
 
     def certificate(self, key_type: str, blob: bytes) -> dict[str, str]:
         """What `ssh-keygen -L` says of a certificate: its validity and principals."""
-        path = self.write('cert.pub', f'{key_type} '.encode() + base64.b64encode(blob)
-                          + b'\n')
+        path = self.write('cert.pub', f'{key_type} '.encode() + base64.b64encode(blob) + b'\n')
         proc = run_keygen('-L', '-f', str(path))
         info: dict[str, str] = {}
         lines = proc.stdout.decode('utf-8', 'replace').splitlines()
         for i, text in enumerate(lines):
             s = text.strip()
             if s.startswith('Valid:'):
-                info['valid'] = s[len('Valid:'):].strip()
+                info['valid'] = s[len('Valid:') :].strip()
             elif s.startswith('Principals:'):
                 names = []
-                for more in lines[i + 1:]:
+                for more in lines[i + 1 :]:
                     if not more.startswith(' ' * 16):
                         break
                     names.append(more.strip())
@@ -344,20 +443,37 @@ class SshPolicy:
             m = token.search(raw)
             if m is None or m.group(2).decode('ascii', 'replace') != key_type:
                 continue
-            kept.append(raw[:m.start(2)] + probe_type.encode() + m.group(3)
-                        + probe_b64.encode() + raw[m.end():])
+            kept.append(
+                raw[: m.start(2)]
+                + probe_type.encode()
+                + m.group(3)
+                + probe_b64.encode()
+                + raw[m.end() :]
+            )
             kept_numbers.append(n + 1)
         allowed = self.write('allowed', b''.join(k + b'\n' for k in kept))
         sig = self.write('probe.sig', PROBE_SIGNATURE)
         revoked = self._key_revoked(public_key) if self.revoked is not None else False
-        proc = run_keygen(*self._verify_args(allowed, email, sig, when, revocation=False),
-                          stdin=PROBE_PAYLOAD)
+        proc = run_keygen(
+            *self._verify_args(allowed, email, sig, when, revocation=False), stdin=PROBE_PAYLOAD
+        )
         if proc.returncode == 0 and proc.stdout.startswith(GOOD):
             if revoked:
                 return SshOutcome('revoked', fpr, email, self.revoked_by())
             return SshOutcome(None, fpr, email)
-        return self.judge_failure(fpr, key_type, b'', allowed, kept_numbers, sig,
-                                  PROBE_PAYLOAD, email, when, proc, revoked=revoked)
+        return self.judge_failure(
+            fpr,
+            key_type,
+            b'',
+            allowed,
+            kept_numbers,
+            sig,
+            PROBE_PAYLOAD,
+            email,
+            when,
+            proc,
+            revoked=revoked,
+        )
 
     def revoked_by(self) -> str:
         if self.revoked is not None and self.revoked.startswith(KRL_MAGIC):
@@ -376,8 +492,9 @@ class SshPolicy:
         b64 = public_key.split()[1].encode()
         probe_type, probe_b64 = PROBE_KEY.split()
         token = re.compile(rb'(\S+)([ \t]+)' + re.escape(b64) + rb'(?=[ \t\r]|$)')
-        rewritten = token.sub(lambda m: probe_type.encode() + m.group(2)
-                              + probe_b64.encode(), self.revoked)
+        rewritten = token.sub(
+            lambda m: probe_type.encode() + m.group(2) + probe_b64.encode(), self.revoked
+        )
         return not self.probe_verifies(self.write('revoked', rewritten))
 
     def probe_verifies(self, revocations: Path | None = None) -> bool:
@@ -388,8 +505,19 @@ class SshPolicy:
         assert revfile is not None
         allowed = self.write('allowed', f'{PROBE_PRINCIPAL} {PROBE_KEY}\n'.encode())
         sig = self.write('probe.sig', PROBE_SIGNATURE)
-        proc = run_keygen('-Y', 'verify', '-n', 'git', '-f', str(allowed), '-I',
-                          PROBE_PRINCIPAL, '-s', str(sig), '-r', str(revfile),
-                          stdin=PROBE_PAYLOAD)
+        proc = run_keygen(
+            '-Y',
+            'verify',
+            '-n',
+            'git',
+            '-f',
+            str(allowed),
+            '-I',
+            PROBE_PRINCIPAL,
+            '-s',
+            str(sig),
+            '-r',
+            str(revfile),
+            stdin=PROBE_PAYLOAD,
+        )
         return proc.returncode == 0 and proc.stdout.startswith(GOOD)
-

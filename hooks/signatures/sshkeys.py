@@ -5,6 +5,7 @@ picks the lines of an allowed_signers file that can concern a key (a line names 
 by the key's canonical base64, the only encoding ssh-keygen accepts), maps ssh-keygen's
 line numbers back, and words an explanation. Nothing here trusts a key.
 """
+
 from __future__ import annotations
 
 import base64
@@ -43,18 +44,25 @@ _CA_OPTION = re.compile(rb'cert-authority', re.I)
 KEY_TYPE = re.compile(r'^(?:ssh-|ecdsa-|sk-)[A-Za-z0-9@._-]+$')
 
 
-def run_keygen(*args: str, stdin: bytes | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def run_keygen(
+    *args: str, stdin: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            ('ssh-keygen', *args), input=stdin if stdin is not None else b'',
-            capture_output=True, check=False, timeout=timeout)
+            ('ssh-keygen', *args),
+            input=stdin if stdin is not None else b'',
+            capture_output=True,
+            check=False,
+            timeout=timeout,
+        )
     except FileNotFoundError as e:
-        raise FatalError('ssh-keygen is not installed: install OpenSSH (8.2p1 or later) '
-                         'to check SSH signatures') from e
+        raise FatalError(
+            'ssh-keygen is not installed: install OpenSSH (8.2p1 or later) to check SSH signatures'
+        ) from e
     except subprocess.TimeoutExpired as e:
-        raise FatalError(f'ssh-keygen {" ".join(args[:2])} did not finish in '
-                         f'{timeout:.0f} s') from e
+        raise FatalError(
+            f'ssh-keygen {" ".join(args[:2])} did not finish in {timeout:.0f} s'
+        ) from e
 
 
 def first_line(data: bytes) -> str:
@@ -69,8 +77,7 @@ def printable(text: str) -> str:
     shown as escapes, so two principals that differ never look the same."""
     if text.isprintable():
         return text
-    return ''.join(c if c.isprintable() else c.encode('unicode_escape').decode()
-                   for c in text)
+    return ''.join(c if c.isprintable() else c.encode('unicode_escape').decode() for c in text)
 
 
 def verify_time(when: int) -> str:
@@ -97,6 +104,7 @@ def _sshtime(value: str) -> int | None:
         return None
     if utc:
         import calendar
+
         return calendar.timegm(parts)
     return int(time.mktime(parts))
 
@@ -107,9 +115,9 @@ def _sshtime(value: str) -> int | None:
 def _ssh_string(blob: bytes, pos: int) -> tuple[bytes, int] | None:
     if pos + 4 > len(blob):
         return None
-    size = int.from_bytes(blob[pos:pos + 4], 'big')
+    size = int.from_bytes(blob[pos : pos + 4], 'big')
     end = pos + 4 + size
-    return (blob[pos + 4:end], end) if end <= len(blob) else None
+    return (blob[pos + 4 : end], end) if end <= len(blob) else None
 
 
 def signature_key(sig: bytes) -> tuple[str, bytes] | None:
@@ -117,8 +125,9 @@ def signature_key(sig: bytes) -> tuple[str, bytes] | None:
 
     Used only to pick the allowed_signers lines that can concern the key; ssh-keygen
     reads the signature again and decides."""
-    body = b''.join(line.strip() for line in sig.split(b'\n')
-                    if line.strip() and not line.startswith(b'-----'))
+    body = b''.join(
+        line.strip() for line in sig.split(b'\n') if line.strip() and not line.startswith(b'-----')
+    )
     try:
         blob = base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError):

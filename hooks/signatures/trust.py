@@ -5,6 +5,7 @@ files are judged by ssh-keygen and gpg (hooks.signatures.ssh, .openpgp); here th
 are only read, hashed (the verdict cache's key) and scanned for problems once per
 hash (hooks.signatures.trustscan).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -24,18 +25,19 @@ class Trust(NamedTuple):
     """Everything that decides who may sign, read from one place (disk or a ref)."""
 
     policy: SignaturesConfig
-    where: str                                  # 'at REF' or 'in the working tree'
+    where: str  # 'at REF' or 'in the working tree'
     policy_ref: str | None
     allowed_signers: bytes | None
     revoked_signers: bytes | None
     openpgp_keys: tuple[tuple[str, bytes], ...]
-    problems: tuple[str, ...] = ()              # notes for the report
-    digest: str = ''                            # the policy, the files and the tools
-    policy_problems: tuple[Problem, ...] = ()   # the same notes, with file and line
+    problems: tuple[str, ...] = ()  # notes for the report
+    digest: str = ''  # the policy, the files and the tools
+    policy_problems: tuple[Problem, ...] = ()  # the same notes, with file and line
 
 
-def _digest(policy: SignaturesConfig, where: str,
-            files: tuple[tuple[str, bytes | None], ...]) -> str:
+def _digest(
+    policy: SignaturesConfig, where: str, files: tuple[tuple[str, bytes | None], ...]
+) -> str:
     """What the verdicts depend on: the policy, every trust file byte for byte, where
     they were read (verdicts quote it) and which ssh-keygen, gpg and git judge."""
     import hashlib
@@ -76,8 +78,12 @@ def _read_policy_file(repo: Repo, ref: str | None, path: str, key: str) -> bytes
     else:
         data = read_inside(repo, path, f'signatures.{key}')
     if data is None:
-        raise ConfigError([f'signatures.{key}: {path} does not exist {where}; fix the '
-                           'path in the policy or commit the file'])
+        raise ConfigError(
+            [
+                f'signatures.{key}: {path} does not exist {where}; fix the '
+                'path in the policy or commit the file'
+            ]
+        )
     return data
 
 
@@ -91,8 +97,12 @@ def _read_openpgp_keys(repo: Repo, ref: str | None, path: str) -> tuple[tuple[st
     else:
         out = tuple(read_files_inside(repo, path, 'signatures.openpgp_keys'))
     if not out:
-        raise ConfigError([f'signatures.openpgp_keys: {path} does not exist {where} (or is '
-                           'an empty directory); fix the path in the policy or commit the keys'])
+        raise ConfigError(
+            [
+                f'signatures.openpgp_keys: {path} does not exist {where} (or is '
+                'an empty directory); fix the path in the policy or commit the keys'
+            ]
+        )
     return out
 
 
@@ -111,17 +121,36 @@ def load_trust(repo: Repo, policy: SignaturesConfig, policy_ref: str | None) -> 
     digest = _digest(policy, where, (('allowed', allowed), ('revoked', revoked), *keys))
     from hooks.signatures.trustscan import scan
 
-    problems = scan(repo, digest=digest, where=where, allowed=allowed,
-                    allowed_name=policy.allowed_signers, revoked=revoked,
-                    revoked_name=policy.revoked_signers, openpgp_keys=keys)
+    problems = scan(
+        repo,
+        digest=digest,
+        where=where,
+        allowed=allowed,
+        allowed_name=policy.allowed_signers,
+        revoked=revoked,
+        revoked_name=policy.revoked_signers,
+        openpgp_keys=keys,
+    )
     return Trust(
-        policy=policy, where=where, policy_ref=policy_ref, allowed_signers=allowed,
-        revoked_signers=revoked, openpgp_keys=keys,
+        policy=policy,
+        where=where,
+        policy_ref=policy_ref,
+        allowed_signers=allowed,
+        revoked_signers=revoked,
+        openpgp_keys=keys,
         problems=tuple(str(p) if p.source else p.message for p in problems),
-        digest=digest, policy_problems=tuple(problems))
+        digest=digest,
+        policy_problems=tuple(problems),
+    )
 
 
 def no_trust(policy: SignaturesConfig) -> Trust:
     """No trust files read: the policy asks for sign-offs only."""
-    return Trust(policy=policy, where='', policy_ref=None, allowed_signers=None,
-                 revoked_signers=None, openpgp_keys=())
+    return Trust(
+        policy=policy,
+        where='',
+        policy_ref=None,
+        allowed_signers=None,
+        revoked_signers=None,
+        openpgp_keys=(),
+    )

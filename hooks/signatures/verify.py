@@ -2,6 +2,7 @@
 
 SSH signatures never come here: ssh-keygen judges them (hooks.signatures.ssh).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,12 +25,12 @@ _LOG_FORMAT = '%H%x1f%G?%x1f%GF%x1f%GP%x1f%GS%x1f%GK%x1f%GG'
 
 
 class RawSignature(NamedTuple):
-    status: str          # git's %G?
-    fingerprint: str     # %GF: the signing key
-    primary: str         # %GP
-    signer: str          # %GS: the OpenPGP UID
-    key_id: str          # %GK
-    text: str            # %GG
+    status: str  # git's %G?
+    fingerprint: str  # %GF: the signing key
+    primary: str  # %GP
+    signer: str  # %GS: the OpenPGP UID
+    key_id: str  # %GK
+    text: str  # %GG
 
 
 class Verifier:
@@ -88,13 +89,20 @@ class Verifier:
     def git_args(self) -> tuple[str, ...]:
         return (
             # SSH signatures are judged by ssh-keygen (hooks.signatures.ssh), never here.
-            '-c', f'gpg.ssh.allowedSignersFile={os.devnull}',
-            '-c', 'gpg.program=gpg', '-c', 'gpg.openpgp.program=gpg',
+            '-c',
+            f'gpg.ssh.allowedSignersFile={os.devnull}',
+            '-c',
+            'gpg.program=gpg',
+            '-c',
+            'gpg.openpgp.program=gpg',
             # Never run gpgsm (or gitsign): X.509 is reported as unsupported, and
             # gpgsm could reach out for CRLs.
-            '-c', 'gpg.x509.program=false',
-            '-c', 'gpg.minTrustLevel=undefined',
-            '-c', 'log.showSignature=false',
+            '-c',
+            'gpg.x509.program=false',
+            '-c',
+            'gpg.minTrustLevel=undefined',
+            '-c',
+            'log.showSignature=false',
         )
 
     def verify(self, commits: Sequence[str]) -> dict[str, RawSignature]:
@@ -107,14 +115,21 @@ class Verifier:
 
         n = max(1, min(len(commits), os.cpu_count() or 1))
         size = -(-len(commits) // n)
-        chunks = [commits[i:i + size] for i in range(0, len(commits), size)]
+        chunks = [commits[i : i + size] for i in range(0, len(commits), size)]
         env = {**os.environ, 'GNUPGHOME': str(self.home), 'LC_ALL': 'C'}
-        args = (*self.git_args(), 'log', '--no-walk=unsorted', '-z',
-                f'--format={_LOG_FORMAT}', '--stdin')
+        args = (
+            *self.git_args(),
+            'log',
+            '--no-walk=unsorted',
+            '-z',
+            f'--format={_LOG_FORMAT}',
+            '--stdin',
+        )
 
         def run(chunk: Sequence[str]) -> bytes:
-            return run_git(*args, cwd=self.repo.root, env=env,
-                           stdin='\n'.join(chunk).encode() + b'\n').stdout
+            return run_git(
+                *args, cwd=self.repo.root, env=env, stdin='\n'.join(chunk).encode() + b'\n'
+            ).stdout
 
         out: dict[str, RawSignature] = {}
         with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
@@ -123,6 +138,7 @@ class Verifier:
                     f = record.decode('utf-8', 'replace').strip('\n').split('\x1f')
                     if len(f) < 7:
                         continue
-                    out[f[0]] = RawSignature(f[1], f[2], f[3].upper() if f[3] else '',
-                                             f[4], f[5], f[6].strip())
+                    out[f[0]] = RawSignature(
+                        f[1], f[2], f[3].upper() if f[3] else '', f[4], f[5], f[6].strip()
+                    )
         return out
