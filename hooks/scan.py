@@ -219,7 +219,7 @@ class Scanner:
     def _scan(self, path: str, file: FileLines) -> list[Detection]:
         # Binary files are skipped by their content, before they get here; a text
         # file named like a binary one (token.png) is still text.
-        from hooks.detectors.values import file_kind
+        from hooks.detectors.filekinds import file_kind
         from hooks.filelines import is_allowlisted
         from hooks.filelines import prepare
 

@@ -68,7 +68,7 @@ def rotate(provider: str, where: str = '') -> str:
 
 def has_comments(path: str) -> bool:
     """Whether a line of this file can carry `# pragma: allowlist secret`."""
-    from hooks.detectors.values import file_kind
+    from hooks.detectors.filekinds import file_kind
 
     base = os.path.basename(path.replace('\\', '/')).lower()
     _, ext = os.path.splitext(base)

@@ -17,12 +17,12 @@ from typing import ClassVar
 from hooks.detectors.base import Hit
 from hooks.detectors.base import Rule
 from hooks.detectors.base import WardenPlugin
+from hooks.detectors.filekinds import UNQUOTED_KINDS
 from hooks.detectors.generic import GenericSecretDetector
 from hooks.detectors.names import split_name
 from hooks.detectors.providers import PROVIDERS
 from hooks.detectors.providers import Provider
 from hooks.detectors.providers import by_group
-from hooks.detectors.values import UNQUOTED_KINDS
 from hooks.detectors.values import Context
 from hooks.detectors.values import is_documented_example
 from hooks.detectors.values import is_filler
