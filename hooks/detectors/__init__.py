@@ -31,6 +31,7 @@ MODULES = (
     'configfiles',
     'urls',
     'generic',
+    'commands',
 )
 
 
@@ -75,8 +76,8 @@ _STATIC_GROUP_MODULES = {
     'url': 'urls',
     'connection-string': 'urls',
     'generic': 'generic',
-    'command-line': 'generic',
-    'sql': 'generic',
+    'command-line': 'commands',
+    'sql': 'commands',
 }
 
 
