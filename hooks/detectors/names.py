@@ -9,344 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from hooks.detectors.namewords import EXCLUDED_ANYWHERE
+from hooks.detectors.namewords import EXCLUDED_LAST
+from hooks.detectors.namewords import KEY_NOT_SECRET
+from hooks.detectors.namewords import KEY_QUALIFIERS
+from hooks.detectors.namewords import PASSWORD_SEGMENTS
+from hooks.detectors.namewords import SECRET_SEGMENTS
+from hooks.detectors.namewords import TOKEN_SEGMENTS
+
 # Where a key name may be: found by its keyword, then widened to the whole
 # name, so the cost is linear in the line (no leading [\w]* to backtrack over).
 KEYWORD_RE = re.compile(r'(?i)pass|pwd|secret|token|key|cred|auth|bearer')
 NAME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
 _SEGMENT_RE = re.compile(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
-
-_PASSWORD_SEGMENTS = frozenset(('password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode'))
-_SECRET_SEGMENTS = frozenset(('secret', 'credential', 'credentials', 'creds'))
-_TOKEN_SEGMENTS = frozenset(('token', 'bearer', 'auth', 'authorization'))
-_KEY_QUALIFIERS = frozenset(
-    (
-        'api',
-        'access',
-        'private',
-        'priv',
-        'secret',
-        'client',
-        'auth',
-        'master',
-        'encryption',
-        'encrypt',
-        'signing',
-        'sign',
-        'app',
-        'application',
-        'service',
-        'account',
-        'license',
-        'admin',
-        'session',
-        'hmac',
-        'jwt',
-        'webhook',
-        'consumer',
-        'subscription',
-        'storage',
-        'shared',
-        'root',
-        'integration',
-        'write',
-        'read',
-        'deploy',
-        'ingest',
-        'crypt',
-        'cipher',
-    )
-)
-# Names that hold something about a secret, not the secret.
-_EXCLUDED_ANYWHERE = frozenset(
-    (
-        # tokens that are not credentials: pagination, anti-forgery, idempotency
-        'next',
-        'page',
-        'pagination',
-        'continuation',
-        'cursor',
-        'csrf',
-        'xsrf',
-        'idempotency',
-        'verification',
-        'output',
-        'hash',
-        'hashed',
-        'digest',
-        'checksum',
-        'sha',
-        'sha1',
-        'sha256',
-        'sha512',
-        'md5',
-        'fingerprint',
-        'integrity',
-        'public',
-        'publishable',
-        'pubkey',
-        'pub',
-        'placeholder',
-        'regex',
-        'pattern',
-        'policy',
-        'validator',
-        'validation',
-        'strength',
-        'hint',
-        'reset',
-        'forgot',
-        'expiry',
-        'expires',
-        'expiration',
-        'rotation',
-        'mask',
-        'masked',
-        'encrypted',
-    )
-)
-_EXCLUDED_LAST = frozenset(
-    (
-        'role',
-        'roles',
-        'arn',
-        'locker',
-        'encryption',
-        'hashing',
-        'hasher',
-        'complexity',
-        'digits',
-        'id',
-        'ids',
-        'name',
-        'names',
-        'url',
-        'uri',
-        'urls',
-        'endpoint',
-        'host',
-        'path',
-        'file',
-        'filename',
-        'dir',
-        'env',
-        'var',
-        'type',
-        'types',
-        'format',
-        'field',
-        'fields',
-        'header',
-        'param',
-        'prefix',
-        'suffix',
-        'label',
-        'length',
-        'len',
-        'size',
-        'min',
-        'max',
-        'count',
-        'timeout',
-        'ttl',
-        'lifetime',
-        'at',
-        'date',
-        'time',
-        'version',
-        'ref',
-        'arn',
-        'index',
-        'idx',
-        'mode',
-        'method',
-        'provider',
-        'manager',
-        'store',
-        'service',
-        'source',
-        'location',
-        'text',
-        'message',
-        'msg',
-        'error',
-        'title',
-        'description',
-        'help',
-        'prompt',
-        'input',
-        'column',
-        'key_name',
-        'keys',
-        'tokens',
-        'secrets',
-        'passwords',
-        'enabled',
-        'required',
-        'used',
-        'set',
-        'exists',
-        'valid',
-        'len',
-        'bits',
-        'algorithm',
-        'alg',
-        'scheme',
-        'user',
-        'username',
-        'login',
-        'email',
-        'kind',
-        'class',
-        'cls',
-        'config',
-        'option',
-        'options',
-        'generator',
-        'factory',
-        'handler',
-        'callback',
-        'fn',
-        'func',
-        'cache',
-        'tokenizer',
-        'pair',
-        'hdr',
-        'mgr',
-        'attempts',
-        'retries',
-        'rules',
-        'template',
-        'example',
-        'sample',
-        'schema',
-    )
-)
-
-
-# Keys that index, sort or look up rather than authenticate.
-_KEY_NOT_SECRET = frozenset(
-    (
-        'cache',
-        'sort',
-        'primary',
-        'foreign',
-        'partition',
-        'row',
-        'lookup',
-        'dict',
-        'map',
-        'group',
-        'order',
-        'index',
-        'hash',
-        'idempotency',
-        'dedup',
-        'routing',
-        'storage',
-        'object',
-        'bucket',
-        'config',
-        'setting',
-        'settings',
-        'state',
-        'context',
-        'cursor',
-        'page',
-        'event',
-        'message',
-        'metric',
-        'label',
-        'field',
-        'column',
-        'table',
-        'record',
-        'item',
-        'entry',
-        'node',
-        'tree',
-        'file',
-        'path',
-        'url',
-        'route',
-        'lock',
-        'mutex',
-        'registry',
-        'env',
-        'attr',
-        'prop',
-        'meta',
-        'data',
-        'user',
-        'session_id',
-        'request',
-        'response',
-        'type',
-        'kind',
-        'name',
-        'id',
-        'unique',
-        'composite',
-        'natural',
-        'surrogate',
-        'shard',
-        'range',
-        'sequence',
-        'version',
-        'feature',
-        'flag',
-        'translation',
-        'i18n',
-        'locale',
-        'lang',
-        'css',
-        'style',
-        'theme',
-        'hot',
-        'short',
-        'cut',
-        'key',
-        'keyboard',
-        'enter',
-        'escape',
-        'tab',
-        'press',
-        'up',
-        'down',
-        'left',
-        'right',
-        'modifier',
-        'shift',
-        'ctrl',
-        'alt',
-        'meta_key',
-        'dom',
-        'react',
-        'vue',
-        'list',
-        'query',
-        'redis',
-        'memcache',
-        'kv',
-        'consul',
-        'etcd',
-        'ssh',
-        'gpg',
-        'pgp',
-        'rsa',
-        'ecdsa',
-        'self',
-        'this',
-        'cls',
-        'base',
-        'root',
-        'sub',
-        'reg',
-        'win',
-        'winreg',
-        'parent',
-        'child',
-    )
-)
 
 
 def split_name(name: str) -> list[str]:
@@ -357,25 +32,25 @@ def split_name(name: str) -> list[str]:
 def classify_name(name: str) -> str | None:
     """The generic rule a key name calls for, or None if it names no secret."""
     segments = split_name(name)
-    if not segments or any(s in _EXCLUDED_ANYWHERE for s in segments):
+    if not segments or any(s in EXCLUDED_ANYWHERE for s in segments):
         return None
     if name in ('PWD', 'OLDPWD'):
         return None  # the shell's working directory, not a password
-    if segments[-1] in _EXCLUDED_LAST:
+    if segments[-1] in EXCLUDED_LAST:
         return None
-    if any(s in _PASSWORD_SEGMENTS or s.endswith(('password', 'passwd')) for s in segments):
+    if any(s in PASSWORD_SEGMENTS or s.endswith(('password', 'passwd')) for s in segments):
         return 'generic-password'
-    if any(s in _SECRET_SEGMENTS or s.endswith('secret') for s in segments):
+    if any(s in SECRET_SEGMENTS or s.endswith('secret') for s in segments):
         return 'generic-secret'
-    if any(s in _TOKEN_SEGMENTS or s.endswith('token') for s in segments):
+    if any(s in TOKEN_SEGMENTS or s.endswith('token') for s in segments):
         return 'generic-token'
     for i, s in enumerate(segments):
-        if s == 'key' and i > 0 and segments[i - 1] in _KEY_QUALIFIERS:
+        if s == 'key' and i > 0 and segments[i - 1] in KEY_QUALIFIERS:
             return 'generic-api-key'
-        if s.endswith('key') and s[:-3] in _KEY_QUALIFIERS:
+        if s.endswith('key') and s[:-3] in KEY_QUALIFIERS:
             return 'generic-api-key'
     last = segments[-1]
-    if len(segments) > 1 and last == 'key' and segments[-2] not in _KEY_NOT_SECRET:
+    if len(segments) > 1 and last == 'key' and segments[-2] not in KEY_NOT_SECRET:
         # stripeKey, BITFINEX_KEY: a service's key; its value must still look random.
         return 'generic-api-key'
     return None
