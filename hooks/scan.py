@@ -109,7 +109,7 @@ class PublicMatch(NamedTuple):
     entry: PublicValue
 
 
-def _windows(text: str) -> Iterator[tuple[int, str]]:
+def windows(text: str) -> Iterator[tuple[int, str]]:
     if len(text) <= WINDOW:
         yield 0, text
         return
@@ -231,7 +231,10 @@ class Scanner:
             if is_allowlisted(file, index):
                 continue
             detections.extend(self._scan_line(path, kind, file, index, structural.get(index)))
-        detections.extend(self._scan_extra(path, file))
+        if self.options.extra_patterns:
+            from hooks.extrapatterns import scan_extra
+
+            detections.extend(scan_extra(path, file, self.options.extra_patterns, self._allowed))
         detections.sort(key=lambda d: d.line)
         return detections
 
@@ -294,7 +297,7 @@ class Scanner:
             preceding_lines.insert(0, file.texts[j][:WINDOW])
         preceding = tuple(preceding_lines)
         hits: list[tuple[int, Hit, str]] = []
-        for offset, chunk in _windows(text):
+        for offset, chunk in windows(text):
             lowered = _lower(chunk)
             keywords = _keywords()
             # Structural formats were searched over the whole text already; a long
@@ -371,36 +374,3 @@ class Scanner:
             return any(p.search(text) or p.search(secret) for p in self.options.allowed_patterns)
         except PatternTimeout:
             return False  # cannot tell: the finding stands (fail closed)
-
-    def _scan_extra(self, path: str, file: FileLines) -> Iterator[Detection]:
-        """User patterns (git-secrets --add): run on every added line."""
-        from hooks.filelines import is_allowlisted
-
-        if not self.options.extra_patterns:
-            return
-        for index, text in enumerate(file.texts):
-            if not file.added[index] or is_allowlisted(file, index):
-                continue
-            seen: set[tuple[str, str]] = set()
-            for _, chunk in _windows(text):
-                for name, pattern in self.options.extra_patterns:
-                    try:
-                        matches = list(pattern.finditer(chunk))
-                    except PatternTimeout as e:
-                        raise PatternTimeout(
-                            f'{path}:{file.numbers[index]}: credentials.extra_patterns.{name}: '
-                            f'{e}; simplify it (nothing was checked)'
-                        ) from e
-                    for match in matches:
-                        secret = match.group(1) if pattern.groups else match.group(0)
-                        if not secret or (name, secret) in seen or self._allowed(chunk, secret):
-                            continue
-                        seen.add((name, secret))
-                        yield Detection(
-                            line=file.numbers[index],
-                            rule=f'extra:{name}',
-                            provider='Custom',
-                            kind=f'prohibited pattern {name!r}',
-                            secret=secret,
-                            secret_type='Prohibited Pattern',  # noqa: S106 (a type name)
-                        )
