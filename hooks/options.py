@@ -15,8 +15,6 @@ import yaml
 from hooks import config as cfg
 from hooks.errors import ConfigError
 from hooks.errors import Problem
-from hooks.schema import BRANCH_GLOB
-from hooks.schema import GLOB
 from hooks.schema import Action
 from hooks.schema import Bool
 from hooks.schema import Enum
@@ -27,8 +25,10 @@ from hooks.schema import MapOf
 from hooks.schema import Optional
 from hooks.schema import Record
 from hooks.schema import Regex
-from hooks.schema import RepoPath
 from hooks.schema import Str
+from hooks.schemapaths import BRANCH_GLOB
+from hooks.schemapaths import GLOB
+from hooks.schemapaths import RepoPath
 from hooks.yamlsafe import Problems
 from hooks.yamlsafe import compose
 from hooks.yamlsafe import kind
