@@ -1,7 +1,8 @@
 """The repository hooks ask about (`Repo`): refs, commits, ranges, index, trees, blobs, config.
 
 Each question is one batched git call (hooks.gitproc) with NUL-separated output; what
-commits and the index change is answered by hooks.changes, loaded on the first ask.
+commits and the index change is answered by hooks.changes, and what a commit says
+(`CommitInfo`) by hooks.commits, each loaded on the first ask.
 Paths are `str` decoded with `os.fsdecode` (surrogateescape), so any byte sequence a
 file name holds round-trips back to git through `os.fsencode`.
 """
@@ -27,6 +28,7 @@ from hooks.gitproc import run_git
 from hooks.gitproc import stream_git
 
 if TYPE_CHECKING:
+    from hooks.commits import CommitInfo
     from hooks.diff import CommitChanges
     from hooks.diff import DiffLine
     from hooks.diff import FileChange
@@ -63,33 +65,6 @@ def is_first_push(from_ref: str, to_ref: str, env: Mapping[str, str]) -> bool:
 def is_null(ref: str) -> bool:
     """pre-commit and git use an all-zero object id for 'no commit' (a new branch)."""
     return bool(ref) and set(ref) == {'0'}
-
-
-class CommitInfo(NamedTuple):
-    commit: str
-    parents: tuple[str, ...]
-    author_name: str
-    author_email: str
-    committer_name: str
-    committer_email: str
-    committer_time: int
-    message: str
-
-    @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
-
-    @property
-    def subject(self) -> str:
-        return self.message.split('\n', 1)[0]
-
-    def __repr__(self) -> str:
-        # The message may quote a secret: keep it out of reprs and test output.
-        return f'CommitInfo(commit={self.commit!r})'
-
-
-def _decode(b: bytes) -> str:
-    return b.decode('utf-8', 'replace')
 
 
 def _entries(out: bytes) -> Iterator[tuple[list[str], str]]:
@@ -265,36 +240,11 @@ class Repo(NamedTuple):
         return out
 
     def commit_infos(self, commits: Sequence[str]) -> list[CommitInfo]:
-        if not commits:
-            return []
-        fmt = '%H%x1f%P%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%ct%x1f%B'
-        proc = self.git(
-            'log',
-            '--no-walk=unsorted',
-            '--no-show-signature',
-            '-z',
-            f'--format={fmt}',
-            '--stdin',
-            stdin='\n'.join(commits).encode() + b'\n',
-        )
-        infos = []
-        for record in proc.stdout.split(b'\0'):
-            if not record.strip():
-                continue
-            f = record.split(b'\x1f', 7)
-            infos.append(
-                CommitInfo(
-                    commit=f[0].decode().strip(),
-                    parents=tuple(f[1].decode().split()),
-                    author_name=_decode(f[2]),
-                    author_email=_decode(f[3]),
-                    committer_name=_decode(f[4]),
-                    committer_email=_decode(f[5]),
-                    committer_time=int(f[6] or 0),
-                    message=_decode(f[7]),
-                )
-            )
-        return infos
+        """Each commit's ids, people, time and message, in one `git log`
+        (`commits.commit_infos`)."""
+        from hooks.commits import commit_infos
+
+        return commit_infos(self, commits)
 
     # --- what commits and the index change (hooks.changes) -----------------
     # The diff parser is imported here, on the first question: a hook that asks

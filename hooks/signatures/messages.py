@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 
 from hooks import config as cfg
+from hooks.commits import CommitInfo
 from hooks.findings import Finding
 from hooks.findings import redact
-from hooks.git import CommitInfo
 from hooks.git import Repo
 from hooks.signatures import ID
 from hooks.signatures import RULES
