@@ -15,7 +15,7 @@ from hooks.diff import file_lines
 from hooks.diff import parse_commits
 from hooks.diff import parse_diff
 from hooks.diff import parse_hunks
-from hooks.diff import stream_hunks
+from hooks.diffstream import stream_hunks
 from hooks.gitproc import LINE_PIECE
 from hooks.gitproc import PIECE_OVERLAP
 from hooks.gitproc import split_lines

@@ -460,7 +460,7 @@ def test_an_unresolved_conflict_in_a_file_with_nul_bytes(
 
 
 def test_one_files_patch_read_as_a_stream_is_parsed_strictly() -> None:
-    from hooks.diff import stream_hunks
+    from hooks.diffstream import stream_hunks
     from hooks.errors import DiffParseError
 
     def parse(patch: bytes, limit: int = 1000) -> list[tuple[int, str, bool]]:

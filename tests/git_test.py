@@ -272,7 +272,8 @@ def test_a_stage_that_asks_no_diff_never_loads_the_diff_parser() -> None:
     code = (
         'import sys, hooks.runner, hooks.git, hooks.signatures.setup_check, '
         'hooks.signatures.trust, hooks.hotfixes.detect; '
-        'print(sorted(m for m in sys.modules if m in ("hooks.diff", "hooks.changes")))'
+        'print(sorted(m for m in sys.modules '
+        'if m in ("hooks.diff", "hooks.diffstream", "hooks.changes")))'
     )
     proc = subprocess.run(
         (sys.executable, '-c', code),
