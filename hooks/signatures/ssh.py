@@ -5,7 +5,8 @@ verdict is ssh-keygen's own (`-Y verify`, `-Y find-principals`, `-Y check-novali
 `-Q`, `-L`), run on temporary files, so its parsing of options, quoting,
 `cert-authority`, `namespaces`, `valid-after`/`valid-before`, negated patterns, KRLs and
 plain revocation lists is the one that counts (hooks.signatures.sshkeys reads lines
-only to pick them and to word an explanation).
+only to pick them and to word an explanation; hooks.signatures.sshrefusal words why a
+signature was refused).
 
 Speed: one `ssh-keygen -Y verify` per signed commit (git runs two), each on a file
 holding only the lines that mention the commit's key, in parallel. A large
@@ -28,7 +29,6 @@ from typing import NamedTuple
 
 from hooks.signatures.sshkeys import GOOD
 from hooks.signatures.sshkeys import KRL_MAGIC
-from hooks.signatures.sshkeys import LINE_ERROR
 from hooks.signatures.sshkeys import PROBE_KEY
 from hooks.signatures.sshkeys import PROBE_PAYLOAD
 from hooks.signatures.sshkeys import PROBE_PRINCIPAL
@@ -37,22 +37,16 @@ from hooks.signatures.sshkeys import Line
 from hooks.signatures.sshkeys import blob_fingerprint
 from hooks.signatures.sshkeys import find_lines
 from hooks.signatures.sshkeys import first_line
-from hooks.signatures.sshkeys import fmt_time
 from hooks.signatures.sshkeys import is_cert
 from hooks.signatures.sshkeys import key_fingerprint
 from hooks.signatures.sshkeys import line_bytes
 from hooks.signatures.sshkeys import output_fingerprint
 from hooks.signatures.sshkeys import parse_line
-from hooks.signatures.sshkeys import printable
 from hooks.signatures.sshkeys import run_keygen
 from hooks.signatures.sshkeys import signature_key
 from hooks.signatures.sshkeys import verify_time
-from hooks.signatures.sshkeys import window
 
 _MAX_TIME = 253402300799  # 9999-12-31T23:59:59Z, the last time ssh-keygen can name
-# ssh-keygen's words for a line it cannot parse (as opposed to one that parses but
-# does not apply: expired, wrong namespace, certificate not valid).
-_REJECTED = ('invalid line', 'invalid options', 'missing key', 'invalid key', 'bad options')
 
 
 class SshOutcome(NamedTuple):
@@ -90,15 +84,15 @@ class SshPolicy:
         self.where = where
         self._dir: Path | None = None
         self._files: dict[tuple[bytes, ...], tuple[Path, list[int]]] = {}
-        self._revfile: Path | None = None
+        self.revfile: Path | None = None
         self._seq = itertools.count(1)  # next() is atomic: names stay unique across threads
         self._lines: dict[int, Line] = {}
 
     def __enter__(self) -> SshPolicy:
         self._dir = Path(tempfile.mkdtemp(prefix='cw-ssh-'))
         if self.revoked is not None:
-            self._revfile = self._dir / 'revoked'
-            self._revfile.write_bytes(self.revoked)
+            self.revfile = self._dir / 'revoked'
+            self.revfile.write_bytes(self.revoked)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -180,7 +174,7 @@ class SshPolicy:
                 # signature itself holds is left to say.
                 return self._explain(check, sig, (key_type, key), None)
             proc = run_keygen(
-                *self._verify_args(allowed, check.email, sig, check.when, revocation=True),
+                *self.verify_args(allowed, check.email, sig, check.when, revocation=True),
                 stdin=check.payload,
             )
             if proc.returncode == 0 and proc.stdout.startswith(GOOD):
@@ -189,14 +183,14 @@ class SshPolicy:
 
         return job
 
-    def _verify_args(
+    def verify_args(
         self, allowed: Path, email: str, sig: Path, when: int | None, *, revocation: bool
     ) -> list[str]:
         args = ['-Y', 'verify', '-n', 'git', '-f', str(allowed), '-I', email, '-s', str(sig)]
         if when is not None:
             args.append(verify_time(when))
-        if revocation and self._revfile is not None:
-            args += ['-r', str(self._revfile)]
+        if revocation and self.revfile is not None:
+            args += ['-r', str(self.revfile)]
         return args
 
     def _explain(
@@ -227,7 +221,11 @@ class SshPolicy:
             )
         key_type, blob = key
         allowed, numbers = self.allowed_for(key_type, blob)
-        return self.judge_failure(
+        # Only a refusal needs the wording of why (it imports SshOutcome from here).
+        from hooks.signatures.sshrefusal import judge_failure
+
+        return judge_failure(
+            self,
             fpr,
             key_type,
             blob,
@@ -239,186 +237,6 @@ class SshPolicy:
             check.when,
             first,
         )
-
-    def judge_failure(
-        self,
-        fpr: str,
-        key_type: str,
-        blob: bytes,
-        allowed: Path,
-        numbers: list[int],
-        sig: Path,
-        payload: bytes,
-        email: str,
-        when: int | None,
-        first: subprocess.CompletedProcess[bytes] | None,
-        revoked: bool | None = None,
-    ) -> SshOutcome:
-        """Classify a signature that holds but that ssh-keygen did not accept for
-        `email`: revoked, expired, someone else's key, or not trusted at all."""
-        if not numbers:
-            return SshOutcome('unknown-key', fpr, '', self._unlisted_hint(key_type))
-        plain = first
-        if revoked is None and self._revfile is not None:
-            plain = run_keygen(
-                *self._verify_args(allowed, email, sig, when, revocation=False), stdin=payload
-            )
-            revoked = plain.returncode == 0 and plain.stdout.startswith(GOOD)
-        if revoked:
-            return SshOutcome('revoked', fpr, email, self.revoked_by())
-        if plain is None:
-            plain = run_keygen(
-                *self._verify_args(allowed, email, sig, when, revocation=False), stdin=payload
-            )
-        errors = self._line_errors(plain.stderr, allowed, numbers)
-        rejected = [(n, m) for n, m in errors if m.startswith(_REJECTED)]
-        errors = [(n, m) for n, m in errors if not m.startswith(_REJECTED)]
-        note = (
-            (
-                f'{self.allowed_name}:{rejected[0][0]} {self.where} names '
-                f'{printable(email)}, but ssh-keygen rejects that line '
-                f'({rejected[0][1]})'
-            )
-            if rejected
-            else ''
-        )
-        if errors:
-            n, message = errors[0]
-            where = f'{self.allowed_name}:{n} {self.where}'
-            if 'expired' in message or 'not yet valid' in message:
-                if 'certificate' in message:
-                    cert = self.certificate(key_type, blob)
-                    return SshOutcome(
-                        'expired',
-                        fpr,
-                        email,
-                        (
-                            f'committed {fmt_time(when)}, but the certificate is valid '
-                            f'{cert.get("valid", "?")}'
-                        ),
-                    )
-                return SshOutcome(
-                    'expired',
-                    fpr,
-                    email,
-                    (
-                        f'committed {fmt_time(when)}, but {where} allows the key only '
-                        f'{window(self.line(n))}'
-                    ),
-                )
-            if 'namespace' in message:
-                return SshOutcome(
-                    'unknown-key',
-                    fpr,
-                    '',
-                    (
-                        f'{where} lists the key for {printable(email)}, but not for git '
-                        'signatures (its namespaces= option excludes "git")'
-                    ),
-                )
-            if 'principal' in message and 'certificate' in message:
-                cert = self.certificate(key_type, blob)
-                return SshOutcome(
-                    'signer-mismatch',
-                    fpr,
-                    cert.get('principals', '') or '(no principals)',
-                    'the certificate is not issued for the committer',
-                )
-            return SshOutcome('unknown-key', fpr, '', f'ssh-keygen: {where}: {message}')
-        fp_args = ['-Y', 'find-principals', '-f', str(allowed), '-s', str(sig)]
-        if when is not None:
-            fp_args.append(verify_time(when))
-        found = run_keygen(*fp_args)
-        principals = [p for p in found.stdout.decode('utf-8', 'replace').split('\n') if p]
-        if found.returncode == 0 and principals:
-            return SshOutcome(
-                'signer-mismatch', fpr, ', '.join(printable(p) for p in principals), note
-            )
-        if note:
-            return SshOutcome('unknown-key', fpr, '', note)
-        # Listed, but for no one at this date: say for whom, and when.
-        lines = [self.line(n) for n in numbers]
-        if is_cert(key_type):
-            cert = self.certificate(key_type, blob)
-            return SshOutcome(
-                'unknown-key',
-                fpr,
-                '',
-                (
-                    'no cert-authority line for its CA vouches for this certificate as '
-                    f'{printable(email)} (certificate principals: '
-                    f'{cert.get("principals", "?")}; valid {cert.get("valid", "?")})'
-                ),
-            )
-        listed = [ln for ln in lines if 'cert-authority' not in ln.options]
-        if not listed:
-            return SshOutcome(
-                'unknown-key',
-                fpr,
-                '',
-                (
-                    f'{self.allowed_name}:{lines[0].number} lists this key as a '
-                    'cert-authority: it vouches for certificates it signed, never for its '
-                    'own signatures'
-                ),
-            )
-        for ln in listed:
-            if 'valid-after' in ln.options or 'valid-before' in ln.options:
-                return SshOutcome(
-                    'signer-mismatch',
-                    fpr,
-                    ', '.join(printable(p) for p in ln.principals),
-                    (
-                        f'{self.allowed_name}:{ln.number} {self.where} allows the key '
-                        f'{window(ln)}, committed {fmt_time(when)}'
-                    ),
-                )
-        return SshOutcome(
-            'unknown-key',
-            fpr,
-            '',
-            (f'ssh-keygen accepts no line of {self.allowed_name} for this key'),
-        )
-
-    def _unlisted_hint(self, key_type: str) -> str:
-        if is_cert(key_type):
-            return (
-                'an SSH certificate is trusted through a cert-authority line for its '
-                'CA, not by listing its key'
-            )
-        return ''
-
-    def _line_errors(
-        self, stderr: bytes, allowed: Path, numbers: Sequence[int]
-    ) -> list[tuple[int, str]]:
-        out = []
-        for text in stderr.decode('utf-8', 'replace').splitlines():
-            m = LINE_ERROR.match(text)
-            if m is None or m.group(1) != str(allowed):
-                continue
-            i = int(m.group(2)) - 1
-            if 0 <= i < len(numbers):
-                out.append((numbers[i], m.group(3)))
-        return out
-
-    def certificate(self, key_type: str, blob: bytes) -> dict[str, str]:
-        """What `ssh-keygen -L` says of a certificate: its validity and principals."""
-        path = self.write('cert.pub', f'{key_type} '.encode() + base64.b64encode(blob) + b'\n')
-        proc = run_keygen('-L', '-f', str(path))
-        info: dict[str, str] = {}
-        lines = proc.stdout.decode('utf-8', 'replace').splitlines()
-        for i, text in enumerate(lines):
-            s = text.strip()
-            if s.startswith('Valid:'):
-                info['valid'] = s[len('Valid:') :].strip()
-            elif s.startswith('Principals:'):
-                names = []
-                for more in lines[i + 1 :]:
-                    if not more.startswith(' ' * 16):
-                        break
-                    names.append(more.strip())
-                info['principals'] = ', '.join(printable(n) for n in names)
-        return info
 
     # -- the pre-commit stage: may this key sign as this committer now? --------------
 
@@ -455,13 +273,16 @@ class SshPolicy:
         sig = self.write('probe.sig', PROBE_SIGNATURE)
         revoked = self._key_revoked(public_key) if self.revoked is not None else False
         proc = run_keygen(
-            *self._verify_args(allowed, email, sig, when, revocation=False), stdin=PROBE_PAYLOAD
+            *self.verify_args(allowed, email, sig, when, revocation=False), stdin=PROBE_PAYLOAD
         )
         if proc.returncode == 0 and proc.stdout.startswith(GOOD):
             if revoked:
                 return SshOutcome('revoked', fpr, email, self.revoked_by())
             return SshOutcome(None, fpr, email)
-        return self.judge_failure(
+        from hooks.signatures.sshrefusal import judge_failure
+
+        return judge_failure(
+            self,
             fpr,
             key_type,
             b'',
@@ -486,8 +307,8 @@ class SshPolicy:
         assert self.revoked is not None
         keyfile = self.write('key.pub', public_key.encode() + b'\n')
         if self.revoked.startswith(KRL_MAGIC):
-            assert self._revfile is not None
-            proc = run_keygen('-Q', '-f', str(self._revfile), str(keyfile))
+            assert self.revfile is not None
+            proc = run_keygen('-Q', '-f', str(self.revfile), str(keyfile))
             return b': REVOKED' in proc.stdout
         b64 = public_key.split()[1].encode()
         probe_type, probe_b64 = PROBE_KEY.split()
@@ -501,7 +322,7 @@ class SshPolicy:
         """Does the probe signature verify for the probe key under `revocations`
         (default: the policy's)? False: the probe key is revoked there, or ssh-keygen
         cannot read the file at all."""
-        revfile = revocations or self._revfile
+        revfile = revocations or self.revfile
         assert revfile is not None
         allowed = self.write('allowed', f'{PROBE_PRINCIPAL} {PROBE_KEY}\n'.encode())
         sig = self.write('probe.sig', PROBE_SIGNATURE)
