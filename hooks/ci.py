@@ -19,10 +19,10 @@ from hooks import config as cfg
 from hooks.auditlog import AuditRecord
 from hooks.auditlog import audit_path
 from hooks.auditlog import try_append_audit
+from hooks.cievents import current_ci
+from hooks.cievents import find_range
 from hooks.cirange import CiRange
 from hooks.cirange import ci_fix
-from hooks.cirange import current_ci
-from hooks.cirange import find_range
 from hooks.errors import FatalError
 from hooks.errors import ShallowError
 from hooks.findings import BLOCKED
