@@ -16,8 +16,8 @@ import pytest
 
 from hooks import cli
 from hooks.credentials import main as check
-from hooks.credentials.baseline import merge_results
 from hooks.credentials.baseline import save_baseline
+from hooks.credentials.baseline_merge import merge_results
 from hooks.credentials.detect_secrets_compat import PLUGIN_FILE
 from hooks.credentials.detect_secrets_compat import PLUGIN_NAME
 from hooks.credentials.detect_secrets_compat import plugin_path
