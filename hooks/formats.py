@@ -1,13 +1,12 @@
-"""The formats CI systems read: SARIF 2.1.0 (code scanning), JUnit XML, GitHub
-workflow annotations, GitLab Code Quality, and the Markdown step summary. Loaded
-only when one of them is asked for."""
+"""The formats CI systems read: SARIF 2.1.0 (code scanning), GitHub workflow
+annotations, GitLab Code Quality, and the Markdown step summary (JUnit XML:
+hooks.junit). Loaded only when one of them is asked for."""
 
 from __future__ import annotations
 
 import hashlib
 import html
 import re
-import time
 from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -18,7 +17,6 @@ from hooks.findings import SEVERITIES
 from hooks.findings import Finding
 from hooks.findings import Rule
 from hooks.findings import blocked
-from hooks.report import _STARTED
 from hooks.report import INFO_URI
 from hooks.report import SARIF_SCHEMA
 from hooks.report import help_uri
@@ -158,94 +156,7 @@ def _sarif_location(f: Finding) -> dict[str, Any]:
     return loc
 
 
-def to_junit(
-    findings: Sequence[Finding],
-    suites: Sequence[str],
-    *,
-    durations: Mapping[str, float] | None = None,
-    elapsed: float | None = None,
-    error: RunError | None = None,
-) -> str:
-    """JUnit XML: one test suite per hook, one failing test case per finding.
-
-    `time` is in seconds: the whole run's on <testsuites> (`elapsed`, else the time
-    since the run started), each hook's on its <testsuite> when the caller measured
-    it (`durations`). A finding is not timed: its test case says `time="0"`.
-    """
-    from xml.sax.saxutils import quoteattr
-
-    by_hook: dict[str, list[Finding]] = {h: [] for h in suites}
-    for f in findings:
-        by_hook.setdefault(f.hook, []).append(f)
-    total = sum(1 for f in findings if f.blocking)
-    if elapsed is None:
-        elapsed = time.monotonic() - _STARTED
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuites name="commit-warden" tests="{max(len(findings), len(by_hook))}" '
-        f'failures="{total}" errors="{int(error is not None)}" time="{elapsed:.3f}">',
-    ]
-    if error is not None:
-        # Nothing was judged: one test that errored, saying why and how to fix it.
-        first = error.message.split('\n', 1)[0]
-        file = f' file={quoteattr(_xml_clean(error.path))}' if error.path else ''
-        out += [
-            '  <testsuite name="commit-warden" tests="1" failures="0" errors="1" '
-            f'time="{elapsed:.3f}">',
-            f'    <testcase classname="commit-warden" name="run"{file} time="{elapsed:.3f}">',
-            f'      <error message={quoteattr(_xml_clean(first))} '
-            f'type="{error.kind}">{_xml_text(error.message)}</error>',
-            '    </testcase>',
-            '  </testsuite>',
-        ]
-    for hook, items in by_hook.items():
-        failures = sum(1 for f in items if f.blocking)
-        timed = (
-            f' time="{durations[hook]:.3f}"' if durations is not None and hook in durations else ''
-        )
-        out.append(
-            f'  <testsuite name={quoteattr(hook)} tests="{max(len(items), 1)}" '
-            f'failures="{failures}"{timed}>'
-        )
-        if not items:
-            out.append(f'    <testcase classname={quoteattr(hook)} name="no findings"{timed}/>')
-        for f in items:
-            name = quoteattr(
-                _xml_clean(f'{f.rule} {location(f)}' + (f' {f.commit[:12]}' if f.commit else ''))
-            )
-            anchored = bool(f.path or f.anchor)
-            file = f' file={quoteattr(_xml_clean(report_path(f)))}' if anchored else ''
-            line = f' line="{report_line(f)}"' if anchored and (f.line or f.anchor) else ''
-            out.append(
-                f'    <testcase classname={quoteattr(hook)} name={name}{file}{line} time="0">'
-            )
-            first = f.message.split(chr(10), 1)[0]
-            tag = 'failure' if f.blocking else 'skipped'
-            out.append(
-                f'      <{tag} message={quoteattr(_xml_clean(first))} '
-                f'type={quoteattr(f.rule)}>{_xml_text(f.message)}</{tag}>'
-            )
-            out.append('    </testcase>')
-        out.append('  </testsuite>')
-    out.append('</testsuites>')
-    return '\n'.join(out) + '\n'
-
-
-def _xml_text(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    # A raw CR would start a new line in a CI log (and XML reads it as LF anyway).
-    return escape(_xml_clean(text), {'\r': '&#13;'})
-
-
-def _xml_clean(text: str) -> str:
-    """XML 1.0 cannot carry most control characters, even escaped, nor lone
-    surrogates (a file name that is not UTF-8)."""
-    text = _printable_text(text)
-    return ''.join(c if c in '\t\n\r' or ord(c) >= 0x20 else '?' for c in text)
-
-
-def _printable_text(text: str) -> str:
+def printable_text(text: str) -> str:
     """Text that any UTF-8 writer can take: bytes of a non-UTF-8 file name (held as
     surrogates) become U+FFFD."""
     return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
@@ -261,7 +172,7 @@ def _printable_text(text: str) -> str:
 
 
 def _gh_data(text: str) -> str:
-    return _printable_text(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')
+    return printable_text(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')
 
 
 def _gh_property(text: str) -> str:
@@ -316,13 +227,13 @@ def to_gitlab(
         issues.append(
             {
                 'type': 'issue',
-                'description': _printable_text(error.message),
+                'description': printable_text(error.message),
                 'check_name': f'commit-warden/{error.kind}',
                 'fingerprint': hashlib.sha256(error.message.encode()).hexdigest()[:32],
                 'severity': 'blocker',
                 'categories': ['Security'],
                 'location': {
-                    'path': _printable_text(error.path or '.gitlab-ci.yml'),
+                    'path': printable_text(error.path or '.gitlab-ci.yml'),
                     'lines': {'begin': max(error.line or 1, 1)},
                 },
             }
@@ -341,13 +252,13 @@ def to_gitlab(
         issues.append(
             {
                 'type': 'issue',
-                'description': _printable_text(description),
+                'description': printable_text(description),
                 'check_name': f'{f.hook}/{f.rule}',
                 'fingerprint': fp,
                 'severity': GITLAB_SEVERITIES.get(f.severity, 'critical'),
                 'categories': ['Security'],
                 'location': {
-                    'path': _printable_text(report_path(f)),
+                    'path': printable_text(report_path(f)),
                     'lines': {'begin': report_line(f)},
                 },
             }
@@ -363,7 +274,7 @@ _MD_SPECIAL = re.compile(r'([\\`*_\[\]|~])')
 def _md(text: str) -> str:
     """Text from a commit or a file (a subject, a path) as Markdown shows it literally:
     no HTML, no links or images, no emphasis, no table cell breaks."""
-    text = html.escape(_printable_text(text), quote=False)
+    text = html.escape(printable_text(text), quote=False)
     return _MD_SPECIAL.sub(r'\\\1', text).replace('\n', '<br>')
 
 

@@ -170,8 +170,8 @@ def render(
 
     from hooks.formats import to_github
     from hooks.formats import to_gitlab
-    from hooks.formats import to_junit
     from hooks.formats import to_sarif
+    from hooks.junit import to_junit
 
     if fmt == 'github':
         return to_github(findings, rules, notes=notes, error=error)

@@ -18,8 +18,8 @@ from hooks.findings import fingerprint
 from hooks.findings import mask
 from hooks.formats import to_github
 from hooks.formats import to_gitlab
-from hooks.formats import to_junit
 from hooks.formats import to_sarif
+from hooks.junit import to_junit
 from hooks.report import CI_FORMATS
 from hooks.report import COMMIT_ANCHOR
 from hooks.report import FORMATS

@@ -271,7 +271,7 @@ def test_boundary_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
 def test_junit_report() -> None:
     import xml.etree.ElementTree as ET
 
-    from hooks.formats import to_junit
+    from hooks.junit import to_junit
 
     root = ET.fromstring(  # noqa: S314 (our own output)
         to_junit(findings(), ['check-credentials', 'check-hotfixes', 'check-signatures'])
