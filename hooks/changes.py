@@ -55,6 +55,10 @@ CONFIG_OPTS = (
     'diff.suppressBlankEmpty=false',
 )
 # One file's patch read as a stream (`patch_lines`): no raw entries.
+# Every commit's changes, the commits read from stdin: a root commit against the
+# empty tree, a merge as its combined diff, an empty commit still named.
+DIFF_TREE_STDIN = ('diff-tree', '--stdin', '--root', '--cc', '--always', '-r')
+
 _STREAM_DIFF_OPTS = tuple(o for o in DIFF_OPTS if o not in ('--raw', '-z'))
 
 
@@ -100,12 +104,7 @@ def commit_changes(
     config, opts = _diff_opts(big_file_bytes)
     proc = repo.git(
         *config,
-        'diff-tree',
-        '--stdin',
-        '--root',
-        '--cc',
-        '--always',
-        '-r',
+        *DIFF_TREE_STDIN,
         *opts,
         f'--format=%x00cw-{nonce} %H%x00',
         stdin='\n'.join(wanted).encode() + b'\n',

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from hooks.changes import CONFIG_OPTS
 from hooks.changes import DIFF_OPTS
+from hooks.changes import DIFF_TREE_STDIN
 from hooks.errors import GitError
 from hooks.git import Repo
 from hooks.gitproc import git_env
@@ -56,12 +57,7 @@ def stream_commits(repo: Repo, commits: Sequence[str]) -> Iterator[CommitRecord]
     cmd = (
         'git',
         *CONFIG_OPTS,
-        'diff-tree',
-        '--stdin',
-        '--root',
-        '--cc',
-        '--always',
-        '-r',
+        *DIFF_TREE_STDIN,
         *DIFF_OPTS,
         f'--format=%x00cw-{nonce} %H %ct%x00%B%x00cw-{nonce}-end%x00',
     )
