@@ -22,15 +22,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
-ENV = {k: v for k, v in os.environ.items() if not k.startswith(('GIT_', 'PRE_COMMIT'))}
-ENV.update(
-    GIT_AUTHOR_NAME='b',
-    GIT_AUTHOR_EMAIL='b@example.com',
-    GIT_COMMITTER_NAME='b',
-    GIT_COMMITTER_EMAIL='b@example.com',
-    GIT_CONFIG_NOSYSTEM='1',
-)
+from benchenv import BIN
+from benchenv import ENV
 
 
 def sh(*cmd: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[bytes]:

@@ -23,17 +23,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
-ENV = {k: v for k, v in os.environ.items() if not k.startswith(('GIT_', 'PRE_COMMIT'))}
-# As an installed hook runs: pip compiles bytecode at install time.
-ENV.pop('PYTHONDONTWRITEBYTECODE', None)
-ENV.update(
-    GIT_AUTHOR_NAME='b',
-    GIT_AUTHOR_EMAIL='b@example.com',
-    GIT_COMMITTER_NAME='b',
-    GIT_COMMITTER_EMAIL='b@example.com',
-    GIT_CONFIG_NOSYSTEM='1',
-)
+from benchenv import BIN
+from benchenv import ENV
 
 CASES = {
     'clean line': 'timeout = settings.get("timeout", 30)\n',
