@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.conftest import git
 from tests.conftest import slow_after
 
 if sys.version_info >= (3, 11):
@@ -220,3 +222,39 @@ def test_every_module_is_small_and_says_what_it_holds() -> None:
         assert ast.get_docstring(ast.parse(text)), f'{name}: no module docstring'
         if name not in data:
             assert len(text.splitlines()) <= 400, f'{name}: over 400 lines'
+
+
+def test_a_range_run_without_a_policy_file_loads_no_yaml(repo) -> None:  # type: ignore[no-untyped-def]
+    """The range cache's key is the policy's digest: reading it must not build the
+    option table or import PyYAML (~30 ms of a warm re-run) when there is no policy
+    file; the digest is the same in every process and changes with the policy."""
+    import subprocess
+
+    from hooks import config as cfg
+    from tests.conftest import git_commit
+    from tests.conftest import write
+
+    first = git_commit(repo, 'first')
+    write(repo / 'a.py', 'x = 1\n')
+    git('add', '.', cwd=repo)
+    git_commit(repo, 'second')
+    code = (
+        'import sys\nfrom hooks.credentials import main\n'
+        f'code = main(["--from", "{first}", "--to", "HEAD"])\n'
+        'print(code, sorted(m for m in sys.modules if m == "yaml" or m == "hooks.options"))\n'
+        'from hooks import config\nprint(config.Config().digest)'
+    )
+    runs = [
+        subprocess.run(
+            (sys.executable, '-c', code),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, 'PYTHONHASHSEED': seed},
+        ).stdout.splitlines()
+        for seed in ('1', '2')
+    ]
+    assert runs[0][0] == '0 []'
+    assert runs[0][1] == runs[1][1] == cfg.Config().digest
+    changed = cfg.Config()._replace(credentials=cfg.CredentialsConfig(exclude=('docs/**',)))
+    assert changed.digest != cfg.Config().digest
