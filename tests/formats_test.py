@@ -13,9 +13,6 @@ import pytest
 from hooks import ci
 from hooks import credentials
 from hooks.findings import Finding
-from hooks.findings import Rule
-from hooks.findings import fingerprint
-from hooks.findings import mask
 from hooks.formats import to_github
 from hooks.formats import to_gitlab
 from hooks.formats import to_sarif
@@ -30,35 +27,12 @@ from tests.conftest import ROOT
 from tests.conftest import git
 from tests.conftest import git_commit
 from tests.conftest import write
+from tests.reportdata import RULES
+from tests.reportdata import SECRET
+from tests.reportdata import token_finding
+from tests.reportdata import unsigned_finding
 from tests.schemas import validate_sarif
 
-SECRET = 'ghp_' + 'Q9w8E7r6T5y4U3i2O1p0A9s8D7f6G5h4J3k2'
-RULES = {
-    'github-token': Rule(
-        'github-token',
-        'check-credentials',
-        'GitHub token',
-        'A GitHub token gives access to repositories.',
-        'Revoke it at GitHub, then remove it from history.',
-        'critical',
-    ),
-    'unsigned': Rule(
-        'unsigned',
-        'check-signatures',
-        'Unsigned commit',
-        'The commit carries no signature.',
-        'git commit --amend -S',
-        'high',
-    ),
-    'exempt': Rule(
-        'exempt',
-        'check-signatures',
-        'Exempt commit',
-        'The commit is exempt by policy.',
-        'Nothing to do.',
-        'low',
-    ),
-}
 HOSTILE_SUBJECT = 'fix\r::error file=x::forged%0A,title\n##[stop-commands]tok\u2028::notice::x'
 HOSTILE_PATHS = [
     'a,b:c%d.py',
@@ -68,32 +42,6 @@ HOSTILE_PATHS = [
     'cr\r::warning::x.py',
     'caf\udce9.py',
 ]
-
-
-def token_finding(path: str = 'src/app config.py', line: int = 12) -> Finding:
-    return Finding(
-        hook='check-credentials',
-        rule='github-token',
-        severity='critical',
-        path=path,
-        line=line,
-        message=f'GitHub personal access token ({mask(SECRET)})\n'
-        'fix: revoke it at GitHub, then remove it from history',
-        fingerprint=fingerprint(SECRET, 'salt'),
-    )
-
-
-def unsigned_finding(subject: str = 'tune the pool') -> Finding:
-    return Finding(
-        hook='check-signatures',
-        rule='unsigned',
-        severity='high',
-        path='',
-        line=None,
-        commit='c' * 40,
-        message=f'commit cccccccccccc is not signed: {subject}\n'
-        'fix: git rebase --exec "git commit --amend --no-edit -S" main',
-    )
 
 
 # --- a model of GitHub's runner --------------------------------------------------

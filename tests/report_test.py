@@ -12,7 +12,6 @@ from hooks.auditlog import read_audit
 from hooks.errors import ConfigError
 from hooks.errors import FatalError
 from hooks.findings import Finding
-from hooks.findings import Rule
 from hooks.findings import boundary
 from hooks.findings import fingerprint
 from hooks.findings import mask
@@ -22,51 +21,18 @@ from hooks.report import emit
 from hooks.report import format_text
 from hooks.report import to_json
 from hooks.report import use_color
+from tests.reportdata import RULES
+from tests.reportdata import SECRET
+from tests.reportdata import token_finding
+from tests.reportdata import unsigned_finding
 from tests.schemas import validate_sarif
-
-SECRET = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
-
-RULES = {
-    'github-token': Rule(
-        'github-token',
-        'check-credentials',
-        'GitHub token',
-        'A GitHub token gives access to repositories.',
-        'Revoke it at GitHub, then remove it from history.',
-        'critical',
-    ),
-    'unsigned': Rule(
-        'unsigned',
-        'check-signatures',
-        'Unsigned commit',
-        'The commit carries no signature.',
-        'git commit --amend -S',
-        'high',
-    ),
-}
 
 
 def findings() -> list[Finding]:
+    # The unsigned commit without a subject or fix: the plainest message there is.
     return [
-        Finding(
-            hook='check-credentials',
-            rule='github-token',
-            severity='critical',
-            path='src/app config.py',
-            line=12,
-            message=f'GitHub personal access token ({mask(SECRET)})\n'
-            'fix: revoke it at GitHub, then remove it from history',
-            fingerprint=fingerprint(SECRET, 'salt'),
-        ),
-        Finding(
-            hook='check-signatures',
-            rule='unsigned',
-            severity='high',
-            path='',
-            line=None,
-            commit='c' * 40,
-            message='commit cccccccccccc is not signed',
-        ),
+        token_finding(),
+        unsigned_finding()._replace(message='commit cccccccccccc is not signed'),
     ]
 
 
