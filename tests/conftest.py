@@ -174,6 +174,12 @@ def _snapshot_checkout(dest: Path) -> str:
         shutil.copy2(src, target)
     git('-c', 'init.defaultBranch=main', 'init', '-q', cwd=dest)
     git('add', '-A', cwd=dest)
+    return commit_as_tester(dest, 'snapshot')
+
+
+def commit_as_tester(cwd: Path, msg: str) -> str:
+    """Commit what is staged under a fixed identity given on the command line (for
+    repositories made with the caller's GIT_* variables set aside); the new id."""
     git(
         '-c',
         'user.name=t',
@@ -184,10 +190,10 @@ def _snapshot_checkout(dest: Path) -> str:
         '--no-verify',
         '--no-gpg-sign',
         '-m',
-        'snapshot',
-        cwd=dest,
+        msg,
+        cwd=cwd,
     )
-    return git('rev-parse', 'HEAD', cwd=dest).stdout.strip()
+    return git('rev-parse', 'HEAD', cwd=cwd).stdout.strip()
 
 
 @pytest.fixture(scope='session')

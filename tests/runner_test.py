@@ -334,6 +334,7 @@ def test_the_fourth_hook_runs_through_pre_commit(
     import sys
 
     from tests.conftest import _snapshot_checkout
+    from tests.conftest import commit_as_tester
 
     hook_repo = tmp_path / 'hook-repo'
     hook_repo.mkdir()
@@ -344,19 +345,7 @@ def test_the_fourth_hook_runs_through_pre_commit(
         manifest = hook_repo / '.pre-commit-hooks.yaml'
         manifest.write_text(manifest.read_text() + MANIFEST_ENTRY)
         git('add', '-A', cwd=hook_repo)
-        git(
-            '-c',
-            'user.name=t',
-            '-c',
-            'user.email=t@example.com',
-            'commit',
-            '-q',
-            '--no-verify',
-            '--no-gpg-sign',
-            '-m',
-            'add check-toy',
-            cwd=hook_repo,
-        )
+        commit_as_tester(hook_repo, 'add check-toy')
     finally:
         os.environ.update(saved)
     monkeypatch.setenv('PRE_COMMIT_HOME', str(pre_commit_home))
