@@ -255,24 +255,7 @@ def test_shallow_clone_without_the_merge_base(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    git('switch', '-q', '-c', 'feature', cwd=signed_repo)
-    for i in range(3):
-        commit(signed_repo, f'PROJ-{i} work')
-    git('push', '-q', 'origin', 'feature', cwd=signed_repo)
-    clone = tmp_path / 'shallow'
-    git(
-        'clone',
-        '-q',
-        '--depth',
-        '1',
-        '--branch',
-        'feature',
-        f'file://{remote}',
-        str(clone),
-        cwd=tmp_path,
-    )
-    git('fetch', '-q', '--depth', '1', 'origin', 'main:refs/remotes/origin/main', cwd=clone)
-    monkeypatch.chdir(clone)
+    monkeypatch.chdir(_shallow_pull_request(signed_repo, remote, tmp_path))
     code, out = run_ci(capsys, '--base', 'origin/main')
     assert code == 2
     assert 'fetch --unshallow' in out or 'fetch-depth: 0' in out
