@@ -380,13 +380,14 @@ def parse_commits(
     asked for that git said nothing about is an internal error, never an empty change.
     """
     found: dict[str, list[FileChange]] = {}
+    asked = set(wanted)
     sections = data.split(marker)
     if sections[0].strip(b'\0\n'):
         raise _bad('output before the first commit')
     for section in sections[1:]:
         sha_b, _, rest = section.partition(b'\0')
         sha = sha_b.decode('ascii', 'replace')
-        if sha in found or sha not in wanted:
+        if sha in found or sha not in asked:
             raise _bad(f'an unexpected commit {sha[:64]!r} in git diff-tree output')
         body = rest.lstrip(b'\0\n')  # the header's terminators
         found[sha] = parse_diff(body) if body else []
