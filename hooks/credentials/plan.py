@@ -113,6 +113,8 @@ class _Reader(NamedTuple):
     repo: Repo
     plan: Plan
     limit: int
+    # What each commit's changes are against, asked of git once per commit.
+    bases: dict[str | None, tuple[str, ...]]
 
     def whole(self, path: str, blob: _Blob, commit: str | None) -> None:
         """All of a blob, held or streamed."""
@@ -150,12 +152,17 @@ class _Reader(NamedTuple):
                     'patch',
                     blob.size,
                     self.limit,
-                    _bases(self.repo, commit),
+                    self._bases(commit),
                     commit,
                     self._on_skip(c.path, commit),
                 ),
             )
         )
+
+    def _bases(self, commit: str | None) -> tuple[str, ...]:
+        if commit not in self.bases:
+            self.bases[commit] = _bases(self.repo, commit)
+        return self.bases[commit]
 
     def _on_skip(self, path: str, commit: str | None) -> Callable[[Skip], None]:
         def skip(s: Skip) -> None:
@@ -244,7 +251,7 @@ def plan_commits(
                 plan.work.append(Work(c.path, c.lines, commit))
     if not unread:
         return plan
-    reader = _Reader(repo, plan, limit)
+    reader = _Reader(repo, plan, limit, {})
 
     def each(i: int, blob: _Blob) -> None:
         commit, c = unread[i]
@@ -329,6 +336,6 @@ def plan_whole(repo: Repo, paths: Sequence[str], config: cfg.CredentialsConfig) 
         for p, (mode, oid) in sorted(repo.ls_files(sorted(wanted)).items())
         if mode != '160000' and p in wanted
     ]
-    reader = _Reader(repo, plan, config.max_file_bytes)
+    reader = _Reader(repo, plan, config.max_file_bytes, {})
     reader.read(files, lambda i, blob: reader.whole(files[i][0], blob, None))
     return plan
