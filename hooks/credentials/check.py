@@ -60,7 +60,8 @@ def scan_range(
     creds = config.credentials
     commits = repo.commits_in_range(rng.from_ref, rng.to_ref, rng.exclude)
     cache = RangeCache(repo, config.digest)
-    todo = [c for c in commits if cache.get(c) is None]
+    cached = {c: cache.get(c) for c in commits}  # each entry read and checked once
+    todo = [c for c in commits if cached[c] is None]
     hits: list[Hit] = []
     skipped: list[Finding] = []
     if todo:
@@ -89,8 +90,7 @@ def scan_range(
         cache.save()
         hits.extend(fresh)
     for c in commits:
-        if c not in todo:
-            hits.extend(cache.get(c) or [])
+        hits.extend(cached[c] or [])
     return hits, skipped, len(commits)
 
 
@@ -143,7 +143,11 @@ def salted(known: set[tuple[str, str, str]], salt: Salt) -> set[tuple[str, str, 
 
 
 def held_at(
-    repo: Repo, ref: str, hits: Sequence[Hit], config: cfg.CredentialsConfig
+    repo: Repo,
+    ref: str,
+    hits: Sequence[Hit],
+    config: cfg.CredentialsConfig,
+    salt: Salt | None = None,
 ) -> set[tuple[str, str]]:
     """(path, salted baseline key) of the hits that the files at `ref` still hold:
     the files with hits, read whole at `ref` and scanned again."""
@@ -152,7 +156,7 @@ def held_at(
         return set()
     entries = repo.ls_tree(ref, paths)
     work = [work_of(p, data) for p, data in _blobs(repo, entries)]
-    found = scan_work(scan_options(config), work, Salt(repo))
+    found = scan_work(scan_options(config), work, salt or Salt(repo))
     return {(h.path, h.baseline_key) for h in found}
 
 
@@ -186,11 +190,12 @@ def _outcome(
     skipped: Sequence[Finding],
     place: Callable[[Hit], Place],
     public: Sequence[str] = (),
+    salt: Salt | None = None,
 ) -> Outcome:
     creds = ctx.config.credentials
     known = load_baseline(read_baseline(ctx.repo, ctx.config, ctx.policy_ref), creds.baseline)
     if hits and known:
-        keys = salted(known, Salt(ctx.repo))
+        keys = salted(known, salt or Salt(ctx.repo))
         hits = [h for h in hits if (h.path, h.baseline_key, h.secret_type) not in keys]
     hits.sort(key=lambda h: (h.commit or '', h.path, h.line))
     findings = [_prefix_note(to_finding(h, place(h)), h, known) for h in hits]
@@ -205,9 +210,15 @@ def check_staged(ctx: Context) -> Outcome:
     staged = Place('staged', ctx.stage, creds.baseline)
     committed = Place('committed', ctx.stage, creds.baseline)
     public: list[str] = []
-    hits = scan_work(scan_options(creds), plan.work, Salt(ctx.repo), public)
+    salt = Salt(ctx.repo)  # one per run: its root-commit walk is paid once
+    hits = scan_work(scan_options(creds), plan.work, salt, public)
     outcome = _outcome(
-        ctx, hits, plan.skipped, lambda h: committed if h.path in plan.whole else staged, public
+        ctx,
+        hits,
+        plan.skipped,
+        lambda h: committed if h.path in plan.whole else staged,
+        public,
+        salt,
     )
     return outcome._replace(notes=[*plan.notes, *outcome.notes])
 
@@ -226,13 +237,15 @@ def check_message(ctx: Context) -> Outcome:
         texts.append(merge_msg.read_text(encoding='utf-8', errors='replace'))
     work = [Work(MESSAGE_PATH, _lines(scanned_lines(text, setting))) for text in texts]
     public: list[str] = []
-    hits = scan_work(scan_options(creds), work, Salt(ctx.repo), public)
+    salt = Salt(ctx.repo)
+    hits = scan_work(scan_options(creds), work, salt, public)
     return _outcome(
         ctx,
         list({(h.line, h.fingerprint): h for h in hits}.values()),
         [],
         lambda h: place,
         list(dict.fromkeys(public)),
+        salt,
     )
 
 
@@ -240,16 +253,17 @@ def check_range(ctx: Context) -> Outcome:
     """Every commit of the range: its added lines and its message."""
     assert ctx.range is not None
     public: list[str] = []
-    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, Salt(ctx.repo), public)
+    salt = Salt(ctx.repo)
+    hits, skipped, _ = scan_range(ctx.repo, ctx.range, ctx.config, salt, public)
     creds = ctx.config.credentials
     tip = ctx.repo.resolve(ctx.range.to_ref) if hits else None
-    held = held_at(ctx.repo, tip, hits, creds) if tip else set()
+    held = held_at(ctx.repo, tip, hits, creds, salt) if tip else set()
 
     def place(h: Hit) -> Place:
         gone = h.path != MESSAGE_PATH and (h.path, h.baseline_key) not in held
         return Place('range', ctx.stage, creds.baseline, tip, gone)
 
-    return _outcome(ctx, hits, skipped, place, public)
+    return _outcome(ctx, hits, skipped, place, public, salt)
 
 
 def rule_ids(config: cfg.Config) -> set[str]:

@@ -268,10 +268,11 @@ def _run(args: argparse.Namespace, formats: list[str], outputs: list[str]) -> in
         order = {}
         scope = f'{files} file{"s" * (files != 1)} of the index'
     hits.sort(key=lambda h: (order.get(h.commit or '', 0), h.path, h.line))
-    held = held_at(repo, head, hits, creds) if head and hits else set()
+    salt = Salt(repo)
+    held = held_at(repo, head, hits, creds, salt) if head and hits else set()
     if not history:
         held = {(h.path, h.baseline_key) for h in hits}
-    known = salted(load_baseline(read_baseline(repo, config, None), creds.baseline), Salt(repo))
+    known = salted(load_baseline(read_baseline(repo, config, None), creds.baseline), salt)
     items = todo_items(repo, hits, order, held, known)
     if args.baseline is not None:
         target = repo.root / (args.baseline or creds.baseline)
